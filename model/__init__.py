@@ -1,0 +1,1 @@
+"""Token-classification model: labels tokens as row, column, value or metric (inference)."""

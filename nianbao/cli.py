@@ -1,0 +1,47 @@
+"""The `nianbao` command.
+
+Subcommands live in their own modules and are imported only when used, so `nianbao extract`
+never pays for torch or Label Studio. Each module provides `add_arguments(parser)` and
+`run(args) -> int`.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "extract": ("nianbao.extract_cmd", "extract reports (text, PDF, image) to JSON"),
+}
+
+
+def _usage() -> str:
+    width = max(len(n) for n in COMMANDS)
+    lines = ["usage: nianbao COMMAND [options]", "", "commands:"]
+    lines += [f"  {n:<{width}}  {h}" for n, (_, h) in COMMANDS.items()]
+    lines += ["", "Run 'nianbao COMMAND --help' for a command's options."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help"):
+        print(_usage())
+        return 0 if argv else 2
+    if argv[0] == "--version":
+        from . import __version__
+        print(f"nianbao {__version__}")
+        return 0
+    name = argv[0]
+    if name not in COMMANDS:
+        print(f"nianbao: unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
+        return 2
+    module = importlib.import_module(COMMANDS[name][0])
+    parser = argparse.ArgumentParser(prog=f"nianbao {name}", description=COMMANDS[name][1])
+    module.add_arguments(parser)
+    args = parser.parse_args(argv[1:])
+    return int(module.run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""The one document object that flows through every stage.
+
+ingest fills `source` and `pages` (lines, and tokens with boxes where known); the OCR stage
+adds lines to image pages; the model stage adds token labels; assembly fills `fields`,
+`metrics`, `agency`, `year`, `format`; the reconciler appends `flags`. No stage reaches into
+another's internals: each reads and writes these attributes only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+KINDS = ("scanned_pdf", "digital_pdf", "text", "image")
+
+
+@dataclass
+class Token:
+    """A unit of text with its position: a word, a number or a single character."""
+    text: str
+    bbox: tuple[float, float, float, float] | None = None  # PDF points, origin top-left
+    conf: float = 1.0
+    label: str | None = None  # role assigned by the model stage (BIO tag)
+    label_conf: float | None = None
+
+
+@dataclass
+class Line:
+    text: str
+    number: int  # 1-based line number within the document's text (plain text) or page
+    page: int | None = None  # 1-based page number; None for plain text
+    bbox: tuple[float, float, float, float] | None = None
+    conf: float = 1.0
+    tokens: list[Token] = field(default_factory=list)
+
+
+@dataclass
+class Page:
+    number: int  # 1-based
+    width: float | None = None  # points
+    height: float | None = None
+    lines: list[Line] = field(default_factory=list)
+    source: str = "text"  # text | text_layer | ocr
+    image: Any = None  # rendered page image, when a stage needs one
+
+
+@dataclass
+class Source:
+    path: str
+    sha256: str = ""
+    kind: str = "text"
+    pages: int = 0
+
+
+@dataclass
+class Cell:
+    """One canonical table cell: the value as printed and the evidence for it."""
+    value: int | float | None
+    text: str = ""
+    confidence: float = 0.0
+    page: int | None = None
+    line: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    blank: bool = False
+    reason: str | None = None  # why value is None, or a note on how it was read
+    alternatives: list[int | float] = field(default_factory=list)
+
+
+@dataclass
+class Metric:
+    value: int | float | bool | None
+    approx: bool = False
+    unit: str = ""
+    evidence: str = ""
+    page: int | None = None
+    line: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    confidence: float = 0.0
+
+
+@dataclass
+class Flag:
+    identity: str
+    keys: list[str]
+    printed: int | float | None
+    expected: int | float | None
+    message: str
+    suggested: dict[str, int | float] | None = None  # {key: value} that satisfies every broken identity
+
+
+@dataclass
+class Document:
+    source: Source
+    pages: list[Page] = field(default_factory=list)
+    agency: str | None = None
+    year: int | None = None
+    format: str | None = None
+    fields: dict[str, Cell] = field(default_factory=dict)
+    metrics: dict[str, Metric] = field(default_factory=dict)
+    flags: list[Flag] = field(default_factory=list)
+    errors: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def lines(self) -> list[Line]:
+        return [ln for p in self.pages for ln in p.lines]
+
+    def value(self, key: str):
+        cell = self.fields.get(key)
+        return None if cell is None else cell.value
+
+    def error(self, stage: str, message: str) -> None:
+        self.errors.append({"stage": stage, "message": message})

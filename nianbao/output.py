@@ -1,0 +1,100 @@
+"""The output contract (shared/spec/output.md): Document → JSON, written atomically."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from . import schema
+from .document import Cell, Document, Metric
+
+
+def _bbox(b):
+    return [round(float(x), 2) for x in b] if b else None
+
+
+def cell_dict(c: Cell) -> dict:
+    d = {"value": c.value, "confidence": round(c.confidence, 4), "page": c.page,
+         "bbox": _bbox(c.bbox), "text": c.text}
+    if c.line is not None:
+        d["line"] = c.line
+    if c.blank:
+        d["blank"] = True
+    if c.reason:
+        d["reason"] = c.reason
+    if c.alternatives:
+        d["alternatives"] = c.alternatives
+    return d
+
+
+def metric_dict(m: Metric) -> dict:
+    d = {"value": m.value, "approx": m.approx, "unit": m.unit, "page": m.page,
+         "bbox": _bbox(m.bbox) or [], "evidence": m.evidence, "confidence": round(m.confidence, 4)}
+    if m.line is not None:
+        d["line"] = m.line
+    return d
+
+
+def source_dict(doc: Document) -> dict:
+    s = doc.source
+    return {"path": s.path, "sha256": s.sha256, "kind": s.kind, "pages": s.pages}
+
+
+def to_dict(doc: Document) -> dict:
+    if doc.errors and not doc.fields:
+        return {"source": source_dict(doc), "errors": doc.errors,
+                "timings_ms": {k: round(v, 2) for k, v in doc.timings_ms.items()}}
+    fields = {}
+    if doc.format:
+        for key in schema.field_keys(doc.format):
+            cell = doc.fields.get(key) or Cell(value=None, reason="not found in the document")
+            fields[key] = cell_dict(cell)
+    metrics = {}
+    for mid in schema.metric_ids():
+        m = doc.metrics.get(mid)
+        metrics[mid] = metric_dict(m) if m else {"value": None, "approx": False, "unit": schema.metric_unit(mid),
+                                                  "page": None, "bbox": [], "evidence": "",
+                                                  "reason": "not stated in the text"}
+    flags = []
+    for f in doc.flags:
+        fd = {"identity": f.identity, "keys": f.keys, "printed": f.printed, "expected": f.expected,
+              "message": f.message}
+        if f.suggested:
+            fd["suggested"] = f.suggested
+        flags.append(fd)
+    return {
+        "source": source_dict(doc),
+        "agency": doc.agency,
+        "year": doc.year,
+        "format": doc.format,
+        "fields": fields,
+        "metrics": metrics,
+        "flags": flags,
+        "errors": doc.errors,
+        "warnings": doc.warnings,
+        "timings_ms": {k: round(v, 2) for k, v in doc.timings_ms.items()},
+    }
+
+
+def dumps(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write via a temp file in the same folder and rename, so readers never see half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

@@ -1,0 +1,68 @@
+"""The extraction pipeline: ingest → assemble (tables, metrics, meta) → reconcile.
+
+Each stage takes the Document and enriches it; timings go to doc.timings_ms.
+"""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from .document import Document, Source
+from .ingest import InputError, load, text_document
+
+
+@contextmanager
+def timed(doc: Document, stage: str):
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        doc.timings_ms[stage] = doc.timings_ms.get(stage, 0.0) + (time.perf_counter() - t0) * 1000
+
+
+class NotAReport(InputError):
+    def __init__(self, message: str):
+        super().__init__(message, stage="assemble")
+
+
+def process(doc: Document) -> Document:
+    """Run every stage after ingest on a loaded document."""
+    from .assemble import assemble
+    from .reconcile import reconcile
+
+    with timed(doc, "assemble"):
+        assemble(doc)
+    if not doc.format:
+        raise NotAReport("not a 政府信息公开年度报告: none of its tables was found")
+    with timed(doc, "reconcile"):
+        reconcile(doc)
+    return doc
+
+
+def extract(path: str | Path) -> Document:
+    """Extract one input file; never raises for a bad input: errors go to doc.errors."""
+    t0 = time.perf_counter()
+    doc = None
+    try:
+        with_timing = Document(source=Source(path=str(path)))
+        with timed(with_timing, "ingest"):
+            doc = load(path)
+        doc.timings_ms.update(with_timing.timings_ms)
+        process(doc)
+    except InputError as e:
+        doc = doc or with_timing
+        doc.fields, doc.metrics, doc.flags, doc.format = {}, {}, [], None
+        doc.error(e.stage, str(e))
+    except Exception as e:  # a bug must not sink a batch; report it against this file
+        doc = doc or with_timing
+        doc.fields, doc.metrics, doc.flags, doc.format = {}, {}, [], None
+        doc.error("internal", f"{type(e).__name__}: {e}")
+    doc.timings_ms["total"] = (time.perf_counter() - t0) * 1000
+    return doc
+
+
+def extract_text(text: str, name: str = "<text>") -> Document:
+    """Extract from report text already in memory (tests, notebooks, benchmarks)."""
+    doc = text_document(text, Source(path=name, kind="text"))
+    return process(doc)

@@ -1,0 +1,1 @@
+"""Training data (synthetic corpus) and fine-tuning of the token-classification model."""
