@@ -6,7 +6,7 @@ from collections import deque
 from . import guard
 
 
-def run(jobs: list[dict], workers: int, limits: guard.Limits, on_result) -> None:
+def run(jobs: list[dict], workers: int, limits: guard.Limits, on_start, on_result) -> None:
     # import the pipeline once here so every forked child starts with it loaded
     for spec in {j.get("extractor") or "nianbao.pipeline:extract" for j in jobs}:
         guard.worker.resolve(spec)
@@ -15,7 +15,9 @@ def run(jobs: list[dict], workers: int, limits: guard.Limits, on_result) -> None
     try:
         while todo or running:
             while todo and len(running) < max(1, workers):
-                running.append(guard.start(todo.popleft(), limits))
+                job = todo.popleft()
+                on_start(job)
+                running.append(guard.start(job, limits))
             for r, result in guard.poll(running, limits):
                 running.remove(r)
                 on_result(r.job, result)

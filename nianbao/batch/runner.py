@@ -122,15 +122,13 @@ def run_batch(source: str | Path, out_dir: str | Path, opts: Options | None = No
         def on_start(job: dict) -> None:
             manifest.start(job["sha256"])
 
-        for j in jobs:
-            on_start(j)
         try:
             if opts.engine == "ray":
                 from . import engine_ray
-                engine_ray.run(jobs, opts.workers, limits, on_result, address=opts.ray_address)
+                engine_ray.run(jobs, opts.workers, limits, on_start, on_result, address=opts.ray_address)
             else:
                 from . import engine_local
-                engine_local.run(jobs, opts.workers, limits, on_result)
+                engine_local.run(jobs, opts.workers, limits, on_start, on_result)
         finally:
             progress.close()
         elapsed = time.monotonic() - t0
