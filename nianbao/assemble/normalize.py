@@ -42,11 +42,6 @@ def is_cjk(ch: str) -> bool:
     return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x2FFFF
 
 
-def display_width(ch: str) -> int:
-    """Columns a character takes in fixed-width layouts such as pdftotext -layout."""
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-
-
 def compact(s: str) -> str:
     """Remove whitespace; Chinese labels are often printed or extracted with spaces inside."""
     return re.sub(r"\s+", "", s)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from nianbao.document import Line
 
-from .normalize import display_width, is_cjk, is_footer, norm
+from .normalize import is_cjk, is_footer, norm
 
 NUM_RE = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?")
 DASH_RE = re.compile(r"(?<!\S)(?:-{1,3}|—{1,2}|/)(?!\S)")
@@ -29,8 +29,9 @@ class Num:
     text: str
     line: int  # index into Stream.lines
     run: int  # numbers with no label text between them share a run
-    x0: float = 0.0  # horizontal extent: points when the line has character boxes, else display columns
+    x0: float = 0.0  # horizontal extent: points when the line has character boxes, else character index
     x1: float = 0.0
+    tpage: int = 0  # page the number is on (form feeds count in extracted text)
     field: int | None = None  # tab-separated field index, for tab-delimited text
     nfields: int | None = None
     decimal: bool = False
@@ -97,7 +98,12 @@ def build(lines: list[Line]) -> Stream:
     run = 0
     last_was_num = False
     boxed_lines = 0
+    tpage = 0
     for li, line in enumerate(lines):
+        if line.page is not None:
+            tpage = line.page
+        else:
+            tpage += line.text.count("\f")  # pdftotext separates pages with form feeds
         if not line.text.strip() or is_footer(line.text):
             continue
         s = norm(line.text)
@@ -116,12 +122,6 @@ def build(lines: list[Line]) -> Stream:
                 spans.append((m.start(), m.end(), "dash"))
         spans.sort()
         tabs = "\t" in line.text
-        col = 0.0
-        cols = []  # display column at each character
-        for ch in s:
-            cols.append(col)
-            col += 8 - (col % 8) if ch == "\t" else display_width(ch)
-        cols.append(col)
         pos = 0
         for a, b, kind in spans + [(len(s), len(s), "end")]:
             for i in range(pos, a):
@@ -151,13 +151,15 @@ def build(lines: list[Line]) -> Stream:
                 x0, x1 = min(bb[0] for bb in bx), max(bb[2] for bb in bx)
                 bbox = (x0, min(bb[1] for bb in bx), x1, max(bb[3] for bb in bx))
             else:
-                x0, x1, bbox = cols[a], cols[b], None
+                # pdftotext -layout lays out a character grid per page in which a Chinese
+                # character takes one cell, so the character index is the column position
+                x0, x1, bbox = float(a), float(b), None
             fld = nf = None
             if tabs:
                 fld = s[:a].count("\t")
                 nf = s.count("\t") + 1
             st.nums.append(Num(seq=seq, value=value, text=s[a:end].strip(), line=li, run=run,
-                               x0=x0, x1=x1, field=fld, nfields=nf, decimal=dec, dash=(kind == "dash"),
+                               x0=x0, x1=x1, tpage=tpage, field=fld, nfields=nf, decimal=dec, dash=(kind == "dash"),
                                bbox=bbox))
             seq += 1
             last_was_num = True

@@ -16,7 +16,7 @@ from nianbao import schema
 from nianbao.document import Cell, Line
 from nianbao.schema import Row
 
-from .normalize import norm
+from .normalize import compact, norm
 from .stream import Num, Stream
 
 CONF_DIRECT = 0.99
@@ -38,11 +38,18 @@ def anchor_rows(st: Stream, rows: tuple[Row, ...], t0: int, t1: int) -> list[Anc
     """Find each row's label in printed order; a row whose label is missing is skipped."""
     out, cursor = [], t0
     for row in rows:
+        label = compact(norm(row.zh.split()[-1]))  # the row's own label, without its group's
         for phrase in row.match:
             i = st.text.find(phrase, cursor, t1)
             if i >= 0:
+                end = i + len(phrase)
+                # a key phrase may sit after the numbers of a wrapped label (3.要求提供 0 0 4 / 公开出版物):
+                # walk back along the printed label so the anchor is where the label starts
+                o = label.find(phrase)
+                while o > 0 and i > cursor and st.text[i - 1] == label[o - 1]:
+                    i, o = i - 1, o - 1
                 out.append(Anchor(row, i, st.tseq[i], st.tline[i]))
-                cursor = i + len(phrase)
+                cursor = end
                 break
     return out
 
@@ -152,9 +159,10 @@ def place_by_fields(nums: list[Num], k: int, line_text: str) -> list[Num | None]
     """Tab-delimited text: empty fields between tabs are blank cells."""
     fields = norm(line_text).split("\t")
     tail = []
+    printed = {n.text for n in nums}
     for f in reversed(fields):
         t = f.strip()
-        if t and not any(t == n.text or t.startswith(n.text) for n in nums) and t not in ("-", "—", "/"):
+        if t and t not in printed and t not in ("-", "—", "/"):
             break
         tail.append(t)
     tail.reverse()
@@ -211,15 +219,22 @@ class RowReader:
         self.st, self.table, self.fmt = st, table, fmt
         self.types = {c: schema.col_type(table, fmt, c) if table == "active" else "int"
                       for r in rows.values() for c in r.cols}
-        self.centres: dict[str, float] = {}
-        samples: dict[str, list[float]] = {}
+        # reference column positions from the rows printed in full, per page (layouts differ
+        # between pages) and over the whole table
+        self.centres: dict[tuple[int | None, str], float] = {}
+        samples: dict[tuple[int | None, str], list[float]] = {}
         for rid, nums in got.items():
             r = rows[rid]
             if len(nums) == len(r.cols) and len({n.line for n in nums}) == 1:
                 for n, c in zip(nums, r.cols):
-                    samples.setdefault(c, []).append((n.x0 + n.x1) / 2)
-        for c, xs in samples.items():
-            self.centres[c] = statistics.median(xs)
+                    x = (n.x0 + n.x1) / 2
+                    samples.setdefault((n.tpage, c), []).append(x)
+                    samples.setdefault((None, c), []).append(x)
+        for key, xs in samples.items():
+            self.centres[key] = statistics.median(xs)
+
+    def centre(self, page: int, col: str) -> float | None:
+        return self.centres.get((page, col), self.centres.get((None, col)))
 
     def read(self, row: Row, nums: list[Num]) -> dict[str, Cell]:
         k, lines = len(row.cols), self.st.lines
@@ -238,7 +253,7 @@ class RowReader:
             if one_line and nums[0].field is not None:
                 placed = place_by_fields(nums, k, lines[nums[0].line].text)
             if placed is None and one_line:
-                placed = place_by_position(nums, [self.centres.get(c) for c in row.cols])
+                placed = place_by_position(nums, [self.centre(nums[0].tpage, c) for c in row.cols])
             if placed is not None:
                 conf, reason = CONF_POSITIONAL, f"{k - len(nums)} blank cell(s) placed by position"
             elif has_total:
