@@ -75,7 +75,10 @@ class Progress:
         self.errors = 0
         self.t0 = time.monotonic()
         if enabled and total:
-            import tqdm
+            try:
+                import tqdm
+            except ImportError:  # the bar is optional (extra 'batch'); the summary is printed anyway
+                return
             tqdm.tqdm.monitor_interval = 0  # no monitor thread: children are forked
             self.bar = tqdm.tqdm(total=total, unit="file", dynamic_ncols=True, file=sys.stderr)
 
