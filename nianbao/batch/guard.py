@@ -37,7 +37,7 @@ def _die_with_parent() -> None:
         pass
 
 
-def _child(job: dict, conn, max_memory_mb: int | None, parent: int) -> None:
+def _child(job: dict, conn, max_memory_mb: int | None, parent: int, fn) -> None:
     _die_with_parent()
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
@@ -49,7 +49,7 @@ def _child(job: dict, conn, max_memory_mb: int | None, parent: int) -> None:
         except (ValueError, OSError):
             pass
     try:
-        result = worker.process(job)
+        result = fn(job)
     except BaseException as e:  # noqa: BLE001 - anything is reported against this file
         stage = "memory" if isinstance(e, MemoryError) else "internal"
         result = worker.failure_record(job, stage, f"{type(e).__name__}: {e}")
@@ -78,9 +78,11 @@ class Running:
     peak_mb: float = 0.0
 
 
-def start(job: dict, limits: Limits) -> Running:
+def start(job: dict, limits: Limits, fn=None) -> Running:
+    """Fork a child running `fn(job)` (default: extract one file); `fn` is not pickled (fork)."""
     recv, send = _ctx.Pipe(duplex=False)
-    proc = _ctx.Process(target=_child, args=(job, send, limits.max_memory_mb, os.getpid()), daemon=True)
+    proc = _ctx.Process(target=_child, args=(job, send, limits.max_memory_mb, os.getpid(), fn or worker.process),
+                        daemon=True)
     proc.start()
     send.close()
     return Running(job=job, proc=proc, conn=recv)
@@ -137,9 +139,9 @@ def poll(running: list[Running], limits: Limits, interval: float = 0.1) -> list[
     return out
 
 
-def run_one(job: dict, limits: Limits) -> dict:
-    """Run a single job under the limits and wait for it (used inside Ray tasks)."""
-    r = start(job, limits)
+def run_one(job: dict, limits: Limits, fn=None) -> dict:
+    """Run a single job under the limits and wait for it (Ray tasks, page rendering)."""
+    r = start(job, limits, fn)
     while True:
         done = poll([r], limits, 0.2)
         if done:
