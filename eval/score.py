@@ -78,7 +78,7 @@ def score_metrics(gold: dict, pred: dict) -> dict:
             approx_n += 1
             p = predicted[k]
             approx_ok += bool(g["approx"]) == bool(p.get("approx") if isinstance(p, dict) else False)
-    wrong = [{"key": k, "gold": value_of(gm[k]), "pred": value_of(predicted.get(k))}
+    wrong = [{"key": k, "gold": value_of(gm.get(k)), "pred": value_of(predicted.get(k))}
              for k in sorted(set(gm) | set(predicted)) if k not in tp]
     return {"gold": len(gm), "predicted": len(predicted), "correct": len(tp), "both": len(both),
             "approx_total": approx_n, "approx_correct": approx_ok, "wrong": wrong}

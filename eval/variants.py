@@ -7,6 +7,7 @@ once `nianbao.pipeline.extract` accepts that option. Register only what exists.
 """
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -40,11 +41,21 @@ def register(name: str, fn: Callable[..., dict], description: str = "",
 
 
 def get(name: str) -> Variant:
-    try:
+    """A registered variant, or `package.module:function` for a one-off experiment."""
+    if name in VARIANTS:
         return VARIANTS[name]
-    except KeyError:
-        known = ", ".join(sorted(VARIANTS)) or "none"
-        raise UnknownVariant(f"unknown variant {name!r}; known variants: {known}") from None
+    if ":" in name:
+        mod, _, attr = name.partition(":")
+        try:
+            fn = getattr(importlib.import_module(mod), attr)
+        except (ImportError, AttributeError) as e:
+            raise UnknownVariant(f"variant {name!r}: cannot load {attr!r} from {mod!r}: {e}") from None
+        if not callable(fn):
+            raise UnknownVariant(f"variant {name!r}: {attr!r} is not callable")
+        return Variant(name, fn, f"{mod}.{attr}")
+    known = ", ".join(sorted(VARIANTS)) or "none"
+    raise UnknownVariant(f"unknown variant {name!r}; known variants: {known} "
+                         "(or give package.module:function)")
 
 
 def _pipeline(path: Path, **options) -> dict:
