@@ -117,6 +117,8 @@ def summarise_variant(rows: list[dict]) -> dict:
         "flags": {"gold": f["gold"], "unparsed_gold": f["unparsed_gold"], "predicted": f["predicted"],
                   "matched_gold": f["matched_gold"], "matched_predicted": f["matched_predicted"],
                   "precision": ratio(f["matched_predicted"], f["predicted"]), "recall": ratio(f["matched_gold"], f["gold"]),
+                  "strict_precision": ratio(f["strict_matched_predicted"], f["predicted"]),
+                  "strict_recall": ratio(f["strict_matched_gold"], f["gold"]),
                   "suggested_total": f["suggested_total"],
                   "suggested_accuracy": ratio(f["suggested_correct"], f["suggested_total"])},
         "meta": {"format": _meta_acc(rows, "format"), "agency": _meta_acc(rows, "agency"), "year": _meta_acc(rows, "year")},

@@ -19,7 +19,7 @@ from nianbao.output import write_atomic
 
 from . import variants as variant_registry
 from .aggregate import build_summary
-from .compare import check_gate, compare, format_compare, load_json
+from .compare import check_gate, compare, format_compare, gate_sample, load_json
 from .corpus import CorpusError, discover
 from .runner import read_predictions, run_variant
 from .tables import build as build_tables
@@ -43,6 +43,7 @@ def add_arguments(p) -> None:
     p.add_argument("--tolerance", type=float, default=0.005,
                    help="largest drop of a score that --compare lets pass (default 0.005)")
     p.add_argument("--gate", metavar="GATE.json", help="fail unless the scores meet these minimums (eval/gate.json)")
+    p.add_argument("--gate-sample", metavar="NAME", help="which sample of the gate file (default: its first)")
     p.add_argument("--note", help="free text stored in the summary (e.g. machine load)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
 
@@ -74,7 +75,7 @@ def run(args) -> int:
         return _err("--variant needs --inputs DIR to run on")
     try:
         old = load_json(args.compare) if args.compare else None
-        gate = load_json(args.gate) if args.gate else None
+        gate = gate_sample(load_json(args.gate), args.gate_sample) if args.gate else None
         corpus = discover(args.gold, args.inputs, args.kind)
     except (CorpusError, ValueError) as e:
         return _err(str(e))

@@ -84,8 +84,20 @@ def load_json(path: str | Path) -> dict:
     return data
 
 
+def gate_sample(gate: dict, name: str | None = None) -> dict:
+    """One sample's gate from a gate file with "samples" (the first, unless named), or the file itself."""
+    samples = gate.get("samples")
+    if not isinstance(samples, dict):
+        return gate
+    if name is None:
+        name = next(iter(samples), None)
+    if name not in samples:
+        raise ValueError(f"gate has no sample {name!r}; samples: {', '.join(samples)}")
+    return samples[name]
+
+
 def check_gate(summary: dict, gate: dict) -> list[str]:
-    """Failures of `summary` against the gate's minimums ({"variant": …, "min": {path: value}})."""
+    """Failures of `summary` against a sample's gate ({"variant", "min": {path: value}, "max": …})."""
     failures = []
     name = gate.get("variant", "rules")
     v = summary.get("variants", {}).get(name)

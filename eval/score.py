@@ -96,12 +96,19 @@ def _pred_flags(pred: dict) -> list[dict]:
     return out
 
 
+def _strict(f: dict, g) -> bool:
+    return bool(f["keys"] & g.keys) and (not f["identity"] or not g.identity or f["identity"] == g.identity)
+
+
 def score_flags(gold: dict, pred: dict) -> dict:
     """A flag matches a gold inconsistency when their key sets overlap."""
     golds = gold_inconsistencies(gold)
     flags = _pred_flags(pred)
     matched_flags = sum(1 for f in flags if any(f["keys"] & g.keys for g in golds))
     matched_gold = sum(1 for g in golds if any(f["keys"] & g.keys for f in flags))
+    # Stricter: the identity must agree too, where both name one.
+    strict_flags = sum(1 for f in flags if any(_strict(f, g) for g in golds))
+    strict_gold = sum(1 for g in golds if any(_strict(f, g) for f in flags))
     # Suggested values are judged only where the gold knows the true value of the cell.
     truth = {k: v for g in golds for k, v in g.true_values.items()}
     sug_n = sug_ok = 0
@@ -112,6 +119,7 @@ def score_flags(gold: dict, pred: dict) -> dict:
                 sug_ok += same(truth[k], v)
     return {"gold": len(golds), "unparsed_gold": sum(not g.parsed for g in golds),
             "predicted": len(flags), "matched_predicted": matched_flags, "matched_gold": matched_gold,
+            "strict_matched_predicted": strict_flags, "strict_matched_gold": strict_gold,
             "suggested_total": sug_n, "suggested_correct": sug_ok,
             "missed": [g.text for g in golds if not any(f["keys"] & g.keys for f in flags)]}
 

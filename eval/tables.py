@@ -52,9 +52,10 @@ def build(summary: dict) -> list[Table]:
                        pct(v["metrics"]["approx_accuracy"]) + (f" (n={v['metrics']['approx_total']})")]
                       for n, v in vs.items()]))
     out.append(Table("Reconciler flags vs gold source inconsistencies",
-                     ["variant", "gold", "unparsed gold", "flags", "precision", "recall", "suggested acc"],
+                     ["variant", "gold", "unparsed gold", "flags", "precision", "recall", "strict P / R", "suggested acc"],
                      [[n, str(v["flags"]["gold"]), str(v["flags"]["unparsed_gold"]), str(v["flags"]["predicted"]),
                        pct(v["flags"]["precision"]), pct(v["flags"]["recall"]),
+                       f'{pct(v["flags"]["strict_precision"])} / {pct(v["flags"]["strict_recall"])}',
                        pct(v["flags"]["suggested_accuracy"]) + f" (n={v['flags']['suggested_total']})"]
                       for n, v in vs.items()]))
     out.append(Table("Speed", ["variant", "docs", "pages", "doc p50 ms", "doc p95 ms", "page p50 ms", "page p95 ms",

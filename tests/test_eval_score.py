@@ -164,6 +164,8 @@ def test_flags_match_gold_by_key_overlap():
     # The duplicate row's total cell is in both the row and the column inconsistency.
     assert f["gold"] == 3 and f["matched_gold"] == 2 and f["predicted"] == 2 and f["matched_predicted"] == 1
     assert f["missed"] == ["appeals row review: upheld 1 but total 0"]
+    # Identity-aware: the row_sum flag does not count for the column_sum inconsistency.
+    assert f["strict_matched_gold"] == 1 and f["strict_matched_predicted"] == 1
 
 
 def test_injected_errors_are_preferred_and_suggestions_scored():
