@@ -130,7 +130,8 @@ def summarise_variant(rows: list[dict]) -> dict:
     }
 
 
-def build_summary(results: dict[str, list[Result]], gold: dict[str, dict], info: dict) -> tuple[dict, list[dict]]:
+def build_summary(results: dict[str, list[Result]], gold: dict[str, dict], info: dict,
+                  run_info: dict[str, dict] | None = None) -> tuple[dict, list[dict]]:
     """(summary.json content, all document rows)."""
     all_rows = []
     variants = {}
@@ -140,6 +141,7 @@ def build_summary(results: dict[str, list[Result]], gold: dict[str, dict], info:
             r["variant"] = name
         all_rows += rows
         variants[name] = summarise_variant(rows)
+        variants[name]["speed"]["cold_start_ms"] = (run_info or {}).get(name, {}).get("cold_start_ms")
     summary = {"schema": SCHEMA, **info, "variants": variants,
                "documents": [{k: r[k] for k in ("variant", "input", "kind", "group", "format", "exact", "errors",
                                                 "wall_ms", "pages")}

@@ -39,6 +39,8 @@ def add_arguments(p) -> None:
     p.add_argument("--kind", action="append", metavar="KIND", help="only inputs of this kind (repeatable)")
     p.add_argument("--limit", type=int, metavar="N", help="only the first N inputs (after --kind)")
     p.add_argument("--timeout", type=float, default=600.0, metavar="S", help="seconds per input before it counts as failed")
+    p.add_argument("--no-warmup", action="store_true",
+                   help="time the first input cold (by default it is extracted once untimed first)")
     p.add_argument("--compare", metavar="OLD.json", help="print deltas against an earlier summary.json")
     p.add_argument("--tolerance", type=float, default=0.005,
                    help="largest drop of a score that --compare lets pass (default 0.005)")
@@ -90,7 +92,7 @@ def run(args) -> int:
     if len(corpus.unmatched_inputs) > 5:
         log(f"warning: … {len(corpus.unmatched_inputs) - 5} more inputs without gold")
 
-    results = {}
+    results, run_info = {}, {}
     if args.preds:
         try:
             results.update(read_predictions(Path(args.preds), corpus))
@@ -108,7 +110,8 @@ def run(args) -> int:
                 status += f"  error: {res.error or first}"
             log(f"[{n} {i}/{total}] {res.input.name}: {status}")
         try:
-            results[n] = run_variant(n, inputs, out / "preds" / n, timeout_s=args.timeout, progress=progress)
+            results[n], run_info[n] = run_variant(n, inputs, out / "preds" / n, timeout_s=args.timeout,
+                                                  progress=progress, warmup=not args.no_warmup)
         except RuntimeError as e:
             return _err(str(e))
     info = {
@@ -118,7 +121,7 @@ def run(args) -> int:
         "note": args.note, "eval_wall_s": round(time.perf_counter() - t0, 3),
         "unmatched_inputs": len(corpus.unmatched_inputs), "gold_without_input": len(corpus.gold_without_input),
     }
-    summary, rows = build_summary(results, corpus.gold, info)
+    summary, rows = build_summary(results, corpus.gold, info, run_info)
     tables = build_tables(summary)
 
     from .html_report import render

@@ -59,10 +59,10 @@ def build(summary: dict) -> list[Table]:
                        pct(v["flags"]["suggested_accuracy"]) + f" (n={v['flags']['suggested_total']})"]
                       for n, v in vs.items()]))
     out.append(Table("Speed", ["variant", "docs", "pages", "doc p50 ms", "doc p95 ms", "page p50 ms", "page p95 ms",
-                               "pages/s", "peak RSS MB"],
+                               "pages/s", "peak RSS MB", "cold start ms"],
                      [[n, str(s["documents"]), str(s["pages"]), num(s["per_doc_ms"]["p50"]),
                        num(s["per_doc_ms"]["p95"]), num(s["per_page_ms"]["p50"]), num(s["per_page_ms"]["p95"]),
-                       num(s["pages_per_s"], "{:.2f}"), num(s["peak_rss_mb"])]
+                       num(s["pages_per_s"], "{:.2f}"), num(s["peak_rss_mb"]), num(s.get("cold_start_ms"))]
                       for n, v in vs.items() for s in [v["speed"]]]))
     stages = sorted({st for v in vs.values() for st in v["speed"]["stages_ms"]})
     out.append(Table("Time per stage (ms, p50 / p95)", ["stage", *names],

@@ -130,6 +130,7 @@ def test_variants_run_in_a_worker_and_survive_crashes_and_hangs(test_variants, c
     perfect, flaky = s["variants"]["evalvariants_t:perfect"], s["variants"]["evalvariants_t:flaky"]
     assert perfect["cells"]["overall"]["accuracy"] == 1.0 and perfect["failed"] == 0
     assert perfect["speed"]["pages"] == 9 and perfect["speed"]["peak_rss_mb"] > 0
+    assert perfect["speed"]["cold_start_ms"] > 0
     assert flaky["documents"] == 3 and flaky["failed"] == 2
     errors = {d["input"]: d["errors"] for d in s["documents"] if d["variant"] == "evalvariants_t:flaky"}
     assert errors["a__text"] == []
