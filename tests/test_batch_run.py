@@ -137,3 +137,15 @@ def test_cli_usage_errors(tmp_path, capsys):
     assert main(["batch", str(tmp_path)]) == 2
     assert main(["batch", "export", str(tmp_path)]) == 2  # no manifest there
     assert "no manifest" in capsys.readouterr().err
+
+
+def test_second_batch_on_the_same_folder_is_refused(tmp_path):
+    import fcntl
+    from nianbao.batch.runner import BatchBusy
+    seed_copies(tmp_path / "in", 1)
+    (tmp_path / "out").mkdir()
+    with open(tmp_path / "out" / ".batch.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(BatchBusy):
+            run_batch(tmp_path / "in", tmp_path / "out", opts())
+    assert run_batch(tmp_path / "in", tmp_path / "out", opts())["done"] == 1

@@ -58,13 +58,13 @@ def run(args) -> int:
     if args.workers < 1:
         print("nianbao batch: --workers must be at least 1", file=sys.stderr)
         return 2
-    from .runner import Options, format_summary, run_batch
+    from .runner import BatchBusy, Options, format_summary, run_batch
     opts = Options(workers=args.workers, engine=args.engine, retry_failed=args.retry_failed,
                    timeout_s=args.timeout or None, max_memory_mb=args.max_memory_mb or None,
                    extractor=args.extractor, progress=not args.quiet, ray_address=args.ray_address)
     try:
         summary = run_batch(args.input, args.out, opts)
-    except FileNotFoundError as e:
+    except (FileNotFoundError, BatchBusy) as e:
         print(f"nianbao batch: {e}", file=sys.stderr)
         return 2
     print(format_summary(summary), file=sys.stderr)

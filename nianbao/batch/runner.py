@@ -7,8 +7,8 @@ Layout of OUT_DIR:
 """
 from __future__ import annotations
 
+import fcntl
 import json
-import os
 import sys
 import time
 from collections import Counter
@@ -21,6 +21,11 @@ from .inputs import InputFile, discover, output_name, stat_and_hash
 from .manifest import Manifest
 
 MANIFEST = "manifest.sqlite"
+LOCK = ".batch.lock"
+
+
+class BatchBusy(RuntimeError):
+    pass
 REPORTS = "reports"
 
 
@@ -100,6 +105,12 @@ def run_batch(source: str | Path, out_dir: str | Path, opts: Options | None = No
     out_dir = Path(out_dir)
     reports = out_dir / REPORTS
     reports.mkdir(parents=True, exist_ok=True)
+    lock = open(out_dir / LOCK, "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released by the kernel even on kill -9
+    except BlockingIOError:
+        lock.close()
+        raise BatchBusy(f"another batch is running with output folder {out_dir}") from None
     manifest = Manifest(out_dir / MANIFEST)
     try:
         clean_partial(reports)
@@ -142,6 +153,7 @@ def run_batch(source: str | Path, out_dir: str | Path, opts: Options | None = No
         return summary
     finally:
         manifest.close()
+        lock.close()
 
 
 def summarize(manifest: Manifest, jobs, skipped, unreadable, interrupted, elapsed, pages) -> dict:
