@@ -16,6 +16,7 @@ IN_FLIGHT_PER_CPU = 2  # enough queued work to keep each CPU busy without shippi
 
 
 def _task(payload: bytes, job: dict, limits: guard.Limits) -> dict:
+    guard.worker.resolve(job.get("extractor") or guard.worker.DEFAULT_EXTRACTOR)  # load once per Ray worker
     suffix = Path(job["path"]).suffix.lower()[:10]
     with tempfile.TemporaryDirectory(prefix="nianbao-ray-") as tmp:
         local = os.path.join(tmp, "input" + suffix)

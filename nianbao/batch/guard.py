@@ -42,8 +42,9 @@ def _child(job: dict, conn, max_memory_mb: int | None, parent: int, fn) -> None:
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
     if max_memory_mb:
-        # address space includes shared libraries and arenas never touched: leave headroom
-        cap = (max_memory_mb + 1024) * 1024 * 1024
+        # a backstop on top of what the parent had already mapped (a Ray worker maps gigabytes it
+        # never touches); address space also counts libraries and untouched arenas: leave headroom
+        cap = vm_size_bytes() + (max_memory_mb + 1024) * 1024 * 1024
         try:
             resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
         except (ValueError, OSError):
@@ -59,6 +60,14 @@ def _child(job: dict, conn, max_memory_mb: int | None, parent: int, fn) -> None:
     finally:
         sys.stdout.flush()
         os._exit(0)
+
+
+def vm_size_bytes() -> int:
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * _PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 def rss_mb(pid: int) -> float:
