@@ -8,8 +8,10 @@ from . import guard
 
 def run(jobs: list[dict], workers: int, limits: guard.Limits, on_start, on_result) -> None:
     # import the pipeline once here so every forked child starts with it loaded
-    for spec in {j.get("extractor") or "nianbao.pipeline:extract" for j in jobs}:
+    for spec in {j.get("extractor") or guard.worker.DEFAULT_EXTRACTOR for j in jobs}:
         guard.worker.resolve(spec)
+    if jobs:
+        guard.worker.warm_up()
     todo = deque(jobs)
     running: list[guard.Running] = []
     try:

@@ -15,8 +15,19 @@ from . import guard
 IN_FLIGHT_PER_CPU = 2  # enough queued work to keep each CPU busy without shipping every file at once
 
 
+_warmed: set[str] = set()
+
+
+def _warm(spec: str) -> None:
+    """Once per Ray worker process: load the pipeline so the per-file forks start warm."""
+    if spec not in _warmed:
+        guard.worker.resolve(spec)
+        guard.worker.warm_up()
+        _warmed.add(spec)
+
+
 def _task(payload: bytes, job: dict, limits: guard.Limits) -> dict:
-    guard.worker.resolve(job.get("extractor") or guard.worker.DEFAULT_EXTRACTOR)  # load once per Ray worker
+    _warm(job.get("extractor") or guard.worker.DEFAULT_EXTRACTOR)
     suffix = Path(job["path"]).suffix.lower()[:10]
     with tempfile.TemporaryDirectory(prefix="nianbao-ray-") as tmp:
         local = os.path.join(tmp, "input" + suffix)

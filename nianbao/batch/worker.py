@@ -44,6 +44,30 @@ def reason_for(errors: list[dict]) -> str | None:
     return first.get("stage") or "error"
 
 
+def warm_up() -> None:
+    """Load in the coordinating process what every extraction needs (pipeline stages, schema
+    tables, pdfium), so each forked child starts warm instead of paying for it per file."""
+    from .. import schema
+    from ..pipeline import NotAReport, extract_text
+    for fmt in schema.FORMATS:
+        schema.field_keys(fmt)
+        for t in schema.TABLES:
+            schema.rows(t, fmt)
+            schema.columns(t, fmt)
+    schema.metric_ids()
+    schema.identities()
+    sample = "政府信息公开工作年度报告\n" + "\n".join(r.zh + " 0" for t in schema.TABLES for r in schema.rows(t, "2021"))
+    try:
+        extract_text(sample)
+    except NotAReport:
+        pass
+    try:
+        import pypdfium2 as pdfium
+        pdfium.PdfDocument.new().close()
+    except Exception:  # noqa: BLE001 - warming up is an optimisation only
+        pass
+
+
 def resolve(spec: str):
     module, _, name = spec.partition(":")
     return getattr(importlib.import_module(module), name or "extract")
