@@ -95,3 +95,21 @@ def orphans(marker: Path) -> list[int]:
             if os.fsencode(str(marker)) in cmd and state != "Z":
                 found.append(int(d.name))
     return found
+
+
+def test_ctrl_c_stops_cleanly_and_resumes(tmp_path):
+    n = 12
+    seed_copies(tmp_path / "in", n, marker="SLOW")
+    out = tmp_path / "out"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.Popen(batch_cmd(tmp_path / "in", out), env=env, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while done_count(out / "manifest.sqlite") < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    err = proc.communicate(timeout=30)[1]
+    assert proc.returncode == 130 and "resume" in err
+    assert not orphans(tmp_path / "in")
+    rerun = subprocess.run(batch_cmd(tmp_path / "in", out), env=env, capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0 and f"{n} done, 0 failed" in rerun.stderr
+    assert len(list((out / "reports").glob("*.json"))) == n

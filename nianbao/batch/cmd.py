@@ -67,6 +67,10 @@ def run(args) -> int:
     except (FileNotFoundError, BatchBusy) as e:
         print(f"nianbao batch: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("nianbao batch: interrupted; finished files are kept, run the same command to resume",
+              file=sys.stderr)
+        return 130
     print(format_summary(summary), file=sys.stderr)
     if args.formats:
         _export(Path(args.out), args.formats)
