@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..ingest import sha256_of
+from nianbao.output import printable_path as display_name
 
 INPUT_SUFFIXES = {".txt", ".text", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
 
@@ -31,17 +32,6 @@ class InputFile:
     @property
     def path_key(self) -> bytes:
         return os.fsencode(self.path)
-
-
-def display_name(name: str) -> str:
-    """A printable Unicode form of a file name whatever bytes it was made of (UTF-8, GBK, junk)."""
-    raw = os.fsencode(name)
-    for enc in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("utf-8", "replace")
 
 
 def clean_text(value):
