@@ -61,7 +61,10 @@ def decode_text(data: bytes) -> str:
 
 
 def text_document(text: str, source: Source) -> Document:
-    lines = [Line(text=t, number=i) for i, t in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1)]
+    # a form feed starts a new page, also in the middle of a line (pypdfium2 dumps glue the
+    # page number to the next page's first line: "— 2 —\f（本列数据…")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\f")
+    lines = [Line(text=t, number=i) for i, t in enumerate(text.split("\n"), 1)]
     source.pages = 1
     return Document(source=source, pages=[Page(number=1, lines=lines, source="text")])
 

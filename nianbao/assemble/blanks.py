@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from nianbao import schema
 
-MAX_NODES = 20000
+MAX_TRIALS = 5000  # candidate trials (~0.15 s); beyond it the rows keep their row-identity placement
 
 
 def _equations(fmt: str) -> list[tuple[list[str], list[str], str]]:
@@ -40,58 +40,65 @@ def resolve(fmt: str, fixed: dict[str, list], ambiguous: dict[str, list[list]]) 
     eqs = [(l, r, j) for l, r, j in eqs
            if all(x in ambiguous or (x in fixed and fixed[x][j] is not None) for x in l + r)]
     order = sorted(ambiguous, key=lambda r: len(ambiguous[r]))
-    lo = {r: [min(c[j] for c in ambiguous[r]) for j in range(len(cols))] for r in ambiguous}
-    hi = {r: [max(c[j] for c in ambiguous[r]) for j in range(len(cols))] for r in ambiguous}
-    assigned: dict[str, list] = {}
+    width = len(cols)
+    lo = {r: [min(c[j] for c in ambiguous[r]) for j in range(width)] for r in ambiguous}
+    hi = {r: [max(c[j] for c in ambiguous[r]) for j in range(width)] for r in ambiguous}
+    # bounds of each side of each equation: [low, high], with unassigned rows at their ranges
+    bounds = []
+    for l, r, j in eqs:
+        sides = []
+        for side in (l, r):
+            a = b = 0
+            for x in side:
+                if x in ambiguous:
+                    a += lo[x][j]
+                    b += hi[x][j]
+                else:
+                    a += fixed[x][j]
+                    b += fixed[x][j]
+            sides.append([a, b])
+        bounds.append(sides)
+    touching = {x: [(e, 0 if x in eqs[e][0] else 1) for e in range(len(eqs)) if x in eqs[e][0] + eqs[e][1]]
+                for x in ambiguous}
     choice: dict[str, int] = {}
     solutions: list[dict[str, int]] = []
     nodes = 0
 
-    def rng(rows, j):
-        a = b = 0
-        for x in rows:
-            if x in assigned:
-                v = assigned[x][j]
-                a += v
-                b += v
-            elif x in ambiguous:
-                a += lo[x][j]
-                b += hi[x][j]
-            else:
-                v = fixed.get(x, [0] * len(cols))[j]
-                a += v
-                b += v
-        return a, b
-
-    def feasible() -> bool:
-        for l, r, j in eqs:
-            la, lb = rng(l, j)
-            ra, rb = rng(r, j)
+    def shift(x: str, cand: list, sign: int) -> bool:
+        """Move row x from its range to `cand` (sign 1) or back (sign -1); report feasibility."""
+        ok = True
+        for e, side in touching[x]:
+            j = eqs[e][2]
+            bnd = bounds[e][side]
+            bnd[0] += sign * (cand[j] - lo[x][j])
+            bnd[1] += sign * (cand[j] - hi[x][j])
+            (la, lb), (ra, rb) = bounds[e]
             if la > rb + 1e-9 or ra > lb + 1e-9:
-                return False
-        return True
+                ok = False
+        return ok
 
     def dfs(i: int) -> bool:
         nonlocal nodes
-        nodes += 1
-        if nodes > MAX_NODES:
-            return True
         if i == len(order):
             solutions.append(dict(choice))
             return len(solutions) >= 2
         r = order[i]
         for j, cand in enumerate(ambiguous[r]):
-            assigned[r] = cand
-            choice[r] = j
-            if feasible() and dfs(i + 1):
+            nodes += 1
+            if nodes > MAX_TRIALS:
                 return True
-        assigned.pop(r, None)
+            choice[r] = j
+            ok = shift(r, cand, 1)
+            stop = ok and dfs(i + 1)
+            shift(r, cand, -1)
+            if stop:
+                return True
         choice.pop(r, None)
         return False
 
     if not eqs:
         return None
     dfs(0)
-    if nodes > MAX_NODES or not solutions:
+    if nodes > MAX_TRIALS or not solutions:
         return None
     return solutions[0], len(solutions) == 1

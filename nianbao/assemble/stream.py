@@ -17,6 +17,7 @@ from .normalize import is_cjk, is_footer, norm
 
 NUM_RE = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?")
 DASH_RE = re.compile(r"(?<!\S)(?:-{1,3}|—{1,2}|/)(?!\S)")
+HEADING_AFTER = re.compile(r"[一二三四五六七八九十]{1,2}、")
 UNIT_AFTER_SPACE = set("年月日条件个份次项人家名场篇期号届批余多台套所处万")
 TEXTY_BEFORE = set("第〔[《<\"'“_@#")
 TEXTY_AFTER = set("〕]》>%‰℃:@_")
@@ -80,8 +81,9 @@ def _is_value(s: str, start: int, end: int) -> bool:
         return False
     if nxt in "-/~" and nxt2.isdigit():  # dates, phone numbers, ranges
         return False
-    if is_cjk(nxt) and nxt not in "万元":  # 2020年, 8件
-        return False
+    if is_cjk(nxt) and nxt not in "万元":
+        # 2020年, 8件 are prose; a cell glued to the next heading ("1四、政府信息…") is not
+        return bool(HEADING_AFTER.match(s, end))
     if nxt == " ":
         rest = s[end:].lstrip(" ")
         if rest[:1] in UNIT_AFTER_SPACE and rest[:1] not in "万":

@@ -8,7 +8,9 @@ the row identity; rows with a stray extra cell lose the cell that breaks the ide
 """
 from __future__ import annotations
 
+import functools
 import itertools
+import re
 import statistics
 from dataclasses import dataclass
 
@@ -40,19 +42,34 @@ def anchor_rows(st: Stream, rows: tuple[Row, ...], t0: int, t1: int) -> list[Anc
     out, cursor = [], t0
     for row in rows:
         label = compact(norm(row.zh.split()[-1]))  # the row's own label, without its group's
+        hit = None
         for phrase in row.match:
             i = st.text.find(phrase, cursor, t1)
             if i >= 0:
-                end = i + len(phrase)
-                # a key phrase may sit after the numbers of a wrapped label (3.要求提供 0 0 4 / 公开出版物):
-                # walk back along the printed label so the anchor is where the label starts
-                o = label.find(phrase)
-                while o > 0 and i > cursor and st.text[i - 1] == label[o - 1]:
-                    i, o = i - 1, o - 1
-                out.append(Anchor(row, i, st.tseq[i], st.tline[i]))
-                cursor = end
+                hit = (i, i + len(phrase), phrase)
                 break
+        if hit is None and len(row.match[0]) >= 5:
+            # a label interleaved with a neighbouring column's text, as pdftotext -layout prints
+            # a tall group label (5.要求行政机关确认或重新 / 度办理结 / 出具已获取信息)
+            m = _gapped(row.match[0]).search(st.text, cursor, t1)
+            if m:
+                hit = (m.start(), m.end(), row.match[0])
+        if hit is None:
+            continue
+        i, end, phrase = hit
+        # a key phrase may sit after the numbers of a wrapped label (3.要求提供 0 0 4 / 公开出版物):
+        # walk back along the printed label so the anchor is where the label starts
+        o = label.find(phrase)
+        while o > 0 and i > cursor and st.text[i - 1] == label[o - 1]:
+            i, o = i - 1, o - 1
+        out.append(Anchor(row, i, st.tseq[i], st.tline[i]))
+        cursor = end
     return out
+
+
+@functools.cache
+def _gapped(phrase: str) -> re.Pattern:
+    return re.compile(".{0,6}?".join(map(re.escape, phrase)))
 
 
 def _line_rank(st: Stream) -> dict[int, int]:
@@ -96,8 +113,13 @@ def assign_runs(st: Stream, anchors: list[Anchor], seq_lo: int, seq_hi: int) -> 
         if p is None:
             continue  # numbers above the first row label: not cells of this table
         if len(got[p.row.id]) < need[p.row.id]:
-            if q is None and got[p.row.id] == [] and rl - rank.get(p.line, 0) > 4:
-                continue  # far below the last row: prose after the table
+            if q is None and got[p.row.id] == []:
+                # the last row takes no numbers from prose after the table: only numbers that
+                # follow its label closely (a label printed one character per line is fine)
+                t_last = st.text_index_at_seq(run[0].seq) - 1
+                between = t_last - p.tpos + 1
+                if between > 40 or rl - rank.get(st.tline[t_last], 0) > 2:
+                    continue
             got[p.row.id].extend(run)
         elif q is not None and abs(rank.get(q.line, 0) - rl) < abs(rl - rank.get(p.line, 0)) \
                 and len(got[q.row.id]) < need[q.row.id]:
