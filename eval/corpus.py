@@ -3,7 +3,8 @@
 Matching rule (documented in docs/eval.md):
   gold  `<doc>.gold.json` in the gold folder (its "doc" field, when present, must agree);
   input a file under the inputs folder whose *stem* is `<doc>` (seeds: `<doc>.txt`), or,
-        failing that, whose *parent folder* is `<doc>` (synth: `docs/<doc>/layout.txt`).
+        failing that, one of the known input names (KIND_BY_NAME) in a folder named `<doc>`
+        (synth: `docs/<doc>/layout.txt`), or a file the manifest lists by path.
   A folder may hold several inputs of one document (one per input kind); each is scored.
 Input kinds come from the file name (KIND_BY_NAME, then KIND_BY_SUFFIX); a `manifest.jsonl`
 beside or above the inputs may override the kind and add a degradation level.
@@ -90,10 +91,10 @@ def kind_of(path: Path) -> str | None:
 
 
 def doc_of(path: Path, gold: dict) -> str | None:
-    """The rule above: stem first, then parent folder name."""
+    """The rule above: stem first, then the parent folder for the known input names."""
     if path.stem in gold:
         return path.stem
-    if path.parent.name in gold:
+    if path.parent.name in gold and path.name.lower() in KIND_BY_NAME:
         return path.parent.name
     return None
 
@@ -156,17 +157,21 @@ def discover(gold_dir: str | Path, inputs_dir: str | Path | None, kinds: list[st
     for p in sorted(inputs_dir.rglob("*")):
         if not p.is_file() or p.name.endswith(GOLD_SUFFIX) or p.name == "manifest.jsonl":
             continue
+        listed = by_path.get(str(p.resolve().relative_to(manifest.parent.resolve()))) if manifest else None
         kind = kind_of(p)
-        if kind is None:
+        if kind is None and not listed:
             continue
         doc = doc_of(p, corpus.gold)
+        if doc is None and listed:
+            doc = str(listed.get("doc_id") or listed.get("doc") or listed.get("id") or p.parent.name)
+            doc = doc if doc in corpus.gold else None
         if doc is None:
-            corpus.unmatched_inputs.append(p)
+            if p.parent.name not in corpus.gold:  # other files in a document's folder are its by-products
+                corpus.unmatched_inputs.append(p)
             continue
-        inp = Input(doc=doc, path=p, kind=kind)
+        inp = Input(doc=doc, path=p, kind=kind or "unknown")
         _override(inp, by_doc.get(doc))
-        if manifest:
-            _override(inp, by_path.get(str(p.resolve().relative_to(manifest.parent.resolve()))))
+        _override(inp, listed)
         if kinds and inp.kind not in kinds:
             continue
         corpus.inputs.append(inp)

@@ -46,3 +46,16 @@ def test_gold_errors_are_clear(tmp_path):
     write(tmp_path / "x.gold.json", {"doc": "y", "fields": {}})
     with pytest.raises(CorpusError, match="names doc 'y'"):
         discover(tmp_path, None)
+
+
+def test_by_products_in_a_doc_folder_are_skipped_unless_the_manifest_lists_them(tmp_path):
+    root = synth_corpus(tmp_path, docs=("s1",))
+    write(root / "docs" / "s1" / "page-001.png", "png")
+    write(root / "docs" / "s1" / "tokens.json", "{}")
+    write(root / "docs" / "s1" / "phone.jpg", "jpg")
+    with open(root / "manifest.jsonl", "a") as f:
+        f.write('{"doc_id": "s1", "path": "docs/s1/phone.jpg", "kind": "photo", "degradation": "blur"}\n')
+    c = discover(root / "gold", root / "docs")
+    assert sorted(i.path.name for i in c.inputs) == ["layout.txt", "phone.jpg", "raw.txt", "scan.pdf"]
+    assert [i.group for i in c.inputs if i.path.name == "phone.jpg"] == ["photo/blur"]
+    assert c.unmatched_inputs == []
