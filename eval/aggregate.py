@@ -64,26 +64,35 @@ def _meta_acc(rows: list[dict], field: str) -> dict:
     return _acc(sum(vals), len(vals))
 
 
-def speed(rows: list[dict]) -> dict:
-    walls = [r["wall_ms"] for r in rows if r["wall_ms"] is not None]
+def speed(rows: list[dict], by_kind: bool = True) -> dict:
     timed = [r for r in rows if r["wall_ms"] is not None]
+    walls = [r["wall_ms"] for r in timed]
     pages = sum(r["pages"] for r in timed)
     per_page = [r["wall_ms"] / r["pages"] for r in timed]
+    # A stage that did not run for an input (0 ms, e.g. OCR on text) is left out of its percentiles.
     stages: dict[str, list[float]] = {}
     for r in rows:
         for k, v in r["timings_ms"].items():
-            stages.setdefault(k, []).append(v)
+            if v > 0:
+                stages.setdefault(k, []).append(v)
     rss = [r["maxrss_kb"] for r in rows if r["maxrss_kb"]]
     total_s = sum(walls) / 1000
-    return {
+    out = {
         "documents": len(timed), "pages": pages, "total_s": round(total_s, 3),
         "per_doc_ms": {"p50": percentile(walls, 50), "p95": percentile(walls, 95),
                        "mean": round(sum(walls) / len(walls), 3) if walls else None},
         "per_page_ms": {"p50": percentile(per_page, 50), "p95": percentile(per_page, 95)},
         "pages_per_s": round(pages / total_s, 3) if total_s else None,
-        "stages_ms": {k: {"p50": percentile(v, 50), "p95": percentile(v, 95)} for k, v in sorted(stages.items())},
+        "stages_ms": {k: {"p50": percentile(v, 50), "p95": percentile(v, 95), "n": len(v)}
+                      for k, v in sorted(stages.items())},
         "peak_rss_mb": round(max(rss) / 1024, 1) if rss else None,
     }
+    if by_kind:
+        groups: dict[str, list[dict]] = {}
+        for r in rows:
+            groups.setdefault(r["group"], []).append(r)
+        out["by_kind"] = {g: speed(groups[g], by_kind=False) for g in sorted(groups, key=kind_sort_key)}
+    return out
 
 
 def summarise_variant(rows: list[dict]) -> dict:

@@ -64,6 +64,10 @@ def build(summary: dict) -> list[Table]:
                        num(s["per_doc_ms"]["p95"]), num(s["per_page_ms"]["p50"]), num(s["per_page_ms"]["p95"]),
                        num(s["pages_per_s"], "{:.2f}"), num(s["peak_rss_mb"]), num(s.get("cold_start_ms"))]
                       for n, v in vs.items() for s in [v["speed"]]]))
+    groups_t = sorted({g for v in vs.values() for g in v["speed"].get("by_kind", {})}, key=kind_sort_key)
+    out.append(Table("Speed by input kind (ms per page p50 / p95, pages/s)", ["kind", *names],
+                     [[g, *(_kind_speed(vs[n]["speed"].get("by_kind", {}).get(g)) for n in names)]
+                      for g in groups_t]))
     stages = sorted({st for v in vs.values() for st in v["speed"]["stages_ms"]})
     out.append(Table("Time per stage (ms, p50 / p95)", ["stage", *names],
                      [[st, *(f"{num(vs[n]['speed']['stages_ms'].get(st, {}).get('p50'))} / "
@@ -75,6 +79,13 @@ def build(summary: dict) -> list[Table]:
     out.append(Table("Most common confusions", ["variant", "confusion", "cells"],
                      [[n, c, str(k)] for n, v in vs.items() for c, k in list(v["confusions"]["counts"].items())[:8]]))
     return out
+
+
+def _kind_speed(s: dict | None) -> str:
+    if not s or not s["documents"]:
+        return "–"
+    return (f"{num(s['per_page_ms']['p50'])} / {num(s['per_page_ms']['p95'])}, "
+            f"{num(s['pages_per_s'], '{:.2f}')} p/s")
 
 
 def _esc_md(s: str) -> str:

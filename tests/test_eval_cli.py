@@ -40,7 +40,7 @@ def test_preds_mode_writes_three_reports_and_prints_tables(seeds_like, capsys):
     assert good["flags"]["recall"] == 1.0 and good["flags"]["precision"] == 1.0
     assert good["speed"]["stages_ms"]["assemble"]["p50"] == 4.0
     assert "| variant |" in (out / "summary.md").read_text()
-    assert (out / "report.html").read_text().count("data:image/png;base64,") == 4
+    assert (out / "report.html").read_text().count("data:image/png;base64,") == 5
     assert len((out / "documents.jsonl").read_text().splitlines()) == 6
 
 
