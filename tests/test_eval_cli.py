@@ -103,6 +103,11 @@ VARIANTS_MODULE = textwrap.dedent('''
                 "year": g["year"], "fields": {k: {"value": v} for k, v in g["fields"].items()},
                 "metrics": {}, "flags": [], "errors": [], "timings_ms": {"assemble": 1.0}}
 
+    def first_crashes(path):
+        if path.stem == "a":
+            os._exit(4)
+        return perfect(path)
+
     def flaky(path):
         if path.stem == "b":
             os._exit(3)
@@ -134,12 +139,23 @@ def test_variants_run_in_a_worker_and_survive_crashes_and_hangs(test_variants, c
     assert flaky["documents"] == 3 and flaky["failed"] == 2
     errors = {d["input"]: d["errors"] for d in s["documents"] if d["variant"] == "evalvariants_t:flaky"}
     assert errors["a__text"] == []
-    assert "worker died" in errors["b__text"][0] and "timed out" in errors["c__text"][0]
+    assert "worker died (exit 3)" in errors["b__text"][0] and "timed out" in errors["c__text"][0]
     # What a run wrote can be scored again without re-running.
     assert main(["eval", "--gold", str(root / "gold"), "--preds", str(root / "r" / "preds"), "-o",
                  str(root / "r2"), "-q"]) == 0
     s2 = json.loads((root / "r2" / "summary.json").read_text())
     assert s2["variants"]["evalvariants_t:perfect"]["cells"]["overall"]["accuracy"] == 1.0
+
+
+def test_a_crash_during_warm_up_fails_that_input_only(test_variants):
+    root = test_variants
+    assert main(["eval", "--gold", str(root / "gold"), "--inputs", str(root / "inputs"), "-o", str(root / "r"),
+                 "-q", "--variant", "evalvariants_t:first_crashes"]) == 0
+    s = json.loads((root / "r" / "summary.json").read_text())
+    v = s["variants"]["evalvariants_t:first_crashes"]
+    assert v["documents"] == 3 and v["failed"] == 1 and v["speed"]["cold_start_ms"] is None
+    assert [d["errors"] for d in s["documents"]][0] == ["worker died (exit 4)"]
+    assert v["cells"]["by_format"]["2019"]["accuracy"] == 1.0
 
 
 def test_synth_layout_reports_by_kind_and_degradation(tmp_path, monkeypatch, capsys):
