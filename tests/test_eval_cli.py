@@ -154,7 +154,7 @@ def test_a_crash_during_warm_up_fails_that_input_only(test_variants):
     s = json.loads((root / "r" / "summary.json").read_text())
     v = s["variants"]["evalvariants_t:first_crashes"]
     assert v["documents"] == 3 and v["failed"] == 1 and v["speed"]["cold_start_ms"] is None
-    assert [d["errors"] for d in s["documents"]][0] == ["worker died (exit 4)"]
+    assert s["documents"][0]["errors"] == ["[eval] worker died (exit 4)"]
     assert v["cells"]["by_format"]["2019"]["accuracy"] == 1.0
 
 
