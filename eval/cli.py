@@ -37,7 +37,7 @@ def add_arguments(p) -> None:
                         f"known: {', '.join(variant_registry.VARIANTS)}")
     p.add_argument("-o", "--out", required=True, metavar="REPORT_DIR", help="folder for the reports")
     p.add_argument("--kind", action="append", metavar="KIND", help="only inputs of this kind (repeatable)")
-    p.add_argument("--limit", type=int, metavar="N", help="only the first N inputs (after --kind)")
+    p.add_argument("--limit", type=int, metavar="N", help="only the first N documents (each with all its inputs)")
     p.add_argument("--timeout", type=float, default=600.0, metavar="S", help="seconds per input before it counts as failed")
     p.add_argument("--no-warmup", action="store_true",
                    help="time the first input cold (by default it is extracted once untimed first)")
@@ -81,7 +81,10 @@ def run(args) -> int:
         corpus = discover(args.gold, args.inputs, args.kind)
     except (CorpusError, ValueError) as e:
         return _err(str(e))
-    inputs = corpus.inputs[: args.limit] if args.limit else corpus.inputs
+    inputs = corpus.inputs
+    if args.limit:
+        keep = set(sorted({i.doc for i in inputs})[: args.limit])
+        inputs = [i for i in inputs if i.doc in keep]
     if args.inputs and not inputs:
         return _err(f"no input under {args.inputs} matches a gold file in {args.gold} (see docs/eval.md)")
     out = Path(args.out)

@@ -167,6 +167,11 @@ def test_synth_layout_reports_by_kind_and_degradation(tmp_path, monkeypatch, cap
     rc = main(["eval", "--gold", str(root / "gold"), "--inputs", str(root / "docs"), "-o", str(tmp_path / "r"),
                "-q", "--variant", "evalvariants_t:perfect", "--kind", "pdftotext-layout", "--kind", "scanned_pdf"])
     assert rc == 0
+    assert main(["eval", "--gold", str(root / "gold"), "--inputs", str(root / "docs"), "-o", str(tmp_path / "r1"),
+                 "-q", "--variant", "evalvariants_t:perfect", "--limit", "1"]) == 0
+    one = json.loads((tmp_path / "r1" / "summary.json").read_text())
+    assert sorted(d["input"] for d in one["documents"]) == ["s1__ocr-text__clean", "s1__pdftotext-layout__clean",
+                                                             "s1__scanned_pdf__clean"]
     s = json.loads((tmp_path / "r" / "summary.json").read_text())
     by_kind = s["variants"]["evalvariants_t:perfect"]["cells"]["by_kind"]
     assert list(by_kind) == ["pdftotext-layout/clean", "pdftotext-layout/noisy", "scanned_pdf/clean",
