@@ -37,6 +37,7 @@ def add_arguments(p) -> None:
                         f"known: {', '.join(variant_registry.VARIANTS)}")
     p.add_argument("-o", "--out", required=True, metavar="REPORT_DIR", help="folder for the reports")
     p.add_argument("--kind", action="append", metavar="KIND", help="only inputs of this kind (repeatable)")
+    p.add_argument("--split", metavar="NAME", help="only documents of this split (manifest or gold 'split', e.g. test)")
     p.add_argument("--limit", type=int, metavar="N", help="only the first N documents (each with all its inputs)")
     p.add_argument("--timeout", type=float, default=600.0, metavar="S", help="seconds per input before it counts as failed")
     p.add_argument("--no-warmup", action="store_true",
@@ -78,7 +79,7 @@ def run(args) -> int:
     try:
         old = load_json(args.compare) if args.compare else None
         gate = gate_sample(load_json(args.gate), args.gate_sample) if args.gate else None
-        corpus = discover(args.gold, args.inputs, args.kind)
+        corpus = discover(args.gold, args.inputs, args.kind, args.split)
     except (CorpusError, ValueError) as e:
         return _err(str(e))
     inputs = corpus.inputs
@@ -119,7 +120,8 @@ def run(args) -> int:
             return _err(str(e))
     info = {
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "gold": str(args.gold), "inputs": args.inputs, "preds": args.preds, "git": _git_commit(),
+        "gold": str(args.gold), "inputs": args.inputs, "preds": args.preds, "split": args.split,
+        "kinds": args.kind, "git": _git_commit(),
         "host": {"cpus": os.cpu_count(), "loadavg_1m": round(os.getloadavg()[0], 2)},
         "note": args.note, "eval_wall_s": round(time.perf_counter() - t0, 3),
         "unmatched_inputs": len(corpus.unmatched_inputs), "gold_without_input": len(corpus.gold_without_input),

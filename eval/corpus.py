@@ -29,6 +29,8 @@ KIND_BY_SUFFIX = {
     ".txt": "text", ".text": "text", ".pdf": "pdf",
     ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image", ".bmp": "image",
 }
+# A document-level degradation (a scan's dpi, noise, photo warp) describes its page images only.
+DEGRADABLE_KINDS = ("scanned_pdf", "image")
 KIND_ORDER = ("text", "pdftotext-layout", "pdftotext-raw", "pdfium-text", "digital_pdf", "pdf",
               "scanned_pdf", "image")
 
@@ -43,6 +45,7 @@ class Input:
     path: Path
     kind: str
     degradation: str | None = None
+    split: str | None = None
 
     @property
     def group(self) -> str:
@@ -133,19 +136,32 @@ def _find_manifest(inputs_dir: Path) -> Path | None:
     return None
 
 
-def _override(inp: Input, entry: dict | None) -> None:
+def _override(inp: Input, entry: dict | None, doc_level: bool) -> None:
+    """Apply a manifest entry: a per-file entry may set the kind and degradation; a per-document
+    one sets the split, and its degradation only for inputs made of page images."""
     if not entry:
         return
-    kind = entry.get("input_kind") or entry.get("kind")
-    if isinstance(kind, str) and kind:
-        inp.kind = kind
+    if doc_level:
+        if entry.get("split") not in (None, ""):
+            inp.split = str(entry["split"])
+        if inp.kind not in DEGRADABLE_KINDS:
+            return
+    else:
+        kind = entry.get("input_kind") or entry.get("kind")
+        if isinstance(kind, str) and kind:
+            inp.kind = kind
     deg = entry.get("degradation")
     if deg not in (None, ""):
         inp.degradation = str(deg)
 
 
-def discover(gold_dir: str | Path, inputs_dir: str | Path | None, kinds: list[str] | None = None) -> Corpus:
-    """Pair gold files with input files under `inputs_dir` (recursively)."""
+def discover(gold_dir: str | Path, inputs_dir: str | Path | None, kinds: list[str] | None = None,
+             split: str | None = None) -> Corpus:
+    """Pair gold files with input files under `inputs_dir` (recursively).
+
+    `kinds` keeps only inputs of those kinds; `split` only documents of that split (the
+    manifest's "split", else the gold's "split" or "synth.split").
+    """
     corpus = Corpus(gold=load_gold(gold_dir))
     if inputs_dir is None:
         return corpus
@@ -169,15 +185,24 @@ def discover(gold_dir: str | Path, inputs_dir: str | Path | None, kinds: list[st
             if p.parent.name not in corpus.gold:  # other files in a document's folder are its by-products
                 corpus.unmatched_inputs.append(p)
             continue
-        inp = Input(doc=doc, path=p, kind=kind or "unknown")
-        _override(inp, by_doc.get(doc))
-        _override(inp, listed)
+        inp = Input(doc=doc, path=p, kind=kind or "unknown", split=_gold_split(corpus.gold[doc]))
+        _override(inp, by_doc.get(doc), doc_level=True)
+        _override(inp, listed, doc_level=False)
         if kinds and inp.kind not in kinds:
+            continue
+        if split is not None and inp.split != split:
             continue
         corpus.inputs.append(inp)
     have = {i.doc for i in corpus.inputs}
     corpus.gold_without_input = sorted(d for d in corpus.gold if d not in have)
     return corpus
+
+
+def _gold_split(g: dict) -> str | None:
+    sp = g.get("split")
+    if sp in (None, "") and isinstance(g.get("synth"), dict):
+        sp = g["synth"].get("split")
+    return str(sp) if sp not in (None, "") else None
 
 
 def kind_sort_key(group: str) -> tuple:

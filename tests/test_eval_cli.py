@@ -170,10 +170,9 @@ def test_synth_layout_reports_by_kind_and_degradation(tmp_path, monkeypatch, cap
     assert main(["eval", "--gold", str(root / "gold"), "--inputs", str(root / "docs"), "-o", str(tmp_path / "r1"),
                  "-q", "--variant", "evalvariants_t:perfect", "--limit", "1"]) == 0
     one = json.loads((tmp_path / "r1" / "summary.json").read_text())
-    assert sorted(d["input"] for d in one["documents"]) == ["s1__ocr-text__clean", "s1__pdftotext-layout__clean",
+    assert sorted(d["input"] for d in one["documents"]) == ["s1__ocr-text", "s1__pdftotext-layout",
                                                              "s1__scanned_pdf__clean"]
     s = json.loads((tmp_path / "r" / "summary.json").read_text())
     by_kind = s["variants"]["evalvariants_t:perfect"]["cells"]["by_kind"]
-    assert list(by_kind) == ["pdftotext-layout/clean", "pdftotext-layout/noisy", "scanned_pdf/clean",
-                             "scanned_pdf/noisy"]
+    assert list(by_kind) == ["pdftotext-layout", "scanned_pdf/clean", "scanned_pdf/noisy"]
     assert all(v["accuracy"] == 1.0 for v in by_kind.values())

@@ -20,19 +20,31 @@ def test_synth_layout_matches_by_folder_and_manifest_overrides(tmp_path):
     root = synth_corpus(tmp_path)
     c = discover(root / "gold", root / "docs")
     got = sorted((i.doc, i.path.name, i.kind, i.degradation) for i in c.inputs)
+    # A document's degradation describes its scan; text dumps come from the clean digital PDF.
     assert got == [
-        ("s1", "layout.txt", "pdftotext-layout", "clean"),
-        ("s1", "raw.txt", "ocr-text", "clean"),
+        ("s1", "layout.txt", "pdftotext-layout", None),
+        ("s1", "raw.txt", "ocr-text", None),
         ("s1", "scan.pdf", "scanned_pdf", "clean"),
-        ("s2", "layout.txt", "pdftotext-layout", "noisy"),
-        ("s2", "raw.txt", "pdftotext-raw", "noisy"),
+        ("s2", "layout.txt", "pdftotext-layout", None),
+        ("s2", "raw.txt", "pdftotext-raw", None),
         ("s2", "scan.pdf", "scanned_pdf", "noisy"),
     ]
-    assert {i.group for i in c.inputs if i.doc == "s2"} == {"pdftotext-layout/noisy", "pdftotext-raw/noisy",
-                                                             "scanned_pdf/noisy"}
+    assert {i.group for i in c.inputs if i.doc == "s2"} == {"pdftotext-layout", "pdftotext-raw", "scanned_pdf/noisy"}
     assert len({i.name for i in c.inputs}) == 6
     only = discover(root / "gold", root / "docs", kinds=["scanned_pdf"])
     assert [i.path.name for i in only.inputs] == ["scan.pdf", "scan.pdf"]
+    test = discover(root / "gold", root / "docs", split="test")
+    assert {i.doc for i in test.inputs} == {"s2"} and all(i.split == "test" for i in test.inputs)
+
+
+def test_split_from_gold_when_no_manifest(tmp_path):
+    g = gold("a")
+    g["synth"] = {"split": "test"}
+    write(tmp_path / "a.gold.json", g)
+    write(tmp_path / "b.gold.json", gold("b"))
+    write(tmp_path / "a.txt", "x")
+    write(tmp_path / "b.txt", "x")
+    assert [i.doc for i in discover(tmp_path, tmp_path, split="test").inputs] == ["a"]
 
 
 def test_gold_errors_are_clear(tmp_path):

@@ -224,3 +224,19 @@ def test_summary_groups_by_kind_format_and_table():
     assert list(s["cells"]["by_kind"]) == ["text", "pdftotext-layout"]
     assert s["worst_documents"][0]["input"] == "a__pdftotext-layout"
     assert s["speed"]["per_doc_ms"]["p50"] == 20.0
+
+
+def test_violations_are_preferred_and_carry_identities():
+    g = make_gold()
+    g["source_inconsistencies"] = ["prose says 93 requests received but table new_received.total is 96"]
+    g["injected_errors"] = [{"kind": "prose_requests_mismatch", "keys": ["metrics.requests_received"]}]
+    g["violations"] = [{"identity": "cross.requests_received", "text": g["source_inconsistencies"][0],
+                        "keys": ["metrics.requests_received", "requests.new_received.total"]}]
+    (gi,) = gold_inconsistencies(g)
+    assert gi.identity == "cross.requests_received" and "requests.new_received.total" in gi.keys
+    p = as_pred(g)
+    p["flags"] = [{"identity": "requests.balance", "keys": ["requests.new_received.total"]}]
+    f = score_document(g, p)["flags"]
+    assert f["matched_gold"] == 1 and f["strict_matched_gold"] == 0
+    g["violations"] = []
+    assert gold_inconsistencies(g) == [] and score_document(g, p)["flags"]["predicted"] == 1
