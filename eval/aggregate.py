@@ -65,6 +65,9 @@ def _meta_acc(rows: list[dict], field: str) -> dict:
 
 
 def speed(rows: list[dict], by_kind: bool = True) -> dict:
+    """Speed of the inputs that were extracted: a failed input's time says nothing about speed."""
+    failed = sum(1 for r in rows if r["errors"])
+    rows = [r for r in rows if not r["errors"]]
     timed = [r for r in rows if r["wall_ms"] is not None]
     walls = [r["wall_ms"] for r in timed]
     pages = sum(r["pages"] for r in timed)
@@ -78,7 +81,7 @@ def speed(rows: list[dict], by_kind: bool = True) -> dict:
     rss = [r["maxrss_kb"] for r in rows if r["maxrss_kb"]]
     total_s = sum(walls) / 1000
     out = {
-        "documents": len(timed), "pages": pages, "total_s": round(total_s, 3),
+        "documents": len(timed), "failed_excluded": failed, "pages": pages, "total_s": round(total_s, 3),
         "per_doc_ms": {"p50": percentile(walls, 50), "p95": percentile(walls, 95),
                        "mean": round(sum(walls) / len(walls), 3) if walls else None},
         "per_page_ms": {"p50": percentile(per_page, 50), "p95": percentile(per_page, 95)},
@@ -129,7 +132,13 @@ def summarise_variant(rows: list[dict]) -> dict:
                   "strict_precision": ratio(f["strict_matched_predicted"], f["predicted"]),
                   "strict_recall": ratio(f["strict_matched_gold"], f["gold"]),
                   "suggested_total": f["suggested_total"],
-                  "suggested_accuracy": ratio(f["suggested_correct"], f["suggested_total"])},
+                  "suggested_accuracy": ratio(f["suggested_correct"], f["suggested_total"]),
+                  "caught_misreads": f["caught_misreads"], "false_alarms": f["false_alarms"],
+                  "useful_precision": ratio(f["matched_predicted"] + f["caught_misreads"], f["predicted"]),
+                  "misread_cells": f["misread_cells"],
+                  "misread_recall": ratio(f["misread_cells_flagged"], f["misread_cells"]),
+                  "fix_suggested_total": f["fix_suggested_total"],
+                  "fix_suggested_accuracy": ratio(f["fix_suggested_correct"], f["fix_suggested_total"])},
         "meta": {"format": _meta_acc(rows, "format"), "agency": _meta_acc(rows, "agency"), "year": _meta_acc(rows, "year")},
         "speed": speed(rows),
         "worst_documents": [{"input": r["input"], "accuracy": r["cells"]["accuracy"],

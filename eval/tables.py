@@ -58,6 +58,13 @@ def build(summary: dict) -> list[Table]:
                        f'{pct(v["flags"]["strict_precision"])} / {pct(v["flags"]["strict_recall"])}',
                        pct(v["flags"]["suggested_accuracy"]) + f" (n={v['flags']['suggested_total']})"]
                       for n, v in vs.items()]))
+    out.append(Table("Reconciler flags vs extraction errors (cells read as a wrong number)",
+                     ["variant", "caught misreads", "false alarms", "useful precision", "misread cells",
+                      "misread cells flagged", "fix suggestions right"],
+                     [[n, str(f["caught_misreads"]), str(f["false_alarms"]), pct(f["useful_precision"]),
+                       str(f["misread_cells"]), pct(f["misread_recall"]),
+                       pct(f["fix_suggested_accuracy"]) + f" (n={f['fix_suggested_total']})"]
+                      for n, v in vs.items() for f in [v["flags"]]]))
     out.append(Table("Speed", ["variant", "docs", "pages", "doc p50 ms", "doc p95 ms", "page p50 ms", "page p95 ms",
                                "pages/s", "peak RSS MB", "cold start ms"],
                      [[n, str(s["documents"]), str(s["pages"]), num(s["per_doc_ms"]["p50"]),

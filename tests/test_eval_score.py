@@ -200,6 +200,11 @@ def test_confusions():
     assert classify(k, 10, -10, g, "2021") == "sign"
     assert classify("active.fees.amount", 96171.6, 961716, g, "2021") == "scale"
     assert classify(k, 10, 77, g, "2021") == "other"
+    row = {f"requests.carried_forward.{c}": v for c, v in zip(schema.columns("requests", "2021"), (3, 0, 0, 0, 1, 0, 4))}
+    g.update(row)
+    assert classify("requests.carried_forward.enterprise", 0, 3000104, g, "2021") == "merged_cells"
+    assert classify("requests.carried_forward.legal_service", 1, 104, g, "2021") == "merged_cells"
+    assert classify("requests.carried_forward.natural_person", 3, 104, g, "2021") == "other"
 
 
 def test_percentile_interpolates():
@@ -240,3 +245,21 @@ def test_violations_are_preferred_and_carry_identities():
     assert f["matched_gold"] == 1 and f["strict_matched_gold"] == 0
     g["violations"] = []
     assert gold_inconsistencies(g) == [] and score_document(g, p)["flags"]["predicted"] == 1
+
+
+def test_flags_on_misread_cells_are_counted_and_their_fixes_scored():
+    g = make_gold()
+    g["source_inconsistencies"] = []
+    p = as_pred(g)
+    key = "requests.carried_forward.enterprise"
+    p["fields"][key]["value"] = g["fields"][key] + 30
+    p["fields"]["requests.new_received.research"]["value"] = None  # not read: not a misread
+    p["flags"] = [{"identity": "requests.row_sum", "keys": [key, "requests.carried_forward.total"],
+                   "suggested": {key: g["fields"][key]}},
+                  {"identity": "requests.balance", "keys": ["requests.carried_over.total"],
+                   "suggested": {"requests.carried_over.total": 99}}]
+    f = score_document(g, p)["flags"]
+    assert f["gold"] == 0 and f["matched_predicted"] == 0
+    assert f["caught_misreads"] == 1 and f["false_alarms"] == 1
+    assert f["misread_cells"] == 1 and f["misread_cells_flagged"] == 1
+    assert f["fix_suggested_total"] == 1 and f["fix_suggested_correct"] == 1
