@@ -48,6 +48,7 @@ def add_arguments(p) -> None:
     p.add_argument("--gate", metavar="GATE.json", help="fail unless the scores meet these minimums (eval/gate.json)")
     p.add_argument("--gate-sample", metavar="NAME", help="which sample of the gate file (default: its first)")
     p.add_argument("--note", help="free text stored in the summary (e.g. machine load)")
+    p.add_argument("--no-html", action="store_true", help="skip report.html (and matplotlib)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
 
 
@@ -129,15 +130,16 @@ def run(args) -> int:
     summary, rows = build_summary(results, corpus.gold, info, run_info)
     tables = build_tables(summary)
 
-    from .html_report import render
     write_atomic(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
     write_atomic(out / "summary.md", "# nianbao evaluation\n\n"
                  + f"gold `{args.gold}`, inputs `{args.inputs}`, preds `{args.preds}`, "
                    f"commit `{info['git']}`, {info['created']}\n\n" + markdown(tables))
     write_atomic(out / "documents.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
-    write_atomic(out / "report.html", render(summary, tables, rows))
+    if not args.no_html:
+        from .html_report import render
+        write_atomic(out / "report.html", render(summary, tables, rows))
     print(text(tables))
-    print(f"reports: {out / 'summary.json'}, {out / 'summary.md'}, {out / 'report.html'}")
+    print(f"reports: {out / 'summary.json'}, {out / 'summary.md'}" + ("" if args.no_html else f", {out / 'report.html'}"))
 
     status = 0
     if old is not None:

@@ -45,7 +45,7 @@ def test_preds_mode_writes_three_reports_and_prints_tables(seeds_like, capsys):
 
 
 def test_compare_flags_regressions(seeds_like, capsys):
-    base = ["eval", "--gold", str(seeds_like / "gold"), "-q"]
+    base = ["eval", "--gold", str(seeds_like / "gold"), "-q", "--no-html"]
     assert main(base + ["--preds", str(seeds_like / "preds"), "-o", str(seeds_like / "r1")]) == 0
     old = str(seeds_like / "r1" / "summary.json")
     assert main(base + ["--preds", str(seeds_like / "preds"), "-o", str(seeds_like / "r2"), "--compare", old]) == 0
@@ -68,7 +68,7 @@ def test_compare_flags_regressions(seeds_like, capsys):
 def test_gate(seeds_like, tmp_path):
     gate = write(tmp_path / "gate.json", {"variant": "bad", "min": {"cells.overall.accuracy": 0.9}})
     args = ["eval", "--gold", str(seeds_like / "gold"), "--preds", str(seeds_like / "preds"), "-o",
-            str(tmp_path / "r"), "-q", "--gate", str(gate)]
+            str(tmp_path / "r"), "-q", "--no-html", "--gate", str(gate)]
     assert main(args) == 1
     write(gate, {"variant": "good", "min": {"cells.overall.accuracy": 0.9, "flags.recall": 1.0}})
     assert main(args) == 0
@@ -168,7 +168,8 @@ def test_synth_layout_reports_by_kind_and_degradation(tmp_path, monkeypatch, cap
                "-q", "--variant", "evalvariants_t:perfect", "--kind", "pdftotext-layout", "--kind", "scanned_pdf"])
     assert rc == 0
     assert main(["eval", "--gold", str(root / "gold"), "--inputs", str(root / "docs"), "-o", str(tmp_path / "r1"),
-                 "-q", "--variant", "evalvariants_t:perfect", "--limit", "1"]) == 0
+                 "-q", "--no-html", "--variant", "evalvariants_t:perfect", "--limit", "1"]) == 0
+    assert not (tmp_path / "r1" / "report.html").exists()
     one = json.loads((tmp_path / "r1" / "summary.json").read_text())
     assert sorted(d["input"] for d in one["documents"]) == ["s1__ocr-text", "s1__pdftotext-layout",
                                                              "s1__scanned_pdf__clean"]
