@@ -25,7 +25,7 @@ def test_sample_meets_gate(name, tmp_path):
         pytest.skip(f"gate sample {name!r}: {gold} is missing (shared/ must sit beside the repo)")
     out = tmp_path / "report"
     rc = main(["eval", "--gold", str(gold), "--inputs", str(inputs), "--variant", sample["variant"],
-               "-o", str(out), "-q", "--timeout", "300"])
+               "-o", str(out), "-q", "--no-html", "--timeout", "300"])
     assert rc == 0
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     failures = check_gate(summary, sample)
