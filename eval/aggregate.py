@@ -31,14 +31,14 @@ def _acc(correct: int, total: int) -> dict:
     return {"correct": correct, "total": total, "accuracy": ratio(correct, total)}
 
 
-def doc_row(res: Result, gold: dict) -> dict:
+def doc_row(res: Result, gold: dict, corpus: str = "") -> dict:
     s = score_document(gold, res.pred)
     c = s["cells"]
     errors = [f"[{e.get('stage')}] {e.get('message')}" if isinstance(e, dict) else str(e) for e in s["errors"]]
     if res.error and not errors:
         errors = [res.error]
     return {
-        "doc": res.input.doc, "input": res.input.name, "path": str(res.input.path),
+        "doc": res.input.doc, "corpus": corpus, "input": res.input.name, "path": str(res.input.path),
         "kind": res.input.kind, "group": res.input.group, "format": gold_format(gold),
         "cells": _acc(c["correct"], c["total"]),
         "by_table": {t: _acc(v["correct"], v["total"]) for t, v in c["by_table"].items()},
@@ -117,6 +117,7 @@ def summarise_variant(rows: list[dict]) -> dict:
             "overall": cells,
             "by_table": _group(rows, lambda r: [(t, (v["correct"], v["total"])) for t, v in r["by_table"].items()]),
             "by_format": _group(rows, lambda r: [(r["format"], (r["cells"]["correct"], r["cells"]["total"]))]),
+            "by_corpus": _group(rows, lambda r: [(r["corpus"], (r["cells"]["correct"], r["cells"]["total"]))]),
             "by_kind": dict(sorted(_group(rows, lambda r: [(r["group"], (r["cells"]["correct"], r["cells"]["total"]))]).items(),
                                    key=lambda kv: kind_sort_key(kv[0]))),
         },
@@ -149,19 +150,20 @@ def summarise_variant(rows: list[dict]) -> dict:
 
 
 def build_summary(results: dict[str, list[Result]], gold: dict[str, dict], info: dict,
-                  run_info: dict[str, dict] | None = None) -> tuple[dict, list[dict]]:
+                  run_info: dict[str, dict] | None = None,
+                  origin: dict[str, str] | None = None) -> tuple[dict, list[dict]]:
     """(summary.json content, all document rows)."""
     all_rows = []
     variants = {}
     for name, res in results.items():
-        rows = [doc_row(r, gold[r.input.doc]) for r in res]
+        rows = [doc_row(r, gold[r.input.doc], (origin or {}).get(r.input.doc, "")) for r in res]
         for r in rows:
             r["variant"] = name
         all_rows += rows
         variants[name] = summarise_variant(rows)
         variants[name]["speed"]["cold_start_ms"] = (run_info or {}).get(name, {}).get("cold_start_ms")
     summary = {"schema": SCHEMA, **info, "variants": variants,
-               "documents": [{k: r[k] for k in ("variant", "input", "kind", "group", "format", "exact", "errors",
+               "documents": [{k: r[k] for k in ("variant", "corpus", "input", "kind", "group", "format", "exact", "errors",
                                                 "wall_ms", "pages")}
                              | {"accuracy": r["cells"]["accuracy"], "wrong": r["cells"]["total"] - r["cells"]["correct"]}
                              for r in all_rows]}

@@ -20,7 +20,7 @@ from nianbao.output import write_atomic
 from . import variants as variant_registry
 from .aggregate import build_summary
 from .compare import check_gate, compare, format_compare, gate_sample, load_json
-from .corpus import CorpusError, discover
+from .corpus import CorpusError, discover_many
 from .runner import read_predictions, run_variant
 from .tables import build as build_tables
 from .tables import markdown, text
@@ -29,8 +29,10 @@ DEFAULT_VARIANT = "rules"
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--gold", required=True, metavar="DIR", help="folder of <doc>.gold.json files")
-    p.add_argument("--inputs", metavar="DIR", help="folder of inputs: <doc>.txt, or docs/<doc>/{layout.txt,…}")
+    p.add_argument("--gold", required=True, action="append", metavar="DIR",
+                   help="folder of <doc>.gold.json files (repeatable, paired in order with --inputs)")
+    p.add_argument("--inputs", action="append", metavar="DIR",
+                   help="folder of inputs: <doc>.txt, or docs/<doc>/{layout.txt,…}")
     p.add_argument("--preds", metavar="DIR", help="score existing output JSONs instead of (or besides) running")
     p.add_argument("--variant", action="append", metavar="NAME",
                    help=f"extractor variant to run (repeatable; default {DEFAULT_VARIANT} when --preds is not given); "
@@ -80,7 +82,9 @@ def run(args) -> int:
     try:
         old = load_json(args.compare) if args.compare else None
         gate = gate_sample(load_json(args.gate), args.gate_sample) if args.gate else None
-        corpus = discover(args.gold, args.inputs, args.kind, args.split)
+        if args.inputs and len(args.inputs) != len(args.gold):
+            raise CorpusError(f"{len(args.gold)} --gold but {len(args.inputs)} --inputs: give one --inputs per --gold")
+        corpus = discover_many(list(zip(args.gold, args.inputs or [None] * len(args.gold))), args.kind, args.split)
     except (CorpusError, ValueError) as e:
         return _err(str(e))
     inputs = corpus.inputs
@@ -121,18 +125,18 @@ def run(args) -> int:
             return _err(str(e))
     info = {
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "gold": str(args.gold), "inputs": args.inputs, "preds": args.preds, "split": args.split,
+        "gold": args.gold, "inputs": args.inputs, "preds": args.preds, "split": args.split,
         "kinds": args.kind, "git": _git_commit(),
         "host": {"cpus": os.cpu_count(), "loadavg_1m": round(os.getloadavg()[0], 2)},
         "note": args.note, "eval_wall_s": round(time.perf_counter() - t0, 3),
         "unmatched_inputs": len(corpus.unmatched_inputs), "gold_without_input": len(corpus.gold_without_input),
     }
-    summary, rows = build_summary(results, corpus.gold, info, run_info)
+    summary, rows = build_summary(results, corpus.gold, info, run_info, corpus.origin)
     tables = build_tables(summary)
 
     write_atomic(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
     write_atomic(out / "summary.md", "# nianbao evaluation\n\n"
-                 + f"gold `{args.gold}`, inputs `{args.inputs}`, preds `{args.preds}`, "
+                 + f"gold `{', '.join(args.gold)}`, inputs `{', '.join(args.inputs or [])}`, preds `{args.preds}`, "
                    f"commit `{info['git']}`, {info['created']}\n\n" + markdown(tables))
     write_atomic(out / "documents.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
     if not args.no_html:

@@ -64,6 +64,13 @@ class Corpus:
     inputs: list[Input] = field(default_factory=list)
     unmatched_inputs: list[Path] = field(default_factory=list)
     gold_without_input: list[str] = field(default_factory=list)
+    origin: dict[str, str] = field(default_factory=dict)  # doc → corpus name (by_corpus breakdown)
+
+
+def corpus_name(gold_dir: str | Path) -> str:
+    """'seeds' for ../shared/seeds, 'synth' for data/synth/gold."""
+    p = Path(gold_dir).resolve()
+    return p.parent.name if p.name == "gold" else p.name
 
 
 def load_gold(gold_dir: str | Path) -> dict[str, dict]:
@@ -160,9 +167,12 @@ def discover(gold_dir: str | Path, inputs_dir: str | Path | None, kinds: list[st
     """Pair gold files with input files under `inputs_dir` (recursively).
 
     `kinds` keeps only inputs of those kinds; `split` only documents of that split (the
-    manifest's "split", else the gold's "split" or "synth.split").
+    manifest's "split", else the gold's "split" or "synth.split"); documents with no split at
+    all (the seeds) are kept.
     """
     corpus = Corpus(gold=load_gold(gold_dir))
+    name = corpus_name(gold_dir)
+    corpus.origin = {d: name for d in corpus.gold}
     if inputs_dir is None:
         return corpus
     inputs_dir = Path(inputs_dir)
@@ -190,12 +200,29 @@ def discover(gold_dir: str | Path, inputs_dir: str | Path | None, kinds: list[st
         _override(inp, listed, doc_level=False)
         if kinds and inp.kind not in kinds:
             continue
-        if split is not None and inp.split != split:
+        if split is not None and inp.split is not None and inp.split != split:
             continue
         corpus.inputs.append(inp)
     have = {i.doc for i in corpus.inputs}
     corpus.gold_without_input = sorted(d for d in corpus.gold if d not in have)
     return corpus
+
+
+def discover_many(pairs: list[tuple[str, str | None]], kinds: list[str] | None = None,
+                  split: str | None = None) -> Corpus:
+    """Several (gold, inputs) folders as one corpus; a document id may occur in only one."""
+    out = Corpus(gold={})
+    for gold_dir, inputs_dir in pairs:
+        c = discover(gold_dir, inputs_dir, kinds, split)
+        clash = sorted(set(c.gold) & set(out.gold))
+        if clash:
+            raise CorpusError(f"document {clash[0]!r} has gold in two folders (… {gold_dir})")
+        out.gold.update(c.gold)
+        out.origin.update(c.origin)
+        out.inputs += c.inputs
+        out.unmatched_inputs += c.unmatched_inputs
+        out.gold_without_input += c.gold_without_input
+    return out
 
 
 def _gold_split(g: dict) -> str | None:

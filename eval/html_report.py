@@ -143,8 +143,10 @@ figcaption{font-size:12px;color:#555}.info{font-size:13px;color:#444}
 
 def render(summary: dict, tables: list[Table], doc_rows: list[dict]) -> str:
     figs = plots(summary, doc_rows)
-    info = "".join(f"<li><b>{html.escape(k)}</b>: {html.escape(str(summary.get(k)))}</li>"
-                   for k in ("created", "gold", "inputs", "preds", "git", "host", "note") if summary.get(k))
+    def show(v):
+        return ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+    info = "".join(f"<li><b>{html.escape(k)}</b>: {html.escape(show(summary.get(k)))}</li>"
+                   for k in ("created", "gold", "inputs", "split", "preds", "git", "host", "note") if summary.get(k))
     fig_html = "\n".join(
         f'<figure><img class="plot" alt="{html.escape(cap)}" src="data:image/png;base64,{b64}">'
         f"<figcaption>{html.escape(cap)}</figcaption></figure>" for cap, b64 in figs)

@@ -42,6 +42,10 @@ def build(summary: dict) -> list[Table]:
     groups = sorted({g for v in vs.values() for g in v["cells"]["by_kind"]}, key=kind_sort_key)
     out.append(Table("Cell accuracy by input kind", ["kind", *names],
                      [[g, *(frac(vs[n]["cells"]["by_kind"].get(g, {})) for n in names)] for g in groups]))
+    corpora = sorted({c for v in vs.values() for c in v["cells"].get("by_corpus", {})})
+    if len(corpora) > 1:
+        out.append(Table("Cell accuracy by corpus", ["corpus", *names],
+                         [[c, *(frac(vs[n]["cells"]["by_corpus"].get(c, {})) for n in names)] for c in corpora]))
     fmts = sorted({f for v in vs.values() for f in v["cells"]["by_format"]})
     out.append(Table("Cell accuracy by format", ["format", *names],
                      [[f, *(frac(vs[n]["cells"]["by_format"].get(f, {})) for n in names)] for f in fmts]))

@@ -84,6 +84,9 @@ def test_usage_errors_are_clear(seeds_like, capsys):
     assert main(["eval", "--gold", str(seeds_like / "none"), "--inputs", str(seeds_like), "-o",
                  str(seeds_like / "r")]) == 2
     assert "gold folder not found" in capsys.readouterr().err
+    assert main(["eval", "--gold", g, "--gold", g, "--inputs", str(seeds_like / "inputs"), "-o",
+                 str(seeds_like / "r")]) == 2
+    assert "2 --gold but 1 --inputs" in capsys.readouterr().err
 
 
 VARIANTS_MODULE = textwrap.dedent('''

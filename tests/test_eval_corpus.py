@@ -2,7 +2,7 @@
 import pytest
 
 from eval_fixtures import gold, synth_corpus, write
-from nianbao.eval.corpus import CorpusError, discover
+from nianbao.eval.corpus import CorpusError, discover, discover_many
 
 
 def test_seed_layout_matches_by_stem(tmp_path):
@@ -71,3 +71,17 @@ def test_by_products_in_a_doc_folder_are_skipped_unless_the_manifest_lists_them(
     assert sorted(i.path.name for i in c.inputs) == ["layout.txt", "phone.jpg", "raw.txt", "scan.pdf"]
     assert [i.group for i in c.inputs if i.path.name == "phone.jpg"] == ["photo/blur"]
     assert c.unmatched_inputs == []
+
+
+def test_several_corpora_in_one_run(tmp_path):
+    seeds = tmp_path / "seeds"
+    write(seeds / "a.gold.json", gold("a"))
+    write(seeds / "a.txt", "x")
+    root = synth_corpus(tmp_path / "synth")
+    c = discover_many([(str(seeds), str(seeds)), (str(root / "gold"), str(root / "docs"))], split="test")
+    # The seeds have no split and stay; of the generated documents only the test split does.
+    assert sorted({i.doc for i in c.inputs}) == ["a", "s2"]
+    assert c.origin == {"a": "seeds", "s1": "synth", "s2": "synth"}
+    write(root / "gold" / "a.gold.json", gold("a"))
+    with pytest.raises(CorpusError, match="document 'a' has gold in two folders"):
+        discover_many([(str(seeds), str(seeds)), (str(root / "gold"), str(root / "docs"))])
