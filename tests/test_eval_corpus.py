@@ -41,10 +41,14 @@ def test_split_from_gold_when_no_manifest(tmp_path):
     g = gold("a")
     g["synth"] = {"split": "test"}
     write(tmp_path / "a.gold.json", g)
+    c = gold("c")
+    c["split"] = "train"
     write(tmp_path / "b.gold.json", gold("b"))
-    write(tmp_path / "a.txt", "x")
-    write(tmp_path / "b.txt", "x")
-    assert [i.doc for i in discover(tmp_path, tmp_path, split="test").inputs] == ["a"]
+    write(tmp_path / "c.gold.json", c)
+    for d in "abc":
+        write(tmp_path / f"{d}.txt", "x")
+    assert [i.doc for i in discover(tmp_path, tmp_path, split="test").inputs] == ["a", "b"]
+    assert [i.doc for i in discover(tmp_path, tmp_path, split="train").inputs] == ["b", "c"]
 
 
 def test_gold_errors_are_clear(tmp_path):
