@@ -108,11 +108,15 @@ def summarise_variant(rows: list[dict]) -> dict:
     confusions = Counter(w["confusion"] for r in rows for w in r["wrong"])
     examples = [{"input": r["input"], **{k: w[k] for k in ("key", "gold", "pred", "confusion")}}
                 for r in rows for w in r["wrong"] if w["confusion"] not in ("missing", "null")][:CONFUSION_EXAMPLES]
-    worst = sorted(rows, key=lambda r: (r["cells"]["accuracy"] if r["cells"]["accuracy"] is not None else -1,
-                                        r["input"]))[:WORST_N]
+    # Failed inputs are summarised by error; the worst list shows what extraction got wrong.
+    worst = sorted([r for r in rows if not r["errors"]],
+                   key=lambda r: (r["cells"]["accuracy"] if r["cells"]["accuracy"] is not None else -1,
+                                  r["input"]))[:WORST_N]
+    error_counts = Counter(r["errors"][0][:160] for r in rows if r["errors"])
     return {
         "documents": len(rows),
         "failed": sum(bool(r["errors"]) for r in rows),
+        "errors": dict(error_counts.most_common()),
         "cells": {
             "overall": cells,
             "by_table": _group(rows, lambda r: [(t, (v["correct"], v["total"])) for t, v in r["by_table"].items()]),

@@ -84,8 +84,10 @@ def build(summary: dict) -> list[Table]:
                      [[st, *(f"{num(vs[n]['speed']['stages_ms'].get(st, {}).get('p50'))} / "
                              f"{num(vs[n]['speed']['stages_ms'].get(st, {}).get('p95'))}" for n in names)]
                       for st in stages]))
-    out.append(Table("Worst documents", ["variant", "input", "cells", "wrong", "error"],
-                     [[n, w["input"], pct(w["accuracy"]), str(w["wrong"]), (w["errors"][0] if w["errors"] else "")[:80]]
+    out.append(Table("Failed inputs", ["variant", "inputs", "error"],
+                     [[n, str(k), e[:100]] for n, v in vs.items() for e, k in v.get("errors", {}).items()]))
+    out.append(Table("Worst documents (of those extracted)", ["variant", "input", "cells", "wrong"],
+                     [[n, w["input"], pct(w["accuracy"]), str(w["wrong"])]
                       for n, v in vs.items() for w in v["worst_documents"]]))
     out.append(Table("Most common confusions", ["variant", "confusion", "cells"],
                      [[n, c, str(k)] for n, v in vs.items() for c, k in list(v["confusions"]["counts"].items())[:8]]))

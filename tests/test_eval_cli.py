@@ -8,7 +8,7 @@ from eval_fixtures import gold, pred_from, synth_corpus, write
 from nianbao.cli import main
 
 SUMMARY_KEYS = {"documents", "failed", "cells", "exact_documents", "metrics", "flags", "meta", "speed",
-                "worst_documents", "confusions"}
+                "worst_documents", "confusions", "errors"}
 
 
 @pytest.fixture
@@ -139,7 +139,8 @@ def test_variants_run_in_a_worker_and_survive_crashes_and_hangs(test_variants, c
     assert perfect["cells"]["overall"]["accuracy"] == 1.0 and perfect["failed"] == 0
     assert perfect["speed"]["pages"] == 9 and perfect["speed"]["peak_rss_mb"] > 0
     assert perfect["speed"]["cold_start_ms"] > 0
-    assert flaky["documents"] == 3 and flaky["failed"] == 2
+    assert flaky["documents"] == 3 and flaky["failed"] == 2 and sum(flaky["errors"].values()) == 2
+    assert [w["input"] for w in flaky["worst_documents"]] == ["a__text"]
     errors = {d["input"]: d["errors"] for d in s["documents"] if d["variant"] == "evalvariants_t:flaky"}
     assert errors["a__text"] == []
     assert "worker died (exit 3)" in errors["b__text"][0] and "timed out" in errors["c__text"][0]
