@@ -104,9 +104,16 @@ def run(args) -> int:
     results, run_info = {}, {}
     if args.preds:
         try:
-            results.update(read_predictions(Path(args.preds), corpus))
+            stored = read_predictions(Path(args.preds), corpus)
         except FileNotFoundError as e:
             return _err(str(e))
+        wanted = {i.doc for i in inputs} if args.inputs else set(corpus.gold)
+        if args.limit and not args.inputs:
+            wanted = set(sorted(wanted)[: args.limit])
+        for name, res in stored.items():
+            res = [r for r in res if r.input.doc in wanted and (not args.kind or r.input.kind in args.kind)]
+            if res:
+                results[name] = res
         if not results:
             return _err(f"no prediction in {args.preds} matches a gold file")
     t0 = time.perf_counter()

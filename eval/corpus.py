@@ -143,23 +143,23 @@ def _find_manifest(inputs_dir: Path) -> Path | None:
     return None
 
 
-def _override(inp: Input, entry: dict | None, doc_level: bool) -> None:
-    """Apply a manifest entry: a per-file entry may set the kind and degradation; a per-document
-    one sets the split, and its degradation only for inputs made of page images."""
+def _override(inp: Input, entry: dict | None) -> None:
+    """A per-file manifest entry may set the input's kind and degradation."""
     if not entry:
         return
-    if doc_level:
-        if entry.get("split") not in (None, ""):
-            inp.split = str(entry["split"])
-        if inp.kind not in DEGRADABLE_KINDS:
-            return
-    else:
-        kind = entry.get("input_kind") or entry.get("kind")
-        if isinstance(kind, str) and kind:
-            inp.kind = kind
-    deg = entry.get("degradation")
-    if deg not in (None, ""):
-        inp.degradation = str(deg)
+    kind = entry.get("input_kind") or entry.get("kind")
+    if isinstance(kind, str) and kind:
+        inp.kind = kind
+    if entry.get("degradation") not in (None, ""):
+        inp.degradation = str(entry["degradation"])
+
+
+def _override_degradation(inp: Input, entry: dict | None) -> None:
+    """A per-document degradation describes the document's page images only, and does not
+    replace one a per-file entry gave."""
+    if entry and inp.kind in DEGRADABLE_KINDS and inp.degradation is None \
+            and entry.get("degradation") not in (None, ""):
+        inp.degradation = str(entry["degradation"])
 
 
 def discover(gold_dir: str | Path, inputs_dir: str | Path | None, kinds: list[str] | None = None,
@@ -170,16 +170,22 @@ def discover(gold_dir: str | Path, inputs_dir: str | Path | None, kinds: list[st
     manifest's "split", else the gold's "split" or "synth.split"); documents with no split at
     all (the seeds) are kept.
     """
-    corpus = Corpus(gold=load_gold(gold_dir))
+    all_gold = load_gold(gold_dir)
+    manifest = by_doc = by_path = None
+    if inputs_dir is not None:
+        inputs_dir = Path(inputs_dir)
+        if not inputs_dir.is_dir():
+            raise CorpusError(f"inputs folder not found: {inputs_dir}")
+        manifest = _find_manifest(inputs_dir)
+    by_doc, by_path = read_manifest(manifest) if manifest else ({}, {})
+    splits = {d: (str(by_doc[d]["split"]) if by_doc.get(d, {}).get("split") not in (None, "") else _gold_split(g))
+              for d, g in all_gold.items()}
+    keep = {d: g for d, g in all_gold.items() if split is None or splits[d] in (None, split)}
+    corpus = Corpus(gold=keep)
     name = corpus_name(gold_dir)
-    corpus.origin = {d: name for d in corpus.gold}
+    corpus.origin = {d: name for d in keep}
     if inputs_dir is None:
         return corpus
-    inputs_dir = Path(inputs_dir)
-    if not inputs_dir.is_dir():
-        raise CorpusError(f"inputs folder not found: {inputs_dir}")
-    manifest = _find_manifest(inputs_dir)
-    by_doc, by_path = read_manifest(manifest) if manifest else ({}, {})
     for p in sorted(inputs_dir.rglob("*")):
         if not p.is_file() or p.name.endswith(GOLD_SUFFIX) or p.name == "manifest.jsonl":
             continue
@@ -187,20 +193,20 @@ def discover(gold_dir: str | Path, inputs_dir: str | Path | None, kinds: list[st
         kind = kind_of(p)
         if kind is None and not listed:
             continue
-        doc = doc_of(p, corpus.gold)
+        doc = doc_of(p, all_gold)
         if doc is None and listed:
             doc = str(listed.get("doc_id") or listed.get("doc") or listed.get("id") or p.parent.name)
-            doc = doc if doc in corpus.gold else None
+            doc = doc if doc in all_gold else None
         if doc is None:
-            if p.parent.name not in corpus.gold:  # other files in a document's folder are its by-products
+            if p.parent.name not in all_gold:  # other files in a document's folder are its by-products
                 corpus.unmatched_inputs.append(p)
             continue
-        inp = Input(doc=doc, path=p, kind=kind or "unknown", split=_gold_split(corpus.gold[doc]))
-        _override(inp, by_doc.get(doc), doc_level=True)
-        _override(inp, listed, doc_level=False)
-        if kinds and inp.kind not in kinds:
+        if doc not in keep:  # another split
             continue
-        if split is not None and inp.split is not None and inp.split != split:
+        inp = Input(doc=doc, path=p, kind=kind or "unknown", split=splits[doc])
+        _override(inp, listed)
+        _override_degradation(inp, by_doc.get(doc))
+        if kinds and inp.kind not in kinds:
             continue
         corpus.inputs.append(inp)
     have = {i.doc for i in corpus.inputs}

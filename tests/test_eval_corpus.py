@@ -85,7 +85,7 @@ def test_several_corpora_in_one_run(tmp_path):
     c = discover_many([(str(seeds), str(seeds)), (str(root / "gold"), str(root / "docs"))], split="test")
     # The seeds have no split and stay; of the generated documents only the test split does.
     assert sorted({i.doc for i in c.inputs}) == ["a", "s2"]
-    assert c.origin == {"a": "seeds", "s1": "synth", "s2": "synth"}
+    assert c.origin == {"a": "seeds", "s2": "synth"}
     write(root / "gold" / "a.gold.json", gold("a"))
     with pytest.raises(CorpusError, match="document 'a' has gold in two folders"):
         discover_many([(str(seeds), str(seeds)), (str(root / "gold"), str(root / "docs"))])
