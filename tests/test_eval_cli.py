@@ -181,8 +181,8 @@ def test_synth_layout_reports_by_kind_and_degradation(tmp_path, monkeypatch, cap
     by_kind = s["variants"]["evalvariants_t:perfect"]["cells"]["by_kind"]
     assert list(by_kind) == ["pdftotext-layout", "scanned_pdf/clean", "scanned_pdf/noisy"]
     assert all(v["accuracy"] == 1.0 for v in by_kind.values())
-    # Scoring those outputs again, for the test split only, keeps just its document.
-    assert main(["eval", "--gold", str(root / "gold"), "--preds", str(tmp_path / "r" / "preds"), "--split", "test",
-                 "-o", str(tmp_path / "r2"), "-q", "--no-html"]) == 0
+    # Scoring those outputs again, for the test split (known from the manifest) only.
+    assert main(["eval", "--gold", str(root / "gold"), "--inputs", str(root / "docs"), "--preds",
+                 str(tmp_path / "r" / "preds"), "--split", "test", "-o", str(tmp_path / "r2"), "-q", "--no-html"]) == 0
     s2 = json.loads((tmp_path / "r2" / "summary.json").read_text())
     assert {d["input"].split("__")[0] for d in s2["documents"]} == {"s2"}
