@@ -301,7 +301,7 @@ def read_row_table(st: Stream, table: str, fmt: str, t0: int, t1: int) -> tuple[
     """Cells of `active` or `requests` from the section text range [t0, t1)."""
     rows = schema.rows(table, fmt)
     anchors = anchor_rows(st, rows, t0, t1)
-    seq_lo = st.seq_of_text(t0)
+    seq_lo = st.tseq[t0 - 1] + 1 if 0 < t0 <= len(st.tseq) else st.seq_of_text(t0)
     seq_hi = st.seq_of_text(t1) if t1 < len(st.text) else (st.nums[-1].seq + 1 if st.nums else 0)
     got = assign_runs(st, anchors, seq_lo, seq_hi)
     by_id = {r.id: r for r in rows}
@@ -324,7 +324,7 @@ def read_appeals(st: Stream, fmt: str, t0: int, t1: int) -> tuple[dict[str, Cell
     """The appeals table is one printed row of 15 numbers: 行政复议 then the two 行政诉讼 groups."""
     rows = schema.rows("appeals", fmt)
     keys = [r.key(c) for r in rows for c in r.cols]
-    seq_lo = st.seq_of_text(t0)
+    seq_lo = st.tseq[t0 - 1] + 1 if 0 < t0 <= len(st.tseq) else st.seq_of_text(t0)
     seq_hi = st.seq_of_text(t1) if t1 < len(st.text) else (st.nums[-1].seq + 1 if st.nums else 0)
     nums = st.nums_between(seq_lo, seq_hi)
     # the table ends where prose starts: keep runs until a long stretch of text
