@@ -144,7 +144,9 @@ def run(args) -> int:
     write_atomic(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
     write_atomic(out / "summary.md", "# nianbao evaluation\n\n"
                  + f"gold `{', '.join(args.gold)}`, inputs `{', '.join(args.inputs or [])}`, preds `{args.preds}`, "
-                   f"commit `{info['git']}`, {info['created']}\n\n" + markdown(tables))
+                   f"split `{args.split}`, commit `{info['git']}`, {info['created']}, "
+                   f"{info['host']['cpus']} CPUs, load average {info['host']['loadavg_1m']}"
+                 + (f"; note: {args.note}" if args.note else "") + "\n\n" + markdown(tables))
     write_atomic(out / "documents.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
     if not args.no_html:
         from .html_report import render
