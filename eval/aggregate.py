@@ -105,6 +105,9 @@ def summarise_variant(rows: list[dict]) -> dict:
     for r in rows:
         m.update({k: v for k, v in r["metrics"].items() if isinstance(v, int)})
         f.update({k: v for k, v in r["flags"].items() if isinstance(v, int)})
+    m_kind: dict[str, Counter] = {}
+    for r in rows:
+        m_kind.setdefault(r["group"], Counter()).update({k: v for k, v in r["metrics"].items() if isinstance(v, int)})
     confusions = Counter(w["confusion"] for r in rows for w in r["wrong"])
     examples = [{"input": r["input"], **{k: w[k] for k in ("key", "gold", "pred", "confusion")}}
                 for r in rows for w in r["wrong"] if w["confusion"] not in ("missing", "null")][:CONFUSION_EXAMPLES]
@@ -130,7 +133,9 @@ def summarise_variant(rows: list[dict]) -> dict:
         "metrics": {"gold": m["gold"], "predicted": m["predicted"], "correct": m["correct"],
                     "precision": ratio(m["correct"], m["predicted"]), "recall": ratio(m["correct"], m["gold"]),
                     "value_accuracy": ratio(m["correct"], m["both"]),
-                    "approx_total": m["approx_total"], "approx_accuracy": ratio(m["approx_correct"], m["approx_total"])},
+                    "approx_total": m["approx_total"], "approx_accuracy": ratio(m["approx_correct"], m["approx_total"]),
+                    "by_kind": {g: {"precision": ratio(c["correct"], c["predicted"]), "recall": ratio(c["correct"], c["gold"])}
+                                for g, c in sorted(m_kind.items(), key=lambda kv: kind_sort_key(kv[0]))}},
         "flags": {"gold": f["gold"], "unparsed_gold": f["unparsed_gold"], "predicted": f["predicted"],
                   "matched_gold": f["matched_gold"], "matched_predicted": f["matched_predicted"],
                   "precision": ratio(f["matched_predicted"], f["predicted"]), "recall": ratio(f["matched_gold"], f["gold"]),

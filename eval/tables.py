@@ -55,6 +55,10 @@ def build(summary: dict) -> list[Table]:
                        pct(v["metrics"]["recall"]), pct(v["metrics"]["value_accuracy"]),
                        pct(v["metrics"]["approx_accuracy"]) + (f" (n={v['metrics']['approx_total']})")]
                       for n, v in vs.items()]))
+    mk = sorted({g for v in vs.values() for g in v["metrics"].get("by_kind", {})}, key=kind_sort_key)
+    out.append(Table("Narrative metrics by input kind (precision / recall)", ["kind", *names],
+                     [[g, *(f"{pct(vs[n]['metrics']['by_kind'].get(g, {}).get('precision'))} / "
+                            f"{pct(vs[n]['metrics']['by_kind'].get(g, {}).get('recall'))}" for n in names)] for g in mk]))
     out.append(Table("Reconciler flags vs gold source inconsistencies",
                      ["variant", "gold", "unparsed gold", "flags", "precision", "recall", "strict P / R", "suggested acc"],
                      [[n, str(v["flags"]["gold"]), str(v["flags"]["unparsed_gold"]), str(v["flags"]["predicted"]),

@@ -223,6 +223,7 @@ def test_summary_groups_by_kind_format_and_table():
     s = summarise_variant(rows)
     assert s["cells"]["overall"] == {"correct": 397, "total": 398, "accuracy": round(397 / 398, 6)}
     assert s["cells"]["by_format"]["2019"]["accuracy"] == 1.0
+    assert s["metrics"]["by_kind"]["text"] == {"precision": 1.0, "recall": 1.0}
     assert s["cells"]["by_kind"]["pdftotext-layout"]["correct"] == 199
     assert s["cells"]["by_table"]["appeals"]["correct"] == 29
     assert s["exact_documents"] == {"exact": 1, "total": 2, "rate": 0.5}
