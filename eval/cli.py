@@ -151,22 +151,26 @@ def run(args) -> int:
     if not args.no_html:
         from .html_report import render
         write_atomic(out / "report.html", render(summary, tables, rows))
-    print(text(tables))
-    print(f"reports: {out / 'summary.json'}, {out / 'summary.md'}" + ("" if args.no_html else f", {out / 'report.html'}"))
-
+    lines = [text(tables), f"reports: {out / 'summary.json'}, {out / 'summary.md'}"
+             + ("" if args.no_html else f", {out / 'report.html'}")]
+    problems: list[str] = []
     status = 0
     if old is not None:
         rows_cmp, notes = compare(old, summary, args.tolerance)
-        print(f"\nCompared with {args.compare} (tolerance {args.tolerance}):")
-        print(format_compare(rows_cmp, notes))
+        lines += [f"\nCompared with {args.compare} (tolerance {args.tolerance}):", format_compare(rows_cmp, notes)]
         regressions = [r for r in rows_cmp if r["regression"]]
         if regressions:
-            print(f"{len(regressions)} regression(s) beyond the tolerance", file=sys.stderr)
+            problems.append(f"{len(regressions)} regression(s) beyond the tolerance")
             status = 1
     if gate is not None:
         failures = check_gate(summary, gate)
-        for f in failures:
-            print(f"gate: {f}", file=sys.stderr)
-        print(f"gate {args.gate}: {'FAILED' if failures else 'passed'}")
+        problems += [f"gate: {f}" for f in failures]
+        lines.append(f"gate {args.gate}: {'FAILED' if failures else 'passed'}")
         status = status or (1 if failures else 0)
+    try:
+        print("\n".join(lines), flush=True)
+    except BrokenPipeError:  # `nianbao eval … | head`: the files are written; stop printing quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    for p in problems:
+        print(p, file=sys.stderr)
     return status
