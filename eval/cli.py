@@ -101,6 +101,7 @@ def run(args) -> int:
     if len(corpus.unmatched_inputs) > 5:
         log(f"warning: … {len(corpus.unmatched_inputs) - 5} more inputs without gold")
 
+    load_start = round(os.getloadavg()[0], 2)
     results, run_info = {}, {}
     if args.preds:
         try:
@@ -134,7 +135,7 @@ def run(args) -> int:
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "gold": args.gold, "inputs": args.inputs, "preds": args.preds, "split": args.split,
         "kinds": args.kind, "git": _git_commit(),
-        "host": {"cpus": os.cpu_count(), "loadavg_1m": round(os.getloadavg()[0], 2)},
+        "host": {"cpus": os.cpu_count(), "loadavg_1m_start": load_start, "loadavg_1m": round(os.getloadavg()[0], 2)},
         "note": args.note, "eval_wall_s": round(time.perf_counter() - t0, 3),
         "unmatched_inputs": len(corpus.unmatched_inputs), "gold_without_input": len(corpus.gold_without_input),
     }
@@ -145,7 +146,7 @@ def run(args) -> int:
     write_atomic(out / "summary.md", "# nianbao evaluation\n\n"
                  + f"gold `{', '.join(args.gold)}`, inputs `{', '.join(args.inputs or [])}`, preds `{args.preds}`, "
                    f"split `{args.split}`, commit `{info['git']}`, {info['created']}, "
-                   f"{info['host']['cpus']} CPUs, load average {info['host']['loadavg_1m']}"
+                   f"{info['host']['cpus']} CPUs, load average {load_start} at start, {info['host']['loadavg_1m']} at end"
                  + (f"; note: {args.note}" if args.note else "") + "\n\n" + markdown(tables))
     write_atomic(out / "documents.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
     if not args.no_html:
