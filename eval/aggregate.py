@@ -83,7 +83,8 @@ def speed(rows: list[dict], by_kind: bool = True) -> dict:
     out = {
         "documents": len(timed), "failed_excluded": failed, "pages": pages, "total_s": round(total_s, 3),
         "per_doc_ms": {"p50": percentile(walls, 50), "p95": percentile(walls, 95),
-                       "mean": round(sum(walls) / len(walls), 3) if walls else None},
+                       "mean": round(sum(walls) / len(walls), 3) if walls else None,
+                       "max": round(max(walls), 3) if walls else None},
         "per_page_ms": {"p50": percentile(per_page, 50), "p95": percentile(per_page, 95)},
         "pages_per_s": round(pages / total_s, 3) if total_s else None,
         "stages_ms": {k: {"p50": percentile(v, 50), "p95": percentile(v, 95), "n": len(v)}
@@ -91,6 +92,11 @@ def speed(rows: list[dict], by_kind: bool = True) -> dict:
         "peak_rss_mb": round(max(rss) / 1024, 1) if rss else None,
     }
     if by_kind:
+        slow = sorted(timed, key=lambda r: -r["wall_ms"])[:WORST_N]
+        out["slowest_documents"] = [
+            {"input": r["input"], "wall_ms": round(r["wall_ms"], 3), "pages": r["pages"],
+             "stage": max((k for k in r["timings_ms"] if k != "total"), key=lambda k: r["timings_ms"][k], default=None)}
+            for r in slow]
         groups: dict[str, list[dict]] = {}
         for r in rows:
             groups.setdefault(r["group"], []).append(r)

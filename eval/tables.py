@@ -73,10 +73,12 @@ def build(summary: dict) -> list[Table]:
                        str(f["misread_cells"]), pct(f["misread_recall"]),
                        pct(f["fix_suggested_accuracy"]) + f" (n={f['fix_suggested_total']})"]
                       for n, v in vs.items() for f in [v["flags"]]]))
-    out.append(Table("Speed", ["variant", "docs", "pages", "doc p50 ms", "doc p95 ms", "page p50 ms", "page p95 ms",
+    out.append(Table("Speed", ["variant", "docs", "pages", "doc p50 ms", "doc p95 ms", "doc max ms", "page p50 ms",
+                               "page p95 ms",
                                "pages/s", "peak RSS MB", "cold start ms"],
                      [[n, str(s["documents"]), str(s["pages"]), num(s["per_doc_ms"]["p50"]),
-                       num(s["per_doc_ms"]["p95"]), num(s["per_page_ms"]["p50"]), num(s["per_page_ms"]["p95"]),
+                       num(s["per_doc_ms"]["p95"]), num(s["per_doc_ms"].get("max")), num(s["per_page_ms"]["p50"]),
+                       num(s["per_page_ms"]["p95"]),
                        num(s["pages_per_s"], "{:.2f}"), num(s["peak_rss_mb"]), num(s.get("cold_start_ms"))]
                       for n, v in vs.items() for s in [v["speed"]]]))
     groups_t = sorted({g for v in vs.values() for g in v["speed"].get("by_kind", {})}, key=kind_sort_key)
@@ -88,6 +90,9 @@ def build(summary: dict) -> list[Table]:
                      [[st, *(f"{num(vs[n]['speed']['stages_ms'].get(st, {}).get('p50'))} / "
                              f"{num(vs[n]['speed']['stages_ms'].get(st, {}).get('p95'))}" for n in names)]
                       for st in stages]))
+    out.append(Table("Slowest documents", ["variant", "input", "wall ms", "pages", "slowest stage"],
+                     [[n, d["input"], num(d["wall_ms"]), str(d["pages"]), str(d["stage"])]
+                      for n, v in vs.items() for d in v["speed"].get("slowest_documents", [])]))
     out.append(Table("Failed inputs", ["variant", "inputs", "error"],
                      [[n, str(k), e[:100]] for n, v in vs.items() for e, k in v.get("errors", {}).items()]))
     out.append(Table("Worst documents (of those extracted)", ["variant", "input", "cells", "wrong"],

@@ -229,7 +229,8 @@ def test_summary_groups_by_kind_format_and_table():
     assert s["exact_documents"] == {"exact": 1, "total": 2, "rate": 0.5}
     assert list(s["cells"]["by_kind"]) == ["text", "pdftotext-layout"]
     assert s["worst_documents"][0]["input"] == "a__pdftotext-layout"
-    assert s["speed"]["per_doc_ms"]["p50"] == 20.0
+    assert s["speed"]["per_doc_ms"]["p50"] == 20.0 and s["speed"]["per_doc_ms"]["max"] == 30.0
+    assert [d["input"] for d in s["speed"]["slowest_documents"]] == ["b__text", "a__pdftotext-layout"]
 
 
 def test_violations_are_preferred_and_carry_identities():
