@@ -1,6 +1,7 @@
 """`nianbao eval` end to end on hand-made gold, inputs and predictions."""
 import json
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -186,3 +187,22 @@ def test_synth_layout_reports_by_kind_and_degradation(tmp_path, monkeypatch, cap
                  str(tmp_path / "r" / "preds"), "--split", "test", "-o", str(tmp_path / "r2"), "-q", "--no-html"]) == 0
     s2 = json.loads((tmp_path / "r2" / "summary.json").read_text())
     assert {d["input"].split("__")[0] for d in s2["documents"]} == {"s2"}
+
+
+def test_preds_from_nianbao_extract_flat_layout(tmp_path):
+    """`nianbao extract docs/ -o OUT` names outputs layout.json, layout.2.json…: the document and
+    kind come from each output's source.path."""
+    root = synth_corpus(tmp_path / "synth")
+    preds = tmp_path / "extracted"
+    n = 0
+    for d in ("s1", "s2"):
+        g = json.loads((root / "gold" / f"{d}.gold.json").read_text())
+        for name in ("layout.txt", "scan.pdf"):
+            n += 1
+            write(preds / f"{Path(name).stem}.{n}.json", pred_from(g, f"synth/docs/{d}/{name}", wrong=n))
+    out = tmp_path / "r"
+    assert main(["eval", "--gold", str(root / "gold"), "--preds", str(preds), "-o", str(out), "-q", "--no-html"]) == 0
+    s = json.loads((out / "summary.json").read_text())
+    assert sorted(d["input"] for d in s["documents"]) == ["s1__pdftotext-layout", "s1__scanned_pdf",
+                                                         "s2__pdftotext-layout", "s2__scanned_pdf"]
+    assert s["variants"]["preds"]["cells"]["overall"]["correct"] == 4 * 200 - (1 + 2 + 3 + 4)

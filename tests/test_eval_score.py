@@ -1,5 +1,4 @@
 """The scorer on hand-made predictions: every rule of eval/score.py, one at a time."""
-import copy
 
 import pytest
 
