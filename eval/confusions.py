@@ -6,10 +6,12 @@ Categories, checked in this order:
   shifted_row   value equals the gold of the row above/below in the same column
   shifted_col   value equals the gold of the column left/right in the same row
   merged_cells  value's digits are the row's gold values run together (3, 0, 1 read as 301)
-  digit a→b     same digit count, exactly one digit differs (OCR confusion, e.g. digit 0→8)
+  digit a→b     two or more digits, exactly one differs (OCR confusion, e.g. digit 0→8)
   dropped_digit / extra_digit   one digit fewer/more than gold, rest in order
   sign          value is -gold
   scale         value is gold × 10^k (decimal point lost or moved)
+  zero_mixup    0 where the gold has a number, or a number where it has 0 (a blank cell
+                placed in the wrong column, or a number dropped into a blank one)
   other
 """
 from __future__ import annotations
@@ -84,7 +86,7 @@ def classify(key: str, gold, pred, gold_fields: dict, fmt: str | None) -> str:
             return "merged_cells"
     g, p = _digits(gold), _digits(pred)
     if (gold < 0) == (pred < 0) or gold == 0 or pred == 0:
-        if len(g) == len(p):
+        if len(g) == len(p) >= 2:
             diff = [(a, b) for a, b in zip(g, p) if a != b]
             if len(diff) == 1:
                 return f"digit {diff[0][0]}→{diff[0][1]}"
@@ -99,4 +101,6 @@ def classify(key: str, gold, pred, gold_fields: dict, fmt: str | None) -> str:
         for k in (-3, -2, -1, 1, 2, 3, 4):
             if abs(ratio - 10 ** k) < 1e-9 * max(1, 10 ** k):
                 return "scale"
+    if gold == 0 or pred == 0:
+        return "zero_mixup"
     return "other"

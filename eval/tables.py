@@ -100,6 +100,9 @@ def build(summary: dict) -> list[Table]:
                       for n, v in vs.items() for w in v["worst_documents"]]))
     out.append(Table("Most common confusions", ["variant", "confusion", "cells"],
                      [[n, c, str(k)] for n, v in vs.items() for c, k in list(v["confusions"]["counts"].items())[:8]]))
+    out.append(Table("Confusion examples", ["variant", "input", "key", "gold", "predicted", "confusion"],
+                     [[n, e["input"], e["key"], str(e["gold"]), str(e["pred"]), e["confusion"]]
+                      for n, v in vs.items() for e in v["confusions"]["examples"]]))
     return out
 
 

@@ -199,6 +199,9 @@ def test_confusions():
     assert classify(k, 10, -10, g, "2021") == "sign"
     assert classify("active.fees.amount", 96171.6, 961716, g, "2021") == "scale"
     assert classify(k, 10, 77, g, "2021") == "other"
+    assert classify(k, 7, 3, g, "2021") == "other"  # one digit: not called an OCR confusion
+    assert classify(k, 0, 3, g, "2021") == "zero_mixup"
+    assert classify(k, 12, 0, g, "2021") == "zero_mixup"
     row = {f"requests.carried_forward.{c}": v for c, v in zip(schema.columns("requests", "2021"), (3, 0, 0, 0, 1, 0, 4))}
     g.update(row)
     assert classify("requests.carried_forward.enterprise", 0, 3000104, g, "2021") == "merged_cells"
