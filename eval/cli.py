@@ -20,7 +20,7 @@ from nianbao.output import write_atomic
 from . import variants as variant_registry
 from .aggregate import build_summary
 from .compare import check_gate, compare, format_compare, gate_sample, load_json
-from .corpus import CorpusError, discover
+from .corpus import CorpusError, discover_many
 from .runner import read_predictions, run_variant
 from .tables import build as build_tables
 from .tables import markdown, text
@@ -29,15 +29,18 @@ DEFAULT_VARIANT = "rules"
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--gold", required=True, metavar="DIR", help="folder of <doc>.gold.json files")
-    p.add_argument("--inputs", metavar="DIR", help="folder of inputs: <doc>.txt, or docs/<doc>/{layout.txt,…}")
+    p.add_argument("--gold", required=True, action="append", metavar="DIR",
+                   help="folder of <doc>.gold.json files (repeatable, paired in order with --inputs)")
+    p.add_argument("--inputs", action="append", metavar="DIR",
+                   help="folder of inputs: <doc>.txt, or docs/<doc>/{layout.txt,…}")
     p.add_argument("--preds", metavar="DIR", help="score existing output JSONs instead of (or besides) running")
     p.add_argument("--variant", action="append", metavar="NAME",
                    help=f"extractor variant to run (repeatable; default {DEFAULT_VARIANT} when --preds is not given); "
                         f"known: {', '.join(variant_registry.VARIANTS)}")
     p.add_argument("-o", "--out", required=True, metavar="REPORT_DIR", help="folder for the reports")
     p.add_argument("--kind", action="append", metavar="KIND", help="only inputs of this kind (repeatable)")
-    p.add_argument("--limit", type=int, metavar="N", help="only the first N inputs (after --kind)")
+    p.add_argument("--split", metavar="NAME", help="only documents of this split (manifest or gold 'split', e.g. test)")
+    p.add_argument("--limit", type=int, metavar="N", help="only the first N documents (each with all its inputs)")
     p.add_argument("--timeout", type=float, default=600.0, metavar="S", help="seconds per input before it counts as failed")
     p.add_argument("--no-warmup", action="store_true",
                    help="time the first input cold (by default it is extracted once untimed first)")
@@ -47,6 +50,7 @@ def add_arguments(p) -> None:
     p.add_argument("--gate", metavar="GATE.json", help="fail unless the scores meet these minimums (eval/gate.json)")
     p.add_argument("--gate-sample", metavar="NAME", help="which sample of the gate file (default: its first)")
     p.add_argument("--note", help="free text stored in the summary (e.g. machine load)")
+    p.add_argument("--no-html", action="store_true", help="skip report.html (and matplotlib)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
 
 
@@ -78,10 +82,15 @@ def run(args) -> int:
     try:
         old = load_json(args.compare) if args.compare else None
         gate = gate_sample(load_json(args.gate), args.gate_sample) if args.gate else None
-        corpus = discover(args.gold, args.inputs, args.kind)
+        if args.inputs and len(args.inputs) != len(args.gold):
+            raise CorpusError(f"{len(args.gold)} --gold but {len(args.inputs)} --inputs: give one --inputs per --gold")
+        corpus = discover_many(list(zip(args.gold, args.inputs or [None] * len(args.gold))), args.kind, args.split)
     except (CorpusError, ValueError) as e:
         return _err(str(e))
-    inputs = corpus.inputs[: args.limit] if args.limit else corpus.inputs
+    inputs = corpus.inputs
+    if args.limit:
+        keep = set(sorted({i.doc for i in inputs})[: args.limit])
+        inputs = [i for i in inputs if i.doc in keep]
     if args.inputs and not inputs:
         return _err(f"no input under {args.inputs} matches a gold file in {args.gold} (see docs/eval.md)")
     out = Path(args.out)
@@ -92,12 +101,20 @@ def run(args) -> int:
     if len(corpus.unmatched_inputs) > 5:
         log(f"warning: … {len(corpus.unmatched_inputs) - 5} more inputs without gold")
 
+    load_start = round(os.getloadavg()[0], 2)
     results, run_info = {}, {}
     if args.preds:
         try:
-            results.update(read_predictions(Path(args.preds), corpus))
+            stored = read_predictions(Path(args.preds), corpus)
         except FileNotFoundError as e:
             return _err(str(e))
+        wanted = {i.doc for i in inputs} if args.inputs else set(corpus.gold)
+        if args.limit and not args.inputs:
+            wanted = set(sorted(wanted)[: args.limit])
+        for name, res in stored.items():
+            res = [r for r in res if r.input.doc in wanted and (not args.kind or r.input.kind in args.kind)]
+            if res:
+                results[name] = res
         if not results:
             return _err(f"no prediction in {args.preds} matches a gold file")
     t0 = time.perf_counter()
@@ -116,37 +133,45 @@ def run(args) -> int:
             return _err(str(e))
     info = {
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "gold": str(args.gold), "inputs": args.inputs, "preds": args.preds, "git": _git_commit(),
-        "host": {"cpus": os.cpu_count(), "loadavg_1m": round(os.getloadavg()[0], 2)},
+        "gold": args.gold, "inputs": args.inputs, "preds": args.preds, "split": args.split,
+        "kinds": args.kind, "git": _git_commit(),
+        "host": {"cpus": os.cpu_count(), "loadavg_1m_start": load_start, "loadavg_1m": round(os.getloadavg()[0], 2)},
         "note": args.note, "eval_wall_s": round(time.perf_counter() - t0, 3),
         "unmatched_inputs": len(corpus.unmatched_inputs), "gold_without_input": len(corpus.gold_without_input),
     }
-    summary, rows = build_summary(results, corpus.gold, info, run_info)
+    summary, rows = build_summary(results, corpus.gold, info, run_info, corpus.origin)
     tables = build_tables(summary)
 
-    from .html_report import render
     write_atomic(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
     write_atomic(out / "summary.md", "# nianbao evaluation\n\n"
-                 + f"gold `{args.gold}`, inputs `{args.inputs}`, preds `{args.preds}`, "
-                   f"commit `{info['git']}`, {info['created']}\n\n" + markdown(tables))
+                 + f"gold `{', '.join(args.gold)}`, inputs `{', '.join(args.inputs or [])}`, preds `{args.preds}`, "
+                   f"split `{args.split}`, commit `{info['git']}`, {info['created']}, "
+                   f"{info['host']['cpus']} CPUs, load average {load_start} at start, {info['host']['loadavg_1m']} at end"
+                 + (f"; note: {args.note}" if args.note else "") + "\n\n" + markdown(tables))
     write_atomic(out / "documents.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
-    write_atomic(out / "report.html", render(summary, tables, rows))
-    print(text(tables))
-    print(f"reports: {out / 'summary.json'}, {out / 'summary.md'}, {out / 'report.html'}")
-
+    if not args.no_html:
+        from .html_report import render
+        write_atomic(out / "report.html", render(summary, tables, rows))
+    lines = [text(tables), f"reports: {out / 'summary.json'}, {out / 'summary.md'}"
+             + ("" if args.no_html else f", {out / 'report.html'}")]
+    problems: list[str] = []
     status = 0
     if old is not None:
         rows_cmp, notes = compare(old, summary, args.tolerance)
-        print(f"\nCompared with {args.compare} (tolerance {args.tolerance}):")
-        print(format_compare(rows_cmp, notes))
+        lines += [f"\nCompared with {args.compare} (tolerance {args.tolerance}):", format_compare(rows_cmp, notes)]
         regressions = [r for r in rows_cmp if r["regression"]]
         if regressions:
-            print(f"{len(regressions)} regression(s) beyond the tolerance", file=sys.stderr)
+            problems.append(f"{len(regressions)} regression(s) beyond the tolerance")
             status = 1
     if gate is not None:
         failures = check_gate(summary, gate)
-        for f in failures:
-            print(f"gate: {f}", file=sys.stderr)
-        print(f"gate {args.gate}: {'FAILED' if failures else 'passed'}")
+        problems += [f"gate: {f}" for f in failures]
+        lines.append(f"gate {args.gate}: {'FAILED' if failures else 'passed'}")
         status = status or (1 if failures else 0)
+    try:
+        print("\n".join(lines), flush=True)
+    except BrokenPipeError:  # `nianbao eval … | head`: the files are written; stop printing quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    for p in problems:
+        print(p, file=sys.stderr)
     return status

@@ -46,6 +46,9 @@ def compare(old: dict, new: dict, tolerance: float) -> tuple[list[dict], list[st
         if nv is None:
             notes.append(f"variant {name!r} is in the old summary but was not run now")
             continue
+        if ov.get("documents") != nv.get("documents"):
+            notes.append(f"variant {name!r}: {ov.get('documents')} inputs then, {nv.get('documents')} now: "
+                         "the samples differ, so the deltas mix corpus and extractor changes")
         for path in dict.fromkeys(_paths(ov) + _paths(nv)):
             a, b = lookup(ov, path), lookup(nv, path)
             if a is None and b is None:

@@ -5,10 +5,13 @@ Categories, checked in this order:
   type          predicted value is not a number ("3", True, a list)
   shifted_row   value equals the gold of the row above/below in the same column
   shifted_col   value equals the gold of the column left/right in the same row
-  digit a→b     same digit count, exactly one digit differs (OCR confusion, e.g. digit 0→8)
+  merged_cells  value's digits are the row's gold values run together (3, 0, 1 read as 301)
+  digit a→b     two or more digits, exactly one differs (OCR confusion, e.g. digit 0→8)
   dropped_digit / extra_digit   one digit fewer/more than gold, rest in order
   sign          value is -gold
   scale         value is gold × 10^k (decimal point lost or moved)
+  zero_mixup    0 where the gold has a number, or a number where it has 0 (a blank cell
+                placed in the wrong column, or a number dropped into a blank one)
   other
 """
 from __future__ import annotations
@@ -16,6 +19,30 @@ from __future__ import annotations
 import functools
 
 from nianbao import schema
+
+
+@functools.cache
+def _row_keys(fmt: str) -> dict[str, tuple[str, ...]]:
+    return {r.key(c): tuple(r.key(x) for x in r.cols) for t in schema.TABLES for r in schema.rows(t, fmt)
+            for c in r.cols}
+
+
+def _merged(key: str, pred, gold_fields: dict, fmt: str) -> bool:
+    """Is pred the concatenation of ≥2 consecutive gold cells of the row, this cell among them?"""
+    if not isinstance(pred, int) or pred < 10:
+        return False
+    row = _row_keys(fmt).get(key, ())
+    if key not in row:
+        return False
+    text = str(pred)
+    me = row.index(key)
+    for lo in range(0, me + 1):
+        for hi in range(max(me, lo + 1), len(row)):
+            parts = [gold_fields.get(k) for k in row[lo:hi + 1]]
+            if all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in parts) \
+                    and "".join(map(str, parts)) == text:
+                return True
+    return False
 
 
 @functools.cache
@@ -55,9 +82,11 @@ def classify(key: str, gold, pred, gold_fields: dict, fmt: str | None) -> str:
                 og = gold_fields.get(other)
                 if _is_number(og) and og != gold and abs(og - pred) < 1e-6:
                     return f"shifted_{kind}"
+        if _merged(key, pred, gold_fields, fmt):
+            return "merged_cells"
     g, p = _digits(gold), _digits(pred)
     if (gold < 0) == (pred < 0) or gold == 0 or pred == 0:
-        if len(g) == len(p):
+        if len(g) == len(p) >= 2:
             diff = [(a, b) for a, b in zip(g, p) if a != b]
             if len(diff) == 1:
                 return f"digit {diff[0][0]}→{diff[0][1]}"
@@ -72,4 +101,6 @@ def classify(key: str, gold, pred, gold_fields: dict, fmt: str | None) -> str:
         for k in (-3, -2, -1, 1, 2, 3, 4):
             if abs(ratio - 10 ** k) < 1e-9 * max(1, 10 ** k):
                 return "scale"
+    if gold == 0 or pred == 0:
+        return "zero_mixup"
     return "other"

@@ -3,7 +3,8 @@
 Matching rule (documented in docs/eval.md):
   gold  `<doc>.gold.json` in the gold folder (its "doc" field, when present, must agree);
   input a file under the inputs folder whose *stem* is `<doc>` (seeds: `<doc>.txt`), or,
-        failing that, whose *parent folder* is `<doc>` (synth: `docs/<doc>/layout.txt`).
+        failing that, one of the known input names (KIND_BY_NAME) in a folder named `<doc>`
+        (synth: `docs/<doc>/layout.txt`), or a file the manifest lists by path.
   A folder may hold several inputs of one document (one per input kind); each is scored.
 Input kinds come from the file name (KIND_BY_NAME, then KIND_BY_SUFFIX); a `manifest.jsonl`
 beside or above the inputs may override the kind and add a degradation level.
@@ -28,6 +29,8 @@ KIND_BY_SUFFIX = {
     ".txt": "text", ".text": "text", ".pdf": "pdf",
     ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image", ".bmp": "image",
 }
+# A document-level degradation (a scan's dpi, noise, photo warp) describes its page images only.
+DEGRADABLE_KINDS = ("scanned_pdf", "image")
 KIND_ORDER = ("text", "pdftotext-layout", "pdftotext-raw", "pdfium-text", "digital_pdf", "pdf",
               "scanned_pdf", "image")
 
@@ -42,6 +45,7 @@ class Input:
     path: Path
     kind: str
     degradation: str | None = None
+    split: str | None = None
 
     @property
     def group(self) -> str:
@@ -60,6 +64,13 @@ class Corpus:
     inputs: list[Input] = field(default_factory=list)
     unmatched_inputs: list[Path] = field(default_factory=list)
     gold_without_input: list[str] = field(default_factory=list)
+    origin: dict[str, str] = field(default_factory=dict)  # doc → corpus name (by_corpus breakdown)
+
+
+def corpus_name(gold_dir: str | Path) -> str:
+    """'seeds' for ../shared/seeds, 'synth' for data/synth/gold."""
+    p = Path(gold_dir).resolve()
+    return p.parent.name if p.name == "gold" else p.name
 
 
 def load_gold(gold_dir: str | Path) -> dict[str, dict]:
@@ -90,10 +101,10 @@ def kind_of(path: Path) -> str | None:
 
 
 def doc_of(path: Path, gold: dict) -> str | None:
-    """The rule above: stem first, then parent folder name."""
+    """The rule above: stem first, then the parent folder for the known input names."""
     if path.stem in gold:
         return path.stem
-    if path.parent.name in gold:
+    if path.parent.name in gold and path.name.lower() in KIND_BY_NAME:
         return path.parent.name
     return None
 
@@ -133,46 +144,98 @@ def _find_manifest(inputs_dir: Path) -> Path | None:
 
 
 def _override(inp: Input, entry: dict | None) -> None:
+    """A per-file manifest entry may set the input's kind and degradation."""
     if not entry:
         return
     kind = entry.get("input_kind") or entry.get("kind")
     if isinstance(kind, str) and kind:
         inp.kind = kind
-    deg = entry.get("degradation")
-    if deg not in (None, ""):
-        inp.degradation = str(deg)
+    if entry.get("degradation") not in (None, ""):
+        inp.degradation = str(entry["degradation"])
 
 
-def discover(gold_dir: str | Path, inputs_dir: str | Path | None, kinds: list[str] | None = None) -> Corpus:
-    """Pair gold files with input files under `inputs_dir` (recursively)."""
-    corpus = Corpus(gold=load_gold(gold_dir))
+def _override_degradation(inp: Input, entry: dict | None) -> None:
+    """A per-document degradation describes the document's page images only, and does not
+    replace one a per-file entry gave."""
+    if entry and inp.kind in DEGRADABLE_KINDS and inp.degradation is None \
+            and entry.get("degradation") not in (None, ""):
+        inp.degradation = str(entry["degradation"])
+
+
+def discover(gold_dir: str | Path, inputs_dir: str | Path | None, kinds: list[str] | None = None,
+             split: str | None = None) -> Corpus:
+    """Pair gold files with input files under `inputs_dir` (recursively).
+
+    `kinds` keeps only inputs of those kinds; `split` only documents of that split (the
+    manifest's "split", else the gold's "split" or "synth.split"); documents with no split at
+    all (the seeds) are kept.
+    """
+    all_gold = load_gold(gold_dir)
+    manifest = by_doc = by_path = None
+    if inputs_dir is not None:
+        inputs_dir = Path(inputs_dir)
+        if not inputs_dir.is_dir():
+            raise CorpusError(f"inputs folder not found: {inputs_dir}")
+        manifest = _find_manifest(inputs_dir)
+    by_doc, by_path = read_manifest(manifest) if manifest else ({}, {})
+    splits = {d: (str(by_doc[d]["split"]) if by_doc.get(d, {}).get("split") not in (None, "") else _gold_split(g))
+              for d, g in all_gold.items()}
+    keep = {d: g for d, g in all_gold.items() if split is None or splits[d] in (None, split)}
+    corpus = Corpus(gold=keep)
+    name = corpus_name(gold_dir)
+    corpus.origin = {d: name for d in keep}
     if inputs_dir is None:
         return corpus
-    inputs_dir = Path(inputs_dir)
-    if not inputs_dir.is_dir():
-        raise CorpusError(f"inputs folder not found: {inputs_dir}")
-    manifest = _find_manifest(inputs_dir)
-    by_doc, by_path = read_manifest(manifest) if manifest else ({}, {})
     for p in sorted(inputs_dir.rglob("*")):
         if not p.is_file() or p.name.endswith(GOLD_SUFFIX) or p.name == "manifest.jsonl":
             continue
+        listed = by_path.get(str(p.resolve().relative_to(manifest.parent.resolve()))) if manifest else None
         kind = kind_of(p)
-        if kind is None:
+        if kind is None and not listed:
             continue
-        doc = doc_of(p, corpus.gold)
+        doc = doc_of(p, all_gold)
+        if doc is None and listed:
+            doc = str(listed.get("doc_id") or listed.get("doc") or listed.get("id") or p.parent.name)
+            doc = doc if doc in all_gold else None
         if doc is None:
-            corpus.unmatched_inputs.append(p)
+            if p.parent.name not in all_gold:  # other files in a document's folder are its by-products
+                corpus.unmatched_inputs.append(p)
             continue
-        inp = Input(doc=doc, path=p, kind=kind)
-        _override(inp, by_doc.get(doc))
-        if manifest:
-            _override(inp, by_path.get(str(p.resolve().relative_to(manifest.parent.resolve()))))
+        if doc not in keep:  # another split
+            continue
+        inp = Input(doc=doc, path=p, kind=kind or "unknown", split=splits[doc])
+        _override(inp, listed)
+        _override_degradation(inp, by_doc.get(doc))
         if kinds and inp.kind not in kinds:
             continue
         corpus.inputs.append(inp)
     have = {i.doc for i in corpus.inputs}
     corpus.gold_without_input = sorted(d for d in corpus.gold if d not in have)
     return corpus
+
+
+def discover_many(pairs: list[tuple[str, str | None]], kinds: list[str] | None = None,
+                  split: str | None = None) -> Corpus:
+    """Several (gold, inputs) folders as one corpus; a document id may occur in only one."""
+    out = Corpus(gold={})
+    for gold_dir, inputs_dir in pairs:
+        c = discover(gold_dir, inputs_dir, kinds, split)
+        clash = sorted(set(c.gold) & set(out.gold))
+        if clash:
+            raise CorpusError(f"document {clash[0]!r} has gold in two folders (… {gold_dir})")
+        out.gold.update(c.gold)
+        out.origin.update(c.origin)
+        out.inputs += c.inputs
+        out.unmatched_inputs += c.unmatched_inputs
+        out.gold_without_input += c.gold_without_input
+    return out
+
+
+def _gold_split(g: dict) -> str | None:
+    sp = g.get("split")
+    if sp in (None, "") and isinstance(g.get("synth"), dict):
+        sp = g["synth"].get("split")
+    return str(sp) if sp not in (None, "") else None
 
 
 def kind_sort_key(group: str) -> tuple:

@@ -26,7 +26,7 @@ def _png(fig) -> str:
 
 
 def _grouped_bars(title: str, categories: list[str], series: dict[str, list[float | None]], ylabel: str,
-                  percent: bool, errors: dict[str, list[float | None]] | None = None) -> str:
+                  percent: bool, errors: dict[str, list[float | None]] | None = None, log: bool = False) -> str:
     plt = _plt()
     fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * len(categories) * max(1, len(series)) ** 0.5 + 2), 3.8))
     n = max(1, len(series))
@@ -47,6 +47,10 @@ def _grouped_bars(title: str, categories: list[str], series: dict[str, list[floa
     ax.set_xticks(range(len(categories)))
     ax.set_xticklabels(categories, rotation=20 if len(categories) > 4 else 0, ha="right" if len(categories) > 4 else "center")
     ax.set_ylabel(ylabel)
+    positive = [v for vals in series.values() for v in vals if v]
+    if log and positive and max(positive) / min(positive) > 50:
+        ax.set_yscale("log")
+        ax.set_ylabel(ylabel + " (log scale)")
     if percent:
         ax.set_ylim(0, 105)
     ax.set_title(title)
@@ -90,7 +94,17 @@ def plots(summary: dict, doc_rows: list[dict]) -> list[tuple[str, str]]:
         "Time per stage", stages or ["(no timings)"],
         {n: [vs[n]["speed"]["stages_ms"].get(s, {}).get("p50") for s in stages] or [None] for n in names},
         "milliseconds", False,
-        errors={n: [vs[n]["speed"]["stages_ms"].get(s, {}).get("p95") for s in stages] or [None] for n in names})))
+        errors={n: [vs[n]["speed"]["stages_ms"].get(s, {}).get("p95") for s in stages] or [None] for n in names},
+        log=True)))
+    kinds = sorted({g for v in vs.values() for g in v["speed"].get("by_kind", {})}, key=kind_sort_key)
+    out.append(("Time per page by input kind (ms): bar p50, whisker p95", _grouped_bars(
+        "Time per page by input kind", kinds or ["(no timings)"],
+        {n: [vs[n]["speed"].get("by_kind", {}).get(g, {}).get("per_page_ms", {}).get("p50") for g in kinds] or [None]
+         for n in names},
+        "milliseconds per page", False,
+        errors={n: [vs[n]["speed"].get("by_kind", {}).get(g, {}).get("per_page_ms", {}).get("p95") for g in kinds]
+                or [None] for n in names},
+        log=True)))
     for n in names:
         vs[n]["_doc_accuracies"] = [r["cells"]["accuracy"] for r in doc_rows if r["variant"] == n]
     try:
@@ -129,8 +143,10 @@ figcaption{font-size:12px;color:#555}.info{font-size:13px;color:#444}
 
 def render(summary: dict, tables: list[Table], doc_rows: list[dict]) -> str:
     figs = plots(summary, doc_rows)
-    info = "".join(f"<li><b>{html.escape(k)}</b>: {html.escape(str(summary.get(k)))}</li>"
-                   for k in ("created", "gold", "inputs", "preds", "git", "host", "note") if summary.get(k))
+    def show(v):
+        return ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+    info = "".join(f"<li><b>{html.escape(k)}</b>: {html.escape(show(summary.get(k)))}</li>"
+                   for k in ("created", "gold", "inputs", "split", "preds", "git", "host", "note") if summary.get(k))
     fig_html = "\n".join(
         f'<figure><img class="plot" alt="{html.escape(cap)}" src="data:image/png;base64,{b64}">'
         f"<figcaption>{html.escape(cap)}</figcaption></figure>" for cap, b64 in figs)

@@ -5,8 +5,9 @@ Gold files record inconsistencies printed in the source as free text, e.g.
   "requests row result.not_processed.duplicate: natural_person 1 but total 0 (row sum 1 != 0)"
 `parse` reads the subject ("<table> row <row>" → that row's cells; "<table> column <col>" →
 the column's result cells and its total; "balance" → the four balance rows of the column) and
-any dotted key named in the text. A machine-readable list ("injected_errors") is preferred
-when a gold file has one: entries are {"key" | "keys", "identity"?, "true"?} dicts or key strings.
+any dotted key named in the text. A machine-readable list ("violations", else "injected_errors")
+is preferred when a gold file has one: entries are {"key" | "keys", "identity"?, "true"?} dicts
+or key strings.
 """
 from __future__ import annotations
 
@@ -116,9 +117,13 @@ def from_record(rec, fmt: str | None = None) -> GoldInconsistency:
 
 
 def gold_inconsistencies(gold: dict) -> list[GoldInconsistency]:
+    """The gold's broken identities, from the most precise record it has: `violations` (one per
+    broken identity, with its keys: what a reconciler should flag), then `injected_errors`
+    (the cells an error was put in), then the free-text `source_inconsistencies`."""
     fmt = gold.get("format")
-    machine = gold.get("injected_errors")
-    if isinstance(machine, list):
-        return [from_record(r, fmt) for r in machine]
+    for name in ("violations", "injected_errors"):
+        machine = gold.get(name)
+        if isinstance(machine, list) and (machine or name == "violations"):
+            return [from_record(r, fmt) for r in machine]
     return [parse(t, fmt) if isinstance(t, str) else from_record(t, fmt)
             for t in gold.get("source_inconsistencies") or []]

@@ -65,6 +65,13 @@ class _Worker:
                 self.proc.kill()
                 self.proc.wait()
 
+    def exit_code(self):
+        try:
+            return self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return self.proc.returncode
+
     def kill(self):
         if self.proc.poll() is None:
             self.proc.kill()
@@ -89,12 +96,26 @@ def run_variant(variant: str, inputs: list[Input], out_dir: Path, timeout_s: flo
     per-document figures are steady-state; its time is returned as "cold_start_ms".
     """
     out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.glob("*__*.json"):  # a previous run's outputs must not be scored again
+        stale.unlink()
     results: list[Result] = []
     info: dict = {"cold_start_ms": None}
     log = open(out_dir / "worker.log", "a", encoding="utf-8")
     worker = None
+
+    def failed(inp: Input, reply) -> Result:
+        nonlocal worker
+        if reply == "timeout":
+            why = f"timed out after {timeout_s:g} s"
+            worker.kill()
+        else:
+            why = f"worker died (exit {worker.exit_code()})"
+        worker = None
+        return Result(inp, variant, {"errors": [{"stage": "eval", "message": why}]}, None, None, None, why)
+
     try:
         for i, inp in enumerate(inputs):
+            res = None
             if worker is None:
                 worker = _Worker(variant, log)
                 ready = worker.recv(timeout=120)
@@ -106,25 +127,20 @@ def run_variant(variant: str, inputs: list[Input], out_dir: Path, timeout_s: flo
                     worker.send({"path": str(inp.path), "out": str(scratch)})
                     reply = worker.recv(timeout=timeout_s)
                     scratch.unlink(missing_ok=True)
-                    if not isinstance(reply, dict):  # the timed pass will record the failure
-                        worker.kill()
-                        worker = _Worker(variant, log)
-                        worker.recv(timeout=120)
-                    else:
+                    if isinstance(reply, dict):
                         info["cold_start_ms"] = round(reply["wall_ms"], 3)
-            target = out_dir / f"{inp.name}.json"
-            worker.send({"path": str(inp.path), "out": str(target)})
-            reply = worker.recv(timeout=timeout_s)
-            if isinstance(reply, dict):
-                pred, err = _load_pred(target)
-                err = reply.get("error") or err
-                res = Result(inp, variant, pred, reply["wall_ms"], target, reply.get("maxrss_kb"), err)
-            else:
-                why = (f"timed out after {timeout_s:g} s" if reply == "timeout"
-                       else f"worker died (exit {worker.proc.poll()})")
-                worker.kill()
-                worker = None
-                res = Result(inp, variant, {"errors": [{"stage": "eval", "message": why}]}, None, None, None, why)
+                    else:  # no second try: it would only hang or crash again
+                        res = failed(inp, reply)
+            if res is None:
+                target = out_dir / f"{inp.name}.json"
+                worker.send({"path": str(inp.path), "out": str(target)})
+                reply = worker.recv(timeout=timeout_s)
+                if isinstance(reply, dict):
+                    pred, err = _load_pred(target)
+                    err = reply.get("error") or err
+                    res = Result(inp, variant, pred, reply["wall_ms"], target, reply.get("maxrss_kb"), err)
+                else:
+                    res = failed(inp, reply)
             res.timings_ms = _timings(res.pred)
             results.append(res)
             if progress:

@@ -100,8 +100,13 @@ def _strict(f: dict, g) -> bool:
     return bool(f["keys"] & g.keys) and (not f["identity"] or not g.identity or f["identity"] == g.identity)
 
 
-def score_flags(gold: dict, pred: dict) -> dict:
-    """A flag matches a gold inconsistency when their key sets overlap."""
+def score_flags(gold: dict, pred: dict, misread: dict | None = None) -> dict:
+    """A flag matches a gold inconsistency when their key sets overlap.
+
+    `misread` ({key: gold value} of cells read as a wrong number) lets the score also say how
+    many flags caught an extraction error instead, and whether their suggestions are right.
+    """
+    misread = misread or {}
     golds = gold_inconsistencies(gold)
     flags = _pred_flags(pred)
     matched_flags = sum(1 for f in flags if any(f["keys"] & g.keys for g in golds))
@@ -111,16 +116,25 @@ def score_flags(gold: dict, pred: dict) -> dict:
     strict_gold = sum(1 for g in golds if any(_strict(f, g) for f in flags))
     # Suggested values are judged only where the gold knows the true value of the cell.
     truth = {k: v for g in golds for k, v in g.true_values.items()}
-    sug_n = sug_ok = 0
+    sug_n = sug_ok = fix_n = fix_ok = 0
     for f in flags:
         for k, v in f["suggested"].items():
             if k in truth:
                 sug_n += 1
                 sug_ok += same(truth[k], v)
+            elif k in misread:  # the suggestion should restore what the source prints
+                fix_n += 1
+                fix_ok += same(misread[k], v)
+    unmatched = [f for f in flags if not any(f["keys"] & g.keys for g in golds)]
+    caught = sum(1 for f in unmatched if f["keys"] & misread.keys())
+    flagged_cells = set().union(*(f["keys"] for f in flags)) if flags else set()
     return {"gold": len(golds), "unparsed_gold": sum(not g.parsed for g in golds),
             "predicted": len(flags), "matched_predicted": matched_flags, "matched_gold": matched_gold,
             "strict_matched_predicted": strict_flags, "strict_matched_gold": strict_gold,
             "suggested_total": sug_n, "suggested_correct": sug_ok,
+            "caught_misreads": caught, "false_alarms": len(unmatched) - caught,
+            "misread_cells": len(misread), "misread_cells_flagged": len(flagged_cells & misread.keys()),
+            "fix_suggested_total": fix_n, "fix_suggested_correct": fix_ok,
             "missed": [g.text for g in golds if not any(f["keys"] & g.keys for f in flags)]}
 
 
@@ -140,7 +154,8 @@ def score_document(gold: dict, pred: dict) -> dict:
         "cells": cells,
         "exact": cells["total"] > 0 and cells["correct"] == cells["total"],
         "metrics": score_metrics(gold, pred),
-        "flags": score_flags(gold, pred),
+        "flags": score_flags(gold, pred, {w["key"]: w["gold"] for w in cells["wrong"]
+                                          if w["pred"] is not None and w["confusion"] != "missing"}),
         "meta": score_meta(gold, pred),
         "errors": pred.get("errors") or [],
     }

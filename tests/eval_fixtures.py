@@ -37,7 +37,8 @@ def synth_corpus(root: Path, docs=("s1", "s2")) -> Path:
         for name in ("layout.txt", "raw.txt"):
             write(root / "docs" / d / name, f"{d} report text\n")
         write(root / "docs" / d / "scan.pdf", "%PDF-1.4 fake\n")
-        lines.append(json.dumps({"doc_id": d, "degradation": "noisy" if i else "clean"}))
+        lines.append(json.dumps({"doc_id": d, "split": "test" if i else "train", "degradation": "noisy" if i else "clean",
+                                 "kinds": ["pdf", "text", "scan"]}))
     lines.append(json.dumps({"doc_id": docs[0], "path": f"docs/{docs[0]}/raw.txt", "kind": "ocr-text"}))
     write(root / "manifest.jsonl", "\n".join(lines) + "\n")
     return root

@@ -42,9 +42,9 @@ def test_plots_load_in_chromium(report):
     assert r.returncode == 0, r.stderr[-2000:]
     dom = r.stdout
     body = re.search(r"<body[^>]*>", dom).group(0)
-    assert 'data-plots-total="4"' in body and 'data-plots-loaded="4"' in body, body
+    assert 'data-plots-total="5"' in body and 'data-plots-loaded="5"' in body, body
     srcs = re.findall(r'<img class="plot"[^>]*src="data:image/png;base64,([^"]+)"', dom)
-    assert len(srcs) == 4
+    assert len(srcs) == 5
     from PIL import Image
     for s in srcs:
         png = base64.b64decode(s)

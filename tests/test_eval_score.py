@@ -1,5 +1,4 @@
 """The scorer on hand-made predictions: every rule of eval/score.py, one at a time."""
-import copy
 
 import pytest
 
@@ -200,6 +199,14 @@ def test_confusions():
     assert classify(k, 10, -10, g, "2021") == "sign"
     assert classify("active.fees.amount", 96171.6, 961716, g, "2021") == "scale"
     assert classify(k, 10, 77, g, "2021") == "other"
+    assert classify(k, 7, 3, g, "2021") == "other"  # one digit: not called an OCR confusion
+    assert classify(k, 0, 3, g, "2021") == "zero_mixup"
+    assert classify(k, 12, 0, g, "2021") == "zero_mixup"
+    row = {f"requests.carried_forward.{c}": v for c, v in zip(schema.columns("requests", "2021"), (3, 0, 0, 0, 1, 0, 4))}
+    g.update(row)
+    assert classify("requests.carried_forward.enterprise", 0, 3000104, g, "2021") == "merged_cells"
+    assert classify("requests.carried_forward.legal_service", 1, 104, g, "2021") == "merged_cells"
+    assert classify("requests.carried_forward.natural_person", 3, 104, g, "2021") == "other"
 
 
 def test_percentile_interpolates():
@@ -218,9 +225,45 @@ def test_summary_groups_by_kind_format_and_table():
     s = summarise_variant(rows)
     assert s["cells"]["overall"] == {"correct": 397, "total": 398, "accuracy": round(397 / 398, 6)}
     assert s["cells"]["by_format"]["2019"]["accuracy"] == 1.0
+    assert s["metrics"]["by_kind"]["text"] == {"precision": 1.0, "recall": 1.0}
     assert s["cells"]["by_kind"]["pdftotext-layout"]["correct"] == 199
     assert s["cells"]["by_table"]["appeals"]["correct"] == 29
     assert s["exact_documents"] == {"exact": 1, "total": 2, "rate": 0.5}
     assert list(s["cells"]["by_kind"]) == ["text", "pdftotext-layout"]
     assert s["worst_documents"][0]["input"] == "a__pdftotext-layout"
-    assert s["speed"]["per_doc_ms"]["p50"] == 20.0
+    assert s["speed"]["per_doc_ms"]["p50"] == 20.0 and s["speed"]["per_doc_ms"]["max"] == 30.0
+    assert [d["input"] for d in s["speed"]["slowest_documents"]] == ["b__text", "a__pdftotext-layout"]
+
+
+def test_violations_are_preferred_and_carry_identities():
+    g = make_gold()
+    g["source_inconsistencies"] = ["prose says 93 requests received but table new_received.total is 96"]
+    g["injected_errors"] = [{"kind": "prose_requests_mismatch", "keys": ["metrics.requests_received"]}]
+    g["violations"] = [{"identity": "cross.requests_received", "text": g["source_inconsistencies"][0],
+                        "keys": ["metrics.requests_received", "requests.new_received.total"]}]
+    (gi,) = gold_inconsistencies(g)
+    assert gi.identity == "cross.requests_received" and "requests.new_received.total" in gi.keys
+    p = as_pred(g)
+    p["flags"] = [{"identity": "requests.balance", "keys": ["requests.new_received.total"]}]
+    f = score_document(g, p)["flags"]
+    assert f["matched_gold"] == 1 and f["strict_matched_gold"] == 0
+    g["violations"] = []
+    assert gold_inconsistencies(g) == [] and score_document(g, p)["flags"]["predicted"] == 1
+
+
+def test_flags_on_misread_cells_are_counted_and_their_fixes_scored():
+    g = make_gold()
+    g["source_inconsistencies"] = []
+    p = as_pred(g)
+    key = "requests.carried_forward.enterprise"
+    p["fields"][key]["value"] = g["fields"][key] + 30
+    p["fields"]["requests.new_received.research"]["value"] = None  # not read: not a misread
+    p["flags"] = [{"identity": "requests.row_sum", "keys": [key, "requests.carried_forward.total"],
+                   "suggested": {key: g["fields"][key]}},
+                  {"identity": "requests.balance", "keys": ["requests.carried_over.total"],
+                   "suggested": {"requests.carried_over.total": 99}}]
+    f = score_document(g, p)["flags"]
+    assert f["gold"] == 0 and f["matched_predicted"] == 0
+    assert f["caught_misreads"] == 1 and f["false_alarms"] == 1
+    assert f["misread_cells"] == 1 and f["misread_cells_flagged"] == 1
+    assert f["fix_suggested_total"] == 1 and f["fix_suggested_correct"] == 1
