@@ -12,6 +12,7 @@ import sys
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "extract": ("nianbao.extract_cmd", "extract reports (text, PDF, image) to JSON"),
+    "eval": ("nianbao.eval.cli", "measure accuracy and speed against gold files"),
     "synth": ("nianbao.training.synth.cli", "generate a synthetic report corpus (PDFs, scans, gold)"),
 }
 
