@@ -79,7 +79,9 @@ printed values: the gold holds what is printed, and lists the broken identities.
 def build(out_dir: Path, manifest: list[dict], seed: int, kinds: str) -> dict:
     """Collect per-document token files into OUT/tokens (DatasetDict) with a dataset card."""
     _quiet_cache()
+    import datasets
     from datasets import Dataset, DatasetDict
+    datasets.disable_progress_bars()
     rows: dict[str, list[dict]] = {s: [] for s in SPLITS}
     for m in manifest:
         path = out_dir / "docs" / m["doc_id"] / "tokens.jsonl"

@@ -25,7 +25,7 @@ PHRASES: dict[str, list[str]] = {
                                "共主动公开政府信息{n}余条"],
     "website_items": [
         "政府门户网站{n}条", "通过{site}发布政府信息{n}条", "在门户网站公开信息{n}条",
-        "政府网站发布信息{n}条", "其中通过政府网站发布{n}条", "{site}累计更新信息{n}条",
+        "政府网站发布信息{n}条", "通过政府网站发布{n}条", "{site}累计更新信息{n}条",
     ],
     "wechat_items": ["微信公众号{n}条", "“{wx}”微信公众号发布转载信息{n}条", "通过政务微信推送信息{n}条",
                      "政务微信公众号发布信息{n}条"],
@@ -35,7 +35,7 @@ PHRASES: dict[str, list[str]] = {
     "normative_docs_published": ["主动公开本年度制发的行政规范性文件{n}件", "公开规范性文件{n}件",
                                  "主动公开行政规范性文件{n}件", "新公开规范性文件{n}件"],
     "policy_interpretations": ["政策解读{n}件", "发布政策解读材料{n}篇", "解读政策文件{n}件",
-                               "围绕重要政策开展解读{n}次"],
+                               "开展政策解读{n}次"],
     "requests_received": ["共受理政府信息公开申请{n}件", "共收到政府信息公开申请{n}件",
                           "收到新增公开政府信息的申请{n}件", "全年受理依申请公开事项{n}件",
                           "通过网络平台、信件邮寄等方式共收到政府信息公开申请{n}件"],
@@ -51,7 +51,7 @@ FEE_YES = ["本年度依法收取信息处理费。", "{y}年按规定收取信�
 FILLER_GENERAL = [
     "坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实党中央、国务院关于政务公开工作的决策部署。",
     "围绕中心工作，全面落实政务公开工作要点，以公开促落实、促规范、促服务。",
-    "政府信息公开的“含金量”明显提升，发布、解读、回应衔接配套的公开格局进一步健全。",
+    "不断提升政府信息公开的“含金量”，发布、解读、回应衔接配套的公开格局进一步健全。",
     "持续推进基层政务公开标准化规范化建设，政务公开质量和实效不断提升。",
 ]
 FILLER_MGMT = [
@@ -134,6 +134,16 @@ class Writer:
         return segs
 
 
+def _breakdown(w: "Writer", total: int, names: list[str], unit: str, open_: str, close: str) -> str:
+    """A distractor that splits a metric into parts summing to it (新闻类 326 条，…)."""
+    r = w.rng
+    cuts = sorted(r.sample(range(1, total), len(names) - 1)) if total > len(names) else [1] * (len(names) - 1)
+    parts = [b - a for a, b in zip([0] + cuts, cuts + [total])]
+    body = "，".join(f"{n}{w.num(v).strip() if not w.space else w.num(v)}{unit}".replace("  ", " ")
+                    for n, v in zip(names, parts) if v > 0)
+    return f"{open_}{body}{close}"
+
+
 def _pick(r: random.Random, items: list[str], k: int) -> list[str]:
     """k items in their original order (一是 before 二是)."""
     return [items[i] for i in sorted(r.sample(range(len(items)), k))]
@@ -182,14 +192,16 @@ def section_one(w: Writer) -> list[tuple[str, object]]:
     chan = [k for k in ("website_items", "wechat_items", "weibo_items", "new_media_items") if k in m]
     for i, k in enumerate(chan):
         parts.append(w.metric(k))
-        if k == "website_items" and r.random() < 0.5:
-            parts.append(w.fill(f"（新闻类{{k3}}条，文件类{{k}}条，其他领域信息{{k4}}条）"))
+        if k == "website_items" and r.random() < 0.5 and m[k] >= 10:
+            parts.append(_breakdown(w, m[k], ["新闻类", "文件类", "其他领域信息"], "条", "（", "）"))
         parts.append("，" if i < len(chan) - 1 else "。")
     if not chan:
         parts.append(w.fill("更新专题专栏{k}个。"))
     if "policy_interpretations" in m:
-        parts += ["围绕重要政策文件，", w.metric("policy_interpretations"),
-                  w.fill("，其中图解{k}件、视频解读{k2}件。")]
+        parts += ["围绕重要政策文件，", w.metric("policy_interpretations")]
+        if m["policy_interpretations"] >= 4 and r.random() < 0.6:
+            parts.append(_breakdown(w, m["policy_interpretations"], ["文字解读", "图解", "视频解读"], "件", "，其中", ""))
+        parts.append("。")
     parts.append(w.fill("公开财政预决算信息{k4}条，公开重大项目信息{k}条。"))
     blocks.append(("para", _join(parts)))
     # （二）依申请公开

@@ -44,7 +44,7 @@ BASE: tuple[Style, ...] = (
           margin=(56, 56, 60, 60), page_number="none", repeat_header=True, landscape=("requests",),
           plus_sign=False),
     Style("vertical_headers", "gbsn", "gkai", "zenhei", title_page=True, vertical_headers=True,
-          zero="blank", amount_unit=True),
+          amount_unit=True),
     Style("dash_split", "zenhei", "zenhei", "gbsn", body_size=12, table_size=10, page_number="dash",
           zero="dash", vertical_headers=True, keep_tables_whole=False, indent=False),
 )
