@@ -214,7 +214,7 @@ class PDF:
         total_h = sum(row_h)
         if orientation:
             self.new_page(orientation)
-        elif self.y - (head_h + row_h[min(t.header_rows, t.n_rows - 1)]) < self.bottom or \
+        elif self.y - 4 - (head_h + row_h[min(t.header_rows, t.n_rows - 1)]) < self.bottom or \
                 (self.style.keep_tables_whole and self.y - total_h < self.bottom and total_h < self.top - self.bottom):
             self.new_page()
         y = self.y - 4

@@ -32,6 +32,7 @@ class Style:
     indent: bool = True
     keep_tables_whole: bool = False  # start a table on a new page if it would split
     amount_unit: bool = False      # "18336.88万" in the 2019 procurement cell
+    flat_labels: bool = False      # requests labels in one column, group captions as rows of their own
 
 
 BASE: tuple[Style, ...] = (
@@ -47,6 +48,8 @@ BASE: tuple[Style, ...] = (
           amount_unit=True),
     Style("dash_split", "zenhei", "zenhei", "gbsn", body_size=12, table_size=10, page_number="dash",
           zero="dash", vertical_headers=True, keep_tables_whole=False, indent=False),
+    Style("flat_rows", "gkai", "zenhei", "zenhei", body_size=11.5, table_size=9.5, page_number="emdash",
+          flat_labels=True, repeat_header=True, keep_tables_whole=True),
 )
 STYLE_NAMES = tuple(s.name for s in BASE)
 

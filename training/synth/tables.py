@@ -78,7 +78,46 @@ def active(c: Content, style: Style) -> Table:
     return t
 
 
+def requests_flat(c: Content, style: Style) -> Table:
+    """One label column; 三、本年度办理结果 and the （三）… group captions get rows of their own."""
+    fmt = c.fmt
+    rows = schema.rows("requests", fmt)
+    lines: list[tuple[str, str, object]] = []      # (label, role, row or None for a caption)
+    seen: set[str] = set()
+    for r in rows:
+        if r.id.startswith("result.") and "三、本年度办理结果" not in seen:
+            seen.add("三、本年度办理结果")
+            lines.append(("三、本年度办理结果", "O", None))
+        if " " in r.zh:
+            grp, sub = r.zh.split(" ", 1)
+            if grp not in seen:
+                seen.add(grp)
+                lines.append((grp, "O", None))
+            lines.append((sub, f"ROW:requests.{r.id}", r))
+        else:
+            lines.append((r.zh, f"ROW:requests.{r.id}", r))
+    vw = 0.52 / 7
+    t = Table([0.48] + [vw] * 7, 3 + len(lines), header_rows=3)
+    t.add(0, 0, "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", rowspan=3)
+    t.add(0, 1, "申请人情况", colspan=7)
+    t.add(1, 1, "自然人", "COL:requests.natural_person", rowspan=2)
+    t.add(1, 2, "法人或其他组织", colspan=5)
+    t.add(1, 7, "总计", "COL:requests.total", rowspan=2)
+    for j, col in enumerate(REQ_PARTS[1:]):
+        t.add(2, 2 + j, schema.columns("requests", fmt)[col].zh, f"COL:requests.{col}")
+    for i, (label, role, r) in enumerate(lines, start=3):
+        if r is None:
+            t.add(i, 0, label, role, colspan=8, align="left")
+            continue
+        t.add(i, 0, label, role, align="left")
+        for j, col in enumerate(REQ_PARTS + ("total",)):
+            _val(t, i, 1 + j, r.key(col), c, style)
+    return t
+
+
 def requests(c: Content, style: Style) -> Table:
+    if style.flat_labels:
+        return requests_flat(c, style)
     fmt = c.fmt
     rows = schema.rows("requests", fmt)
     label_w = [0.10, 0.11, 0.30]
