@@ -34,12 +34,18 @@ class Task:
 
 
 def plan(n: int, seed: int, out: str, kinds=KINDS, error_rate: float = 0.15) -> list[Task]:
-    combos = [(f, s, d) for f in schema.FORMATS for s in styles.STYLE_NAMES for d in scans.DEGRADATIONS]
-    random.Random(f"plan:{seed}").shuffle(combos)
-    # Walking the shuffled combinations in order spreads any n evenly over each factor.
+    r = random.Random(f"plan:{seed}")
+    st = list(styles.STYLE_NAMES)
+    fm = list(schema.FORMATS)
+    dg = list(scans.DEGRADATIONS)
+    for xs in (st, fm, dg):
+        r.shuffle(xs)
+    # Each factor cycles on its own (7 styles, 2 formats, 4 degradations), so any prefix of the
+    # corpus is spread evenly; the i // 14 shift makes 56 consecutive documents cover every
+    # combination once.
     tasks = []
     for i in range(n):
-        f, s, d = combos[i % len(combos)]
+        f, s, d = fm[i % len(fm)], st[i % len(st)], dg[(i + i // (len(st) * len(fm))) % len(dg)]
         tasks.append(Task(i, n, seed, f"synth{seed}-{i:05d}", f, s, d, split_of(i, n, seed),
                           tuple(kinds), error_rate, str(out)))
     return tasks
