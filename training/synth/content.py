@@ -224,7 +224,7 @@ def _inject(rng: random.Random, c: Content) -> None:
             c.injected.append({"kind": kind, "keys": [f"requests.{row}.{src}", f"requests.{row}.{dst}"]})
             return
         if kind == "balance_off":
-            col = rng.choice(REQ_PARTS[:1])
+            col = rng.choice(REQ_PARTS[:1])   # natural_person: it has counts in almost every report
             for k in (f"requests.carried_forward.{col}", "requests.carried_forward.total"):
                 f[k] += 1
             c.injected.append({"kind": kind, "keys": [f"requests.carried_forward.{col}",

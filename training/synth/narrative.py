@@ -239,7 +239,7 @@ def section_six(w: Writer) -> list[tuple[str, object]]:
     blocks: list[tuple[str, object]] = [("heading", "六、其他需要报告的事项")]
     parts: list = [w.fill(s) for s in r.sample(OTHER, 2)]
     if "open_day_events" in c.metrics and c.metric_style.get("open_day_events") != "placed":
-        parts += [f"深入开展“政府开放日”活动，", w.metric("open_day_events"), "，切实增进公众对政府工作的认同和支持。"]
+        parts += ["深入开展“政府开放日”活动，", w.metric("open_day_events"), "，切实增进公众对政府工作的认同和支持。"]
     blocks.append(("para", _join(parts)))
     if "fee_collected" in c.metrics:
         tpl = r.choice(FEE_YES if c.metrics["fee_collected"] else FEE_NO)
