@@ -83,6 +83,9 @@ def load(path: str | Path) -> Document:
     if kind == "image":
         from .ocr import load_image
         return load_image(path, source)
+    if path.suffix.lower() == ".pdf":  # sites serve HTML error pages under report names
+        what = "an HTML page" if b"<html" in head[:1024].lower() or b"<!doctype" in head[:1024].lower() else "no PDF data"
+        raise InputError(f"not a PDF although named .pdf: the file holds {what}")
     if path.stat().st_size > MAX_TEXT_BYTES:
         raise InputError(f"text input larger than {MAX_TEXT_BYTES // (1 << 20)} MiB")
     source.kind = "text"

@@ -23,6 +23,8 @@ def load_pdf(path: Path, source: Source) -> Document:
         msg = str(e)
         if "password" in msg.lower():
             raise InputError(f"encrypted PDF: {msg}") from e
+        if _has_no_pages(path):  # pdfium refuses these with a bare "Success" code
+            raise InputError("PDF has no pages") from e
         raise InputError(f"unreadable PDF: {msg}") from e
     try:
         n = len(pdf)
@@ -49,6 +51,12 @@ def load_pdf(path: Path, source: Source) -> Document:
         return Document(source=source, pages=pages)
     finally:
         pdf.close()
+
+
+def _has_no_pages(path: Path) -> bool:
+    import re
+    data = path.read_bytes()
+    return bool(re.search(rb"/Count\s+0\b", data)) and not re.search(rb"/Type\s*/Page(?![a-zA-Z])", data)
 
 
 def load_image(path: Path, source: Source) -> Document:

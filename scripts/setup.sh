@@ -27,7 +27,10 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.nianbao-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  echo "setup: installing nianbao and its dev extras into .venv"
-  .venv/bin/python -m pip install -q -e '.[dev]'
+  echo "setup: installing nianbao and its dev extras into .venv (log: .venv/pip-install.log)"
+  if ! .venv/bin/python -m pip install -e '.[dev]' > .venv/pip-install.log 2>&1; then
+    tail -30 .venv/pip-install.log
+    exit 1
+  fi
   touch "$stamp"
 fi

@@ -111,3 +111,16 @@ def test_console_script_and_usage(tmp_path):
     assert r.returncode == 2 and "unknown command" in r.stderr
     r = subprocess.run([exe, "--help"], capture_output=True, text=True)
     assert r.returncode == 0 and "extract" in r.stdout
+
+
+def test_gbk_file_name_and_readable_outputs(tmp_path):
+    name = "海原县2023年报.txt".encode("gbk")
+    src = os.path.join(os.fsencode(tmp_path), name)
+    with open(src, "wb") as f:
+        f.write(report_text("2021", make_values("2021", seed=4)).encode("utf-8"))
+    out = tmp_path / "out"
+    assert main(["extract", os.fsdecode(src), "-o", str(out), "-q"]) == 0
+    (written,) = list(out.iterdir())
+    d = read(written)
+    assert d["source"]["path"].endswith("海原县2023年报.txt")
+    assert written.stat().st_mode & 0o044  # group/others may read what we write

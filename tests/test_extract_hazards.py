@@ -155,3 +155,26 @@ def test_prose_numbers_are_not_cells():
     text = text.replace("三、收到和处理", "2020年，清理规范性文件215份，印发（红政规发〔2020〕1号）等5个文件。\n\n三、收到和处理")
     doc = extract_text(text)
     assert wrong_cells(doc, values) == {}
+
+
+def test_blank_cells_without_positions_placed_by_column_identities():
+    # pdftotext -raw keeps no columns: "重复申请 2 2" could put the 2 under any applicant.
+    # The 总计 row and the column identities decide which.
+    printed = {"new_received": "3 2 5", "result.disclosed": "2 2",
+               "result.partially_disclosed": "1 1", "result.not_processed.duplicate": "2 2",
+               "result.total": "3 2 5"}
+    lines = ["二、主动公开政府信息情况", "规章 0 0 0", "行政规范性文件 1 0 3", "三、收到和处理政府信息公开申请情况"]
+    for r in schema.rows("requests", "2021"):
+        lines.append(f"{r.zh.split()[-1]} {printed.get(r.id, '')}".strip())
+    lines += ["四、政府信息公开行政复议、行政诉讼情况", "1 1", "五、存在的主要问题及改进情况"]
+    doc = extract_text("\n".join(lines))
+    assert doc.value("requests.result.disclosed.natural_person") == 2
+    assert doc.value("requests.result.partially_disclosed.natural_person") == 1
+    assert doc.value("requests.result.not_processed.duplicate.enterprise") == 2
+    assert doc.value("requests.result.not_processed.duplicate.natural_person") == 0
+    assert doc.value("requests.result.total.enterprise") == 2
+    assert "column identities" in doc.fields["requests.result.not_processed.duplicate.enterprise"].reason
+    assert doc.flags == []
+    # appeals "1 1": one 行政复议 upheld, placed by the row identity with a low confidence
+    assert doc.value("appeals.review.upheld") == 1 and doc.value("appeals.review.total") == 1
+    assert doc.fields["appeals.review.upheld"].confidence <= 0.5

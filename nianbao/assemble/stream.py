@@ -32,6 +32,7 @@ class Num:
     x0: float = 0.0  # horizontal extent: points when the line has character boxes, else character index
     x1: float = 0.0
     tpage: int = 0  # page the number is on (form feeds count in extracted text)
+    padded: bool = False  # set off by 2+ spaces or a tab: the text keeps a layout's columns
     field: int | None = None  # tab-separated field index, for tab-delimited text
     nfields: int | None = None
     decimal: bool = False
@@ -47,6 +48,10 @@ class Stream:
     tline: list[int] = field(default_factory=list)  # line index of each character of `text`
     nums: list[Num] = field(default_factory=list)
     boxed: bool = False  # numbers carry boxes in points (positions comparable across lines)
+
+    def positioned(self, n: Num) -> bool:
+        """Whether n's horizontal position can be compared with other lines' numbers."""
+        return n.bbox is not None or n.padded
 
     def text_index_at_seq(self, seq: int) -> int:
         """Index of the first text character at or after `seq`."""
@@ -158,7 +163,9 @@ def build(lines: list[Line]) -> Stream:
             if tabs:
                 fld = s[:a].count("\t")
                 nf = s.count("\t") + 1
-            st.nums.append(Num(seq=seq, value=value, text=s[a:end].strip(), line=li, run=run,
+            before = s[:a]
+            padded = before.endswith(("  ", "\t")) or (before.strip() == "" and len(before) >= 2)
+            st.nums.append(Num(seq=seq, value=value, text=s[a:end].strip(), line=li, run=run, padded=padded,
                                x0=x0, x1=x1, tpage=tpage, field=fld, nfields=nf, decimal=dec, dash=(kind == "dash"),
                                bbox=bbox))
             seq += 1

@@ -16,6 +16,7 @@ from nianbao import schema
 from nianbao.document import Cell, Line
 from nianbao.schema import Row
 
+from . import blanks
 from .normalize import compact, norm
 from .stream import Num, Stream
 
@@ -197,18 +198,19 @@ def place_by_position(nums: list[Num], centres: list[float | None]) -> list[Num 
     return out
 
 
-def place_by_identity(nums: list[Num], k: int) -> list[Num | None] | None:
-    """Requests rows: the placement whose values satisfy total = sum of the rest; among several,
-    the one that fills the total column and the leftmost columns."""
-    best = None
+def placements_by_identity(nums: list[Num], k: int) -> list[list[Num | None]]:
+    """Requests rows: every placement (left to right) whose values satisfy total = sum of the
+    rest with the total column filled, leftmost columns first."""
+    out_all = []
     for cols in itertools.combinations(range(k), len(nums)):
+        if (k - 1) not in cols:
+            continue
         out: list[Num | None] = [None] * k
         for n, c in zip(nums, cols):
             out[c] = n
-        if _row_sum_ok(_values(out)) and (k - 1) in cols:
-            best = out
-            break
-    return best
+        if _row_sum_ok(_values(out)):
+            out_all.append(out)
+    return out_all
 
 
 class RowReader:
@@ -217,6 +219,7 @@ class RowReader:
 
     def __init__(self, st: Stream, table: str, fmt: str, got: dict[str, list[Num]], rows: dict[str, Row]):
         self.st, self.table, self.fmt = st, table, fmt
+        self.ambiguous: dict[str, list[list[Num | None]]] = {}
         self.types = {c: schema.col_type(table, fmt, c) if table == "active" else "int"
                       for r in rows.values() for c in r.cols}
         # reference column positions from the rows printed in full, per page (layouts differ
@@ -225,7 +228,7 @@ class RowReader:
         samples: dict[tuple[int | None, str], list[float]] = {}
         for rid, nums in got.items():
             r = rows[rid]
-            if len(nums) == len(r.cols) and len({n.line for n in nums}) == 1:
+            if len(nums) == len(r.cols) and len({n.line for n in nums}) == 1 and all(map(st.positioned, nums)):
                 for n, c in zip(nums, r.cols):
                     x = (n.x0 + n.x1) / 2
                     samples.setdefault((n.tpage, c), []).append(x)
@@ -252,29 +255,53 @@ class RowReader:
             one_line = len({n.line for n in nums}) == 1
             if one_line and nums[0].field is not None:
                 placed = place_by_fields(nums, k, lines[nums[0].line].text)
-            if placed is None and one_line:
+            if placed is None and one_line and all(map(self.st.positioned, nums)):
                 placed = place_by_position(nums, [self.centre(nums[0].tpage, c) for c in row.cols])
             if placed is not None:
                 conf, reason = CONF_POSITIONAL, f"{k - len(nums)} blank cell(s) placed by position"
             elif has_total:
-                placed = place_by_identity(nums, k)
+                options = placements_by_identity(nums, k)
+                placed = options[0] if options else None
                 conf, reason = CONF_GUESS, f"{k - len(nums)} blank cell(s) placed by the row identity"
+                if len(options) > 1:
+                    self.ambiguous[row.id] = options
             if placed is None:
                 return {row.key(c): Cell(value=None, confidence=0.0,
                                          reason=f"{len(nums)} numbers for {k} columns; cannot tell which are blank")
                         for c in row.cols}
         cells = {}
+        return self.cells(row, placed, conf, reason)
+
+    def cells(self, row: Row, placed: list[Num | None], conf: float, reason: str | None) -> dict[str, Cell]:
+        out = {}
         for c, n in zip(row.cols, placed):
             ctype = self.types.get(c, "int")
-            cells[row.key(c)] = _cell(n, ctype, lines, conf if n is not None else min(conf, CONF_BLANK), reason)
-        return cells
+            out[row.key(c)] = _cell(n, ctype, self.st.lines, conf if n is not None else min(conf, CONF_BLANK), reason)
+        return out
+
+    def resolve_ambiguous(self, rows: dict[str, Row], cells: dict[str, Cell]) -> None:
+        """Choose among the row-identity placements so that the column identities hold too."""
+        if not self.ambiguous or self.table != "requests":
+            return
+        fixed = {rid: [cells[r.key(c)].value for c in r.cols] for rid, r in rows.items()
+                 if rid not in self.ambiguous}
+        options = {rid: [[0 if n is None else _num_value(n, "int") for n in opt] for opt in opts]
+                   for rid, opts in self.ambiguous.items()}
+        found = blanks.resolve(self.fmt, fixed, options)
+        if found is None:
+            return
+        choice, unique = found
+        for rid, j in choice.items():
+            row = rows[rid]
+            why = "blank cells placed by the row and column identities" + ("" if unique else " (one of several fits)")
+            cells.update(self.cells(row, self.ambiguous[rid][j], CONF_STRAY if unique else CONF_GUESS, why))
 
 
 def read_row_table(st: Stream, table: str, fmt: str, t0: int, t1: int) -> tuple[dict[str, Cell], list[str]]:
     """Cells of `active` or `requests` from the section text range [t0, t1)."""
     rows = schema.rows(table, fmt)
     anchors = anchor_rows(st, rows, t0, t1)
-    seq_lo = st.seq_of_text(t0)
+    seq_lo = st.tseq[t0 - 1] + 1 if 0 < t0 <= len(st.tseq) else st.seq_of_text(t0)
     seq_hi = st.seq_of_text(t1) if t1 < len(st.text) else (st.nums[-1].seq + 1 if st.nums else 0)
     got = assign_runs(st, anchors, seq_lo, seq_hi)
     by_id = {r.id: r for r in rows}
@@ -289,6 +316,7 @@ def read_row_table(st: Stream, table: str, fmt: str, t0: int, t1: int) -> tuple[
                 cells[row.key(c)] = Cell(value=None, reason=f"row label {row.zh} not found")
             continue
         cells.update(reader.read(row, got[row.id]))
+    reader.resolve_ambiguous(by_id, cells)
     return cells, warnings
 
 
@@ -296,7 +324,7 @@ def read_appeals(st: Stream, fmt: str, t0: int, t1: int) -> tuple[dict[str, Cell
     """The appeals table is one printed row of 15 numbers: 行政复议 then the two 行政诉讼 groups."""
     rows = schema.rows("appeals", fmt)
     keys = [r.key(c) for r in rows for c in r.cols]
-    seq_lo = st.seq_of_text(t0)
+    seq_lo = st.tseq[t0 - 1] + 1 if 0 < t0 <= len(st.tseq) else st.seq_of_text(t0)
     seq_hi = st.seq_of_text(t1) if t1 < len(st.text) else (st.nums[-1].seq + 1 if st.nums else 0)
     nums = st.nums_between(seq_lo, seq_hi)
     # the table ends where prose starts: keep runs until a long stretch of text
@@ -322,5 +350,34 @@ def read_appeals(st: Stream, fmt: str, t0: int, t1: int) -> tuple[dict[str, Cell
         if placed is not None:
             return {key: _cell(n, "int", lines, CONF_POSITIONAL if n else CONF_BLANK)
                     for key, n in zip(keys, placed)}, []
+    placed = place_appeals_by_identity(kept)
+    if placed is not None:
+        why = f"{k - len(kept)} blank cell(s) placed by the row identities"
+        return {key: _cell(n, "int", lines, CONF_GUESS, why) for key, n in zip(keys, placed)}, []
     return ({key: Cell(value=None, reason=f"{len(kept)} numbers for {k} cells; cannot tell which are blank")
              for key in keys}, [f"appeals: only {len(kept)} numbers for {k} cells"])
+
+
+def place_appeals_by_identity(nums: list[Num]) -> list[Num | None] | None:
+    """Blank appeals cells without positions: split the printed numbers, in order, over the three
+    groups of five so that each group's total is the sum of its four results; the first such
+    placement (leftmost: 行政复议, 结果维持 first)."""
+    m = len(nums)
+    for a in range(min(5, m), -1, -1):
+        for b in range(min(5, m - a), -1, -1):
+            c = m - a - b
+            if c > 5:
+                continue
+            groups, ok = [], True
+            for part in (nums[:a], nums[a:a + b], nums[a + b:]):
+                if not part:
+                    groups.append([None] * 5)
+                    continue
+                opts = placements_by_identity(part, 5)
+                if not opts:
+                    ok = False
+                    break
+                groups.append(opts[0])
+            if ok:
+                return [n for g in groups for n in g]
+    return None
