@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "batch": ("nianbao.batch.cmd", "extract a folder of reports: resumable, parallel, exports"),
     "review": ("nianbao.review.cmd", "write an HTML review page for a report or a batch"),
     "eval": ("nianbao.eval.cli", "measure accuracy and speed against gold files"),
+    "synth": ("nianbao.training.synth.cli", "generate a synthetic report corpus (PDFs, scans, gold)"),
 }
 
 
