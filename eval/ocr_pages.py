@@ -141,7 +141,7 @@ def active_table(fmt: str, vals, cell, left):
     return _table(data, [150, 115, 115, 115], spans, 0)
 
 
-def requests_table(fmt: str, vals, cell, left):
+def requests_table(fmt: str, vals, cell, left, repeat_header: bool = True):
     from reportlab.platypus import Paragraph as P
 
     cols = ["natural_person", "enterprise", "research", "nonprofit", "legal_service", "other_org", "total"]
@@ -174,7 +174,7 @@ def requests_table(fmt: str, vals, cell, left):
     spans.append(((0, first_result), (0, last_result)))
     for ys in groups.values():
         spans.append(((1, ys[0]), (1, ys[-1])))
-    return _table(data, [50, 60, 130] + [36] * 7, spans, 3)
+    return _table(data, [50, 60, 130] + [36] * 7, spans, 3 if repeat_header else 0)
 
 
 def appeals_table(fmt: str, vals, cell, left):
@@ -193,7 +193,7 @@ def appeals_table(fmt: str, vals, cell, left):
 
 
 def report_pdf(path: str | Path | None = None, fmt: str = "2021", seed: int = 0, prose: bool = True,
-               tables=("active", "requests", "appeals")) -> tuple[bytes, dict]:
+               tables=("active", "requests", "appeals"), repeat_header: bool = True) -> tuple[bytes, dict]:
     """A report PDF (bytes, also written to `path` if given) and its gold {key: value} for `tables`."""
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
@@ -210,7 +210,8 @@ def report_pdf(path: str | Path | None = None, fmt: str = "2021", seed: int = 0,
               "appeals": (appeals_table, "四、政府信息公开行政复议、行政诉讼情况")}
     for t in tables:
         make, heading = makers[t]
-        story += [Paragraph(heading, head), Spacer(1, 4), make(fmt, vals, cell, left), Spacer(1, 10)]
+        tbl = make(fmt, vals, cell, left, repeat_header) if t == "requests" else make(fmt, vals, cell, left)
+        story += [Paragraph(heading, head), Spacer(1, 4), tbl, Spacer(1, 10)]
     buf = io.BytesIO()
     # uncompressed streams so tests can edit the text layer (ToUnicode) in place
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=50, rightMargin=50, topMargin=50, bottomMargin=50,

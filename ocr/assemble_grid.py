@@ -22,6 +22,7 @@ from .grid import Grid, GridCell, find_grids
 NUM_RE = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 DASHES = {"-", "—", "–", "－", "/", "无", "——", "--"}
 FUZZY_MIN = 0.75
+FUZZY_LEN = 5
 REQ_COLS = ("natural_person", "enterprise", "research", "nonprofit", "legal_service", "other_org", "total")
 APPEAL_COLS = ("upheld", "corrected", "other", "pending", "total")
 APPEAL_ROWS = ("review", "suit_direct", "suit_after_review")
@@ -30,7 +31,8 @@ KIND_CUES = {
     "requests": ("自然人", "商业企业", "科研机构", "申请人情况", "予以公开", "不予公开", "本年新收"),
     "active": ("制发件数", "废止件数", "现行有效", "处理决定数量", "收费金额", "新制作数量", "信息内容", "规章"),
 }
-_OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"})
+_OCR_LETTERS = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"}
+_OCR_DIGITS = str.maketrans(_OCR_LETTERS)
 
 
 def norm(s: str) -> str:
@@ -43,29 +45,33 @@ def number_text(s: str) -> str | None:
     t = norm(s).replace(",", "").replace("，", "")
     if not t:
         return None
-    if sum(ch.isdigit() for ch in t) * 2 >= len(t):
+    if any(ch.isdigit() for ch in t) and all(ch.isdigit() or ch in "+-." or ch in _OCR_LETTERS for ch in t):
         t = t.translate(_OCR_DIGITS)
     return t if NUM_RE.match(t) else None
 
 
 def fuzzy_in(phrase: str, text: str) -> float:
-    """How well `phrase` occurs in `text`: 1.0 exact, else the best similarity of a same-length window."""
+    """How much of `phrase` occurs in `text`: 1.0 exact, else the share of its characters matched in order
+    by the best window of about its length. Phrases under FUZZY_LEN characters only match exactly."""
     if not phrase or not text:
         return 0.0
     if phrase in text:
         return 1.0
     n = len(phrase)
-    if n < 3:
-        return 0.0  # two-character phrases are too easy to hit by accident
+    if n < FUZZY_LEN:
+        return 0.0  # one slip in a short phrase leaves too little to tell rows apart
     if sum(1 for ch in set(phrase) if ch in text) < FUZZY_MIN * len(set(phrase)):
         return 0.0  # cheap rejection: too few of the phrase's characters occur at all
-    best = 0.0
+    best = 0
+    sm = SequenceMatcher(None, autojunk=False)
+    sm.set_seq2(phrase)
     for w in (n - 1, n, n + 1):
         for i in range(0, max(1, len(text) - w + 1)):
-            r = SequenceMatcher(None, phrase, text[i:i + w]).ratio()
-            if r > best:
-                best = r
-    return best
+            sm.set_seq1(text[i:i + w])
+            m = sum(b.size for b in sm.get_matching_blocks())
+            if m > best:
+                best = m
+    return best / n
 
 
 @dataclass
@@ -157,7 +163,7 @@ def match_col(headers: list[str], cols: dict[str, schema.Column], allowed) -> st
 
 
 def _cell(dc: DataCell, table: str, fmt: str, col: str, page: int, note: str | None = None) -> Cell:
-    from .digits import to_value
+    from .digits import LOW_CONF, alternatives, to_value
 
     ctype = schema.col_type(table, fmt, col) if table == "active" else "int"
     conf = dc.cell.conf
@@ -165,7 +171,11 @@ def _cell(dc: DataCell, table: str, fmt: str, col: str, page: int, note: str | N
         return Cell(value=0, text=dc.raw, confidence=conf or 0.9, page=page, bbox=_bbox(dc.cell), blank=True,
                     reason="blank cell read as 0" if not dc.raw else "dash read as 0")
     value = to_value(dc.text, ctype)
-    return Cell(value=value, text=dc.raw, confidence=conf, page=page, bbox=_bbox(dc.cell), reason=note)
+    cell = Cell(value=value, text=dc.raw, confidence=conf, page=page, bbox=_bbox(dc.cell), reason=note)
+    if conf < LOW_CONF:
+        confs = [t.conf for t in sorted(dc.cell.tokens, key=lambda t: t.bbox[0])]
+        cell.alternatives = alternatives(dc.text, confs if len(confs) == len(dc.text) else None, ctype)
+    return cell
 
 
 def _bbox(c: GridCell) -> tuple[float, float, float, float]:
@@ -182,8 +192,11 @@ class _State:
         self.last_row = -1
 
 
-def assemble_grid(doc: Document, fmt: str | None = None) -> dict[str, Cell]:
-    """Canonical cells read from ruled tables on the document's page images (empty if none found)."""
+def assemble_grid(doc: Document, fmt: str | None = None, engine=None) -> dict[str, Cell]:
+    """Canonical cells read from ruled tables on the document's page images (empty if none found).
+
+    With an OCR `engine`, doubtful numbers on OCR'd pages are read again from a tight crop.
+    """
     fmt = fmt or doc.format or guess_format(doc)
     if fmt is None:
         return {}
@@ -205,7 +218,39 @@ def assemble_grid(doc: Document, fmt: str | None = None) -> dict[str, Cell]:
                 st.kind = kind
             st.ncols = g.n_cols
             _read_table(g, kind, fmt, page.number, out, st, used[kind])
+    if engine is not None:
+        _reread_doubtful(doc, out, fmt, engine)
     return out
+
+
+def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine) -> None:
+    from .digits import LOW_CONF, reread, to_value
+
+    pages = {p.number: p for p in doc.pages}
+    for key, cell in cells.items():
+        page = pages.get(cell.page)
+        if cell.blank or cell.confidence >= LOW_CONF or page is None or page.source != "ocr" or page.image is None:
+            continue
+        got = reread(engine, page.image, cell.bbox)
+        if got is None:
+            continue
+        text, conf = got
+        table, _, col = schema.parse_key(key)
+        ctype = schema.col_type(table, fmt, col) if table == "active" else "int"
+        num = number_text(text)
+        value = to_value(num, ctype) if num else None
+        if value is None:
+            continue
+        if value == cell.value:
+            cell.confidence = max(cell.confidence, conf)
+            cell.reason = "confirmed by a second reading"
+        elif conf > cell.confidence:
+            old = cell.value
+            cell.alternatives = [old] + [a for a in cell.alternatives if a not in (old, value)]
+            cell.value, cell.text, cell.confidence = value, text, conf
+            cell.reason = f"re-read on a tight crop: {text} (first reading {old})"
+        elif value not in cell.alternatives:
+            cell.alternatives.insert(0, value)
 
 
 def guess_format(doc: Document) -> str | None:

@@ -44,3 +44,25 @@ def alternatives(text: str, char_confs: list[float] | None = None, ctype: str = 
             if v is not None and v != base and v not in out:
                 out.append(v)
     return out[:MAX_ALTERNATIVES]
+
+
+def reread(engine, image, bbox_pt, inset_pt: float = 1.2, pad_px: int = 6):
+    """Read a numeric cell again from a tight crop of the page raster: (number text, conf) or None."""
+    import numpy as np
+
+    s = image.scale
+    x0, y0, x1, y1 = (int((bbox_pt[0] + inset_pt) * s), int((bbox_pt[1] + inset_pt) * s),
+                      int((bbox_pt[2] - inset_pt) * s), int((bbox_pt[3] - inset_pt) * s))
+    g = image.grey
+    crop = g[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+    if crop.size == 0:
+        return None
+    ink = crop < 128
+    ys, xs = np.nonzero(ink)
+    if len(ys) == 0:
+        return None
+    # tight box around the ink, then a white margin like the recogniser was trained on
+    crop = crop[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    crop = np.pad(crop, pad_px, constant_values=255)
+    text, conf, _ = engine.read_crop(crop)
+    return text, conf

@@ -27,9 +27,11 @@ def _settings() -> tuple[int, str]:
     return max(72, min(dpi, 600)), os.environ.get("NIANBAO_OCR_ENGINE", "rapidocr")
 
 
-def _engine(name: str):
+def _engine(name):
     from .engine import EngineUnavailable, get_engine
 
+    if not isinstance(name, str):
+        return name  # an OcrEngine instance (benchmarks, tests)
     try:
         return get_engine(name)
     except EngineUnavailable as e:
@@ -86,13 +88,18 @@ def load_pdf(path: Path, source: Source, dpi: int | None = None, engine: str | N
         pdf.close()
 
 
-def load_image(path: Path, source: Source, engine: str | None = None) -> Document:
+def load_image(path: Path, source: Source, engine=None) -> Document:
     """A page image or multi-page TIFF, OCR'd page by page."""
-    from .page_ocr import ocr_page
-
     source.kind = "image"
     pages = open_image_pages(Path(path))
     source.pages = len(pages)
+    return ocr_images(pages, source, engine)
+
+
+def ocr_images(pages, source: Source, engine=None) -> Document:
+    """A Document from page rasters [(grey array, dpi)]; `engine` is a name or an OcrEngine."""
+    from .page_ocr import ocr_page
+
     eng = _engine(engine or _settings()[1])
     doc = Document(source=source)
     line_no = 1
