@@ -25,6 +25,7 @@ CONDITIONS = {"clean200": (200, False), "noisy200": (200, True), "clean150": (15
 CONFIGS = {
     # rapidocr 3.x, its bundled PP-OCRv6 small det/rec (the only models its wheel ships)
     "v6-960max": dict(det_limit_side_len=960, det_limit_type="max", max_side_len=2000),
+    "v6-960max-cls": dict(det_limit_side_len=960, det_limit_type="max", max_side_len=2000, use_cls=True),
     "v6-default": dict(det_limit_side_len=736, det_limit_type="min", max_side_len=2000),
     "v6-960max-full": dict(det_limit_side_len=960, det_limit_type="max", max_side_len=4000),
     "v6-1280max": dict(det_limit_side_len=1280, det_limit_type="max", max_side_len=2000),

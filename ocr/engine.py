@@ -59,7 +59,7 @@ class RapidEngine:
     name = "rapidocr"
 
     def __init__(self, det_limit_side_len: int = 960, det_limit_type: str = "max", max_side_len: int = 2000,
-                 threads: int | None = None, params: dict | None = None):
+                 threads: int | None = None, use_cls: bool = False, params: dict | None = None):
         try:
             import rapidocr
             from rapidocr import RapidOCR
@@ -77,13 +77,17 @@ class RapidEngine:
             "Det.limit_side_len": det_limit_side_len,
             "Det.limit_type": det_limit_type,
             "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+            # the 0/180° line classifier turns lone digits upside down (9 → 6, 999 → 666) on
+            # table pages; pages are deskewed instead (eval/ocr_bench.py, docs/ocr.md)
+            "Global.use_cls": use_cls,
             **(params or {}),
         }
         self.engine = RapidOCR(params=params)
+        self.use_cls = use_cls
         self.crop_engine = None
 
     def recognize(self, image: np.ndarray) -> list[OcrLine]:
-        res = self.engine(_rgb(image), return_word_box=True, return_single_char_box=True)
+        res = self.engine(_rgb(image), use_cls=self.use_cls, return_word_box=True, return_single_char_box=True)
         if res.txts is None or res.boxes is None:
             return []
         words = res.word_results or [()] * len(res.txts)

@@ -13,7 +13,6 @@ from nianbao.document import Document, Page, Source
 from nianbao.ingest import InputError
 
 from .garbled import judge
-from .images import PageImage, open_image_pages, render_page
 from .layout import build_lines
 from .textlayer import page_chars
 
@@ -67,11 +66,10 @@ def load_pdf(path: Path, source: Source, dpi: int | None = None, engine: str | N
             verdict = judge("".join(t.text for t in layer.tokens), layer.map_errors)
             if verdict.ok and not force_ocr:
                 lines = build_lines(layer.tokens, i + 1, line_no)
-                grey, grid_dpi = render_page(page, GRID_DPI)
                 p = Page(number=i + 1, width=width, height=height, lines=lines, source="text_layer",
-                         image=PageImage(grey, grid_dpi / 72))
+                         image=_grid_raster(page))
             else:
-                from .page_ocr import ocr_page
+                render_page, ocr_page = _ocr_parts()
 
                 if verdict.chars >= 10 and not force_ocr:
                     doc.warnings.append(f"page {i + 1}: text layer not trusted ({verdict.reason}); OCR used")
@@ -88,8 +86,31 @@ def load_pdf(path: Path, source: Source, dpi: int | None = None, engine: str | N
         pdf.close()
 
 
+def _ocr_parts():
+    try:
+        from .images import render_page
+        from .page_ocr import ocr_page
+    except ImportError as e:
+        raise InputError(f"page needs OCR, which needs the 'ocr' extra (pip install 'nianbao[ocr]'): {e}",
+                         stage="ocr") from e
+    return render_page, ocr_page
+
+
+def _grid_raster(page):
+    """A low-resolution raster of a digital page for finding ruling lines; None without numpy."""
+    try:
+        from .images import PageImage, render_page
+    except ImportError:  # the `ocr` extra is not installed: lines still work, grids do not
+        return None
+    grey, dpi = render_page(page, GRID_DPI)
+    return PageImage(grey, dpi / 72)
+
+
 def load_image(path: Path, source: Source, engine=None) -> Document:
     """A page image or multi-page TIFF, OCR'd page by page."""
+    _ocr_parts()
+    from .images import open_image_pages
+
     source.kind = "image"
     pages = open_image_pages(Path(path))
     source.pages = len(pages)
