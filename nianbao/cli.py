@@ -12,6 +12,7 @@ import sys
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "extract": ("nianbao.extract_cmd", "extract reports (text, PDF, image) to JSON"),
+    "ocr": ("nianbao.ocr.ocr_cmd", "show a PDF's or image's layout lines, or its ruled-table cells"),
 }
 
 
