@@ -99,3 +99,59 @@ def test_skew_is_measured_and_corrected(report_2021):
     assert abs(a - 1.2) <= 0.2, a
     straight, corrected = deskew(np.asarray(tilted))
     assert abs(skew_angle(straight)) <= 0.2 and abs(corrected - a) < 1e-9
+
+
+class CropReader:
+    """Answers crop re-reads with a fixed reading (the real engine is exercised in test_ocr_engine)."""
+    name = "crop-reader"
+
+    def __init__(self, text, conf):
+        self.text, self.conf, self.crops = text, conf, 0
+
+    def recognize(self, image):
+        return []
+
+    def read_crop(self, image):
+        self.crops += 1
+        assert image.ndim == 2 and image.shape[0] > 0
+        return self.text, self.conf, []
+
+
+def _doubtful_doc(tmp_path, key_row_text):
+    data, gold = report_pdf(seed=9, prose=False, tables=("active",))
+    doc = _doc(tmp_path, data)
+    page = doc.pages[0]
+    page.source = "ocr"  # pretend the page was OCR'd and one number was read with low confidence
+    ln = next(ln for ln in page.lines if ln.text.startswith(key_row_text))
+    for t in ln.tokens:
+        if t.text.isdigit():
+            t.conf = 0.5
+    return doc, gold
+
+
+def test_low_confidence_number_is_reread_and_keeps_alternatives(tmp_path):
+    doc, gold = _doubtful_doc(tmp_path, "行政许可")
+    printed = gold["active.licensing.decisions"]
+    other = printed + 1
+    eng = CropReader(str(other), 0.97)
+    fields = assemble_grid(doc, fmt="2021", engine=eng)
+    c = fields["active.licensing.decisions"]
+    assert eng.crops == 1  # only the doubtful cell
+    assert c.value == other and c.alternatives[0] == printed and "re-read" in c.reason
+    assert fields["active.penalty.decisions"].value == gold["active.penalty.decisions"]
+
+
+def test_agreeing_reread_raises_confidence(tmp_path):
+    doc, gold = _doubtful_doc(tmp_path, "行政许可")
+    eng = CropReader(str(gold["active.licensing.decisions"]), 0.99)
+    c = assemble_grid(doc, fmt="2021", engine=eng)["active.licensing.decisions"]
+    assert c.value == gold["active.licensing.decisions"] and c.confidence == 0.99
+    assert "confirmed" in c.reason
+
+
+def test_weaker_reread_only_adds_an_alternative(tmp_path):
+    doc, gold = _doubtful_doc(tmp_path, "行政许可")
+    printed = gold["active.licensing.decisions"]
+    eng = CropReader(str(printed + 10), 0.3)
+    c = assemble_grid(doc, fmt="2021", engine=eng)["active.licensing.decisions"]
+    assert c.value == printed and c.alternatives[0] == printed + 10
