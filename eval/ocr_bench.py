@@ -5,6 +5,7 @@ Not a test: numbers depend on the machine and its load. Usage:
     python -m nianbao.eval.ocr_bench make CORPUS --reports 20            # PDFs + gold (needs reportlab, CJK font)
     python -m nianbao.eval.ocr_bench run CORPUS --config v6-960max --cond clean200 -o out.json
     python -m nianbao.eval.ocr_bench digital --reports 20                # text-layer path, no OCR
+    python -m nianbao.eval.ocr_bench synth OUT --kind pdf|scan            # a `nianbao synth` corpus
     python -m nianbao.eval.ocr_bench table out1.json out2.json ...       # markdown summary
 
 Cell accuracy counts a key right when its value equals the gold value; every key of the format
@@ -64,7 +65,12 @@ def score(fields, gold: dict, fmt: str) -> tuple[int, int, list]:
     wrong = []
     for k in keys:
         got = fields[k].value if k in fields else None
-        if got is None or abs(float(got) - float(gold[k])) > 1e-9:
+        want = gold.get(k)
+        if want is None:
+            if got is not None:
+                wrong.append((k, want, got))
+            continue
+        if got is None or abs(float(got) - float(want)) > 1e-9:
             wrong.append((k, gold[k], got))
     return len(keys) - len(wrong), len(keys), wrong
 
@@ -131,6 +137,48 @@ def digital(reports: int) -> dict:
             "s_per_report": secs / max(1, reports), "wrong": wrong_all[:50]}
 
 
+def synth(corpus: Path, kind: str, limit: int | None = None, text_fallback: bool = False) -> dict:
+    """A `nianbao synth` corpus: OUT/docs/<id>/report.pdf (kind 'pdf') or scan.pdf ('scan') against OUT/gold."""
+    from nianbao.document import Source
+    from nianbao.ocr.assemble_grid import assemble_grid
+    from nianbao.ocr.pdf import load_pdf
+
+    engine = None
+    if kind == "scan":
+        from nianbao.ocr.engine import get_engine
+        engine = get_engine()
+    golds = sorted((corpus / "gold").glob("*.gold.json"))[:limit]
+    right = total = pages = 0
+    secs = cpu = 0.0
+    wrong_all, errors = [], []
+    for g in golds:
+        gold = json.loads(g.read_text())
+        doc_id = g.name.split(".")[0]
+        path = corpus / "docs" / doc_id / ("report.pdf" if kind == "pdf" else "scan.pdf")
+        if not path.exists():
+            continue
+        t, c = time.perf_counter(), time.process_time()
+        try:
+            doc = load_pdf(path, Source(path=str(path)))
+            fields = assemble_grid(doc, fmt=gold["format"], engine=engine)
+        except Exception as e:  # a crash is a result too: count the document's cells wrong
+            errors.append(f"{doc_id}: {type(e).__name__}: {e}")
+            fields, doc = {}, None
+        secs += time.perf_counter() - t
+        cpu += time.process_time() - c
+        pages += len(doc.pages) if doc else 0
+        gf = {k: v for k, v in gold["fields"].items() if v is not None}
+        ok, n, wrong = score(fields, {**{k: None for k in gold["fields"]}, **gf}, gold["format"])
+        right, total = right + ok, total + n
+        wrong_all += [(doc_id, *w) for w in wrong]
+    return {"config": f"synth-{kind}" + ("-rapidocr" if engine else "-textlayer"), "cond": corpus.name,
+            "reports": len(golds), "pages": pages, "cells": total, "cell_accuracy": right / max(1, total),
+            "cells_wrong": total - right, "s_per_page": secs / max(1, pages), "cpu_s_per_page": cpu / max(1, pages),
+            "s_per_report": secs / max(1, len(golds)), "cpus": len(os.sched_getaffinity(0)),
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "errors": errors, "wrong": wrong_all[:80]}
+
+
 def table(paths: list[Path]) -> str:
     rows = ["| config | condition | reports | pages | cell accuracy | cells wrong | s/page (wall) | CPU s/page |"
             " cpus | peak RSS MB |", "|---|---|---|---|---|---|---|---|---|---|"]
@@ -159,6 +207,11 @@ def main(argv=None) -> int:
     dg = sub.add_parser("digital")
     dg.add_argument("--reports", type=int, default=20)
     dg.add_argument("-o", "--out", type=Path)
+    sy = sub.add_parser("synth")
+    sy.add_argument("corpus", type=Path, help="a `nianbao synth` output folder")
+    sy.add_argument("--kind", choices=["pdf", "scan"], default="pdf")
+    sy.add_argument("--limit", type=int)
+    sy.add_argument("-o", "--out", type=Path)
     t = sub.add_parser("table")
     t.add_argument("results", type=Path, nargs="+")
     a = ap.parse_args(argv)
@@ -168,7 +221,12 @@ def main(argv=None) -> int:
     if a.cmd == "table":
         print(table(a.results))
         return 0
-    res = run(a.corpus, a.config, a.cond, a.limit) if a.cmd == "run" else digital(a.reports)
+    if a.cmd == "run":
+        res = run(a.corpus, a.config, a.cond, a.limit)
+    elif a.cmd == "synth":
+        res = synth(a.corpus, a.kind, a.limit)
+    else:
+        res = digital(a.reports)
     text = json.dumps(res, ensure_ascii=False, indent=1, default=str)
     if a.out:
         from nianbao.output import write_atomic

@@ -20,6 +20,7 @@ from nianbao.document import Cell, Document
 from .grid import Grid, GridCell, find_grids
 
 NUM_RE = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
+UNIT_RE = re.compile(r"(?<=\d)(?:万元|万|元|件|条|个|项|次)$")
 DASHES = {"-", "—", "–", "－", "/", "无", "——", "--"}
 FUZZY_MIN = 0.75
 FUZZY_LEN = 5
@@ -43,6 +44,7 @@ def norm(s: str) -> str:
 def number_text(s: str) -> str | None:
     """The cell's text as a number string if it is one (OCR letter-for-digit slips fixed), else None."""
     t = norm(s).replace(",", "").replace("，", "")
+    t = UNIT_RE.sub("", t)  # 18336.88万, 12件: the unit is printed in the cell
     if not t:
         return None
     if any(ch.isdigit() for ch in t) and all(ch.isdigit() or ch in "+-." or ch in _OCR_LETTERS for ch in t):
@@ -168,6 +170,9 @@ def _cell(dc: DataCell, table: str, fmt: str, col: str, page: int, note: str | N
     ctype = schema.col_type(table, fmt, col) if table == "active" else "int"
     conf = dc.cell.conf
     if not dc.text:
+        if dc.raw and norm(dc.raw) not in DASHES:
+            return Cell(value=None, text=dc.raw, confidence=conf, page=page, bbox=_bbox(dc.cell),
+                        reason=f"not a number: {dc.raw!r}")
         return Cell(value=0, text=dc.raw, confidence=conf or 0.9, page=page, bbox=_bbox(dc.cell), blank=True,
                     reason="blank cell read as 0" if not dc.raw else "dash read as 0")
     value = to_value(dc.text, ctype)

@@ -84,6 +84,7 @@ def test_fuzzy_labels_survive_ocr_slips():
 
 def test_numbers_and_alternatives():
     assert number_text("1,234") == "1234" and number_text("l2O") == "120" and number_text("规章") is None
+    assert number_text("7537.65万") == "7537.65" and number_text("万") is None
     assert to_value("12.50", "decimal") == 12.5 and to_value("-3", "signed") == -3 and to_value("7") == 7
     alts = alternatives("38", [0.99, 0.4])
     assert alts[0] in (33, 30, 39) and 88 in alts and 38 not in alts
