@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -24,6 +25,7 @@ UNIT_RE = re.compile(r"(?<=\d)(?:万元|万|元|件|条|个|项|次)$")
 DASHES = {"-", "—", "–", "－", "/", "无", "——", "--"}
 FUZZY_MIN = 0.75
 FUZZY_LEN = 5
+MISSED_MIN_CONF = 0.6  # a number found in a cell the page OCR left empty must be read at least this well
 REQ_COLS = ("natural_person", "enterprise", "research", "nonprofit", "legal_service", "other_org", "total")
 APPEAL_COLS = ("upheld", "corrected", "other", "pending", "total")
 APPEAL_ROWS = ("review", "suit_direct", "suit_after_review")
@@ -229,12 +231,17 @@ def assemble_grid(doc: Document, fmt: str | None = None, engine=None) -> dict[st
 
 
 def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine) -> None:
-    from .digits import LOW_CONF, reread, to_value
+    from .digits import LOW_CONF, alternatives, has_ink, reread, to_value
 
     pages = {p.number: p for p in doc.pages}
     for key, cell in cells.items():
         page = pages.get(cell.page)
-        if cell.blank or cell.confidence >= LOW_CONF or page is None or page.source != "ocr" or page.image is None:
+        if page is None or page.source != "ocr" or page.image is None or cell.bbox is None:
+            continue
+        if cell.blank:
+            if cell.text or not has_ink(page.image, cell.bbox):
+                continue  # a printed dash, or really empty
+        elif cell.confidence >= LOW_CONF:
             continue
         got = reread(engine, page.image, cell.bbox)
         if got is None:
@@ -245,6 +252,13 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine) ->
         num = number_text(text)
         value = to_value(num, ctype) if num else None
         if value is None:
+            continue
+        if cell.blank:
+            if conf >= MISSED_MIN_CONF:
+                cell.value, cell.text, cell.confidence, cell.blank = value, text, conf, False
+                cell.reason = "read from a tight crop: the page OCR missed it"
+                if conf < LOW_CONF:
+                    cell.alternatives = [0] + alternatives(num, None, ctype)
             continue
         if value == cell.value:
             cell.confidence = max(cell.confidence, conf)
@@ -270,12 +284,17 @@ def _read_table(g: Grid, kind: str, fmt: str, page: int, out: dict, st: _State, 
     data_rows = {r for r, cells in enumerate(rows) if any(_is_data(c) and c.rowspan == 1 for c in cells)}
     srows = schema.rows(kind, fmt)
     cols = schema.columns(kind, fmt)
+    # where the numbers start, by majority: a row whose first cells are blank (or unread)
+    # still has its label left of this column and its blanks in the right columns
+    firsts = Counter(next(c.col for c in rows[r] if _is_data(c) and c.rowspan == 1) for r in data_rows)
+    start = firsts.most_common(1)[0][0] if firsts else 0
     for r in sorted(data_rows):
         cells = rows[r]
-        first = next(i for i, c in enumerate(cells) if _is_data(c) and c.rowspan == 1)
-        label = norm("".join(c.text for c in cells[:first]))
-        data = [DataCell(c, number_text(c.text) or "", c.text.strip()) for c in cells[first:]
-                if c.rowspan == 1 or _is_data(c)]
+        first = next(c.col for c in cells if _is_data(c) and c.rowspan == 1)
+        split = min(start, first)
+        label = norm("".join(c.text for c in cells if c.col < split))
+        data = [DataCell(c, number_text(c.text) or "", c.text.strip()) for c in cells
+                if c.col >= split and (c.rowspan == 1 or _is_data(c))]
         if kind == "appeals":
             _appeals_row(g, rows, data_rows, r, data, fmt, page, out)
             continue

@@ -46,23 +46,53 @@ def alternatives(text: str, char_confs: list[float] | None = None, ctype: str = 
     return out[:MAX_ALTERNATIVES]
 
 
-def reread(engine, image, bbox_pt, inset_pt: float = 1.2, pad_px: int = 6):
-    """Read a numeric cell again from a tight crop of the page raster: (number text, conf) or None."""
-    import numpy as np
-
+def _interior(image, bbox_pt, inset_pt: float):
     s = image.scale
     x0, y0, x1, y1 = (int((bbox_pt[0] + inset_pt) * s), int((bbox_pt[1] + inset_pt) * s),
                       int((bbox_pt[2] - inset_pt) * s), int((bbox_pt[3] - inset_pt) * s))
-    g = image.grey
-    crop = g[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+    return image.grey[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+
+
+def has_ink(image, bbox_pt, inset_pt: float = 2.0, min_px_pt2: float = 1.5) -> bool:
+    """Whether a cell the page OCR left empty holds marks big enough to be a digit (not speckle)."""
+    import cv2
+
+    crop = _interior(image, bbox_pt, inset_pt)
     if crop.size == 0:
+        return False
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    if crop.max() - crop.min() < 60:
+        return False  # flat cell: Otsu would split paper noise
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    s = image.scale
+    # a digit stroke is several points tall; speckle and rule remnants are not
+    tall = [i for i in range(1, n) if stats[i, 3] >= 3.5 * s and stats[i, 2] <= 0.9 * crop.shape[1]]
+    return sum(int(stats[i, 4]) for i in tall) >= min_px_pt2 * s * s
+
+
+def reread(engine, image, bbox_pt, inset_pt: float = 1.2, margin_px: int = 3, pad_px: int = 8):
+    """Read a numeric cell again from a tight crop of the page raster: (text, conf) or None.
+
+    The crop is the box around the cell's digit-sized ink (Otsu, so grey scans keep whole
+    strokes), padded with the cell's own background so no artificial edge is added.
+    """
+    import cv2
+    import numpy as np
+
+    crop = _interior(image, bbox_pt, inset_pt)
+    if crop.size == 0 or crop.max() - crop.min() < 40:
         return None
-    ink = crop < 128
-    ys, xs = np.nonzero(ink)
-    if len(ys) == 0:
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    s = image.scale
+    keep = [i for i in range(1, n) if stats[i, 3] >= 2.5 * s]
+    if not keep:
         return None
-    # tight box around the ink, then a white margin like the recogniser was trained on
-    crop = crop[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
-    crop = np.pad(crop, pad_px, constant_values=255)
-    text, conf, _ = engine.read_crop(crop)
+    x0 = max(0, min(stats[i, 0] for i in keep) - margin_px)
+    y0 = max(0, min(stats[i, 1] for i in keep) - margin_px)
+    x1 = min(crop.shape[1], max(stats[i, 0] + stats[i, 2] for i in keep) + margin_px)
+    y1 = min(crop.shape[0], max(stats[i, 1] + stats[i, 3] for i in keep) + margin_px)
+    back = int(np.median(crop))
+    tight = np.pad(crop[y0:y1, x0:x1], pad_px, constant_values=back)
+    text, conf, _ = engine.read_crop(tight)
     return text, conf
