@@ -288,9 +288,17 @@ def _read_table(g: Grid, kind: str, fmt: str, page: int, out: dict, st: _State, 
     # still has its label left of this column and its blanks in the right columns
     firsts = Counter(next(c.col for c in rows[r] if _is_data(c) and c.rowspan == 1) for r in data_rows)
     start = firsts.most_common(1)[0][0] if firsts else 0
+    if data_rows:
+        # rows printed entirely blank (zeros left empty) are data rows too, below the first header
+        top = min(data_rows)
+        for r in range(top, len(rows)):
+            right = [c for c in rows[r] if c.col >= start and c.row == r]
+            if r not in data_rows and right and all(not c.text.strip() for c in right) \
+                    and any(c.text.strip() for c in rows[r] if c.col < start):
+                data_rows.add(r)
     for r in sorted(data_rows):
         cells = rows[r]
-        first = next(c.col for c in cells if _is_data(c) and c.rowspan == 1)
+        first = next((c.col for c in cells if _is_data(c) and c.rowspan == 1), start)
         split = min(start, first)
         label = norm("".join(c.text for c in cells if c.col < split))
         data = [DataCell(c, number_text(c.text) or "", c.text.strip()) for c in cells

@@ -156,3 +156,25 @@ def test_weaker_reread_only_adds_an_alternative(tmp_path):
     eng = CropReader(str(printed + 10), 0.3)
     c = assemble_grid(doc, fmt="2021", engine=eng)["active.licensing.decisions"]
     assert c.value == printed and c.alternatives[0] == printed + 10
+
+
+def test_missed_number_in_an_inked_cell_is_recovered(tmp_path):
+    from nianbao.ocr.digits import has_ink
+
+    data, gold = report_pdf(seed=9, prose=False, tables=("active",))
+    doc = _doc(tmp_path, data)
+    page = doc.pages[0]
+    page.source = "ocr"
+    ln = next(ln for ln in page.lines if ln.text.startswith("行政处罚"))
+    ln.tokens = [t for t in ln.tokens if not t.text.isdigit()]  # the page OCR saw nothing there
+    ln.text = "".join(t.text for t in ln.tokens)
+    printed = gold["active.penalty.decisions"]
+    before = assemble_grid(doc, fmt="2021")["active.penalty.decisions"]
+    assert before.blank and before.value == 0
+    assert has_ink(page.image, before.bbox)
+    assert not has_ink(page.image, (before.bbox[0], 780, before.bbox[2], 800))  # bottom margin: paper only
+    eng = CropReader(str(printed), 0.95)
+    c = assemble_grid(doc, fmt="2021", engine=eng)["active.penalty.decisions"]
+    assert c.value == printed and not c.blank and "missed" in c.reason
+    weak = CropReader(str(printed), 0.3)  # too unsure to replace a blank
+    assert assemble_grid(doc, fmt="2021", engine=weak)["active.penalty.decisions"].blank
