@@ -3,6 +3,8 @@ import pytest
 
 pytest.importorskip("reportlab")
 
+from ocr_fixtures import report_2021  # noqa: F401  (fixture)
+
 from nianbao.document import Source
 from nianbao.eval.ocr_pages import break_text_layer
 from nianbao.ocr import pdf as pdfmod

@@ -3,6 +3,8 @@ import numpy as np
 import pytest
 
 pytest.importorskip("reportlab")
+
+from ocr_fixtures import report_2021  # noqa: F401  (fixture)
 pytest.importorskip("cv2")
 
 from nianbao import schema

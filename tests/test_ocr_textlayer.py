@@ -5,6 +5,8 @@ import pytest
 
 pytest.importorskip("reportlab")
 
+from ocr_fixtures import report_2021  # noqa: F401  (fixture)
+
 from nianbao.document import Source
 from nianbao.ingest import InputError, load
 from nianbao.ocr.layout import build_lines

@@ -1,3 +1,4 @@
+"""Shared fixtures of the OCR tests (imported by them; not a conftest, so it merges cleanly)."""
 import pytest
 
 
