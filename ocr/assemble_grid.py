@@ -241,8 +241,8 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine) ->
         if cell.blank:
             if cell.text or not has_ink(page.image, cell.bbox):
                 continue  # a printed dash, or really empty
-        elif cell.confidence >= LOW_CONF:
-            continue
+        elif cell.value is not None and cell.confidence >= LOW_CONF:
+            continue  # confident numbers stay; unreadable text in a number cell is tried again
         got = reread(engine, page.image, cell.bbox)
         if got is None:
             continue
@@ -259,6 +259,11 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine) ->
                 cell.reason = "read from a tight crop: the page OCR missed it"
                 if conf < LOW_CONF:
                     cell.alternatives = [0] + alternatives(num, None, ctype)
+            continue
+        if cell.value is None:
+            if conf >= MISSED_MIN_CONF:
+                cell.reason = f"re-read on a tight crop (page OCR read {cell.text!r})"
+                cell.value, cell.text, cell.confidence = value, text, conf
             continue
         if value == cell.value:
             cell.confidence = max(cell.confidence, conf)
@@ -289,12 +294,14 @@ def _read_table(g: Grid, kind: str, fmt: str, page: int, out: dict, st: _State, 
     firsts = Counter(next(c.col for c in rows[r] if _is_data(c) and c.rowspan == 1) for r in data_rows)
     start = firsts.most_common(1)[0][0] if firsts else 0
     if data_rows:
-        # rows printed entirely blank (zeros left empty) are data rows too, below the first header
+        # rows without a readable number (zeros left blank, digits misread) are data rows too
+        # when their label names a row of this table exactly
         top = min(data_rows)
         for r in range(top, len(rows)):
             right = [c for c in rows[r] if c.col >= start and c.row == r]
-            if r not in data_rows and right and all(not c.text.strip() for c in right) \
-                    and any(c.text.strip() for c in rows[r] if c.col < start):
+            label = norm("".join(c.text for c in rows[r] if c.col < start))
+            if r not in data_rows and right and label and \
+                    any(norm(ph) in label for row in srows for ph in row.match):
                 data_rows.add(r)
     for r in sorted(data_rows):
         cells = rows[r]

@@ -180,3 +180,16 @@ def test_missed_number_in_an_inked_cell_is_recovered(tmp_path):
     assert c.value == printed and not c.blank and "missed" in c.reason
     weak = CropReader(str(printed), 0.3)  # too unsure to replace a blank
     assert assemble_grid(doc, fmt="2021", engine=weak)["active.penalty.decisions"].blank
+
+
+def test_unreadable_number_cell_is_reread(tmp_path):
+    doc, gold = _doubtful_doc(tmp_path, "行政强制")
+    ln = next(ln for ln in doc.pages[0].lines if ln.text.startswith("行政强制"))
+    for t in ln.tokens:
+        if t.text.isdigit():
+            t.text, t.conf = "口", 0.99  # the page OCR read a box-like glyph
+    printed = gold["active.enforcement.decisions"]
+    c0 = assemble_grid(doc, fmt="2021")["active.enforcement.decisions"]
+    assert c0.value is None and "not a number" in c0.reason
+    c = assemble_grid(doc, fmt="2021", engine=CropReader(str(printed), 0.9))["active.enforcement.decisions"]
+    assert c.value == printed and "口" in c.reason
