@@ -118,7 +118,10 @@ ENGINES = {"rapidocr": RapidEngine}
 @functools.cache
 def get_engine(name: str = "rapidocr") -> OcrEngine:
     """One engine per process: model loading costs more than a page."""
+    if name == "paddle":
+        from .paddle_engine import PaddleEngine
+        return PaddleEngine()
     try:
         return ENGINES[name]()
     except KeyError:
-        raise EngineUnavailable(f"unknown OCR engine {name!r}; available: {sorted(ENGINES)}") from None
+        raise EngineUnavailable(f"unknown OCR engine {name!r}; available: rapidocr, paddle") from None
