@@ -16,6 +16,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "review": ("nianbao.review.cmd", "write an HTML review page for a report or a batch"),
     "eval": ("nianbao.eval.cli", "measure accuracy and speed against gold files"),
     "synth": ("nianbao.training.synth.cli", "generate a synthetic report corpus (PDFs, scans, gold)"),
+    "ocr": ("nianbao.ocr.ocr_cmd", "show a PDF's or image's layout lines, or its ruled-table cells"),
 }
 
 

@@ -1,22 +1,48 @@
-"""PDF and image inputs.
+"""PDF and image inputs into a Document: per page, the text layer when it can be trusted, else OCR.
 
-This first version reads a PDF's text layer with pypdfium2 (permissive licence) into lines.
-Pages without a usable text layer need OCR, which this version does not do yet: such a file
-gets a clear error instead of a guess.
+Digital pages keep pdfium's characters with their boxes; pages without a text layer or with
+a garbled one (see garbled.py) are rendered and OCR'd. Either way lines come out in reading
+order with one token per character, the same shape as the text path's lines.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from nianbao.document import Document, Line, Page, Source
+from nianbao.document import Document, Page, Source
 from nianbao.ingest import InputError
 
-MIN_TEXT_CHARS = 20  # fewer characters than this on every page: there is no text layer to read
+from .garbled import judge
+from .layout import build_lines
+from .textlayer import page_chars
+
+OCR_DPI = 200  # chosen by eval/ocr_bench.py: see docs/ocr.md
+GRID_DPI = 100  # raster kept for digital pages so table grids can be found from ruling lines
+MAX_PAGES = 2000
 
 
-def load_pdf(path: Path, source: Source) -> Document:
+def _settings() -> tuple[int, str]:
+    dpi = int(os.environ.get("NIANBAO_OCR_DPI", OCR_DPI))
+    return max(72, min(dpi, 600)), os.environ.get("NIANBAO_OCR_ENGINE", "rapidocr")
+
+
+def _engine(name):
+    from .engine import EngineUnavailable, get_engine
+
+    if not isinstance(name, str):
+        return name  # an OcrEngine instance (benchmarks, tests)
+    try:
+        return get_engine(name)
+    except EngineUnavailable as e:
+        raise InputError(f"page needs OCR but no OCR engine is available: {e}", stage="ocr") from e
+
+
+def load_pdf(path: Path, source: Source, dpi: int | None = None, engine: str | None = None,
+             force_ocr: bool = False) -> Document:
     import pypdfium2 as pdfium
 
+    env_dpi, env_engine = _settings()
+    dpi, engine = dpi or env_dpi, engine or env_engine
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as e:
@@ -26,29 +52,38 @@ def load_pdf(path: Path, source: Source) -> Document:
         if _has_no_pages(path):  # pdfium refuses these with a bare "Success" code
             raise InputError("PDF has no pages") from e
         raise InputError(f"unreadable PDF: {msg}") from e
+    doc = Document(source=source)
     try:
         n = len(pdf)
         if n == 0:
             raise InputError("PDF has no pages")
+        if n > MAX_PAGES:
+            raise InputError(f"PDF has {n} pages; at most {MAX_PAGES} are read")
         source.pages = n
-        pages, chars = [], 0
-        line_no = 0
+        line_no, ocr_pages = 1, 0
         for i in range(n):
             page = pdf[i]
             width, height = page.get_size()
-            textpage = page.get_textpage()
-            text = textpage.get_text_bounded() or ""
-            lines = []
-            for t in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-                line_no += 1
-                lines.append(Line(text=t, number=line_no, page=i + 1))
-            chars += sum(len(t.strip()) for t in text.split())
-            pages.append(Page(number=i + 1, width=width, height=height, lines=lines, source="text_layer"))
-        if chars < MIN_TEXT_CHARS:
-            source.kind = "scanned_pdf"
-            raise InputError("scanned PDF without a text layer: OCR is not available in this build", stage="ocr")
-        source.kind = "digital_pdf"
-        return Document(source=source, pages=pages)
+            layer = page_chars(page)
+            verdict = judge("".join(t.text for t in layer.tokens), layer.map_errors)
+            if verdict.ok and not force_ocr:
+                lines = build_lines(layer.tokens, i + 1, line_no)
+                p = Page(number=i + 1, width=width, height=height, lines=lines, source="text_layer",
+                         image=_grid_raster(page))
+            else:
+                render_page, ocr_page = _ocr_parts()
+
+                if verdict.chars >= 10 and not force_ocr:
+                    doc.warnings.append(f"page {i + 1}: text layer not trusted ({verdict.reason}); OCR used")
+                grey, used_dpi = render_page(page, dpi)
+                lines, image = ocr_page(_engine(engine), grey, used_dpi, i + 1, line_no)
+                p = Page(number=i + 1, width=width, height=height, lines=lines, source="ocr", image=image)
+                ocr_pages += 1
+            line_no += len(p.lines)
+            doc.pages.append(p)
+        source.kind = "scanned_pdf" if ocr_pages == n and not any(
+            "text layer not trusted" in w for w in doc.warnings) else "digital_pdf"
+        return doc
     finally:
         pdf.close()
 
@@ -59,6 +94,48 @@ def _has_no_pages(path: Path) -> bool:
     return bool(re.search(rb"/Count\s+0\b", data)) and not re.search(rb"/Type\s*/Page(?![a-zA-Z])", data)
 
 
-def load_image(path: Path, source: Source) -> Document:
+def _ocr_parts():
+    try:
+        from .images import render_page
+        from .page_ocr import ocr_page
+    except ImportError as e:
+        raise InputError(f"page needs OCR, which needs the 'ocr' extra (pip install 'nianbao[ocr]'): {e}",
+                         stage="ocr") from e
+    return render_page, ocr_page
+
+
+def _grid_raster(page):
+    """A low-resolution raster of a digital page for finding ruling lines; None without numpy."""
+    try:
+        from .images import PageImage, render_page
+    except ImportError:  # the `ocr` extra is not installed: lines still work, grids do not
+        return None
+    grey, dpi = render_page(page, GRID_DPI)
+    return PageImage(grey, dpi / 72)
+
+
+def load_image(path: Path, source: Source, engine=None) -> Document:
+    """A page image or multi-page TIFF, OCR'd page by page."""
+    _ocr_parts()
+    from .images import open_image_pages
+
     source.kind = "image"
-    raise InputError("page images need OCR, which is not available in this build", stage="ocr")
+    pages = open_image_pages(Path(path))
+    source.pages = len(pages)
+    return ocr_images(pages, source, engine)
+
+
+def ocr_images(pages, source: Source, engine=None) -> Document:
+    """A Document from page rasters [(grey array, dpi)]; `engine` is a name or an OcrEngine."""
+    from .page_ocr import ocr_page
+
+    eng = _engine(engine or _settings()[1])
+    doc = Document(source=source)
+    line_no = 1
+    for i, (grey, dpi) in enumerate(pages):
+        lines, image = ocr_page(eng, grey, dpi, i + 1, line_no)
+        h, w = grey.shape
+        doc.pages.append(Page(number=i + 1, width=w * 72 / dpi, height=h * 72 / dpi, lines=lines,
+                              source="ocr", image=image))
+        line_no += len(lines)
+    return doc

@@ -1,0 +1,374 @@
+"""Table grids → canonical cells: map grid rows and columns to the schema by their header text.
+
+For each ruled table found on a page (grid.py), the table kind is recognised from its text;
+every data row's label (the text cells left of its numbers) is matched to a schema row and
+every number cell's header (the header cells above it, nearest first) to a schema column.
+Matching is fuzzy so OCR slips (a wrong or missing character) still land; when headers are
+unreadable but the table has exactly the national format's column count, columns are taken
+by position. A table continued on the next page without its header inherits the column map.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from nianbao import schema
+from nianbao.document import Cell, Document
+
+from .grid import Grid, GridCell, find_grids
+
+NUM_RE = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
+UNIT_RE = re.compile(r"(?<=\d)(?:万元|万|元|件|条|个|项|次)$")
+DASHES = {"-", "—", "–", "－", "/", "无", "——", "--"}
+FUZZY_MIN = 0.75
+FUZZY_LEN = 5
+MISSED_MIN_CONF = 0.6  # a number found in a cell the page OCR left empty must be read at least this well
+REQ_COLS = ("natural_person", "enterprise", "research", "nonprofit", "legal_service", "other_org", "total")
+APPEAL_COLS = ("upheld", "corrected", "other", "pending", "total")
+APPEAL_ROWS = ("review", "suit_direct", "suit_after_review")
+KIND_CUES = {
+    "appeals": ("结果维持", "结果纠正", "尚未审结", "复议后起诉", "直接起诉"),
+    "requests": ("自然人", "商业企业", "科研机构", "申请人情况", "予以公开", "不予公开", "本年新收"),
+    "active": ("制发件数", "废止件数", "现行有效", "处理决定数量", "收费金额", "新制作数量", "信息内容", "规章"),
+}
+_OCR_LETTERS = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"}
+_OCR_DIGITS = str.maketrans(_OCR_LETTERS)
+
+
+def norm(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s)
+    return re.sub(r"\s+", "", s).replace("“", "\"").replace("”", "\"")
+
+
+def number_text(s: str) -> str | None:
+    """The cell's text as a number string if it is one (OCR letter-for-digit slips fixed), else None."""
+    t = norm(s).replace(",", "").replace("，", "")
+    t = UNIT_RE.sub("", t)  # 18336.88万, 12件: the unit is printed in the cell
+    if not t:
+        return None
+    if any(ch.isdigit() for ch in t) and all(ch.isdigit() or ch in "+-." or ch in _OCR_LETTERS for ch in t):
+        t = t.translate(_OCR_DIGITS)
+    return t if NUM_RE.match(t) else None
+
+
+def fuzzy_in(phrase: str, text: str) -> float:
+    """How much of `phrase` occurs in `text`: 1.0 exact, else the share of its characters matched in order
+    by the best window of about its length. Phrases under FUZZY_LEN characters only match exactly."""
+    if not phrase or not text:
+        return 0.0
+    if phrase in text:
+        return 1.0
+    n = len(phrase)
+    if n < FUZZY_LEN:
+        return 0.0  # one slip in a short phrase leaves too little to tell rows apart
+    if sum(1 for ch in set(phrase) if ch in text) < FUZZY_MIN * len(set(phrase)):
+        return 0.0  # cheap rejection: too few of the phrase's characters occur at all
+    best = 0
+    sm = SequenceMatcher(None, autojunk=False)
+    sm.set_seq2(phrase)
+    for w in (n - 1, n, n + 1):
+        for i in range(0, max(1, len(text) - w + 1)):
+            sm.set_seq1(text[i:i + w])
+            m = sum(b.size for b in sm.get_matching_blocks())
+            if m > best:
+                best = m
+    return best / n
+
+
+@dataclass
+class DataCell:
+    cell: GridCell
+    text: str  # number string, or "" for a blank/dash cell
+    raw: str
+
+
+def _is_data(c: GridCell) -> bool:
+    t = norm(c.text)
+    return number_text(c.text) is not None or t in DASHES
+
+
+def _rows_of(g: Grid) -> list[list[GridCell]]:
+    """Distinct cells touching each grid row, left to right."""
+    out = []
+    for r in range(g.n_rows):
+        seen, row = set(), []
+        for k in range(g.n_cols):
+            c = g.cell_at(r, k)
+            if c is not None and id(c) not in seen:
+                seen.add(id(c))
+                row.append(c)
+        out.append(row)
+    return out
+
+
+def _header_texts(g: Grid, rows: list[list[GridCell]], data_rows: set[int], r: int, cell: GridCell) -> list[str]:
+    """Header cell texts above `cell` (nearest first), in the block of header rows right above row r."""
+    out, seen = [], set()
+    k = r - 1
+    while k >= 0 and k in data_rows:  # skip the data rows between this row and its header block
+        k -= 1
+    while k >= 0 and k not in data_rows:
+        for c in rows[k]:
+            if c.col < cell.col + cell.colspan and cell.col < c.col + c.colspan and id(c) not in seen \
+                    and c.row + c.rowspan - 1 < r:
+                seen.add(id(c))
+                if c.text.strip():
+                    out.append(norm(c.text))
+        k -= 1
+    return out
+
+
+def table_kind(g: Grid) -> str | None:
+    text = norm("".join(c.text for c in g.cells))
+    scores = {k: sum(1 for cue in cues if cue in text) for k, cues in KIND_CUES.items()}
+    kind = max(scores, key=scores.get)
+    return kind if scores[kind] > 0 else None
+
+
+def match_row(label: str, rows: tuple[schema.Row, ...], used: set[str], after: int) -> int | None:
+    """Index of the schema row whose phrase best fits the label; ties go to the next row in print order."""
+    for exact in (True, False):  # fuzzy only when nothing matches exactly (it is slower and looser)
+        best, best_key = None, (0.0, 0, 0)
+        for i, row in enumerate(rows):
+            if row.id in used:
+                continue
+            for ph in row.match:
+                p = norm(ph)
+                s = (1.0 if p in label else 0.0) if exact else fuzzy_in(p, label)
+                if s < FUZZY_MIN:
+                    continue
+                key = (round(s, 3), len(p), 1 if i > after else 0)
+                if key > best_key:
+                    best, best_key = i, key
+        if best is not None:
+            return best
+    return None
+
+
+def match_col(headers: list[str], cols: dict[str, schema.Column], allowed) -> str | None:
+    for h in headers:  # nearest header first
+        h2 = h.replace("法人或其他组织", "")  # the group header contains 其他, which names a column
+        best, best_key = None, (0.0, 0)
+        for cid, col in cols.items():
+            if cid not in allowed:
+                continue
+            for ph in (col.match or ()) + (norm(col.zh),):
+                p = norm(ph)
+                p = re.sub(r"\(.*?\)", "", p)  # （单位：万元） and the like are often cut or wrapped
+                s = fuzzy_in(p, h2)
+                if s >= FUZZY_MIN and (s, len(p)) > best_key:
+                    best, best_key = cid, (s, len(p))
+        if best is not None:
+            return best
+    return None
+
+
+def _cell(dc: DataCell, table: str, fmt: str, col: str, page: int, note: str | None = None) -> Cell:
+    from .digits import LOW_CONF, alternatives, to_value
+
+    ctype = schema.col_type(table, fmt, col) if table == "active" else "int"
+    conf = dc.cell.conf
+    if not dc.text:
+        if dc.raw and norm(dc.raw) not in DASHES:
+            return Cell(value=None, text=dc.raw, confidence=conf, page=page, bbox=_bbox(dc.cell),
+                        reason=f"not a number: {dc.raw!r}")
+        return Cell(value=0, text=dc.raw, confidence=conf or 0.9, page=page, bbox=_bbox(dc.cell), blank=True,
+                    reason="blank cell read as 0" if not dc.raw else "dash read as 0")
+    value = to_value(dc.text, ctype)
+    cell = Cell(value=value, text=dc.raw, confidence=conf, page=page, bbox=_bbox(dc.cell), reason=note)
+    if conf < LOW_CONF:
+        confs = [t.conf for t in sorted(dc.cell.tokens, key=lambda t: t.bbox[0])]
+        cell.alternatives = alternatives(dc.text, confs if len(confs) == len(dc.text) else None, ctype)
+    return cell
+
+
+def _bbox(c: GridCell) -> tuple[float, float, float, float]:
+    return tuple(round(float(v), 2) for v in c.bbox)
+
+
+class _State:
+    """What carries over from one table to the next (a table split across pages)."""
+
+    def __init__(self):
+        self.kind: str | None = None
+        self.colmap: dict[int, str] | None = None  # grid column → schema column (requests)
+        self.ncols = 0
+        self.last_row = -1
+
+
+def assemble_grid(doc: Document, fmt: str | None = None, engine=None) -> dict[str, Cell]:
+    """Canonical cells read from ruled tables on the document's page images (empty if none found).
+
+    With an OCR `engine`, doubtful numbers on OCR'd pages are read again from a tight crop.
+    """
+    fmt = fmt or doc.format or guess_format(doc)
+    if fmt is None:
+        return {}
+    out: dict[str, Cell] = {}
+    st = _State()
+    used: dict[str, set[str]] = {t: set() for t in schema.TABLES}
+    for page in doc.pages:
+        if page.image is None:
+            continue
+        tokens = [t for ln in page.lines for t in ln.tokens]
+        for g in find_grids(page.image, tokens, page.number):
+            kind = table_kind(g)
+            if kind is None and st.kind == "requests" and g.n_cols == st.ncols:
+                kind = "requests"  # continuation without header
+            if kind is None:
+                continue
+            if kind != st.kind:
+                st = _State()
+                st.kind = kind
+            st.ncols = g.n_cols
+            _read_table(g, kind, fmt, page.number, out, st, used[kind])
+    if engine is not None:
+        _reread_doubtful(doc, out, fmt, engine)
+    return out
+
+
+def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine) -> None:
+    from .digits import LOW_CONF, alternatives, has_ink, reread, to_value
+
+    pages = {p.number: p for p in doc.pages}
+    for key, cell in cells.items():
+        page = pages.get(cell.page)
+        if page is None or page.source != "ocr" or page.image is None or cell.bbox is None:
+            continue
+        if cell.blank:
+            if cell.text or not has_ink(page.image, cell.bbox):
+                continue  # a printed dash, or really empty
+        elif cell.value is not None and cell.confidence >= LOW_CONF:
+            continue  # confident numbers stay; unreadable text in a number cell is tried again
+        got = reread(engine, page.image, cell.bbox)
+        if got is None:
+            continue
+        text, conf = got
+        table, _, col = schema.parse_key(key)
+        ctype = schema.col_type(table, fmt, col) if table == "active" else "int"
+        num = number_text(text)
+        value = to_value(num, ctype) if num else None
+        if value is None:
+            continue
+        if cell.blank:
+            if conf >= MISSED_MIN_CONF:
+                cell.value, cell.text, cell.confidence, cell.blank = value, text, conf, False
+                cell.reason = "read from a tight crop: the page OCR missed it"
+                if conf < LOW_CONF:
+                    cell.alternatives = [0] + alternatives(num, None, ctype)
+            continue
+        if cell.value is None:
+            if conf >= MISSED_MIN_CONF:
+                cell.reason = f"re-read on a tight crop (page OCR read {cell.text!r})"
+                cell.value, cell.text, cell.confidence = value, text, conf
+            continue
+        if value == cell.value:
+            cell.confidence = max(cell.confidence, conf)
+            cell.reason = "confirmed by a second reading"
+        elif conf > cell.confidence:
+            old = cell.value
+            cell.alternatives = [old] + [a for a in cell.alternatives if a not in (old, value)]
+            cell.value, cell.text, cell.confidence = value, text, conf
+            cell.reason = f"re-read on a tight crop: {text} (first reading {old})"
+        elif value not in cell.alternatives:
+            cell.alternatives.insert(0, value)
+
+
+def guess_format(doc: Document) -> str | None:
+    text = norm("".join(ln.text for ln in doc.lines()))
+    votes = {f: sum(text.count(norm(c)) for c in cues) for f, cues in schema.format_cues().items()}
+    best = max(votes, key=votes.get)
+    return best if votes[best] > 0 else None
+
+
+def _read_table(g: Grid, kind: str, fmt: str, page: int, out: dict, st: _State, used: set[str]) -> None:
+    rows = _rows_of(g)
+    data_rows = {r for r, cells in enumerate(rows) if any(_is_data(c) and c.rowspan == 1 for c in cells)}
+    srows = schema.rows(kind, fmt)
+    cols = schema.columns(kind, fmt)
+    # where the numbers start, by majority: a row whose first cells are blank (or unread)
+    # still has its label left of this column and its blanks in the right columns
+    firsts = Counter(next(c.col for c in rows[r] if _is_data(c) and c.rowspan == 1) for r in data_rows)
+    start = firsts.most_common(1)[0][0] if firsts else 0
+    if data_rows:
+        # rows without a readable number (zeros left blank, digits misread) are data rows too
+        # when their label names a row of this table exactly
+        top = min(data_rows)
+        for r in range(top, len(rows)):
+            right = [c for c in rows[r] if c.col >= start and c.row == r]
+            label = norm("".join(c.text for c in rows[r] if c.col < start))
+            if r not in data_rows and right and label and \
+                    any(norm(ph) in label for row in srows for ph in row.match):
+                data_rows.add(r)
+    for r in sorted(data_rows):
+        cells = rows[r]
+        first = next((c.col for c in cells if _is_data(c) and c.rowspan == 1), start)
+        split = min(start, first)
+        label = norm("".join(c.text for c in cells if c.col < split))
+        data = [DataCell(c, number_text(c.text) or "", c.text.strip()) for c in cells
+                if c.col >= split and (c.rowspan == 1 or _is_data(c))]
+        if kind == "appeals":
+            _appeals_row(g, rows, data_rows, r, data, fmt, page, out)
+            continue
+        i = match_row(label, srows, used, st.last_row)
+        if i is None:
+            continue
+        row = srows[i]
+        used.add(row.id)
+        st.last_row = i
+        if kind == "requests":
+            colmap = _request_cols(g, rows, data_rows, r, data, cols, st)
+            pairs = [(colmap.get(dc.cell.col), dc) for dc in data]
+        else:
+            pairs = []
+            for dc in data:
+                cid = match_col(_header_texts(g, rows, data_rows, r, dc.cell), cols, row.cols)
+                pairs.append((cid, dc))
+            if any(c is None for c, _ in pairs) and len(data) == len(row.cols):
+                pairs = list(zip(row.cols, data))  # headers unreadable: the format's column order
+        for cid, dc in pairs:
+            if cid is None or cid not in row.cols:
+                continue
+            key = row.key(cid)
+            if key not in out:
+                out[key] = _cell(dc, kind, fmt, cid, page)
+
+
+def _request_cols(g, rows, data_rows, r, data, cols, st: _State) -> dict[int, str]:
+    if st.colmap is not None and all(dc.cell.col in st.colmap for dc in data):
+        return st.colmap
+    colmap: dict[int, str] = {}
+    for dc in data:
+        cid = match_col(_header_texts(g, rows, data_rows, r, dc.cell), cols, REQ_COLS)
+        if cid is not None:
+            colmap[dc.cell.col] = cid
+    if len(data) == len(REQ_COLS) and (len(set(colmap.values())) < len(REQ_COLS) or len(colmap) < len(data)):
+        colmap = {dc.cell.col: c for dc, c in zip(data, REQ_COLS)}  # by position, as the format prints them
+    if len(set(colmap.values())) == len(colmap) and colmap:
+        st.colmap = colmap
+    return colmap
+
+
+def _appeals_row(g, rows, data_rows, r, data, fmt, page, out) -> None:
+    cols = schema.columns("appeals", fmt)
+    pairs = []
+    for dc in data:
+        heads = _header_texts(g, rows, data_rows, r, dc.cell)
+        cid = match_col(heads[:1], cols, APPEAL_COLS)
+        joined = "".join(heads)
+        rid = ("suit_direct" if ("未经复议" in joined or "直接起诉" in joined) else
+               "suit_after_review" if ("复议后" in joined) else
+               "review" if "复议" in joined else None)
+        pairs.append((rid, cid, dc))
+    keys = [(rid, cid) for rid, cid, _ in pairs]
+    if len(data) == 15 and (None in (k for kk in keys for k in kk) or len(set(keys)) < 15):
+        pairs = [(APPEAL_ROWS[i // 5], APPEAL_COLS[i % 5], dc) for i, dc in enumerate(data)]
+    for rid, cid, dc in pairs:
+        if rid is None or cid is None:
+            continue
+        key = f"appeals.{rid}.{cid}"
+        if key not in out:
+            out[key] = _cell(dc, "appeals", fmt, cid, page)

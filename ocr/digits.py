@@ -1,0 +1,98 @@
+"""Numbers are the product: parse cell numbers, re-read doubtful ones on a tight crop, list alternatives.
+
+OCR confuses a few digit shapes (3/8, 1/7, 0/8/6, 5/6); a low-confidence number gets every
+one-digit substitution from that table as an alternative, so the reconciler can propose the
+one that satisfies the accounting identities, as a suggestion beside the printed reading.
+"""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+CONFUSABLE = {
+    "0": "869", "1": "74", "2": "7", "3": "85", "4": "1", "5": "63", "6": "508", "7": "12",
+    "8": "3609", "9": "80",
+}
+LOW_CONF = 0.9  # below this a numeric cell is re-read and gets alternatives
+MAX_ALTERNATIVES = 12
+
+
+def to_value(text: str, ctype: str = "int"):
+    """'1,234' → 1234; decimals for money; signed for change columns; None if it is not a number."""
+    t = text.replace(",", "").strip()
+    try:
+        d = Decimal(t)
+    except InvalidOperation:
+        return None
+    if ctype == "decimal" or d != d.to_integral_value():
+        return float(d)
+    return int(d)
+
+
+def alternatives(text: str, char_confs: list[float] | None = None, ctype: str = "int") -> list:
+    """Values one confusable digit away from `text`, least confident digits first."""
+    digits = [i for i, ch in enumerate(text) if ch.isdigit()]
+    if char_confs and len(char_confs) == len(text):
+        digits.sort(key=lambda i: char_confs[i])
+    out = []
+    base = to_value(text, ctype)
+    for i in digits:
+        for alt in CONFUSABLE.get(text[i], ""):
+            cand = text[:i] + alt + text[i + 1:]
+            if len(cand.lstrip("+-")) > 1 and cand.lstrip("+-")[0] == "0" and "." not in cand:
+                continue  # a leading zero is never printed
+            v = to_value(cand, ctype)
+            if v is not None and v != base and v not in out:
+                out.append(v)
+    return out[:MAX_ALTERNATIVES]
+
+
+def _interior(image, bbox_pt, inset_pt: float):
+    s = image.scale
+    x0, y0, x1, y1 = (int((bbox_pt[0] + inset_pt) * s), int((bbox_pt[1] + inset_pt) * s),
+                      int((bbox_pt[2] - inset_pt) * s), int((bbox_pt[3] - inset_pt) * s))
+    return image.grey[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+
+
+def has_ink(image, bbox_pt, inset_pt: float = 2.0, min_px_pt2: float = 1.5) -> bool:
+    """Whether a cell the page OCR left empty holds marks big enough to be a digit (not speckle)."""
+    import cv2
+
+    crop = _interior(image, bbox_pt, inset_pt)
+    if crop.size == 0:
+        return False
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    if crop.max() - crop.min() < 60:
+        return False  # flat cell: Otsu would split paper noise
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    s = image.scale
+    # a digit stroke is several points tall; speckle and rule remnants are not
+    tall = [i for i in range(1, n) if stats[i, 3] >= 3.5 * s and stats[i, 2] <= 0.9 * crop.shape[1]]
+    return sum(int(stats[i, 4]) for i in tall) >= min_px_pt2 * s * s
+
+
+def reread(engine, image, bbox_pt, inset_pt: float = 1.2, margin_px: int = 3, pad_px: int = 8):
+    """Read a numeric cell again from a tight crop of the page raster: (text, conf) or None.
+
+    The crop is the box around the cell's digit-sized ink (Otsu, so grey scans keep whole
+    strokes), padded with the cell's own background so no artificial edge is added.
+    """
+    import cv2
+    import numpy as np
+
+    crop = _interior(image, bbox_pt, inset_pt)
+    if crop.size == 0 or crop.max() - crop.min() < 40:
+        return None
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    s = image.scale
+    keep = [i for i in range(1, n) if stats[i, 3] >= 2.5 * s]
+    if not keep:
+        return None
+    x0 = max(0, min(stats[i, 0] for i in keep) - margin_px)
+    y0 = max(0, min(stats[i, 1] for i in keep) - margin_px)
+    x1 = min(crop.shape[1], max(stats[i, 0] + stats[i, 2] for i in keep) + margin_px)
+    y1 = min(crop.shape[0], max(stats[i, 1] + stats[i, 3] for i in keep) + margin_px)
+    back = int(np.median(crop))
+    tight = np.pad(crop[y0:y1, x0:x1], pad_px, constant_values=back)
+    text, conf, _ = engine.read_crop(tight)
+    return text, conf

@@ -1,0 +1,127 @@
+"""OCR engines behind one small interface: an image in, character tokens with pixel boxes out.
+
+The default engine is RapidOCR 3.x on ONNX Runtime, whose wheel ships the PP-OCR detection,
+recognition and orientation models, so nothing is fetched at run time (tests check this with
+sockets blocked). Only the wheel's bundled models are allowed: naming another model version
+would make rapidocr download it, so `RapidEngine` refuses to start when a model file is missing.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from nianbao.document import Token
+
+
+@dataclass
+class OcrLine:
+    text: str
+    conf: float
+    box: tuple[float, float, float, float]  # pixels, x0 y0 x1 y1
+    chars: list[Token]  # one per character, pixel boxes; empty when the engine gives none
+
+
+class OcrEngine(Protocol):
+    name: str
+
+    def recognize(self, image: np.ndarray) -> list[OcrLine]:
+        """Detect and read all text in an RGB or grey image."""
+
+    def read_crop(self, image: np.ndarray) -> tuple[str, float, list[tuple[str, float]]]:
+        """Read one already-cropped text line: (text, confidence, per-character (char, conf))."""
+
+
+class EngineUnavailable(RuntimeError):
+    pass
+
+
+def _rgb(image: np.ndarray) -> np.ndarray:
+    if image.ndim == 2:
+        return np.repeat(image[:, :, None], 3, axis=2)
+    if image.shape[2] == 4:
+        return image[:, :, :3]
+    return image
+
+
+def _box(points) -> tuple[float, float, float, float]:
+    p = np.asarray(points, dtype=float).reshape(-1, 2)
+    return float(p[:, 0].min()), float(p[:, 1].min()), float(p[:, 0].max()), float(p[:, 1].max())
+
+
+class RapidEngine:
+    """RapidOCR 3.x with its bundled PP-OCR models (PP-OCRv6 small det/rec in rapidocr 3.10)."""
+
+    name = "rapidocr"
+
+    def __init__(self, det_limit_side_len: int = 960, det_limit_type: str = "max", max_side_len: int = 2000,
+                 threads: int | None = None, use_cls: bool = False, params: dict | None = None):
+        try:
+            import rapidocr
+            from rapidocr import RapidOCR
+        except ImportError as e:  # pragma: no cover - depends on the install
+            raise EngineUnavailable("rapidocr is not installed: pip install 'nianbao[ocr]'") from e
+        models = Path(rapidocr.__file__).parent / "models"
+        if not any(models.glob("*det*.onnx")) or not any(models.glob("*rec*.onnx")):
+            raise EngineUnavailable(f"rapidocr's bundled models are missing in {models}; refusing to download")
+        threads = threads or int(os.environ.get("NIANBAO_OCR_THREADS", "0")) or -1
+        params = {
+            "Global.log_level": "error",
+            # rapidocr shrinks pages to this many pixels on the long side before anything else;
+            # 2000 (its default) read digits better than full 200 dpi pages (eval/ocr_bench.py)
+            "Global.max_side_len": max_side_len,
+            "Det.limit_side_len": det_limit_side_len,
+            "Det.limit_type": det_limit_type,
+            "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+            # the 0/180° line classifier turns lone digits upside down (9 → 6, 999 → 666) on
+            # table pages; pages are deskewed instead (eval/ocr_bench.py, docs/ocr.md)
+            "Global.use_cls": use_cls,
+            **(params or {}),
+        }
+        self.engine = RapidOCR(params=params)
+        self.use_cls = use_cls
+        self.crop_engine = None
+
+    def recognize(self, image: np.ndarray) -> list[OcrLine]:
+        res = self.engine(_rgb(image), use_cls=self.use_cls, return_word_box=True, return_single_char_box=True)
+        if res.txts is None or res.boxes is None:
+            return []
+        words = res.word_results or [()] * len(res.txts)
+        out = []
+        for text, score, box, chars in zip(res.txts, res.scores, res.boxes, words):
+            toks = [Token(c, _box(b), conf=float(s)) for c, s, b in (chars or ()) if c]
+            if "".join(t.text for t in toks) != text.replace(" ", ""):
+                toks = []  # per-char split disagrees with the line: trust the line only
+            out.append(OcrLine(text, float(score), _box(box), toks))
+        return out
+
+    def read_crop(self, image: np.ndarray):
+        if self.crop_engine is None:
+            from rapidocr import RapidOCR
+            self.crop_engine = RapidOCR(params={"Global.log_level": "error", "Global.use_det": False,
+                                                "Global.use_cls": False})
+        res = self.crop_engine(_rgb(image), use_det=False, use_cls=False, use_rec=True, return_word_box=True)
+        if not res.txts:
+            return "", 0.0, []
+        text, conf = res.txts[0], float(res.scores[0])
+        per_char = [(ch, conf) for ch in text]
+        return text, conf, per_char
+
+
+ENGINES = {"rapidocr": RapidEngine}
+
+
+@functools.cache
+def get_engine(name: str = "rapidocr") -> OcrEngine:
+    """One engine per process: model loading costs more than a page."""
+    if name == "paddle":
+        from .paddle_engine import PaddleEngine
+        return PaddleEngine()
+    try:
+        return ENGINES[name]()
+    except KeyError:
+        raise EngineUnavailable(f"unknown OCR engine {name!r}; available: rapidocr, paddle") from None

@@ -1,0 +1,124 @@
+"""Page images: reading image files (PNG/JPEG/TIFF, multi-page TIFF), rendering PDF pages, deskewing.
+
+Pixel counts are capped before decoding, so a decompression bomb (a tiny file that claims a
+huge canvas) is refused instead of exhausting memory.
+"""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from nianbao.ingest import InputError
+
+MAX_PIXELS = 60_000_000  # per page: A4 at 600 dpi is ~35 MP
+MAX_FRAMES = 500  # pages in one multi-page TIFF
+DEFAULT_DPI = 200  # assumed when an image file does not say
+
+
+def check_pixels(width: int, height: int, what: str = "image") -> None:
+    if width <= 0 or height <= 0:
+        raise InputError(f"{what} has no pixels ({width}x{height})", stage="ocr")
+    if width * height > MAX_PIXELS:
+        raise InputError(f"{what} too large: {width}x{height} pixels exceeds the cap of {MAX_PIXELS:,}"
+                         " (decompression bomb?)", stage="ocr")
+
+
+def open_image_pages(path: Path) -> list[tuple[np.ndarray, float]]:
+    """Grey pages of an image file with their dpi; every frame of a multi-page TIFF."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            im = Image.open(path)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+        raise InputError(f"unreadable image: {e}", stage="ocr") from e
+    pages = []
+    try:
+        n = getattr(im, "n_frames", 1)
+        if n > MAX_FRAMES:
+            raise InputError(f"image has {n} frames; at most {MAX_FRAMES} pages are read", stage="ocr")
+        for i in range(n):
+            im.seek(i)
+            check_pixels(*im.size, what=f"image page {i + 1}")
+            dpi = im.info.get("dpi", (DEFAULT_DPI, DEFAULT_DPI))[0] or DEFAULT_DPI
+            dpi = float(dpi) if 50 <= float(dpi) <= 1200 else DEFAULT_DPI
+            try:
+                grey = np.asarray(im.convert("L"))
+            except (OSError, ValueError) as e:
+                raise InputError(f"image page {i + 1} cannot be decoded: {e}", stage="ocr") from e
+            pages.append((grey, dpi))
+    finally:
+        im.close()
+    return pages
+
+
+def render_page(page, dpi: float) -> tuple[np.ndarray, float]:
+    """A pypdfium2 page as a grey array; dpi is lowered if the page would exceed the pixel cap."""
+    w, h = page.get_size()
+    scale = dpi / 72
+    if w * h * scale * scale > MAX_PIXELS:
+        scale = (MAX_PIXELS / (w * h)) ** 0.5
+    bitmap = page.render(scale=scale, grayscale=True)
+    arr = bitmap.to_numpy()
+    if arr.ndim == 3:
+        arr = arr[:, :, 0]
+    return np.ascontiguousarray(arr), scale * 72
+
+
+def skew_angle(grey: np.ndarray, max_deg: float = 5.0, step: float = 0.1) -> float:
+    """Skew in degrees (positive = content rotated counter-clockwise), by projection-profile sharpness."""
+    import cv2
+
+    small_w = 800
+    f = small_w / grey.shape[1] if grey.shape[1] > small_w else 1.0
+    img = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f != 1.0 else grey
+    _, ink = cv2.threshold(img, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    if ink.mean() < 0.5:
+        return 0.0
+    h, w = ink.shape
+    centre = (w / 2, h / 2)
+
+    def score(a: float) -> float:
+        m = cv2.getRotationMatrix2D(centre, a, 1.0)
+        rot = cv2.warpAffine(ink, m, (w, h), flags=cv2.INTER_NEAREST)
+        prof = rot.sum(axis=1, dtype=np.float64)
+        return float(np.square(np.diff(prof)).sum())
+
+    coarse = np.arange(-max_deg, max_deg + 1e-9, 0.5)
+    best = max(coarse, key=score)
+    fine = np.arange(best - 0.5, best + 0.5 + 1e-9, step)
+    best = max(fine, key=score)
+    return -float(best)
+
+
+def deskew(grey: np.ndarray, min_deg: float = 0.15) -> tuple[np.ndarray, float]:
+    """The page rotated upright, and the angle that was corrected."""
+    import cv2
+
+    a = skew_angle(grey)
+    if abs(a) < min_deg:
+        return grey, 0.0
+    h, w = grey.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), -a, 1.0)
+    out = cv2.warpAffine(grey, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    return out, a
+
+
+class PageImage:
+    """A page raster kept for later stages (table grids, digit re-reads): grey pixels and pixels per point."""
+
+    def __init__(self, grey: np.ndarray, scale: float, skew: float = 0.0):
+        self.grey = grey
+        self.scale = scale  # pixels per PDF point
+        self.skew = skew  # degrees corrected before OCR; boxes are in the corrected frame
+
+    def to_points(self, box):
+        s = self.scale
+        return (box[0] / s, box[1] / s, box[2] / s, box[3] / s)
+
+    def to_pixels(self, box):
+        s = self.scale
+        return (int(box[0] * s), int(box[1] * s), int(round(box[2] * s)), int(round(box[3] * s)))

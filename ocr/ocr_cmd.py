@@ -1,0 +1,56 @@
+"""`nianbao ocr FILE`: show what the OCR stage reads — layout lines per page, or the grid cells as JSON."""
+from __future__ import annotations
+
+import json
+import sys
+
+
+def add_arguments(p) -> None:
+    p.add_argument("path", help="a PDF or page image")
+    p.add_argument("--cells", action="store_true", help="print canonical cells read from ruled tables (JSON)")
+    p.add_argument("--dpi", type=int, help="render dpi for pages that need OCR (default 200)")
+    p.add_argument("--force-ocr", action="store_true", help="OCR every PDF page even with a good text layer")
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from nianbao.document import Source
+    from nianbao.ingest import InputError, sha256_of, sniff_kind
+
+    from .pdf import load_image, load_pdf
+
+    path = Path(args.path)
+    try:
+        if not path.is_file():
+            raise InputError(f"no such file: {path}")
+        with open(path, "rb") as f:
+            kind = sniff_kind(f.read(4096), path.suffix.lower())
+        source = Source(path=str(path), sha256=sha256_of(path))
+        if kind == "pdf":
+            doc = load_pdf(path, source, dpi=args.dpi, force_ocr=args.force_ocr)
+        elif kind == "image":
+            doc = load_image(path, source)
+        else:
+            raise InputError("not a PDF or image")
+    except InputError as e:
+        print(f"nianbao ocr: {e}", file=sys.stderr)
+        return 1
+    for w in doc.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    if args.cells:
+        from .assemble_grid import assemble_grid
+        from .engine import get_engine
+
+        engine = get_engine() if any(p.source == "ocr" for p in doc.pages) else None
+        cells = assemble_grid(doc, engine=engine)
+        out = {k: {"value": c.value, "text": c.text, "confidence": round(c.confidence, 4), "page": c.page,
+                   "bbox": list(c.bbox) if c.bbox else None, "blank": c.blank, "reason": c.reason,
+                   "alternatives": c.alternatives} for k, c in cells.items()}
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+        return 0
+    for p in doc.pages:
+        print(f"=== page {p.number} ({p.source}) ===")
+        for ln in p.lines:
+            print(ln.text)
+    return 0

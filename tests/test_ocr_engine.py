@@ -1,0 +1,146 @@
+"""Real OCR (RapidOCR, bundled PP-OCR models) on generated pages, with the network blocked."""
+import io
+import socket
+import struct
+import zlib
+
+import numpy as np
+import pytest
+
+pytest.importorskip("reportlab")
+pytest.importorskip("rapidocr")
+
+from nianbao import schema
+from nianbao.document import Source
+from nianbao.eval.ocr_pages import break_text_layer, report_pdf, scan
+from nianbao.ingest import InputError, load
+from nianbao.ocr.assemble_grid import assemble_grid
+from nianbao.ocr.digits import reread
+from nianbao.ocr.engine import RapidEngine
+from nianbao.ocr.pdf import load_image, load_pdf
+
+
+def _refuse(*a, **k):
+    raise OSError("network disabled in this test")
+
+
+@pytest.fixture(scope="module")
+def engine():
+    """Built with every socket connection refused: the models must come from the wheel."""
+    mp = pytest.MonkeyPatch()
+    mp.setattr(socket.socket, "connect", _refuse)
+    mp.setattr(socket.socket, "connect_ex", _refuse)
+    mp.setattr(socket, "create_connection", _refuse)
+    try:
+        eng = RapidEngine()
+        # first recognition also runs with the network off (lazy downloads would happen here)
+        eng.recognize(np.full((64, 200), 255, dtype=np.uint8))
+        yield eng
+    finally:
+        mp.undo()
+
+
+@pytest.fixture
+def offline(monkeypatch):
+    monkeypatch.setattr(socket.socket, "connect", _refuse)
+    monkeypatch.setattr(socket, "create_connection", _refuse)
+
+
+@pytest.fixture(scope="module")
+def small_report():
+    return report_pdf(seed=21, prose=False, tables=("active", "appeals"))
+
+
+def _check(fields, gold):
+    wrong = {k: (fields[k].value if k in fields else None, v) for k, v in gold.items()
+             if k not in fields or fields[k].value != v}
+    assert not wrong
+
+
+def test_scanned_page_image_to_cells(tmp_path, engine, offline, small_report):
+    data, gold = small_report
+    path = tmp_path / "page.png"
+    scan(data, 0, dpi=200).save(path, dpi=(200, 200))
+    doc = load_image(path, Source(path=str(path)), engine=engine)
+    assert doc.source.kind == "image" and doc.pages[0].source == "ocr"
+    # page size comes back in points from the image's dpi
+    assert abs(doc.pages[0].width - 595) < 2
+    texts = [ln.text for ln in doc.lines()]
+    assert any("行政复议" in t for t in texts)
+    assert all(len(ln.tokens) == len(ln.text) for ln in doc.lines())
+    fields = assemble_grid(doc, fmt="2021", engine=engine)
+    _check(fields, gold)
+    c = fields["appeals.review.total"]
+    assert c.page == 1 and c.bbox is not None and 0 < c.confidence <= 1
+
+
+def test_broken_text_layer_is_ocrd(tmp_path, engine, offline):
+    data, gold = report_pdf(seed=22, prose=False, tables=("appeals",))
+    path = tmp_path / "stripped.pdf"
+    path.write_bytes(break_text_layer(data, "strip"))
+    doc = load_pdf(path, Source(path=str(path)), engine=engine, dpi=200)
+    assert doc.pages[0].source == "ocr" and doc.warnings
+    assert any("行政诉讼" in ln.text for ln in doc.lines())
+    _check(assemble_grid(doc, fmt="2021", engine=engine), gold)
+
+
+def test_multipage_tiff(tmp_path, engine, offline, small_report):
+    data, _ = small_report
+    page = scan(data, 0, dpi=150)
+    w, h = page.size
+    a = page.crop((0, 0, w, h // 6))  # the title band
+    b = page.crop((0, h // 6, w, h // 3))
+    path = tmp_path / "two.tif"
+    a.save(path, save_all=True, append_images=[b], dpi=(150, 150))
+    doc = load(path)  # through ingest's sniffing
+    assert doc.source.kind == "image" and len(doc.pages) == 2 and doc.source.pages == 2
+    assert "年度报告" in "".join(ln.text for ln in doc.pages[0].lines)
+    assert doc.pages[1].lines and doc.pages[1].lines[0].number == len(doc.pages[0].lines) + 1
+
+
+def test_reread_of_a_cell_crop(engine, small_report):
+    from nianbao.ocr.images import PageImage
+
+    data, gold = small_report
+    img = np.asarray(scan(data, 0, dpi=200))
+    # find the 规章 row's 现行有效件数 cell from the digital layer of the same page
+    doc = load_pdf_bytes(data)
+    fields = assemble_grid(doc, fmt="2021")
+    cell = fields["active.rules.in_force"]
+    got = reread(engine, PageImage(img, 200 / 72), cell.bbox)
+    assert got is not None and got[0] == str(gold["active.rules.in_force"])
+
+
+def load_pdf_bytes(data):
+    import tempfile
+    from pathlib import Path
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "x.pdf"
+        p.write_bytes(data)
+        return load_pdf(p, Source(path=str(p)))
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 64)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize("size", [(9000, 8000), (60000, 60000)])
+def test_decompression_bomb_is_refused(tmp_path, size):
+    path = tmp_path / "bomb.png"
+    path.write_bytes(_png_header_only(*size))
+    assert path.stat().st_size < 1000
+    with pytest.raises(InputError) as e:
+        load(path)
+    assert e.value.stage == "ocr"
+    assert "too large" in str(e.value) or "decompression" in str(e.value).lower()
+
+
+def test_not_an_image(tmp_path):
+    path = tmp_path / "x.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 50)
+    with pytest.raises(InputError, match="unreadable image"):
+        load(path)

@@ -1,0 +1,195 @@
+"""Table grids from ruling lines, merged cells, and grid assembly into canonical cells (text-layer pages)."""
+import numpy as np
+import pytest
+
+pytest.importorskip("reportlab")
+
+from ocr_fixtures import report_2021  # noqa: F401  (fixture)
+pytest.importorskip("cv2")
+
+from nianbao import schema
+from nianbao.document import Source
+from nianbao.eval.ocr_pages import report_pdf, scan
+from nianbao.ocr.assemble_grid import assemble_grid, fuzzy_in, match_row, number_text
+from nianbao.ocr.digits import alternatives, to_value
+from nianbao.ocr.grid import find_grids
+from nianbao.ocr.images import deskew, skew_angle
+from nianbao.ocr.pdf import load_pdf
+
+
+def _doc(tmp_path, data):
+    path = tmp_path / "r.pdf"
+    path.write_bytes(data)
+    return load_pdf(path, Source(path=str(path)))
+
+
+def test_grid_has_merged_cells(tmp_path, report_2021):
+    doc = _doc(tmp_path, report_2021[0])
+    page = doc.pages[1]  # the requests table's continuation and the appeals table
+    grids = find_grids(page.image, [t for ln in page.lines for t in ln.tokens], page.number)
+    assert len(grids) == 2
+    req, app = grids
+    assert (req.n_cols, app.n_cols) == (10, 15)
+    texts = {c.text: c for c in req.cells}
+    assert texts["三、本年度办理结果"].rowspan > 20 and texts["三、本年度办理结果"].colspan == 1
+    assert texts["（三）不予公开"].rowspan == 8
+    assert texts["申请人情况"].colspan == 7
+    assert texts["法人或其他组织"].colspan == 5
+    head = [c for c in app.cells if c.text == "行政诉讼"]
+    assert len(head) == 1 and head[0].colspan == 10
+
+
+@pytest.mark.parametrize("fmt,seed", [("2021", 5), ("2019", 6)])
+def test_grid_assembly_reads_every_cell(tmp_path, fmt, seed):
+    data, gold = report_pdf(fmt=fmt, seed=seed)
+    doc = _doc(tmp_path, data)
+    fields = assemble_grid(doc, fmt=fmt)
+    keys = schema.field_keys(fmt)
+    assert set(fields) == set(keys)
+    wrong = {k: (fields[k].value, gold[k]) for k in keys if fields[k].value != gold[k]}
+    assert not wrong
+    c = fields["requests.new_received.total"]
+    assert c.page == 1 and c.text == str(gold["requests.new_received.total"]) and c.confidence == 1.0
+    # the cell's box contains the characters of its text on the page
+    x0, y0, x1, y1 = c.bbox
+    toks = [t for ln in doc.pages[0].lines for t in ln.tokens
+            if x0 <= (t.bbox[0] + t.bbox[2]) / 2 <= x1 and y0 <= (t.bbox[1] + t.bbox[3]) / 2 <= y1]
+    assert "".join(t.text for t in toks if not t.text.isspace()) == c.text
+
+
+def test_format_is_guessed_from_the_text(tmp_path):
+    data, gold = report_pdf(fmt="2019", seed=7, tables=("active",))
+    fields = assemble_grid(_doc(tmp_path, data))
+    assert set(fields) == set(schema.table_keys("active", "2019"))
+    assert all(fields[k].value == v for k, v in gold.items())
+
+
+def test_split_table_without_repeated_header(tmp_path):
+    data, gold = report_pdf(seed=8, tables=("active", "requests"), repeat_header=False)
+    fields = assemble_grid(_doc(tmp_path, data), fmt="2021")
+    keys = schema.table_keys("requests", "2021")
+    assert all(k in fields and fields[k].value == gold[k] for k in keys)
+    assert len({fields[k].page for k in keys}) == 2  # really split across two pages
+
+
+def test_fuzzy_labels_survive_ocr_slips():
+    rows = schema.rows("requests", "2021")
+    ids = [r.id for r in rows]
+    assert ids[match_row("三、本年度办理结果(三)不予公开7.属于行政执法案卷", rows, set(), -1)] == \
+        "result.withheld.enforcement_file"
+    # one wrong character (案→桉) and one missing
+    assert ids[match_row("(三)不予公开7.属于行政执法桉卷", rows, set(), -1)] == "result.withheld.enforcement_file"
+    assert ids[match_row("(五)不予处理4.无正当理由大量反申请", rows, set(), -1)] == "result.not_processed.excessive"
+    assert match_row("这一行与表格无关", rows, set(), -1) is None
+    assert fuzzy_in("行政执法案卷", "属于行政执法桉卷") >= 0.75 and fuzzy_in("予以公开", "不予公开") == 0.0
+
+
+def test_numbers_and_alternatives():
+    assert number_text("1,234") == "1234" and number_text("l2O") == "120" and number_text("规章") is None
+    assert number_text("7537.65万") == "7537.65" and number_text("万") is None
+    assert to_value("12.50", "decimal") == 12.5 and to_value("-3", "signed") == -3 and to_value("7") == 7
+    alts = alternatives("38", [0.99, 0.4])
+    assert alts[0] in (33, 30, 39) and 88 in alts and 38 not in alts
+    assert all(not str(a).startswith("0") for a in alternatives("80"))
+
+
+def test_skew_is_measured_and_corrected(report_2021):
+    from PIL import Image
+
+    img = scan(report_2021[0], 1, dpi=100)
+    tilted = img.rotate(1.2, resample=Image.BILINEAR, fillcolor=255)  # counter-clockwise
+    a = skew_angle(np.asarray(tilted))
+    assert abs(a - 1.2) <= 0.2, a
+    straight, corrected = deskew(np.asarray(tilted))
+    assert abs(skew_angle(straight)) <= 0.2 and abs(corrected - a) < 1e-9
+
+
+class CropReader:
+    """Answers crop re-reads with a fixed reading (the real engine is exercised in test_ocr_engine)."""
+    name = "crop-reader"
+
+    def __init__(self, text, conf):
+        self.text, self.conf, self.crops = text, conf, 0
+
+    def recognize(self, image):
+        return []
+
+    def read_crop(self, image):
+        self.crops += 1
+        assert image.ndim == 2 and image.shape[0] > 0
+        return self.text, self.conf, []
+
+
+def _doubtful_doc(tmp_path, key_row_text):
+    data, gold = report_pdf(seed=9, prose=False, tables=("active",))
+    doc = _doc(tmp_path, data)
+    page = doc.pages[0]
+    page.source = "ocr"  # pretend the page was OCR'd and one number was read with low confidence
+    ln = next(ln for ln in page.lines if ln.text.startswith(key_row_text))
+    for t in ln.tokens:
+        if t.text.isdigit():
+            t.conf = 0.5
+    return doc, gold
+
+
+def test_low_confidence_number_is_reread_and_keeps_alternatives(tmp_path):
+    doc, gold = _doubtful_doc(tmp_path, "行政许可")
+    printed = gold["active.licensing.decisions"]
+    other = printed + 1
+    eng = CropReader(str(other), 0.97)
+    fields = assemble_grid(doc, fmt="2021", engine=eng)
+    c = fields["active.licensing.decisions"]
+    assert eng.crops == 1  # only the doubtful cell
+    assert c.value == other and c.alternatives[0] == printed and "re-read" in c.reason
+    assert fields["active.penalty.decisions"].value == gold["active.penalty.decisions"]
+
+
+def test_agreeing_reread_raises_confidence(tmp_path):
+    doc, gold = _doubtful_doc(tmp_path, "行政许可")
+    eng = CropReader(str(gold["active.licensing.decisions"]), 0.99)
+    c = assemble_grid(doc, fmt="2021", engine=eng)["active.licensing.decisions"]
+    assert c.value == gold["active.licensing.decisions"] and c.confidence == 0.99
+    assert "confirmed" in c.reason
+
+
+def test_weaker_reread_only_adds_an_alternative(tmp_path):
+    doc, gold = _doubtful_doc(tmp_path, "行政许可")
+    printed = gold["active.licensing.decisions"]
+    eng = CropReader(str(printed + 10), 0.3)
+    c = assemble_grid(doc, fmt="2021", engine=eng)["active.licensing.decisions"]
+    assert c.value == printed and c.alternatives[0] == printed + 10
+
+
+def test_missed_number_in_an_inked_cell_is_recovered(tmp_path):
+    from nianbao.ocr.digits import has_ink
+
+    data, gold = report_pdf(seed=9, prose=False, tables=("active",))
+    doc = _doc(tmp_path, data)
+    page = doc.pages[0]
+    page.source = "ocr"
+    ln = next(ln for ln in page.lines if ln.text.startswith("行政处罚"))
+    ln.tokens = [t for t in ln.tokens if not t.text.isdigit()]  # the page OCR saw nothing there
+    ln.text = "".join(t.text for t in ln.tokens)
+    printed = gold["active.penalty.decisions"]
+    before = assemble_grid(doc, fmt="2021")["active.penalty.decisions"]
+    assert before.blank and before.value == 0
+    assert has_ink(page.image, before.bbox)
+    assert not has_ink(page.image, (before.bbox[0], 780, before.bbox[2], 800))  # bottom margin: paper only
+    eng = CropReader(str(printed), 0.95)
+    c = assemble_grid(doc, fmt="2021", engine=eng)["active.penalty.decisions"]
+    assert c.value == printed and not c.blank and "missed" in c.reason
+    weak = CropReader(str(printed), 0.3)  # too unsure to replace a blank
+    assert assemble_grid(doc, fmt="2021", engine=weak)["active.penalty.decisions"].blank
+
+
+def test_unreadable_number_cell_is_reread(tmp_path):
+    doc, gold = _doubtful_doc(tmp_path, "行政强制")
+    ln = next(ln for ln in doc.pages[0].lines if ln.text.startswith("行政强制"))
+    for t in ln.tokens:
+        if t.text.isdigit():
+            t.text, t.conf = "口", 0.99  # the page OCR read a box-like glyph
+    printed = gold["active.enforcement.decisions"]
+    c0 = assemble_grid(doc, fmt="2021")["active.enforcement.decisions"]
+    assert c0.value is None and "not a number" in c0.reason
+    c = assemble_grid(doc, fmt="2021", engine=CropReader(str(printed), 0.9))["active.enforcement.decisions"]
+    assert c.value == printed and "口" in c.reason
