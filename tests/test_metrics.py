@@ -63,3 +63,22 @@ def test_no_appeals_statements():
     assert set(st) == {"no_review", "no_suit"}
     lines = [Line(text="未发生行政诉讼，行政复议 1 件。", number=1)]
     assert set(extract_statements(clauses(lines, set()), lines)) == {"no_suit"}
+
+
+@pytest.mark.parametrize("text,mid,value", [
+    ("2023年共发布政府信息1520条。", "proactive_total", 1520),
+    ("主动公开信息总量达3210条，", "proactive_total", 3210),
+    ("累计发布各类政务信息900多条。", "proactive_total", 900),
+    ("全年受理依申请公开事项12件。", "requests_received", 12),
+    ("共受理政府信息公开申请15件（含上年结转2件）。", "requests_received", 15),
+    ("办理政府信息公开申请9件，其中上年结转1件。", "requests_received", 9),
+    ("解读政策文件6件，", "policy_interpretations", 6),
+    ("开展政策解读14次。", "policy_interpretations", 14),
+    ("举办“政府开放日”主题活动3期。", "open_day_events", 3),
+])
+def test_more_phrasings(text, mid, value):
+    assert metrics_of(text)[mid].value == value
+
+
+def test_fee_charged_without_amount():
+    assert metrics_of("本年度依法收取信息处理费。")["fee_collected"].value is True

@@ -65,10 +65,14 @@ def _number(s: str):
 
 
 RULES: list[tuple[str, re.Pattern, tuple[str, ...], tuple[str, ...]]] = [
-    # (metric, pattern with groups pre/number/post, clause must contain one of, clause must not contain any of)
+    # (metric, pattern with groups pre/number/post, clause must contain one of, words that must
+    # not come before the match in its clause)
     ("proactive_total",
-     re.compile(r"(?:全年|本年度|本年|年内|共|累计|总计)[^，,。；;]{0,25}?(?:主动)?公开[^，,。；;]{0,15}?信息(?:共|合计|总计)?" + N + r"条"),
+     re.compile(r"(?:全年|本年度|本年|年内|共|累计|总计|\d{4}年)[^，,。；;]{0,25}?(?:主动)?(?:公开|发布)[^，,。；;]{0,15}?信息"
+                r"(?:共|合计|总计)?" + N + r"条"),
      (), ("留言", "私信", "来信")),
+    ("proactive_total",
+     re.compile(r"主动公开[^，,。；;]{0,12}?(?:总量|总数)(?:达到|达|为|共)?" + N + r"条"), (), ()),
     ("website_items",
      re.compile(r"(?:门户网站|政府网站|网站)[^，,。；;]{0,25}?" + N + r"条"), (), EXCLUDE_REPLIES),
     ("wechat_items",
@@ -80,9 +84,10 @@ RULES: list[tuple[str, re.Pattern, tuple[str, ...], tuple[str, ...]]] = [
     ("normative_docs_published",
      re.compile(r"规范性文件(?:共)?" + N + r"(?:件|份|个)"), ("公开", "发布", "制发", "印发"), ("清理", "废止", "现行有效")),
     ("policy_interpretations",
-     re.compile(r"政策解读(?:类)?(?:信息|文件|稿件|材料|文章)?(?:共)?" + N + r"(?:件|篇|次|条|期|个)"), (), ()),
+     re.compile(r"(?:政策解读(?:类)?(?:信息|文件|稿件|材料|文章)?|解读政策文件)(?:共)?" + N + r"(?:件|篇|次|条|期|个)"),
+     (), ()),
     ("requests_received",
-     re.compile(r"(?:收到|受理|接收|新收|接到)[^，,。；;]{0,20}?申请(?:共|合计)?" + N + r"(?:件|个|份|条|宗)"),
+     re.compile(r"(?:收到|受理|接收|新收|接到|办理)[^，,。；;]{0,20}?申请[^，,。；;\d]{0,6}?" + N + r"(?:件|个|份|条|宗)"),
      (), ("结转", "上年度", "上一年")),
     ("open_day_events",
      re.compile(r"政府开放日[”\"」]?(?:活动|主题活动)?[^，,。；;]{0,6}?" + N + r"(?:场次|场|次|期)"), (), ()),
@@ -111,14 +116,12 @@ def extract_metrics(cls: list[Clause], lines: list[Line]) -> dict[str, Metric]:
                 continue
             if need and not any(w in t for w in need):
                 continue
-            if any(w in t for w in avoid):
-                continue
             if mid == "proactive_total" and any(w in t for w in CHANNEL_WORDS) and not re.search(
                     r"各类|各渠道|各平台|多渠道|各种渠道", t):
                 continue
             m = rx.search(t)
-            if not m:
-                continue
+            if not m or any(w in t[:m.end()] for w in avoid):
+                continue  # 上年结转的3项申请 is not this year's count; "(含上年结转2件)" after it is fine
             pre, num, post = m.group(1), m.group(2), m.group(3)
             approx = bool(post) or pre in ("约", "近", "超过", "逾")
             found[mid] = _metric(mid, _number(num), approx, cl, lines)
@@ -130,6 +133,9 @@ def extract_metrics(cls: list[Clause], lines: list[Line]) -> dict[str, Metric]:
                 if m and "收取" in t:
                     v = _number(m.group(1)) * (10000 if m.group(2) else 1)
                     found["fee_collected"] = _metric("fee_collected", v, False, cl, lines, conf=0.8)
+                elif re.search(r"收取[^，,。；;]{0,8}?处理费", t):
+                    # charged, amount not stated
+                    found["fee_collected"] = _metric("fee_collected", True, False, cl, lines, conf=0.7)
     return found
 
 

@@ -32,6 +32,15 @@ def norm(s: str) -> str:
     return unicodedata.normalize("NFKC", s).translate(_EXTRA).replace("\f", " ")
 
 
+GLUED_PAGE_NUMBER = re.compile(r"^\s*[-—–]{1,2}\s?\d{1,4}\s?[-—–]{1,2}(?=[\u4e00-\u9fff(])")
+
+
+def strip_glued_page_number(s: str) -> str:
+    """pypdfium2 glues a page number to the next page's first text ("— 1 —第二十条…"): blank it,
+    keeping the positions of what follows."""
+    return GLUED_PAGE_NUMBER.sub(lambda m: " " * len(m.group(0)), s)
+
+
 def is_footer(line: str) -> bool:
     s = norm(line)
     return any(r.match(s) for r in FOOTER_RES)

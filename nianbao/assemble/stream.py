@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from nianbao.document import Line
 
-from .normalize import is_cjk, is_footer, norm
+from .normalize import is_cjk, is_footer, norm, strip_glued_page_number
 
 NUM_RE = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?")
 DASH_RE = re.compile(r"(?<!\S)(?:-{1,3}|—{1,2}|/)(?!\S)")
@@ -113,7 +113,7 @@ def build(lines: list[Line]) -> Stream:
             tpage += line.text.count("\f")  # pdftotext separates pages with form feeds
         if not line.text.strip() or is_footer(line.text):
             continue
-        s = norm(line.text)
+        s = strip_glued_page_number(norm(line.text))
         boxes = [t.bbox for t in line.tokens] if len(line.tokens) == len(line.text) and line.tokens else None
         if boxes and all(boxes):
             boxed_lines += 1
