@@ -47,6 +47,8 @@ class Stream:
     text: str = ""
     tseq: list[int] = field(default_factory=list)  # seq of each character of `text`
     tline: list[int] = field(default_factory=list)  # line index of each character of `text`
+    tx: list[float | None] = field(default_factory=list)  # x centre of each character (boxes only)
+    tpg: list[int] = field(default_factory=list)  # page of each character of `text`
     nums: list[Num] = field(default_factory=list)
     boxed: bool = False  # numbers carry boxes in points (positions comparable across lines)
 
@@ -100,7 +102,7 @@ def _value(text: str) -> tuple[int | float, bool]:
 
 def build(lines: list[Line]) -> Stream:
     st = Stream(lines=lines)
-    chars, tseq, tline = [], [], []
+    chars, tseq, tline, tx, tpg = [], [], [], [], []
     seq = 0
     run = 0
     last_was_num = False
@@ -114,8 +116,9 @@ def build(lines: list[Line]) -> Stream:
         if not line.text.strip() or is_footer(line.text):
             continue
         s = strip_glued_page_number(norm(line.text))
+        # character boxes, when the line's tokens are its characters (spaces may have none)
         boxes = [t.bbox for t in line.tokens] if len(line.tokens) == len(line.text) and line.tokens else None
-        if boxes and all(boxes):
+        if boxes and any(boxes) and len(s) == len(line.text):
             boxed_lines += 1
         else:
             boxes = None
@@ -138,6 +141,9 @@ def build(lines: list[Line]) -> Stream:
                 chars.append(ch)
                 tseq.append(seq)
                 tline.append(li)
+                bb = boxes[i] if boxes else None
+                tx.append((bb[0] + bb[2]) / 2 if bb else None)
+                tpg.append(tpage)
                 seq += 1
                 if last_was_num:
                     run += 1
@@ -153,8 +159,8 @@ def build(lines: list[Line]) -> Stream:
                 value, dec = _value(raw)
             else:
                 value, dec = None, False
-            if boxes:
-                bx = [bb for bb in boxes[a:b] if bb]
+            bx = [bb for bb in boxes[a:b] if bb] if boxes else []
+            if bx:
                 x0, x1 = min(bb[0] for bb in bx), max(bb[2] for bb in bx)
                 bbox = (x0, min(bb[1] for bb in bx), x1, max(bb[3] for bb in bx))
             else:
@@ -176,5 +182,7 @@ def build(lines: list[Line]) -> Stream:
     st.text = "".join(chars)
     st.tseq = tseq
     st.tline = tline
+    st.tx = tx
+    st.tpg = tpg
     st.boxed = boxed_lines > 0
     return st

@@ -239,8 +239,10 @@ class RowReader:
     """Turns the numbers given to each row into Cells, using the table's full rows as the
     positional reference for rows with blank cells."""
 
-    def __init__(self, st: Stream, table: str, fmt: str, got: dict[str, list[Num]], rows: dict[str, Row]):
+    def __init__(self, st: Stream, table: str, fmt: str, got: dict[str, list[Num]], rows: dict[str, Row],
+                 header: tuple[int, int] | None = None):
         self.st, self.table, self.fmt = st, table, fmt
+        self.header = header  # text range of the column header, for column positions
         self.ambiguous: dict[str, list[list[Num | None]]] = {}
         self.types = {c: schema.col_type(table, fmt, c) if table == "active" else "int"
                       for r in rows.values() for c in r.cols}
@@ -257,6 +259,81 @@ class RowReader:
                     samples.setdefault((None, c), []).append(x)
         for key, xs in samples.items():
             self.centres[key] = statistics.median(xs)
+        self._from_header(rows)
+        self._fill_from_clusters(got, rows)
+
+    def _from_header(self, rows: dict[str, Row]) -> None:
+        """Column positions from the printed column labels (自然人 … 总计), where the text has
+        character boxes: the header anchors every column even when no row prints all of them."""
+        if self.table != "requests" or not self.header or not any(x is not None for x in self.st.tx):
+            return
+        t0, t1 = self.header
+        text = self.st.text
+        for cid, col in schema.columns("requests", self.fmt).items():
+            pat = re.compile("其他(?!组)") if cid == "other_org" else re.compile(re.escape(col.zh))
+            m = pat.search(text, t0, t1)
+            if not m:
+                continue
+            xs = [self.st.tx[i] for i in range(m.start(), m.end()) if self.st.tx[i] is not None]
+            if xs:
+                page = self.st.tpg[m.start()]
+                self.centres.setdefault((page, cid), statistics.median(xs))
+                self.centres.setdefault((None, cid), statistics.median(xs))
+
+    def _fill_from_clusters(self, got: dict[str, list[Num]], rows: dict[str, Row]) -> None:
+        """Columns no full row shows (zeros printed blank): take them from the clusters of all the
+        table's number positions on the page, or interpolate between the known columns."""
+        if self.table != "requests":  # active rows use different columns at shared positions
+            return
+        order = list(next(iter(rows.values())).cols)
+        by_page: dict[int, list[float]] = {}
+        for nums in got.values():
+            for n in nums:
+                if self.st.positioned(n):
+                    by_page.setdefault(n.tpage, []).append((n.x0 + n.x1) / 2)
+        for page, xs in by_page.items():
+            known = {c: self.centres[(page, c)] for c in order if (page, c) in self.centres}
+            if len(known) < 2 or len(known) == len(order):
+                continue
+            xs.sort()
+            gaps = [b - a for a, b in zip(xs, xs[1:])]
+            spacing = min(abs(known[b] - known[a]) / (order.index(b) - order.index(a))
+                          for a, b in zip(list(known), list(known)[1:]))
+            tol = spacing / 3
+            clusters, cur = [], [xs[0]]
+            for x, g in zip(xs[1:], gaps):
+                if g > tol:
+                    clusters.append(statistics.median(cur))
+                    cur = []
+                cur.append(x)
+            clusters.append(statistics.median(cur))
+            idx = [order.index(c) for c in known]
+            xk = list(known.values())
+
+            def interp(i: int) -> float:
+                # linear in the column index through the nearest known columns
+                lo = max((j for j in idx if j <= i), default=None)
+                hi = min((j for j in idx if j >= i), default=None)
+                if lo is None:
+                    lo, hi = idx[0], idx[1]
+                elif hi is None:
+                    lo, hi = idx[-2], idx[-1]
+                if lo == hi:
+                    return xk[idx.index(lo)]
+                x_lo, x_hi = xk[idx.index(lo)], xk[idx.index(hi)]
+                return x_lo + (x_hi - x_lo) * (i - lo) / (hi - lo)
+
+            free = [x for x in clusters if all(abs(x - k) > tol for k in xk)]
+            for c in order:
+                if c in known:
+                    continue
+                guess = interp(order.index(c))
+                near = min(free, key=lambda x: abs(x - guess), default=None)
+                if near is not None and abs(near - guess) < spacing / 2:
+                    self.centres[(page, c)] = near
+                    free.remove(near)
+                else:
+                    self.centres[(page, c)] = guess
 
     def centre(self, page: int, col: str) -> float | None:
         return self.centres.get((page, col), self.centres.get((None, col)))
@@ -327,7 +404,8 @@ def read_row_table(st: Stream, table: str, fmt: str, t0: int, t1: int) -> tuple[
     seq_hi = st.seq_of_text(t1) if t1 < len(st.text) else (st.nums[-1].seq + 1 if st.nums else 0)
     got = assign_runs(st, anchors, seq_lo, seq_hi)
     by_id = {r.id: r for r in rows}
-    reader = RowReader(st, table, fmt, got, by_id)
+    header = (t0, anchors[0].tpos) if anchors else None
+    reader = RowReader(st, table, fmt, got, by_id, header)
     cells: dict[str, Cell] = {}
     warnings = []
     found = {a.row.id for a in anchors}
