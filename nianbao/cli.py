@@ -12,6 +12,10 @@ import sys
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "extract": ("nianbao.extract_cmd", "extract reports (text, PDF, image) to JSON"),
+    "batch": ("nianbao.batch.cmd", "extract a folder of reports: resumable, parallel, exports"),
+    "review": ("nianbao.review.cmd", "write an HTML review page for a report or a batch"),
+    "eval": ("nianbao.eval.cli", "measure accuracy and speed against gold files"),
+    "synth": ("nianbao.training.synth.cli", "generate a synthetic report corpus (PDFs, scans, gold)"),
     "ocr": ("nianbao.ocr.ocr_cmd", "show a PDF's or image's layout lines, or its ruled-table cells"),
 }
 

@@ -96,6 +96,8 @@ class Document:
     format: str | None = None
     fields: dict[str, Cell] = field(default_factory=dict)
     metrics: dict[str, Metric] = field(default_factory=dict)
+    # prose facts that are not canonical metrics but that identities check, e.g. "no_review"
+    statements: dict[str, Metric] = field(default_factory=dict)
     flags: list[Flag] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

@@ -61,7 +61,10 @@ def decode_text(data: bytes) -> str:
 
 
 def text_document(text: str, source: Source) -> Document:
-    lines = [Line(text=t, number=i) for i, t in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1)]
+    # a form feed starts a new page, also in the middle of a line (pypdfium2 dumps glue the
+    # page number to the next page's first line: "— 2 —\f（本列数据…")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\f")
+    lines = [Line(text=t, number=i) for i, t in enumerate(text.split("\n"), 1)]
     source.pages = 1
     return Document(source=source, pages=[Page(number=1, lines=lines, source="text")])
 
@@ -83,6 +86,9 @@ def load(path: str | Path) -> Document:
     if kind == "image":
         from .ocr import load_image
         return load_image(path, source)
+    if path.suffix.lower() == ".pdf":  # sites serve HTML error pages under report names
+        what = "an HTML page" if b"<html" in head[:1024].lower() or b"<!doctype" in head[:1024].lower() else "no PDF data"
+        raise InputError(f"not a PDF although named .pdf: the file holds {what}")
     if path.stat().st_size > MAX_TEXT_BYTES:
         raise InputError(f"text input larger than {MAX_TEXT_BYTES // (1 << 20)} MiB")
     source.kind = "text"

@@ -36,9 +36,25 @@ def metric_dict(m: Metric) -> dict:
     return d
 
 
+def printable_path(path: str) -> str:
+    """A file name as Unicode whatever bytes it was made of (UTF-8, GBK, junk): names from
+    Chinese Windows archives arrive as GBK bytes, which Python holds as surrogate escapes."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        raw = os.fsencode(path)
+        for enc in ("utf-8", "gb18030"):
+            try:
+                return raw.decode(enc)
+            except UnicodeDecodeError:
+                continue
+        return raw.decode("utf-8", "replace")
+
+
 def source_dict(doc: Document) -> dict:
     s = doc.source
-    return {"path": s.path, "sha256": s.sha256, "kind": s.kind, "pages": s.pages}
+    return {"path": printable_path(s.path), "sha256": s.sha256, "kind": s.kind, "pages": s.pages}
 
 
 def to_dict(doc: Document) -> dict:
@@ -81,12 +97,19 @@ def dumps(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: str | Path, text: str) -> None:
     """Write via a temp file in the same folder and rename, so readers never see half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are for others to read
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()

@@ -49,6 +49,8 @@ def load_pdf(path: Path, source: Source, dpi: int | None = None, engine: str | N
         msg = str(e)
         if "password" in msg.lower():
             raise InputError(f"encrypted PDF: {msg}") from e
+        if _has_no_pages(path):  # pdfium refuses these with a bare "Success" code
+            raise InputError("PDF has no pages") from e
         raise InputError(f"unreadable PDF: {msg}") from e
     doc = Document(source=source)
     try:
@@ -84,6 +86,12 @@ def load_pdf(path: Path, source: Source, dpi: int | None = None, engine: str | N
         return doc
     finally:
         pdf.close()
+
+
+def _has_no_pages(path: Path) -> bool:
+    import re
+    data = path.read_bytes()
+    return bool(re.search(rb"/Count\s+0\b", data)) and not re.search(rb"/Type\s*/Page(?![a-zA-Z])", data)
 
 
 def _ocr_parts():

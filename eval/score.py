@@ -1,0 +1,168 @@
+"""Score one prediction (the output contract, shared/spec/output.md) against one gold file.
+
+Comparison rules (docs/eval.md):
+- a gold cell is right only when the predicted value is a number (not a bool, not a string)
+  equal to it within 1e-6; a missing key, a null value or a string such as "3" is wrong;
+- predicted keys the gold lacks are counted as `extra_keys` and do not change accuracy;
+- a bool metric must be predicted as a bool (0 is not False);
+- a metric predicted with value null counts as not predicted.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+from nianbao import schema
+
+from .confusions import classify
+from .inconsistencies import gold_inconsistencies
+
+TOL = 1e-6
+
+
+def value_of(x):
+    return x.get("value") if isinstance(x, dict) else x
+
+
+def is_number(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def same(gold, pred) -> bool:
+    if isinstance(gold, bool) or isinstance(pred, bool):
+        return isinstance(gold, bool) and isinstance(pred, bool) and gold == pred
+    if is_number(gold):
+        return is_number(pred) and abs(gold - pred) <= TOL
+    return gold == pred
+
+
+def norm_text(s) -> str:
+    if not isinstance(s, str):
+        return ""
+    return "".join(unicodedata.normalize("NFKC", s).split())
+
+
+def table_of(key: str) -> str:
+    return key.split(".", 1)[0]
+
+
+def score_cells(gold: dict, pred: dict) -> dict:
+    gf = gold.get("fields") or {}
+    pf = pred.get("fields") if isinstance(pred.get("fields"), dict) else {}
+    by_table: dict[str, list[int]] = {}
+    wrong = []
+    for key, gv in gf.items():
+        t = by_table.setdefault(table_of(key), [0, 0])
+        t[1] += 1
+        pv = value_of(pf.get(key)) if key in pf else None
+        if same(gv, pv):
+            t[0] += 1
+        else:
+            why = "missing" if key not in pf else classify(key, gv, pv, gf, gold.get("format"))
+            wrong.append({"key": key, "gold": gv, "pred": pv, "confusion": why})
+    correct = sum(a for a, _ in by_table.values())
+    return {"correct": correct, "total": len(gf), "by_table": {t: {"correct": a, "total": b}
+                                                               for t, (a, b) in by_table.items()},
+            "extra_keys": sorted(k for k in pf if k not in gf), "wrong": wrong}
+
+
+def score_metrics(gold: dict, pred: dict) -> dict:
+    gm = gold.get("metrics") or {}
+    pm = pred.get("metrics") if isinstance(pred.get("metrics"), dict) else {}
+    predicted = {k: v for k, v in pm.items() if value_of(v) is not None}
+    tp = [k for k in gm if k in predicted and same(value_of(gm[k]), value_of(predicted[k]))]
+    both = [k for k in gm if k in predicted]
+    approx_n = approx_ok = 0
+    for k in both:
+        g = gm[k]
+        if isinstance(g, dict) and "approx" in g:
+            approx_n += 1
+            p = predicted[k]
+            approx_ok += bool(g["approx"]) == bool(p.get("approx") if isinstance(p, dict) else False)
+    wrong = [{"key": k, "gold": value_of(gm.get(k)), "pred": value_of(predicted.get(k))}
+             for k in sorted(set(gm) | set(predicted)) if k not in tp]
+    return {"gold": len(gm), "predicted": len(predicted), "correct": len(tp), "both": len(both),
+            "approx_total": approx_n, "approx_correct": approx_ok, "wrong": wrong}
+
+
+def _pred_flags(pred: dict) -> list[dict]:
+    out = []
+    for f in pred.get("flags") or []:
+        if isinstance(f, dict):
+            keys = [k for k in (f.get("keys") or []) + (f.get("cells") or []) if isinstance(k, str)]
+            out.append({"identity": f.get("identity"), "keys": set(keys),
+                        "suggested": f.get("suggested") if isinstance(f.get("suggested"), dict) else {}})
+        elif isinstance(f, str):
+            out.append({"identity": None, "keys": {f}, "suggested": {}})
+    return out
+
+
+def _strict(f: dict, g) -> bool:
+    return bool(f["keys"] & g.keys) and (not f["identity"] or not g.identity or f["identity"] == g.identity)
+
+
+def score_flags(gold: dict, pred: dict, misread: dict | None = None) -> dict:
+    """A flag matches a gold inconsistency when their key sets overlap.
+
+    `misread` ({key: gold value} of cells read as a wrong number) lets the score also say how
+    many flags caught an extraction error instead, and whether their suggestions are right.
+    """
+    misread = misread or {}
+    golds = gold_inconsistencies(gold)
+    flags = _pred_flags(pred)
+    matched_flags = sum(1 for f in flags if any(f["keys"] & g.keys for g in golds))
+    matched_gold = sum(1 for g in golds if any(f["keys"] & g.keys for f in flags))
+    # Stricter: the identity must agree too, where both name one.
+    strict_flags = sum(1 for f in flags if any(_strict(f, g) for g in golds))
+    strict_gold = sum(1 for g in golds if any(_strict(f, g) for f in flags))
+    # Suggested values are judged only where the gold knows the true value of the cell.
+    truth = {k: v for g in golds for k, v in g.true_values.items()}
+    sug_n = sug_ok = fix_n = fix_ok = 0
+    for f in flags:
+        for k, v in f["suggested"].items():
+            if k in truth:
+                sug_n += 1
+                sug_ok += same(truth[k], v)
+            elif k in misread:  # the suggestion should restore what the source prints
+                fix_n += 1
+                fix_ok += same(misread[k], v)
+    unmatched = [f for f in flags if not any(f["keys"] & g.keys for g in golds)]
+    caught = sum(1 for f in unmatched if f["keys"] & misread.keys())
+    flagged_cells = set().union(*(f["keys"] for f in flags)) if flags else set()
+    return {"gold": len(golds), "unparsed_gold": sum(not g.parsed for g in golds),
+            "predicted": len(flags), "matched_predicted": matched_flags, "matched_gold": matched_gold,
+            "strict_matched_predicted": strict_flags, "strict_matched_gold": strict_gold,
+            "suggested_total": sug_n, "suggested_correct": sug_ok,
+            "caught_misreads": caught, "false_alarms": len(unmatched) - caught,
+            "misread_cells": len(misread), "misread_cells_flagged": len(flagged_cells & misread.keys()),
+            "fix_suggested_total": fix_n, "fix_suggested_correct": fix_ok,
+            "missed": [g.text for g in golds if not any(f["keys"] & g.keys for f in flags)]}
+
+
+def score_meta(gold: dict, pred: dict) -> dict:
+    return {
+        "format": pred.get("format") == gold.get("format") if gold.get("format") else None,
+        "agency": norm_text(pred.get("agency")) == norm_text(gold.get("agency")) if gold.get("agency") else None,
+        "year": same(gold.get("year"), pred.get("year")) if gold.get("year") is not None else None,
+    }
+
+
+def score_document(gold: dict, pred: dict) -> dict:
+    if not isinstance(pred, dict):
+        pred = {}
+    cells = score_cells(gold, pred)
+    return {
+        "cells": cells,
+        "exact": cells["total"] > 0 and cells["correct"] == cells["total"],
+        "metrics": score_metrics(gold, pred),
+        "flags": score_flags(gold, pred, {w["key"]: w["gold"] for w in cells["wrong"]
+                                          if w["pred"] is not None and w["confusion"] != "missing"}),
+        "meta": score_meta(gold, pred),
+        "errors": pred.get("errors") or [],
+    }
+
+
+def gold_format(gold: dict) -> str:
+    fmt = gold.get("format")
+    if fmt in schema.FORMATS:
+        return fmt
+    return schema.format_for_year(gold.get("year")) or "unknown"

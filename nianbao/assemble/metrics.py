@@ -1,0 +1,162 @@
+"""The ten narrative metrics from the report's prose (rules; the model takes over later).
+
+Prose is compacted (line breaks and spaces inside sentences removed) and cut into clauses
+at ，；。 so that a metric's number must sit in the same clause as its subject: "在政府网站
+开设…专栏，公开发布信息78条" does not count 78 as the website's total.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nianbao import schema
+from nianbao.document import Line, Metric
+
+from .normalize import norm
+
+CLAUSE_END = "，,；;。！!？?\n"
+N = r"(约|近|超过|逾|共计|共|合计)?(\d+(?:\.\d+)?)(多|余)?"
+EXCLUDE_REPLIES = ("留言", "私信", "来信", "回复", "答复", "咨询", "信箱")
+CHANNEL_WORDS = ("网站", "微信", "微博", "新媒体", "公众号", "客户端", "抖音", "头条", "公报", "小程序")
+
+
+@dataclass
+class Clause:
+    text: str
+    lines: list[int]  # line index of each character
+
+
+def clauses(lines: list[Line], skip: set[int]) -> list[Clause]:
+    """Compact the prose (lines not in `skip`) and split it into clauses."""
+    out: list[Clause] = []
+    buf: list[str] = []
+    idx: list[int] = []
+    space = False
+
+    def flush():
+        nonlocal buf, idx
+        if buf:
+            out.append(Clause("".join(buf), idx))
+        buf, idx = [], []
+
+    for li, ln in enumerate(lines):
+        if li in skip:
+            flush()
+            continue
+        for ch in norm(ln.text) + "\n":
+            if ch.isspace():
+                space = True
+                continue
+            # one space survives only between two ASCII words (www.x.cn 2023), never inside Chinese
+            if space and buf and buf[-1].isascii() and buf[-1].isalnum() and ch.isascii() and ch.isalnum():
+                buf.append(" ")
+                idx.append(li)
+            space = False
+            buf.append(ch)
+            idx.append(li)
+            if ch in CLAUSE_END:
+                flush()
+    flush()
+    return out
+
+
+def _number(s: str):
+    return float(s) if "." in s else int(s)
+
+
+RULES: list[tuple[str, re.Pattern, tuple[str, ...], tuple[str, ...]]] = [
+    # (metric, pattern with groups pre/number/post, clause must contain one of, words that must
+    # not come before the match in its clause)
+    ("proactive_total",
+     re.compile(r"(?:全年|本年度|本年|年内|共|累计|总计|\d{4}年)[^，,。；;]{0,25}?(?:主动)?(?:公开|发布)[^，,。；;]{0,15}?信息"
+                r"(?:共|合计|总计)?" + N + r"条"),
+     (), ("留言", "私信", "来信")),
+    ("proactive_total",
+     re.compile(r"主动公开[^，,。；;]{0,12}?(?:总量|总数)(?:达到|达|为|共)?" + N + r"条"), (), ()),
+    ("website_items",
+     re.compile(r"(?:门户网站|政府网站|网站)[^，,。；;]{0,25}?" + N + r"条"), (), EXCLUDE_REPLIES),
+    ("wechat_items",
+     re.compile(r"微信(?:公众号|公众平台|号)?[^，,。；;]{0,20}?" + N + r"条"), (), EXCLUDE_REPLIES + ("小程序",)),
+    ("weibo_items",
+     re.compile(r"微博[^，,。；;]{0,20}?" + N + r"条"), (), EXCLUDE_REPLIES),
+    ("new_media_items",
+     re.compile(r"新媒体[^，,。；;]{0,20}?" + N + r"条"), (), EXCLUDE_REPLIES + ("微信", "微博")),
+    ("normative_docs_published",
+     re.compile(r"规范性文件(?:共)?" + N + r"(?:件|份|个)"), ("公开", "发布", "制发", "印发"), ("清理", "废止", "现行有效")),
+    ("policy_interpretations",
+     re.compile(r"(?:政策解读(?:类)?(?:信息|文件|稿件|材料|文章)?|解读政策文件)(?:共)?" + N + r"(?:件|篇|次|条|期|个)"),
+     (), ()),
+    ("requests_received",
+     re.compile(r"(?:收到|受理|接收|新收|接到|办理)[^，,。；;]{0,20}?申请[^，,。；;\d]{0,6}?" + N + r"(?:件|个|份|条|宗)"),
+     (), ("结转", "上年度", "上一年")),
+    ("open_day_events",
+     re.compile(r"政府开放日[”\"」]?(?:活动|主题活动)?[^，,。；;]{0,6}?" + N + r"(?:场次|场|次|期)"), (), ()),
+    ("open_day_events",
+     re.compile(N + r"(?:场次|场|次|期)[^，,。；;]{0,4}?[“\"「]?政府开放日"), (), ()),
+]
+
+FEE_NONE = re.compile(r"(?:未|没有|无|不|均未|并未|未曾)[^，,。；;]{0,8}?(?:收取|产生|收|涉及)[^，,。；;]{0,10}?(?:信息)?处理费")
+FEE_NONE2 = re.compile(r"(?:信息)?处理费[^，,。；;\d]{0,6}?(?:为零|为0(?!\d)|(?<!\d)0元|零元)")
+FEE_AMOUNT = re.compile(r"(?:信息)?处理费[^，,。；;]{0,12}?(\d+(?:\.\d+)?)(万)?元")
+
+
+def _metric(mid: str, value, approx: bool, clause: Clause, lines: list[Line], conf: float = 0.9) -> Metric:
+    ln = lines[clause.lines[0]] if clause.lines else None
+    return Metric(value=value, approx=approx, unit=schema.metric_unit(mid), evidence=clause.text,
+                  page=ln.page if ln else None, line=ln.number if ln else None, bbox=ln.bbox if ln else None,
+                  confidence=conf)
+
+
+def extract_metrics(cls: list[Clause], lines: list[Line]) -> dict[str, Metric]:
+    found: dict[str, Metric] = {}
+    for cl in cls:
+        t = cl.text
+        for mid, rx, need, avoid in RULES:
+            if mid in found:
+                continue
+            if need and not any(w in t for w in need):
+                continue
+            if mid == "proactive_total" and any(w in t for w in CHANNEL_WORDS) and not re.search(
+                    r"各类|各渠道|各平台|多渠道|各种渠道", t):
+                continue
+            m = rx.search(t)
+            if not m or any(w in t[:m.end()] for w in avoid):
+                continue  # 上年结转的3项申请 is not this year's count; "(含上年结转2件)" after it is fine
+            pre, num, post = m.group(1), m.group(2), m.group(3)
+            approx = bool(post) or pre in ("约", "近", "超过", "逾")
+            found[mid] = _metric(mid, _number(num), approx, cl, lines)
+        if "fee_collected" not in found and "处理费" in t:
+            if FEE_NONE.search(t) or FEE_NONE2.search(t):
+                found["fee_collected"] = _metric("fee_collected", False, False, cl, lines)
+            else:
+                m = FEE_AMOUNT.search(t)
+                if m and "收取" in t:
+                    v = _number(m.group(1)) * (10000 if m.group(2) else 1)
+                    found["fee_collected"] = _metric("fee_collected", v, False, cl, lines, conf=0.8)
+                elif re.search(r"收取[^，,。；;]{0,8}?处理费", t):
+                    # charged, amount not stated
+                    found["fee_collected"] = _metric("fee_collected", True, False, cl, lines, conf=0.7)
+    return found
+
+
+NO_APPEALS = [
+    re.compile(r"(?:无|没有|未发生|未出现|未收到|未有|不存在|零)[^，,。；;]{0,30}?(?:行政复议|行政诉讼)[^，,。；;]{0,30}"),
+    re.compile(r"(?:行政复议|行政诉讼)[^，,。；;]{0,30}?(?:均为0|均为零|为零|为0件|0件|零件)"),
+]
+
+
+def extract_statements(cls: list[Clause], lines: list[Line]) -> dict[str, Metric]:
+    """Prose that says no 行政复议 (no_review) or no 行政诉讼 (no_suit) took place."""
+    out: dict[str, Metric] = {}
+    for cl in cls:
+        for rx in NO_APPEALS:
+            m = rx.search(cl.text)
+            if not m:
+                continue
+            span = m.group(0)
+            for word, sid in (("复议", "no_review"), ("诉讼", "no_suit")):
+                if word in span and sid not in out:
+                    ln = lines[cl.lines[0]]
+                    out[sid] = Metric(value=True, evidence=cl.text, page=ln.page, line=ln.number,
+                                      bbox=ln.bbox, confidence=0.8)
+    return out

@@ -1,0 +1,405 @@
+"""Read the three tables from the stream, anchored on the printed row labels.
+
+Rows are found by their label phrases in printed order; each run of numbers is then given
+to the row label it belongs to (after it normally, before it when the text puts numbers
+first), never by counting digits from the top of the table. Rows with fewer numbers than
+columns are placed by position (tab fields, layout columns or boxes) or, failing that, by
+the row identity; rows with a stray extra cell lose the cell that breaks the identity.
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import statistics
+from dataclasses import dataclass
+
+from nianbao import schema
+from nianbao.document import Cell, Line
+from nianbao.schema import Row
+
+from . import blanks
+from .normalize import compact, norm
+from .stream import Num, Stream
+
+CONF_DIRECT = 0.99
+CONF_BLANK = 0.9
+CONF_POSITIONAL = 0.85
+CONF_STRAY = 0.8
+CONF_GUESS = 0.5
+
+
+@dataclass
+class Anchor:
+    row: Row
+    tpos: int  # text index where the label phrase starts
+    seq: int
+    line: int
+
+
+def anchor_rows(st: Stream, rows: tuple[Row, ...], t0: int, t1: int) -> list[Anchor]:
+    """Find each row's label in printed order; a row whose label is missing is skipped."""
+    out, cursor = [], t0
+    for row in rows:
+        label = compact(norm(row.zh.split()[-1]))  # the row's own label, without its group's
+        hit = None
+        for phrase in row.match:
+            i = st.text.find(phrase, cursor, t1)
+            if i >= 0:
+                hit = (i, i + len(phrase), phrase)
+                break
+        if hit is None and len(row.match[0]) >= 5:
+            # a label interleaved with a neighbouring column's text, as pdftotext -layout prints
+            # a tall group label (5.要求行政机关确认或重新 / 度办理结 / 出具已获取信息)
+            m = _gapped(row.match[0]).search(st.text, cursor, t1)
+            if m:
+                hit = (m.start(), m.end(), row.match[0])
+        if hit is None:
+            continue
+        i, end, phrase = hit
+        # a key phrase may sit after the numbers of a wrapped label (3.要求提供 0 0 4 / 公开出版物):
+        # walk back along the printed label so the anchor is where the label starts
+        o = label.find(phrase)
+        while o > 0 and i > cursor and st.text[i - 1] == label[o - 1]:
+            i, o = i - 1, o - 1
+        out.append(Anchor(row, i, st.tseq[i], st.tline[i]))
+        cursor = end
+    return out
+
+
+@functools.cache
+def _gapped(phrase: str) -> re.Pattern:
+    return re.compile(".{0,6}?".join(map(re.escape, phrase)))
+
+
+def _line_rank(st: Stream) -> dict[int, int]:
+    rank, r = {}, 0
+    for i, ln in enumerate(st.lines):
+        if ln.text.strip():
+            rank[i] = r
+            r += 1
+    return rank
+
+
+def assign_runs(st: Stream, anchors: list[Anchor], seq_lo: int, seq_hi: int) -> dict[str, list[Num]]:
+    """Give each run of numbers in [seq_lo, seq_hi) to the row label it belongs to."""
+    nums = st.nums_between(seq_lo, seq_hi)
+    runs: list[list[Num]] = []
+    for n in nums:
+        if runs and runs[-1][-1].run == n.run:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    got: dict[str, list[Num]] = {a.row.id: [] for a in anchors}
+    if not anchors or not runs:
+        return got
+    need = {a.row.id: len(a.row.cols) for a in anchors}
+    rank = _line_rank(st)
+    first_k = need[anchors[0].row.id]
+    before_mode = runs[0][-1].seq < anchors[0].seq and len(runs[0]) >= max(1, first_k - 1)
+    seqs = [a.seq for a in anchors]
+    import bisect
+    for run in runs:
+        j = bisect.bisect_left(seqs, run[0].seq)
+        p = anchors[j - 1] if j > 0 else None
+        q = anchors[j] if j < len(anchors) else None
+        rl = rank.get(run[0].line, 0)
+        if before_mode:
+            if q is not None and len(got[q.row.id]) < need[q.row.id]:
+                got[q.row.id].extend(run)
+            elif p is not None and rank.get(p.line, 0) >= rl - 1:
+                got[p.row.id].extend(run)
+            continue
+        if p is None:
+            continue  # numbers above the first row label: not cells of this table
+        if len(got[p.row.id]) < need[p.row.id]:
+            if q is None and got[p.row.id] == []:
+                # the last row takes no numbers from prose after the table: only numbers that
+                # follow its label closely (a label printed one character per line is fine)
+                t_last = st.text_index_at_seq(run[0].seq) - 1
+                between = t_last - p.tpos + 1
+                if between > 40 or rl - rank.get(st.tline[t_last], 0) > 2:
+                    continue
+            got[p.row.id].extend(run)
+        elif q is not None and abs(rank.get(q.line, 0) - rl) < abs(rl - rank.get(p.line, 0)) \
+                and len(got[q.row.id]) < need[q.row.id]:
+            got[q.row.id].extend(run)  # this row's numbers come before its label
+        elif rank.get(got[p.row.id][-1].line, 0) >= rl - 1:
+            got[p.row.id].extend(run)  # a stray extra cell of the same row
+    return got
+
+
+# ---------------------------------------------------------------- cells of one row
+
+def _num_value(n: Num, ctype: str):
+    if n.dash or n.value is None:
+        return 0
+    v = n.value
+    if ctype in ("int", "signed") and isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+def _cell(n: Num | None, ctype: str, lines: list[Line], conf: float, reason: str | None = None) -> Cell:
+    if n is None:
+        return Cell(value=0, text="", confidence=conf, blank=True,
+                    reason=reason or "blank cell read as 0")
+    ln = lines[n.line]
+    return Cell(value=_num_value(n, ctype), text=n.text, confidence=conf, page=ln.page, line=ln.number,
+                bbox=n.bbox, blank=n.dash, reason=reason or ("dash read as 0" if n.dash else None))
+
+
+def _row_sum_ok(vals: list) -> bool:
+    """requests/appeals rows: the last column is the total of the others."""
+    v = [0 if x is None else x for x in vals]
+    return abs(sum(v[:-1]) - v[-1]) < 1e-9
+
+
+def _values(nums: list[Num | None]) -> list:
+    return [None if n is None or n.dash else n.value for n in nums]
+
+
+def drop_stray(nums: list[Num], k: int, has_total: bool) -> tuple[list[Num], str]:
+    """Choose k of the printed numbers: the ones that satisfy the row identity, dropping blanks
+    and zeros first (a stray extra cell is nearly always an empty or zero cell)."""
+    m = len(nums)
+    best, best_score = None, None
+    if m - k <= 3:
+        for drop in itertools.combinations(range(m), m - k):
+            keep = [n for i, n in enumerate(nums) if i not in drop]
+            ok = has_total and _row_sum_ok(_values(keep))
+            zeros = sum(1 for i in drop if nums[i].dash or nums[i].value == 0)
+            score = (ok, zeros, -sum(drop) if has_total else 0, -max(drop))
+            if best_score is None or score > best_score:
+                best, best_score = keep, score
+    if best is None:
+        best = nums[:k - 1] + nums[-1:] if has_total else nums[:k]
+    dropped = [n.text for n in nums if n not in best]
+    return best, f"row printed {m} cells for {k} columns; dropped {', '.join(dropped)}"
+
+
+def place_by_fields(nums: list[Num], k: int, line_text: str) -> list[Num | None] | None:
+    """Tab-delimited text: empty fields between tabs are blank cells."""
+    fields = norm(line_text).split("\t")
+    tail = []
+    printed = {n.text for n in nums}
+    for f in reversed(fields):
+        t = f.strip()
+        if t and t not in printed and t not in ("-", "—", "/"):
+            break
+        tail.append(t)
+    tail.reverse()
+    start = len(fields) - len(tail)
+    while len(tail) > k and tail[-1] == "":
+        tail.pop()
+    while len(tail) > k and tail[0] == "":
+        tail.pop(0)
+        start += 1
+    if len(tail) != k:
+        return None
+    by_field = {n.field: n for n in nums}
+    out = [by_field.get(start + i) for i in range(k)]
+    if sum(1 for o in out if o is not None) != len(nums):
+        return None
+    return out
+
+
+def place_by_position(nums: list[Num], centres: list[float | None]) -> list[Num | None] | None:
+    """Put numbers (left to right) in the columns whose reference centres are nearest."""
+    k = len(centres)
+    if any(c is None for c in centres) or len(nums) > k:
+        return None
+    best, best_cost = None, None
+    for cols in itertools.combinations(range(k), len(nums)):
+        cost = sum(abs((n.x0 + n.x1) / 2 - centres[c]) for n, c in zip(nums, cols))
+        if best_cost is None or cost < best_cost:
+            best, best_cost = cols, cost
+    out: list[Num | None] = [None] * k
+    for n, c in zip(nums, best):
+        out[c] = n
+    return out
+
+
+def placements_by_identity(nums: list[Num], k: int) -> list[list[Num | None]]:
+    """Requests rows: every placement (left to right) whose values satisfy total = sum of the
+    rest with the total column filled, leftmost columns first."""
+    out_all = []
+    for cols in itertools.combinations(range(k), len(nums)):
+        if (k - 1) not in cols:
+            continue
+        out: list[Num | None] = [None] * k
+        for n, c in zip(nums, cols):
+            out[c] = n
+        if _row_sum_ok(_values(out)):
+            out_all.append(out)
+    return out_all
+
+
+class RowReader:
+    """Turns the numbers given to each row into Cells, using the table's full rows as the
+    positional reference for rows with blank cells."""
+
+    def __init__(self, st: Stream, table: str, fmt: str, got: dict[str, list[Num]], rows: dict[str, Row]):
+        self.st, self.table, self.fmt = st, table, fmt
+        self.ambiguous: dict[str, list[list[Num | None]]] = {}
+        self.types = {c: schema.col_type(table, fmt, c) if table == "active" else "int"
+                      for r in rows.values() for c in r.cols}
+        # reference column positions from the rows printed in full, per page (layouts differ
+        # between pages) and over the whole table
+        self.centres: dict[tuple[int | None, str], float] = {}
+        samples: dict[tuple[int | None, str], list[float]] = {}
+        for rid, nums in got.items():
+            r = rows[rid]
+            if len(nums) == len(r.cols) and len({n.line for n in nums}) == 1 and all(map(st.positioned, nums)):
+                for n, c in zip(nums, r.cols):
+                    x = (n.x0 + n.x1) / 2
+                    samples.setdefault((n.tpage, c), []).append(x)
+                    samples.setdefault((None, c), []).append(x)
+        for key, xs in samples.items():
+            self.centres[key] = statistics.median(xs)
+
+    def centre(self, page: int, col: str) -> float | None:
+        return self.centres.get((page, col), self.centres.get((None, col)))
+
+    def read(self, row: Row, nums: list[Num]) -> dict[str, Cell]:
+        k, lines = len(row.cols), self.st.lines
+        has_total = self.table in ("requests", "appeals")
+        placed: list[Num | None] | None = None
+        conf, reason = CONF_DIRECT, None
+        if len(nums) == k:
+            placed = list(nums)
+        elif len(nums) > k:
+            placed, reason = drop_stray(nums, k, has_total)
+            conf = CONF_STRAY
+        elif not nums:
+            placed, conf = [None] * k, CONF_BLANK
+        else:
+            one_line = len({n.line for n in nums}) == 1
+            if one_line and nums[0].field is not None:
+                placed = place_by_fields(nums, k, lines[nums[0].line].text)
+            if placed is None and one_line and all(map(self.st.positioned, nums)):
+                placed = place_by_position(nums, [self.centre(nums[0].tpage, c) for c in row.cols])
+            if placed is not None:
+                conf, reason = CONF_POSITIONAL, f"{k - len(nums)} blank cell(s) placed by position"
+            elif has_total:
+                options = placements_by_identity(nums, k)
+                placed = options[0] if options else None
+                conf, reason = CONF_GUESS, f"{k - len(nums)} blank cell(s) placed by the row identity"
+                if len(options) > 1:
+                    self.ambiguous[row.id] = options
+            if placed is None:
+                return {row.key(c): Cell(value=None, confidence=0.0,
+                                         reason=f"{len(nums)} numbers for {k} columns; cannot tell which are blank")
+                        for c in row.cols}
+        cells = {}
+        return self.cells(row, placed, conf, reason)
+
+    def cells(self, row: Row, placed: list[Num | None], conf: float, reason: str | None) -> dict[str, Cell]:
+        out = {}
+        for c, n in zip(row.cols, placed):
+            ctype = self.types.get(c, "int")
+            out[row.key(c)] = _cell(n, ctype, self.st.lines, conf if n is not None else min(conf, CONF_BLANK), reason)
+        return out
+
+    def resolve_ambiguous(self, rows: dict[str, Row], cells: dict[str, Cell]) -> None:
+        """Choose among the row-identity placements so that the column identities hold too."""
+        if not self.ambiguous or self.table != "requests":
+            return
+        fixed = {rid: [cells[r.key(c)].value for c in r.cols] for rid, r in rows.items()
+                 if rid not in self.ambiguous}
+        options = {rid: [[0 if n is None else _num_value(n, "int") for n in opt] for opt in opts]
+                   for rid, opts in self.ambiguous.items()}
+        found = blanks.resolve(self.fmt, fixed, options)
+        if found is None:
+            return
+        choice, unique = found
+        for rid, j in choice.items():
+            row = rows[rid]
+            why = "blank cells placed by the row and column identities" + ("" if unique else " (one of several fits)")
+            cells.update(self.cells(row, self.ambiguous[rid][j], CONF_STRAY if unique else CONF_GUESS, why))
+
+
+def read_row_table(st: Stream, table: str, fmt: str, t0: int, t1: int) -> tuple[dict[str, Cell], list[str]]:
+    """Cells of `active` or `requests` from the section text range [t0, t1)."""
+    rows = schema.rows(table, fmt)
+    anchors = anchor_rows(st, rows, t0, t1)
+    seq_lo = st.tseq[t0 - 1] + 1 if 0 < t0 <= len(st.tseq) else st.seq_of_text(t0)
+    seq_hi = st.seq_of_text(t1) if t1 < len(st.text) else (st.nums[-1].seq + 1 if st.nums else 0)
+    got = assign_runs(st, anchors, seq_lo, seq_hi)
+    by_id = {r.id: r for r in rows}
+    reader = RowReader(st, table, fmt, got, by_id)
+    cells: dict[str, Cell] = {}
+    warnings = []
+    found = {a.row.id for a in anchors}
+    for row in rows:
+        if row.id not in found:
+            warnings.append(f"{table}: row label {row.zh!r} not found")
+            for c in row.cols:
+                cells[row.key(c)] = Cell(value=None, reason=f"row label {row.zh} not found")
+            continue
+        cells.update(reader.read(row, got[row.id]))
+    reader.resolve_ambiguous(by_id, cells)
+    return cells, warnings
+
+
+def read_appeals(st: Stream, fmt: str, t0: int, t1: int) -> tuple[dict[str, Cell], list[str]]:
+    """The appeals table is one printed row of 15 numbers: 行政复议 then the two 行政诉讼 groups."""
+    rows = schema.rows("appeals", fmt)
+    keys = [r.key(c) for r in rows for c in r.cols]
+    seq_lo = st.tseq[t0 - 1] + 1 if 0 < t0 <= len(st.tseq) else st.seq_of_text(t0)
+    seq_hi = st.seq_of_text(t1) if t1 < len(st.text) else (st.nums[-1].seq + 1 if st.nums else 0)
+    nums = st.nums_between(seq_lo, seq_hi)
+    # the table ends where prose starts: keep runs until a long stretch of text
+    kept: list[Num] = []
+    for n in nums:
+        if kept and n.run != kept[-1].run:
+            gap = st.text_index_at_seq(n.seq) - st.text_index_at_seq(kept[-1].seq)
+            if gap > 40 or len(kept) >= len(keys):
+                break
+        kept.append(n)
+    k = len(keys)
+    lines = st.lines
+    if len(kept) == k:
+        return {key: _cell(n, "int", lines, CONF_DIRECT) for key, n in zip(keys, kept)}, []
+    if not kept:
+        return {key: _cell(None, "int", lines, CONF_BLANK) for key in keys}, []
+    if len(kept) > k:
+        # per group of five, a stray cell is dropped like in a requests row
+        return {key: _cell(n, "int", lines, CONF_STRAY, f"table printed {len(kept)} cells for {k}; kept the first {k}")
+                for key, n in zip(keys, kept[:k])}, [f"appeals: {len(kept)} numbers for {k} cells"]
+    if len({n.line for n in kept}) == 1 and kept[0].field is not None:
+        placed = place_by_fields(kept, k, lines[kept[0].line].text)
+        if placed is not None:
+            return {key: _cell(n, "int", lines, CONF_POSITIONAL if n else CONF_BLANK)
+                    for key, n in zip(keys, placed)}, []
+    placed = place_appeals_by_identity(kept)
+    if placed is not None:
+        why = f"{k - len(kept)} blank cell(s) placed by the row identities"
+        return {key: _cell(n, "int", lines, CONF_GUESS, why) for key, n in zip(keys, placed)}, []
+    return ({key: Cell(value=None, reason=f"{len(kept)} numbers for {k} cells; cannot tell which are blank")
+             for key in keys}, [f"appeals: only {len(kept)} numbers for {k} cells"])
+
+
+def place_appeals_by_identity(nums: list[Num]) -> list[Num | None] | None:
+    """Blank appeals cells without positions: split the printed numbers, in order, over the three
+    groups of five so that each group's total is the sum of its four results; the first such
+    placement (leftmost: 行政复议, 结果维持 first)."""
+    m = len(nums)
+    for a in range(min(5, m), -1, -1):
+        for b in range(min(5, m - a), -1, -1):
+            c = m - a - b
+            if c > 5:
+                continue
+            groups, ok = [], True
+            for part in (nums[:a], nums[a:a + b], nums[a + b:]):
+                if not part:
+                    groups.append([None] * 5)
+                    continue
+                opts = placements_by_identity(part, 5)
+                if not opts:
+                    ok = False
+                    break
+                groups.append(opts[0])
+            if ok:
+                return [n for g in groups for n in g]
+    return None

@@ -1,0 +1,162 @@
+"""Run one job in a child process that can be killed: per-file timeout and memory guard.
+
+A child is forked per file (fresh state, nothing leaks from one malformed PDF to the next).
+The parent watches each child's wall time and resident memory and kills it with SIGKILL when
+over a limit; as a backstop the child's address space is capped too, so a decompression bomb
+fails with MemoryError even between two polls. A child whose parent dies dies with it.
+"""
+from __future__ import annotations
+
+import ctypes
+import multiprocessing as mp
+import os
+import resource
+import signal
+import sys
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait as wait_ready
+
+from . import worker
+
+_ctx = mp.get_context("fork")
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+PR_SET_PDEATHSIG = 1
+
+
+@dataclass
+class Limits:
+    timeout_s: float | None = None
+    max_memory_mb: int | None = None
+
+
+def _die_with_parent() -> None:
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def _child(job: dict, conn, max_memory_mb: int | None, parent: int, fn) -> None:
+    _die_with_parent()
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+    if max_memory_mb:
+        # a backstop on top of what the parent had already mapped (a Ray worker maps gigabytes it
+        # never touches); address space also counts libraries and untouched arenas: leave headroom
+        cap = vm_size_bytes() + (max_memory_mb + 1024) * 1024 * 1024
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        except (ValueError, OSError):
+            pass
+    try:
+        result = fn(job)
+    except BaseException as e:  # noqa: BLE001 - anything is reported against this file
+        stage = "memory" if isinstance(e, MemoryError) else "internal"
+        result = worker.failure_record(job, stage, f"{type(e).__name__}: {e}")
+    try:
+        conn.send(result)
+        conn.close()
+    finally:
+        sys.stdout.flush()
+        os._exit(0)
+
+
+def vm_size_bytes() -> int:
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * _PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * _PAGE / (1 << 20)
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+@dataclass
+class Running:
+    job: dict
+    proc: object
+    conn: object
+    started: float = field(default_factory=time.monotonic)
+    peak_mb: float = 0.0
+
+
+def start(job: dict, limits: Limits, fn=None) -> Running:
+    """Fork a child running `fn(job)` (default: extract one file); `fn` is not pickled (fork)."""
+    recv, send = _ctx.Pipe(duplex=False)
+    proc = _ctx.Process(target=_child, args=(job, send, limits.max_memory_mb, os.getpid(), fn or worker.process),
+                        daemon=True)
+    proc.start()
+    send.close()
+    return Running(job=job, proc=proc, conn=recv)
+
+
+def _kill(r: Running) -> None:
+    try:
+        os.kill(r.proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    r.proc.join(5)
+    r.conn.close()
+
+
+def check(r: Running, limits: Limits, ready: bool) -> dict | None:
+    """The job's result if it has finished (or was killed now), else None."""
+    elapsed = time.monotonic() - r.started
+    r.job["seconds"] = elapsed
+    if ready:
+        try:
+            result = r.conn.recv()
+        except (EOFError, OSError):
+            r.proc.join(5)
+            code = r.proc.exitcode
+            how = f"killed by signal {-code}" if code and code < 0 else f"exit status {code}"
+            result = worker.failure_record(r.job, "crashed", f"worker process died ({how}) while reading this file")
+        else:
+            r.proc.join(5)
+        r.conn.close()
+        return result
+    if limits.timeout_s and elapsed > limits.timeout_s:
+        _kill(r)
+        return worker.failure_record(r.job, "timeout", f"no result after {limits.timeout_s:g} s: worker killed")
+    if limits.max_memory_mb:
+        mb = rss_mb(r.proc.pid)
+        r.peak_mb = max(r.peak_mb, mb)
+        if mb > limits.max_memory_mb:
+            _kill(r)
+            return worker.failure_record(
+                r.job, "memory", f"worker used {mb:.0f} MiB, over the {limits.max_memory_mb} MiB limit: killed")
+    return None
+
+
+def poll(running: list[Running], limits: Limits, interval: float = 0.1) -> list[tuple[Running, dict]]:
+    """Wait up to `interval` for any child; return the (job, result) pairs that are over."""
+    if not running:
+        return []
+    ready = set(wait_ready([r.conn for r in running], timeout=interval))
+    out = []
+    for r in running:
+        res = check(r, limits, r.conn in ready)
+        if res is not None:
+            out.append((r, res))
+    return out
+
+
+def run_one(job: dict, limits: Limits, fn=None) -> dict:
+    """Run a single job under the limits and wait for it (Ray tasks, page rendering)."""
+    r = start(job, limits, fn)
+    while True:
+        done = poll([r], limits, 0.2)
+        if done:
+            return done[0][1]
+
+
+def kill_all(running: list[Running]) -> None:
+    for r in running:
+        _kill(r)

@@ -1,0 +1,110 @@
+"""What runs for one input file, inside an isolated child process.
+
+`process(job)` extracts the file, renders the output JSON and a short summary for the manifest.
+The coordinating process writes the JSON (so a killed child never leaves a file behind).
+"""
+from __future__ import annotations
+
+import importlib
+import time
+
+from ..output import dumps, to_dict
+from .inputs import clean_text
+
+DEFAULT_EXTRACTOR = "nianbao.pipeline:extract"
+
+# (substring of the error message, reason) — first match wins; reasons are what the summary counts
+REASONS = (
+    ("MemoryError", "memory"),
+    ("encrypted", "encrypted"),
+    ("password", "encrypted"),
+    ("not a 政府信息公开年度报告", "not_a_report"),
+    ("has no pages", "no_pages"),
+    ("not a PDF", "not_pdf"),
+    ("unreadable PDF", "corrupt_pdf"),
+    ("scanned PDF", "needs_ocr"),
+    ("need OCR", "needs_ocr"),
+    ("empty input", "empty"),
+    ("not a text file", "not_text"),
+    ("no such file", "missing"),
+    ("not a regular file", "missing"),
+    ("too many pixels", "too_large"),
+    ("larger than", "too_large"),
+)
+
+
+def reason_for(errors: list[dict]) -> str | None:
+    if not errors:
+        return None
+    first = errors[0]
+    msg = first.get("message", "")
+    for needle, reason in REASONS:
+        if needle in msg:
+            return reason
+    return first.get("stage") or "error"
+
+
+def warm_up() -> None:
+    """Load in the coordinating process what every extraction needs (pipeline stages, schema
+    tables, pdfium), so each forked child starts warm instead of paying for it per file."""
+    from .. import schema
+    from ..pipeline import NotAReport, extract_text
+    for fmt in schema.FORMATS:
+        schema.field_keys(fmt)
+        for t in schema.TABLES:
+            schema.rows(t, fmt)
+            schema.columns(t, fmt)
+    schema.metric_ids()
+    schema.identities()
+    sample = "政府信息公开工作年度报告\n" + "\n".join(r.zh + " 0" for t in schema.TABLES for r in schema.rows(t, "2021"))
+    try:
+        extract_text(sample)
+    except NotAReport:
+        pass
+    try:
+        import pypdfium2 as pdfium
+        pdfium.PdfDocument.new().close()
+    except Exception:  # noqa: BLE001 - warming up is an optimisation only
+        pass
+
+
+def resolve(spec: str):
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name or "extract")
+
+
+def summarize(data: dict, seconds: float) -> dict:
+    errors = data.get("errors") or []
+    src = data.get("source") or {}
+    return {
+        "status": "failed" if errors else "done",
+        "reason": reason_for(errors),
+        "error": "; ".join(f"[{e.get('stage')}] {e.get('message')}" for e in errors) or None,
+        "kind": src.get("kind"),
+        "pages": src.get("pages") or 0,
+        "format": data.get("format"),
+        "flags": [f.get("identity") for f in data.get("flags") or []],
+        "seconds": round(seconds, 3),
+    }
+
+
+def process(job: dict) -> dict:
+    """Extract `job['path']`; returns {'summary': …, 'json': output text}."""
+    t0 = time.perf_counter()
+    extract = resolve(job.get("extractor") or DEFAULT_EXTRACTOR)
+    doc = extract(job["path"])
+    data = to_dict(doc)
+    data["source"]["path"] = job["display"]
+    if not data["source"].get("sha256"):
+        data["source"]["sha256"] = job["sha256"]
+    data = clean_text(data)
+    return {"summary": summarize(data, time.perf_counter() - t0), "json": dumps(data) + "\n"}
+
+
+def failure_record(job: dict, stage: str, message: str) -> dict:
+    """Output and summary for a file whose child was killed or died (timeout, memory, crash)."""
+    data = {"source": {"path": job["display"], "sha256": job["sha256"], "kind": None, "pages": 0},
+            "errors": [{"stage": stage, "message": message}], "timings_ms": {}}
+    summary = summarize(data, job.get("seconds", 0.0))
+    summary["reason"] = stage
+    return {"summary": summary, "json": dumps(data) + "\n"}

@@ -1,0 +1,35 @@
+"""`nianbao review REPORT.json [-o PAGE.html]` or `nianbao review OUT_DIR` (a batch index)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def add_arguments(p) -> None:
+    p.add_argument("target", metavar="REPORT.json|OUT_DIR", help="one report JSON, or a batch output folder")
+    p.add_argument("-o", "--out", metavar="PATH",
+                   help="page to write (default REPORT.html), or folder for a batch (default OUT_DIR/review)")
+    p.add_argument("--source", metavar="FILE", help="the report's input file, when it has moved")
+    p.add_argument("--no-images", action="store_true", help="leave out page images (smaller pages)")
+    p.add_argument("--limit", type=int, metavar="N", help="batch: write at most N report pages (flagged first)")
+
+
+def run(args) -> int:
+    target = Path(args.target)
+    if target.is_dir():
+        if not (target / "manifest.sqlite").is_file():
+            print(f"nianbao review: {target} is not a batch output folder (no manifest.sqlite)", file=sys.stderr)
+            return 2
+        from .index import review_batch
+        print(review_batch(target, args.out, images=not args.no_images, limit=args.limit))
+        return 0
+    if not target.is_file():
+        print(f"nianbao review: no such file: {target}", file=sys.stderr)
+        return 2
+    from .page import review_report
+    try:
+        print(review_report(target, args.out, source=args.source, images=not args.no_images))
+    except ValueError as e:  # not JSON
+        print(f"nianbao review: {target} is not a report JSON: {e}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,84 @@
+"""Narrative metrics from prose: phrasings, approx, distractors, clause boundaries."""
+import pytest
+
+from nianbao.assemble.metrics import clauses, extract_metrics, extract_statements
+from nianbao.document import Line
+
+
+def metrics_of(text):
+    lines = [Line(text=t, number=i) for i, t in enumerate(text.split("\n"), 1)]
+    return extract_metrics(clauses(lines, set()), lines)
+
+
+@pytest.mark.parametrize("text,mid,value,approx", [
+    ("全年主动公开政府信息8331条，其中，", "proactive_total", 8331, False),
+    ("全年通过各类平台公开信\n\n息 1687 条，其中，", "proactive_total", 1687, False),
+    ("本年度共主动公开政府信息900多条。", "proactive_total", 900, True),
+    ("其中，政府门户网站 679 条（新闻类 326 条）", "website_items", 679, False),
+    ("通过政府网站发布政府信息4611条、政务新媒体发布政府信息3720条。", "new_media_items", 3720, False),
+    ("“海原政务”微信公众号发布转载信息 47 条，", "wechat_items", 47, False),
+    ("“海原县政务”微博发布转载信息 67 条。", "weibo_items", 67, False),
+    ("主动公开本年度制发的行政规范性文件 3件。", "normative_docs_published", 3, False),
+    ("政策解读43件（包括转发材料10件）", "policy_interpretations", 43, False),
+    ("共受理政府信息公开\n申请 13 件，", "requests_received", 13, False),
+    ("收到新增公开政府信息的申请 8 件，", "requests_received", 8, False),
+    ("“政府开放日”活动 25 场\n\n次。", "open_day_events", 25, False),
+    ("累计开展20次“政府开放日活动”，", "open_day_events", 20, False),
+    ("共收到政府信息公开申请约120件。", "requests_received", 120, True),
+])
+def test_phrasings(text, mid, value, approx):
+    m = metrics_of(text)[mid]
+    assert m.value == value and m.approx is approx
+    assert str(value) in m.evidence
+
+
+@pytest.mark.parametrize("text", [
+    "在政府网站开设专栏，公开发布信息78条。",  # not the website's total
+    "及时答复政务微博后台私信留言7条、微信公众平台后台留言19条。",  # replies, not posts
+    "全年办结并向申请人公开上年度结转的 3 项政府信息公开申请，",  # carried over, not received
+    "清理规范性政策性文件215份，",
+    "组织开展“政府开放日”活动，",
+    "联系电话：0953-5098596；邮编：751999。",
+    "视频解读政策 8期。",
+])
+def test_distractors_yield_nothing(text):
+    assert metrics_of(text) == {}
+
+
+def test_fee_collected():
+    assert metrics_of("本机关 2023 年未收取信息处理费用。")["fee_collected"].value is False
+    assert metrics_of("在办理政府信息公开申请中，没有产生信息处理费。")["fee_collected"].value is False
+    assert metrics_of("全年收取信息处理费 300 元。")["fee_collected"].value == 300
+    assert "fee_collected" not in metrics_of("加强政策解读。")
+
+
+def test_first_mention_wins_over_later_distractor():
+    m = metrics_of("全年主动公开政府信息1954条。\n共发布公开信息条数7569条，浏览量195198。")
+    assert m["proactive_total"].value == 1954
+
+
+def test_no_appeals_statements():
+    lines = [Line(text="无因依申请公开引发的行政复议案件、行政诉讼案件，所有案件均按程序办理。", number=1)]
+    st = extract_statements(clauses(lines, set()), lines)
+    assert set(st) == {"no_review", "no_suit"}
+    lines = [Line(text="未发生行政诉讼，行政复议 1 件。", number=1)]
+    assert set(extract_statements(clauses(lines, set()), lines)) == {"no_suit"}
+
+
+@pytest.mark.parametrize("text,mid,value", [
+    ("2023年共发布政府信息1520条。", "proactive_total", 1520),
+    ("主动公开信息总量达3210条，", "proactive_total", 3210),
+    ("累计发布各类政务信息900多条。", "proactive_total", 900),
+    ("全年受理依申请公开事项12件。", "requests_received", 12),
+    ("共受理政府信息公开申请15件（含上年结转2件）。", "requests_received", 15),
+    ("办理政府信息公开申请9件，其中上年结转1件。", "requests_received", 9),
+    ("解读政策文件6件，", "policy_interpretations", 6),
+    ("开展政策解读14次。", "policy_interpretations", 14),
+    ("举办“政府开放日”主题活动3期。", "open_day_events", 3),
+])
+def test_more_phrasings(text, mid, value):
+    assert metrics_of(text)[mid].value == value
+
+
+def test_fee_charged_without_amount():
+    assert metrics_of("本年度依法收取信息处理费。")["fee_collected"].value is True
