@@ -5,6 +5,7 @@ character (points, origin top-left). `assemble_grid(doc)` reads ruled tables fro
 rasters into canonical cells; the pipeline uses it for PDFs and images, with the text-line
 extractor as fallback for keys it does not find.
 """
+from .apply import apply_grid
 from .pdf import load_image, load_pdf
 
 
@@ -14,4 +15,4 @@ def assemble_grid(doc, fmt=None, engine=None):
 
     return run(doc, fmt=fmt, engine=engine)
 
-__all__ = ["load_pdf", "load_image", "assemble_grid"]
+__all__ = ["load_pdf", "load_image", "assemble_grid", "apply_grid"]

@@ -17,7 +17,10 @@ def page_chars(page) -> TextLayer:
     """Every printed character of a pypdfium2 page with its loose box (font ascent..descent)."""
     import pypdfium2.raw as pdfium_c
 
-    _, height = page.get_size()
+    width, height = page.get_size()  # as displayed, i.e. after /Rotate
+    rotation = page.get_rotation() % 360
+    if rotation in (90, 270):
+        width, height = height, width  # pdfium's char boxes are in the unrotated page space
     textpage = page.get_textpage()
     out = TextLayer()
     try:
@@ -38,10 +41,25 @@ def page_chars(page) -> TextLayer:
             b, t = min(rect.bottom, rect.top), max(rect.bottom, rect.top)
             if r - l <= 0 or t - b <= 0:
                 continue
-            out.tokens.append(Token(ch, (l, height - t, r, height - b), conf=1.0))
+            out.tokens.append(Token(ch, _display_box((l, height - t, r, height - b), rotation, width, height),
+                                    conf=1.0))
     finally:
         textpage.close()
     return out
+
+
+def _display_box(box, rotation: int, w: float, h: float):
+    """A top-left-origin box of the unrotated page (w x h) as it sits on the page displayed with /Rotate."""
+    if rotation == 0:
+        return box
+    u0, v0, u1, v1 = box
+    if rotation == 90:  # clockwise: (u, v) -> (h - v, u)
+        return (h - v1, u0, h - v0, u1)
+    if rotation == 180:
+        return (w - u1, h - v1, w - u0, h - v0)
+    if rotation == 270:  # (u, v) -> (v, w - u)
+        return (v0, w - u1, v1, w - u0)
+    return box
 
 
 def _char(code: int) -> str:

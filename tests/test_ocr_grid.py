@@ -193,3 +193,22 @@ def test_unreadable_number_cell_is_reread(tmp_path):
     assert c0.value is None and "not a number" in c0.reason
     c = assemble_grid(doc, fmt="2021", engine=CropReader(str(printed), 0.9))["active.enforcement.decisions"]
     assert c.value == printed and "口" in c.reason
+
+
+def test_apply_grid_prefers_grid_cells_and_keeps_text_values(tmp_path):
+    from nianbao.document import Cell
+    from nianbao.ocr.apply import apply_grid
+
+    data, gold = report_pdf(seed=5, tables=("active", "appeals"))
+    doc = _doc(tmp_path, data)
+    doc.format = "2021"
+    key = "active.rules.in_force"
+    doc.fields = {key: Cell(value=gold[key] + 3, text="x", confidence=0.5),
+                  "requests.new_received.total": Cell(value=7, text="7", confidence=0.9)}
+    n = apply_grid(doc)
+    assert n == len(gold)
+    assert doc.fields[key].value == gold[key] and doc.fields[key].alternatives[0] == gold[key] + 3
+    assert doc.fields["requests.new_received.total"].value == 7  # not in a grid: text path's cell stays
+    assert all(doc.fields[k].value == v for k, v in gold.items())
+    doc.source.kind = "text"
+    assert apply_grid(doc) == 0

@@ -83,3 +83,33 @@ def test_broken_pdf_is_a_clear_error(tmp_path):
     path.write_bytes(b"%PDF-1.4\n garbage")
     with pytest.raises(InputError, match="unreadable PDF"):
         load_pdf(path, Source(path=str(path)))
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_rotated_page_boxes_sit_on_the_displayed_glyphs(tmp_path, rotation):
+    """With /Rotate, pdfium's char boxes are in the unrotated space; ours must match the rendered page."""
+    import io
+
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    from nianbao.eval.ocr_pages import report_pdf
+
+    data, _ = report_pdf(seed=13, prose=False, tables=("active",))
+    pdf = pdfium.PdfDocument(data)
+    pdf[0].set_rotation(rotation)
+    buf = io.BytesIO()
+    pdf.save(buf)
+    pdf.close()
+    path = tmp_path / "rot.pdf"
+    path.write_bytes(buf.getvalue())
+    doc = load_pdf(path, Source(path=str(path)))
+    page = doc.pages[0]
+    grey, s = page.image.grey, page.image.scale
+    assert abs(grey.shape[1] / s - page.width) < 2 and abs(grey.shape[0] / s - page.height) < 2
+    toks = [t for ln in page.lines for t in ln.tokens if not t.text.isspace()]
+    inked = 0
+    for t in toks:
+        x0, y0, x1, y1 = (int(t.bbox[0] * s), int(t.bbox[1] * s), int(t.bbox[2] * s) + 1, int(t.bbox[3] * s) + 1)
+        inked += bool((grey[y0:y1, x0:x1] < 128).any())
+    assert inked >= 0.98 * len(toks)

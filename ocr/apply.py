@@ -1,0 +1,32 @@
+"""Merge grid cells into a document the text-line extractor has already assembled.
+
+For PDFs and images the grid reading is preferred (it knows cell boundaries, blanks and
+merged cells, and re-reads doubtful digits); the text path's cells fill every key the grid
+did not find. Where both read a number and disagree, the text path's value is kept as the
+first alternative, so the reconciler can still choose it.
+"""
+from __future__ import annotations
+
+from nianbao.document import Document
+
+GRID_KINDS = ("digital_pdf", "scanned_pdf", "image")
+
+
+def apply_grid(doc: Document, engine=None) -> int:
+    """Replace doc.fields entries with grid-read cells; returns how many keys the grid supplied."""
+    if doc.source.kind not in GRID_KINDS or not doc.format or not any(p.image is not None for p in doc.pages):
+        return 0
+    if engine is None and any(p.source == "ocr" for p in doc.pages):
+        from .engine import get_engine
+        engine = get_engine()
+    from .assemble_grid import assemble_grid
+
+    cells = assemble_grid(doc, fmt=doc.format, engine=engine)
+    for key, cell in cells.items():
+        old = doc.fields.get(key)
+        if old is not None and old.value is not None and cell.value is not None and old.value != cell.value:
+            cell.alternatives = [old.value] + [a for a in cell.alternatives if a != old.value]
+        if cell.value is None and old is not None and old.value is not None:
+            continue  # the grid could not read it; the text path could
+        doc.fields[key] = cell
+    return len(cells)
