@@ -26,6 +26,16 @@ class NotAReport(InputError):
         super().__init__(message, stage="assemble")
 
 
+def grid_cells(doc: Document) -> None:
+    """Ruled tables of PDF and image pages, read cell by cell (nianbao.ocr); the text path's
+    value becomes an alternative where the two disagree, and fills what the grid cannot read."""
+    try:
+        from .ocr import apply_grid
+        apply_grid(doc)
+    except ImportError as e:  # the `ocr` extra (numpy, OpenCV) is not installed
+        doc.warnings.append(f"table grids skipped: {e}")
+
+
 def process(doc: Document) -> Document:
     """Run every stage after ingest on a loaded document."""
     from .assemble import assemble
@@ -35,6 +45,9 @@ def process(doc: Document) -> Document:
         assemble(doc)
     if not doc.format:
         raise NotAReport("not a 政府信息公开年度报告: none of its tables was found")
+    if doc.source.kind != "text":
+        with timed(doc, "grid"):
+            grid_cells(doc)
     with timed(doc, "reconcile"):
         reconcile(doc)
     return doc
