@@ -18,7 +18,7 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def render_report(path: Path, fmt: str, values: dict, *, agency="测试市人民政府办公室", year=2023,
-                  blank_zero=False, label_width=12) -> Path:
+                  blank_zero=False, label_width=12, aligned_header=False) -> Path:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -88,8 +88,14 @@ def render_report(path: Path, fmt: str, values: dict, *, agency="测试市人民
         table_row(r.zh, cells, [300, 400, 500][:len(cells)])
     state["y"] -= 10
     line("三、收到和处理政府信息公开申请情况", dy=24)
-    line("申请人情况 自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计", size=9)
     col_x = [260 + 45 * i for i in range(7)]
+    if aligned_header:  # each label centred over its column, as real tables print them
+        c.setFont(FONT, 7)
+        for x, t in zip(col_x, ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]):
+            c.drawCentredString(x - 5, state["y"], t)
+        state["y"] -= 18
+    else:
+        line("申请人情况 自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计", size=9)
     for r in schema.rows("requests", fmt):
         label = r.zh.split()[-1]
         table_row(label, [cell_text(r.key(col)) for col in r.cols], col_x)

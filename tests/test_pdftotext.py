@@ -50,3 +50,15 @@ def test_digital_pdf_text_layer(tmp_path):
     assert doc.source.kind == "digital_pdf" and doc.source.pages >= 2
     assert wrong(doc, values) == {}
     assert all(doc.fields[k].page for k in values)
+
+
+def test_digital_pdf_blank_cells_placed_under_their_column_labels(tmp_path):
+    # zeros printed as blank cells and no row printing all seven columns: the character boxes of
+    # the column labels (自然人 … 总计) say which column each number sits in
+    fails = 0
+    for seed in range(4):
+        values = make_values("2021", seed=200 + seed)
+        pdf = render_report(tmp_path / f"r{seed}.pdf", "2021", values, blank_zero=True, aligned_header=True)
+        doc = extract(pdf)
+        fails += len(wrong(doc, {k: v for k, v in values.items() if k.startswith("requests.")}))
+    assert fails == 0

@@ -243,6 +243,7 @@ class RowReader:
                  header: tuple[int, int] | None = None):
         self.st, self.table, self.fmt = st, table, fmt
         self.header = header  # text range of the column header, for column positions
+        self.all_nums = [n for nums in got.values() for n in nums]
         self.ambiguous: dict[str, list[list[Num | None]]] = {}
         self.types = {c: schema.col_type(table, fmt, c) if table == "active" else "int"
                       for r in rows.values() for c in r.cols}
@@ -269,6 +270,7 @@ class RowReader:
             return
         t0, t1 = self.header
         text = self.st.text
+        found: dict[str, tuple[int, float]] = {}
         for cid, col in schema.columns("requests", self.fmt).items():
             pat = re.compile("其他(?!组)") if cid == "other_org" else re.compile(re.escape(col.zh))
             m = pat.search(text, t0, t1)
@@ -276,9 +278,25 @@ class RowReader:
                 continue
             xs = [self.st.tx[i] for i in range(m.start(), m.end()) if self.st.tx[i] is not None]
             if xs:
-                page = self.st.tpg[m.start()]
-                self.centres.setdefault((page, cid), statistics.median(xs))
-                self.centres.setdefault((None, cid), statistics.median(xs))
+                found[cid] = (self.st.tpg[m.start()], statistics.median(xs))
+        if not self._header_fits(found):
+            return
+        for cid, (page, x) in found.items():
+            self.centres.setdefault((page, cid), x)
+            self.centres.setdefault((None, cid), x)
+
+    def _header_fits(self, found: dict[str, tuple[int, float]]) -> bool:
+        """Header labels only stand for columns when they run left to right in column order and
+        the table's numbers sit under them (a header drawn as one line of text does not)."""
+        xs = [x for _, x in found.values()]
+        if len(xs) < 4 or any(b <= a for a, b in zip(xs, xs[1:])):
+            return False
+        tol = min(b - a for a, b in zip(xs, xs[1:])) / 2
+        nums = [n for n in self.all_nums if n.bbox is not None]
+        if not nums:
+            return False
+        near = sum(1 for n in nums if min(abs((n.x0 + n.x1) / 2 - x) for x in xs) < tol)
+        return near >= 0.9 * len(nums)
 
     def _fill_from_clusters(self, got: dict[str, list[Num]], rows: dict[str, Row]) -> None:
         """Columns no full row shows (zeros printed blank): take them from the clusters of all the
@@ -291,9 +309,25 @@ class RowReader:
             for n in nums:
                 if self.st.positioned(n):
                     by_page.setdefault(n.tpage, []).append((n.x0 + n.x1) / 2)
+        by_page[None] = [x for xs in by_page.values() for x in xs]
         for page, xs in by_page.items():
             known = {c: self.centres[(page, c)] for c in order if (page, c) in self.centres}
-            if len(known) < 2 or len(known) == len(order):
+            if len(known) == len(order) or len(xs) < 2:
+                continue
+            if len(known) < 2:
+                # nothing to anchor on: the numbers' positions fall into one cluster per column
+                xs.sort()
+                tol = (xs[-1] - xs[0]) / (len(order) - 1) / 4
+                clusters, cur = [], [xs[0]]
+                for a, b in zip(xs, xs[1:]):
+                    if b - a > tol:
+                        clusters.append(statistics.median(cur))
+                        cur = []
+                    cur.append(b)
+                clusters.append(statistics.median(cur))
+                if len(clusters) == len(order):
+                    for c, x in zip(order, clusters):
+                        self.centres.setdefault((page, c), x)
                 continue
             xs.sort()
             gaps = [b - a for a, b in zip(xs, xs[1:])]
