@@ -307,7 +307,7 @@ class RowReader:
         by_page: dict[int, list[float]] = {}
         for nums in got.values():
             for n in nums:
-                if self.st.positioned(n):
+                if n.bbox is not None:  # pdftotext -layout columns drift too much to cluster
                     by_page.setdefault(n.tpage, []).append((n.x0 + n.x1) / 2)
         by_page[None] = [x for xs in by_page.values() for x in xs]
         for page, xs in by_page.items():
