@@ -8,6 +8,7 @@ a sequence number, so positions found in `text` order against the numbers.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -58,7 +59,6 @@ class Stream:
 
     def text_index_at_seq(self, seq: int) -> int:
         """Index of the first text character at or after `seq`."""
-        import bisect
         return bisect.bisect_left(self.tseq, seq)
 
     def seq_of_text(self, i: int) -> int:

@@ -3,11 +3,14 @@
 Rows are found by their label phrases in printed order; each run of numbers is then given
 to the row label it belongs to (after it normally, before it when the text puts numbers
 first), never by counting digits from the top of the table. Rows with fewer numbers than
-columns are placed by position (tab fields, layout columns or boxes) or, failing that, by
-the row identity; rows with a stray extra cell lose the cell that breaks the identity.
+columns (zeros printed blank) are placed by position — tab fields, character boxes under the
+printed column labels or in the columns of full rows, pdftotext -layout columns — or, where
+the text keeps no positions, by the identities (see blanks.py); rows with a stray extra cell
+lose the cell that breaks the row identity.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
@@ -98,7 +101,6 @@ def assign_runs(st: Stream, anchors: list[Anchor], seq_lo: int, seq_hi: int) -> 
     first_k = need[anchors[0].row.id]
     before_mode = runs[0][-1].seq < anchors[0].seq and len(runs[0]) >= max(1, first_k - 1)
     seqs = [a.seq for a in anchors]
-    import bisect
     for run in runs:
         j = bisect.bisect_left(seqs, run[0].seq)
         p = anchors[j - 1] if j > 0 else None
