@@ -67,3 +67,15 @@ def _pipeline(path: Path, **options) -> dict:
 PIPELINE_MODULES = ("nianbao.pipeline", "nianbao.output", "nianbao.assemble", "nianbao.reconcile")
 
 register("rules", _pipeline, "rule-based pipeline: nianbao.pipeline.extract", warmup=PIPELINE_MODULES)
+register("text-path", _pipeline, "rules without the table-grid stage: PDF/image cells from text lines only",
+         warmup=PIPELINE_MODULES, grid=False)
+
+
+def _paddle(path: Path, **options) -> dict:
+    import os
+    os.environ["NIANBAO_OCR_ENGINE"] = "paddle"  # the worker process runs this variant alone
+    return _pipeline(path, **options)
+
+
+register("ocr-paddle", _paddle, "rules with PaddleOCR 2.10 as the OCR engine (needs the [paddle] extra)",
+         warmup=PIPELINE_MODULES)

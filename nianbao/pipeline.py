@@ -36,8 +36,9 @@ def grid_cells(doc: Document) -> None:
         doc.warnings.append(f"table grids skipped: {e}")
 
 
-def process(doc: Document) -> Document:
-    """Run every stage after ingest on a loaded document."""
+def process(doc: Document, grid: bool = True) -> Document:
+    """Run every stage after ingest on a loaded document; `grid=False` keeps the text path's
+    cells for PDF and image pages (an ablation of the table-grid stage)."""
     from .assemble import assemble
     from .reconcile import reconcile
 
@@ -45,7 +46,7 @@ def process(doc: Document) -> Document:
         assemble(doc)
     if not doc.format:
         raise NotAReport("not a 政府信息公开年度报告: none of its tables was found")
-    if doc.source.kind != "text":
+    if grid and doc.source.kind != "text":
         with timed(doc, "grid"):
             grid_cells(doc)
     with timed(doc, "reconcile"):
@@ -53,7 +54,7 @@ def process(doc: Document) -> Document:
     return doc
 
 
-def extract(path: str | Path) -> Document:
+def extract(path: str | Path, grid: bool = True) -> Document:
     """Extract one input file; never raises for a bad input: errors go to doc.errors."""
     t0 = time.perf_counter()
     doc = None
@@ -62,7 +63,7 @@ def extract(path: str | Path) -> Document:
         with timed(with_timing, "ingest"):
             doc = load(path)
         doc.timings_ms.update(with_timing.timings_ms)
-        process(doc)
+        process(doc, grid=grid)
     except InputError as e:
         doc = doc or with_timing
         doc.fields, doc.metrics, doc.flags, doc.format = {}, {}, [], None

@@ -79,7 +79,7 @@ def test_usage_errors_are_clear(seeds_like, capsys):
     g = str(seeds_like / "gold")
     assert main(["eval", "--gold", g, "--inputs", str(seeds_like / "inputs"), "--variant", "nope", "-o",
                  str(seeds_like / "r")]) == 2
-    assert "unknown variant 'nope'; known variants: rules" in capsys.readouterr().err
+    assert "unknown variant 'nope'; known variants: ocr-paddle, rules, text-path" in capsys.readouterr().err
     assert main(["eval", "--gold", g, "-o", str(seeds_like / "r")]) == 2
     assert "--inputs DIR" in capsys.readouterr().err
     assert main(["eval", "--gold", str(seeds_like / "none"), "--inputs", str(seeds_like), "-o",
@@ -206,3 +206,12 @@ def test_preds_from_nianbao_extract_flat_layout(tmp_path):
     assert sorted(d["input"] for d in s["documents"]) == ["s1__pdftotext-layout", "s1__scanned_pdf",
                                                          "s2__pdftotext-layout", "s2__scanned_pdf"]
     assert s["variants"]["preds"]["cells"]["overall"]["correct"] == 4 * 200 - (1 + 2 + 3 + 4)
+
+
+def test_grid_ablation_variant_skips_the_grid_stage(tmp_path):
+    from nianbao.eval.variants import get
+    sample = Path(__file__).parent / "eval_samples" / "synth" / "docs"
+    pdf = next(sample.rglob("report.pdf"))
+    with_grid, text_path = get("rules").extract(pdf), get("text-path").extract(pdf)
+    assert "grid" in with_grid["timings_ms"] and "grid" not in text_path["timings_ms"]
+    assert set(with_grid["fields"]) == set(text_path["fields"])
