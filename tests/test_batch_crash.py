@@ -98,7 +98,7 @@ def orphans(marker: Path) -> list[int]:
 
 
 def test_ctrl_c_stops_cleanly_and_resumes(tmp_path):
-    n = 12
+    n = 40  # 0.15 s each on 2 workers: ~3 s left to interrupt once two are done
     seed_copies(tmp_path / "in", n, marker="SLOW")
     out = tmp_path / "out"
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]))
@@ -106,6 +106,7 @@ def test_ctrl_c_stops_cleanly_and_resumes(tmp_path):
     deadline = time.monotonic() + 60
     while done_count(out / "manifest.sqlite") < 2 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
+    assert proc.poll() is None, "the batch finished before it could be interrupted"
     proc.send_signal(signal.SIGINT)
     err = proc.communicate(timeout=30)[1]
     assert proc.returncode == 130 and "resume" in err
