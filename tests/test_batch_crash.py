@@ -102,7 +102,10 @@ def test_ctrl_c_stops_cleanly_and_resumes(tmp_path):
     seed_copies(tmp_path / "in", n, marker="SLOW")
     out = tmp_path / "out"
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]))
-    proc = subprocess.Popen(batch_cmd(tmp_path / "in", out), env=env, stderr=subprocess.PIPE, text=True)
+    # a shell starts background jobs with SIGINT ignored, and a child inherits that (Python then
+    # installs no KeyboardInterrupt handler): give the batch the disposition a terminal gives it
+    proc = subprocess.Popen(batch_cmd(tmp_path / "in", out), env=env, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while done_count(out / "manifest.sqlite") < 2 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
