@@ -105,39 +105,37 @@ def active_table(fmt: str, vals, cell, left):
     rows = schema.rows("active", fmt)
     cols = schema.columns("active", fmt)
     data, spans = [], []
+    byid = {r.id: r for r in rows}
+
+    def add_row(cells: list, n_values: int):
+        # rows are padded to three value columns; the unused ones merge into the last value cell
+        data.append(cells + [""] * (3 - n_values))
+        if n_values < 3:
+            spans.append(((n_values, len(data) - 1), (3, len(data) - 1)))
+
+    def add_group(gcols, ids):
+        """A 信息内容 header row and the rows under it."""
+        add_row(["信息内容"] + [P(cols[c].zh, cell) for c in gcols], len(gcols))
+        for rid in ids:
+            r = byid[rid]
+            add_row([P(r.zh, cell)] + [fmt_value(vals[r.key(c)]) for c in r.cols], len(r.cols))
+
     if fmt == "2021":
         groups = [("第二十条第（一）项", ["rules", "normative_docs"]), ("第二十条第（五）项", ["licensing"]),
                   ("第二十条第（六）项", ["penalty", "enforcement"]), ("第二十条第（八）项", ["fees"])]
-        byid = {r.id: r for r in rows}
         for title, ids in groups:
             rcols = byid[ids[0]].cols
             n = len(data)
             data.append([title] + [""] * 3)
             spans.append(((0, n), (3, n)))
-            data.append(["信息内容"] + [P(cols[c].zh, cell) for c in rcols] + [""] * (3 - len(rcols)))
-            if len(rcols) < 3:
-                spans.append(((len(rcols), n + 1), (3, n + 1)))
-            for rid in ids:
-                r = byid[rid]
-                data.append([P(r.zh, cell)] + [fmt_value(vals[r.key(c)]) for c in r.cols] + [""] * (3 - len(r.cols)))
-                if len(r.cols) < 3:
-                    spans.append(((len(r.cols), len(data) - 1), (3, len(data) - 1)))
+            add_group(rcols, ids)
         return _table(data, [150, 115, 115, 115], spans, 0)
     # 2019: one table, three header groups as in the 试行 format
     groups = [(["made", "published", "total_published"], ["rules", "normative_docs"]),
               (["prev_items", "change", "decisions"], ["licensing", "other_services", "penalty", "enforcement"]),
               (["prev_items", "change"], ["fees"]), (["items", "amount"], ["procurement"])]
-    byid = {r.id: r for r in rows}
     for gcols, ids in groups:
-        n = len(data)
-        data.append(["信息内容"] + [P(cols[c].zh, cell) for c in gcols] + [""] * (3 - len(gcols)))
-        if len(gcols) < 3:
-            spans.append(((len(gcols), n), (3, n)))
-        for rid in ids:
-            r = byid[rid]
-            data.append([P(r.zh, cell)] + [fmt_value(vals[r.key(c)]) for c in r.cols] + [""] * (3 - len(r.cols)))
-            if len(r.cols) < 3:
-                spans.append(((len(r.cols), len(data) - 1), (3, len(data) - 1)))
+        add_group(gcols, ids)
     return _table(data, [150, 115, 115, 115], spans, 0)
 
 
