@@ -94,6 +94,8 @@ class Document:
     agency: str | None = None
     year: int | None = None
     format: str | None = None
+    # name and version of the token-classification model whose labels assembly used; None: rules only
+    model: str | None = None
     fields: dict[str, Cell] = field(default_factory=dict)
     metrics: dict[str, Metric] = field(default_factory=dict)
     # prose facts that are not canonical metrics but that identities check, e.g. "no_review"
