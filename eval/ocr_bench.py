@@ -6,11 +6,14 @@ Not a test: numbers depend on the machine and its load. Usage:
     python -m nianbao.eval.ocr_bench run CORPUS --config v6-960max --cond clean200 -o out.json
     python -m nianbao.eval.ocr_bench digital --reports 20                # text-layer path, no OCR
     python -m nianbao.eval.ocr_bench synth OUT --kind pdf|scan            # a `nianbao synth` corpus
+        [--config v6-960max-ov --dpi 150 --splits validation,test]        # scans: engine settings, dpi
     python -m nianbao.eval.ocr_bench table out1.json out2.json ...       # markdown summary
 
 Cell accuracy counts a key right when its value equals the gold value; every key of the format
 is scored (a missing key is wrong). Conditions: clean pages rendered at 150/200 dpi, and noisy
-ones (skew up to ±1.5°, blur, noise, JPEG q55). Results are recorded in docs/ocr.md.
+ones (skew up to ±1.5°, blur, noise, JPEG q55). `synth` scores the grid stage alone (no
+text-path fallback; `nianbao eval` scores the whole pipeline) and reports wall and process CPU
+seconds per page and the load average. Results are recorded in docs/ocr.md ("Speed").
 """
 from __future__ import annotations
 
