@@ -7,9 +7,9 @@ from nianbao.document import Line, Token
 
 from .engine import OcrEngine, OcrLine
 from .images import PageImage, deskew
-from .orient import DOUBTFUL_CONF, is_sideways, reading_confidence
 from .layout import CELL_GAP as LAYOUT_CELL_GAP
 from .layout import build_lines
+from .orient import DOUBTFUL_CONF, is_sideways, reading_confidence
 
 
 def _space_after(text: str, chars: list[str]) -> list[bool]:
