@@ -6,11 +6,14 @@ Not a test: numbers depend on the machine and its load. Usage:
     python -m nianbao.eval.ocr_bench run CORPUS --config v6-960max --cond clean200 -o out.json
     python -m nianbao.eval.ocr_bench digital --reports 20                # text-layer path, no OCR
     python -m nianbao.eval.ocr_bench synth OUT --kind pdf|scan            # a `nianbao synth` corpus
+        [--config v6-960max-ov --dpi 150 --splits validation,test]        # scans: engine settings, dpi
     python -m nianbao.eval.ocr_bench table out1.json out2.json ...       # markdown summary
 
 Cell accuracy counts a key right when its value equals the gold value; every key of the format
 is scored (a missing key is wrong). Conditions: clean pages rendered at 150/200 dpi, and noisy
-ones (skew up to ±1.5°, blur, noise, JPEG q55). Results are recorded in docs/ocr.md.
+ones (skew up to ±1.5°, blur, noise, JPEG q55). `synth` scores the grid stage alone (no
+text-path fallback; `nianbao eval` scores the whole pipeline) and reports wall and process CPU
+seconds per page and the load average. Results are recorded in docs/ocr.md ("Speed").
 """
 from __future__ import annotations
 
@@ -24,8 +27,15 @@ from pathlib import Path
 
 CONDITIONS = {"clean200": (200, False), "noisy200": (200, True), "clean150": (150, False), "noisy150": (150, True)}
 CONFIGS = {
-    # rapidocr 3.x, its bundled PP-OCRv6 small det/rec (the only models its wheel ships)
+    # rapidocr 3.x, its bundled PP-OCRv6 small det/rec (the only models its wheel ships);
+    # recognition batches padded to 48 px wide at least (RapidEngine's default) unless -pad320
     "v6-960max": dict(det_limit_side_len=960, det_limit_type="max", max_side_len=2000),
+    "v6-960max-pad320": dict(det_limit_side_len=960, det_limit_type="max", max_side_len=2000, rec_min_width=320),
+    "v6-960max-ov": dict(det_limit_side_len=960, det_limit_type="max", max_side_len=2000, backend="openvino"),
+    "v6-960max-ov-t1": dict(det_limit_side_len=960, det_limit_type="max", max_side_len=2000, backend="openvino",
+                            threads=1),
+    "v6-960max-t1": dict(det_limit_side_len=960, det_limit_type="max", max_side_len=2000, threads=1),
+    "v6-736max-ov": dict(det_limit_side_len=736, det_limit_type="max", max_side_len=2000, backend="openvino"),
     "v6-960max-cls": dict(det_limit_side_len=960, det_limit_type="max", max_side_len=2000, use_cls=True),
     "v6-default": dict(det_limit_side_len=736, det_limit_type="min", max_side_len=2000),
     "v6-960max-full": dict(det_limit_side_len=960, det_limit_type="max", max_side_len=4000),
@@ -137,17 +147,38 @@ def digital(reports: int) -> dict:
             "s_per_report": secs / max(1, reports), "wrong": wrong_all[:50]}
 
 
-def synth(corpus: Path, kind: str, limit: int | None = None, text_fallback: bool = False) -> dict:
-    """A `nianbao synth` corpus: OUT/docs/<id>/report.pdf (kind 'pdf') or scan.pdf ('scan') against OUT/gold."""
+def _manifest(corpus: Path) -> dict[str, dict]:
+    path = corpus / "manifest.jsonl"
+    if not path.exists():
+        return {}
+    rows = (json.loads(line) for line in path.read_text().splitlines() if line.strip())
+    return {r["doc_id"]: r for r in rows}
+
+
+def synth(corpus: Path, kind: str, limit: int | None = None, config: str | None = None, dpi: int | None = None,
+          splits: str | None = None) -> dict:
+    """A `nianbao synth` corpus: OUT/docs/<id>/report.pdf (kind 'pdf') or scan.pdf ('scan') against OUT/gold.
+
+    Scans are read with `config` (a CONFIGS name; default: the configured engine) rendered at
+    `dpi` (default: NIANBAO_OCR_DPI or 200); `splits` (e.g. "validation,test") filters by the manifest.
+    """
     from nianbao.document import Source
     from nianbao.ocr.assemble_grid import assemble_grid
     from nianbao.ocr.pdf import load_pdf
 
-    engine = None
+    engine, init_s, load0 = None, 0.0, os.getloadavg()
     if kind == "scan":
-        from nianbao.ocr.engine import get_engine
-        engine = get_engine()
-    golds = sorted((corpus / "gold").glob("*.gold.json"))[:limit]
+        from nianbao.ocr.engine import RapidEngine, engine_name, get_engine
+        t0 = time.perf_counter()
+        engine = RapidEngine(**CONFIGS[config]) if config else get_engine()
+        init_s = time.perf_counter() - t0
+        config = config or engine_name()
+    manifest = _manifest(corpus)
+    want = set(splits.split(",")) if splits else None
+    golds = [g for g in sorted((corpus / "gold").glob("*.gold.json"))
+             if want is None or manifest.get(g.name.split(".")[0], {}).get("split") in want]
+    golds = golds[:limit]
+    by_quality: dict[str, list[int]] = {}
     right = total = pages = 0
     secs = cpu = 0.0
     wrong_all, errors = [], []
@@ -159,7 +190,7 @@ def synth(corpus: Path, kind: str, limit: int | None = None, text_fallback: bool
             continue
         t, c = time.perf_counter(), time.process_time()
         try:
-            doc = load_pdf(path, Source(path=str(path)))
+            doc = load_pdf(path, Source(path=str(path)), dpi=dpi, engine=engine)
             fields = assemble_grid(doc, fmt=gold["format"], engine=engine)
         except Exception as e:  # a crash is a result too: count the document's cells wrong
             errors.append(f"{doc_id}: {type(e).__name__}: {e}")
@@ -170,25 +201,36 @@ def synth(corpus: Path, kind: str, limit: int | None = None, text_fallback: bool
         gf = {k: v for k, v in gold["fields"].items() if v is not None}
         ok, n, wrong = score(fields, {**{k: None for k in gold["fields"]}, **gf}, gold["format"])
         right, total = right + ok, total + n
+        q = by_quality.setdefault(manifest.get(doc_id, {}).get("degradation") or "-", [0, 0])
+        q[0], q[1] = q[0] + ok, q[1] + n
         wrong_all += [(doc_id, *w) for w in wrong]
-    return {"config": f"synth-{kind}" + ("-rapidocr" if engine else "-textlayer"), "cond": corpus.name,
+    return {"config": f"synth-{kind}-" + (config if engine else "textlayer"),
+            "cond": f"{corpus.name}" + (f" {splits}" if splits else "") + (f" {dpi or 'env'}dpi" if engine else ""),
             "reports": len(golds), "pages": pages, "cells": total, "cell_accuracy": right / max(1, total),
             "cells_wrong": total - right, "s_per_page": secs / max(1, pages), "cpu_s_per_page": cpu / max(1, pages),
             "s_per_report": secs / max(1, len(golds)), "cpus": len(os.sched_getaffinity(0)),
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "init_s": init_s,
+            "load_avg_start": load0[0], "load_avg_end": os.getloadavg()[0],
+            "by_degradation": {k: f"{a}/{b}" for k, (a, b) in sorted(by_quality.items())},
             "errors": errors, "wrong": wrong_all[:80]}
+
+
+def _load(r: dict) -> str:
+    if "load_avg_start" not in r:
+        return "-"
+    return f"{r['load_avg_start']:.1f}–{r['load_avg_end']:.1f}"
 
 
 def table(paths: list[Path]) -> str:
     rows = ["| config | condition | reports | pages | cell accuracy | cells wrong | s/page (wall) | CPU s/page |"
-            " cpus | peak RSS MB |", "|---|---|---|---|---|---|---|---|---|---|"]
+            " cpus | load avg | peak RSS MB |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for p in paths:
         r = json.loads(Path(p).read_text())
         wall = r.get("s_per_page", r.get("s_per_report", 0))
         cpu = f"{r['cpu_s_per_page']:.2f}" if "cpu_s_per_page" in r else "-"
         rows.append(f"| {r['config']} | {r['cond']} | {r['reports']} | {r.get('pages', '-')} | "
                     f"{r['cell_accuracy']:.4f} | {r['cells_wrong']} of {r['cells']} | {wall:.2f} | {cpu} | "
-                    f"{r.get('cpus', '-')} | {r.get('peak_rss_mb', 0):.0f} |")
+                    f"{r.get('cpus', '-')} | {_load(r)} | {r.get('peak_rss_mb', 0):.0f} |")
     return "\n".join(rows)
 
 
@@ -211,6 +253,9 @@ def main(argv=None) -> int:
     sy.add_argument("corpus", type=Path, help="a `nianbao synth` output folder")
     sy.add_argument("--kind", choices=["pdf", "scan"], default="pdf")
     sy.add_argument("--limit", type=int)
+    sy.add_argument("--config", choices=sorted(CONFIGS), help="engine settings (default: the configured engine)")
+    sy.add_argument("--dpi", type=int, help="render dpi for scans (default: NIANBAO_OCR_DPI or 200)")
+    sy.add_argument("--splits", help="comma-separated manifest splits, e.g. validation,test")
     sy.add_argument("-o", "--out", type=Path)
     t = sub.add_parser("table")
     t.add_argument("results", type=Path, nargs="+")
@@ -224,7 +269,7 @@ def main(argv=None) -> int:
     if a.cmd == "run":
         res = run(a.corpus, a.config, a.cond, a.limit)
     elif a.cmd == "synth":
-        res = synth(a.corpus, a.kind, a.limit)
+        res = synth(a.corpus, a.kind, a.limit, a.config, a.dpi, a.splits)
     else:
         res = digital(a.reports)
     text = json.dumps(res, ensure_ascii=False, indent=1, default=str)

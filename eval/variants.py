@@ -92,3 +92,13 @@ def _paddle(path: Path, **options) -> dict:
 
 register("ocr-paddle", _paddle, "rules with PaddleOCR 2.10 as the OCR engine (needs the [paddle] extra)",
          warmup=PIPELINE_MODULES)
+
+
+def _onnxruntime(path: Path, **options) -> dict:
+    import os
+    os.environ["NIANBAO_OCR_ENGINE"] = "rapidocr"  # rapidocr on onnxruntime even where OpenVINO is installed
+    return _pipeline(path, **options)
+
+
+register("ocr-onnxruntime", _onnxruntime, "rules with rapidocr on onnxruntime (the default is OpenVINO when installed)",
+         warmup=PIPELINE_MODULES)

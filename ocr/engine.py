@@ -53,30 +53,71 @@ def _box(points) -> tuple[float, float, float, float]:
     return float(p[:, 0].min()), float(p[:, 1].min()), float(p[:, 0].max()), float(p[:, 1].max())
 
 
+BACKENDS = ("onnxruntime", "openvino")
+
+
+def _bundled_models() -> tuple[Path, Path]:
+    import rapidocr
+
+    models = Path(rapidocr.__file__).parent / "models"
+    det, rec = sorted(models.glob("*det*.onnx")), sorted(models.glob("*rec*.onnx"))
+    if not det or not rec:
+        raise EngineUnavailable(f"rapidocr's bundled models are missing in {models}; refusing to download")
+    return det[-1], rec[-1]
+
+
+def _rapid_params(backend: str, threads: int, rec_min_width: int) -> dict:
+    """Settings shared by the page engine and the crop re-reader."""
+    from rapidocr import EngineType
+
+    det, rec = _bundled_models()
+    kind = EngineType.OPENVINO if backend == "openvino" else EngineType.ONNXRUNTIME
+    return {
+        "Global.log_level": "error",
+        # explicit paths: rapidocr has no download entry for PP-OCRv6 on OpenVINO, and a
+        # path never falls back to a download on onnxruntime either
+        "Det.model_path": str(det), "Rec.model_path": str(rec),
+        "Det.engine_type": kind, "Rec.engine_type": kind,
+        "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+        "EngineConfig.openvino.inference_num_threads": threads,
+        # rapidocr pads every recognition batch to at least 48×320 pixels; table pages are
+        # mostly one-to-four-digit cells ~40 px wide, so much recognition time went on padding
+        # (eval/ocr_bench.py). Batches are sorted by width, so a small floor pads a batch only
+        # to its widest crop. Not below 96: at 48 lone "0" cells were lost (81 → 53 on a page).
+        "Rec.rec_img_shape": [3, 48, rec_min_width],
+    }
+
+
 class RapidEngine:
-    """RapidOCR 3.x with its bundled PP-OCR models (PP-OCRv6 small det/rec in rapidocr 3.10)."""
+    """RapidOCR 3.x with its bundled PP-OCR models (PP-OCRv6 small det/rec in rapidocr 3.10),
+    on onnxruntime or OpenVINO (`backend`; OpenVINO needs the `openvino` package)."""
 
     name = "rapidocr"
 
     def __init__(self, det_limit_side_len: int = 960, det_limit_type: str = "max", max_side_len: int = 2000,
-                 threads: int | None = None, use_cls: bool = False, params: dict | None = None):
+                 threads: int | None = None, use_cls: bool = False, backend: str = "onnxruntime",
+                 rec_min_width: int = 96, params: dict | None = None):
         try:
-            import rapidocr
             from rapidocr import RapidOCR
         except ImportError as e:  # pragma: no cover - depends on the install
             raise EngineUnavailable("rapidocr is not installed: pip install 'nianbao[ocr]'") from e
-        models = Path(rapidocr.__file__).parent / "models"
-        if not any(models.glob("*det*.onnx")) or not any(models.glob("*rec*.onnx")):
-            raise EngineUnavailable(f"rapidocr's bundled models are missing in {models}; refusing to download")
+        if backend not in BACKENDS:
+            raise EngineUnavailable(f"unknown rapidocr backend {backend!r}; available: {', '.join(BACKENDS)}")
+        if backend == "openvino":
+            try:
+                import openvino  # noqa: F401
+            except ImportError as e:
+                raise EngineUnavailable("the OpenVINO backend needs: pip install 'nianbao[openvino]'") from e
         threads = threads or int(os.environ.get("NIANBAO_OCR_THREADS", "0")) or -1
+        self.backend = backend
+        self.shared = _rapid_params(backend, threads, rec_min_width)
         params = {
-            "Global.log_level": "error",
+            **self.shared,
             # rapidocr shrinks pages to this many pixels on the long side before anything else;
             # 2000 (its default) read digits better than full 200 dpi pages (eval/ocr_bench.py)
             "Global.max_side_len": max_side_len,
             "Det.limit_side_len": det_limit_side_len,
             "Det.limit_type": det_limit_type,
-            "EngineConfig.onnxruntime.intra_op_num_threads": threads,
             # the 0/180° line classifier turns lone digits upside down (9 → 6, 999 → 666) on
             # table pages; pages are deskewed instead (eval/ocr_bench.py, docs/ocr.md)
             "Global.use_cls": use_cls,
@@ -102,8 +143,9 @@ class RapidEngine:
     def read_crop(self, image: np.ndarray):
         if self.crop_engine is None:
             from rapidocr import RapidOCR
-            self.crop_engine = RapidOCR(params={"Global.log_level": "error", "Global.use_det": False,
-                                                "Global.use_cls": False})
+            # a second instance because use_det is instance state in rapidocr; it loads only
+            # the recogniser, with the page engine's backend, threads and padding
+            self.crop_engine = RapidOCR(params={**self.shared, "Global.use_det": False, "Global.use_cls": False})
         res = self.crop_engine(_rgb(image), use_det=False, use_cls=False, use_rec=True, return_word_box=True)
         if not res.txts:
             return "", 0.0, []
@@ -112,16 +154,38 @@ class RapidEngine:
         return text, conf, per_char
 
 
-ENGINES = {"rapidocr": RapidEngine}
+ENGINES = {
+    "rapidocr": RapidEngine,
+    "rapidocr-openvino": functools.partial(RapidEngine, backend="openvino"),
+}
+
+
+def default_engine() -> str:
+    """OpenVINO when installed (the `openvino` extra, part of dev): it read the same cells as
+    onnxruntime with less CPU per page (docs/ocr.md); onnxruntime otherwise."""
+    import importlib.util
+
+    return "rapidocr-openvino" if importlib.util.find_spec("openvino") else "rapidocr"
+
+
+def engine_name() -> str:
+    """The engine the settings ask for (NIANBAO_OCR_ENGINE), else the measured default."""
+    return os.environ.get("NIANBAO_OCR_ENGINE") or default_engine()
+
+
+def get_engine(name: str | None = None) -> OcrEngine:
+    """One engine per process: model loading costs more than a page. Ingest's page OCR and
+    the grid's crop re-reads ask without a name, so both use the configured engine."""
+    return _engine(name or engine_name())
 
 
 @functools.cache
-def get_engine(name: str = "rapidocr") -> OcrEngine:
-    """One engine per process: model loading costs more than a page."""
+def _engine(name: str) -> OcrEngine:
     if name == "paddle":
         from .paddle_engine import PaddleEngine
         return PaddleEngine()
     try:
-        return ENGINES[name]()
+        factory = ENGINES[name]
     except KeyError:
-        raise EngineUnavailable(f"unknown OCR engine {name!r}; available: rapidocr, paddle") from None
+        raise EngineUnavailable(f"unknown OCR engine {name!r}; available: {', '.join(ENGINES)}, paddle") from None
+    return factory()

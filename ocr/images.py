@@ -110,10 +110,16 @@ def deskew(grey: np.ndarray, min_deg: float = 0.15) -> tuple[np.ndarray, float]:
 class PageImage:
     """A page raster kept for later stages (table grids, digit re-reads): grey pixels and pixels per point."""
 
-    def __init__(self, grey: np.ndarray, scale: float, skew: float = 0.0):
+    def __init__(self, grey: np.ndarray, scale: float, skew: float = 0.0, rotation: int = 0):
         self.grey = grey
         self.scale = scale  # pixels per PDF point
         self.skew = skew  # degrees corrected before OCR; boxes are in the corrected frame
+        self.rotation = rotation  # clockwise quarter turns (0/90/180/270) applied to the scan before OCR
+
+    def size_points(self) -> tuple[float, float]:
+        """Width and height of the page as read, in points."""
+        h, w = self.grey.shape[:2]
+        return w / self.scale, h / self.scale
 
     def to_points(self, box):
         s = self.scale

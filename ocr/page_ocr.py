@@ -5,10 +5,11 @@ import numpy as np
 
 from nianbao.document import Line, Token
 
-from .engine import OcrEngine
+from .engine import OcrEngine, OcrLine
 from .images import PageImage, deskew
 from .layout import CELL_GAP as LAYOUT_CELL_GAP
 from .layout import build_lines
+from .orient import DOUBTFUL_CONF, is_sideways, reading_confidence
 
 
 def _space_after(text: str, chars: list[str]) -> list[bool]:
@@ -24,10 +25,10 @@ def _space_after(text: str, chars: list[str]) -> list[bool]:
     return out
 
 
-def ocr_tokens(engine: OcrEngine, grey: np.ndarray, scale: float) -> list[Token]:
+def ocr_tokens(ocr_lines: list[OcrLine], scale: float) -> list[Token]:
     """Character tokens in points; lines without per-character boxes are split evenly (lower confidence)."""
     toks: list[Token] = []
-    for ln in engine.recognize(grey):
+    for ln in ocr_lines:
         if ln.chars:
             boxes = [list(t.bbox) for t in ln.chars]
             spaced = _space_after(ln.text, [t.text for t in ln.chars])
@@ -55,9 +56,20 @@ def ocr_tokens(engine: OcrEngine, grey: np.ndarray, scale: float) -> list[Token]
 
 def ocr_page(engine: OcrEngine, grey: np.ndarray, dpi: float, page_no: int, first_line: int = 1,
              straighten: bool = True) -> tuple[list[Line], PageImage]:
-    skew = 0.0
+    """One page raster → lines; the kept PageImage is the page as read (turned upright, deskewed)."""
+    skew, rotation = 0.0, 0
+    if straighten and is_sideways(grey):
+        grey, rotation = np.ascontiguousarray(np.rot90(grey, k=-1)), 90  # clockwise; 270 shows as upside down
     if straighten:
         grey, skew = deskew(grey)
+    read = engine.recognize(grey)
+    if straighten:
+        conf, n = reading_confidence(read)
+        if n and conf < DOUBTFUL_CONF:
+            turned = np.ascontiguousarray(grey[::-1, ::-1])
+            again = engine.recognize(turned)
+            if reading_confidence(again)[0] > conf + 0.05:
+                grey, read, rotation = turned, again, (rotation + 180) % 360
     scale = dpi / 72
-    lines = build_lines(ocr_tokens(engine, grey, scale), page_no, first_line)
-    return lines, PageImage(grey, scale, skew)
+    lines = build_lines(ocr_tokens(read, scale), page_no, first_line)
+    return lines, PageImage(grey, scale, skew, rotation)

@@ -23,7 +23,11 @@ MAX_PAGES = 2000
 
 def _settings() -> tuple[int, str]:
     dpi = int(os.environ.get("NIANBAO_OCR_DPI", OCR_DPI))
-    return max(72, min(dpi, 600)), os.environ.get("NIANBAO_OCR_ENGINE", "rapidocr")
+    try:
+        from .engine import engine_name
+    except ImportError:  # numpy missing: the error comes when a page needs OCR
+        return max(72, min(dpi, 600)), os.environ.get("NIANBAO_OCR_ENGINE", "rapidocr")
+    return max(72, min(dpi, 600)), engine_name()
 
 
 def _engine(name):
@@ -77,6 +81,11 @@ def load_pdf(path: Path, source: Source, dpi: int | None = None, engine: str | N
                     doc.warnings.append(f"page {i + 1}: text layer not trusted ({verdict.reason}); OCR used")
                 grey, used_dpi = render_page(page, dpi)
                 lines, image = ocr_page(_engine(engine), grey, used_dpi, i + 1, line_no)
+                if image.rotation in (90, 270):  # read turned: token boxes are in the upright frame
+                    width, height = height, width
+                    doc.warnings.append(f"page {i + 1}: scanned sideways; turned {image.rotation}° before OCR")
+                elif image.rotation == 180:
+                    doc.warnings.append(f"page {i + 1}: scanned upside down; turned 180° before OCR")
                 p = Page(number=i + 1, width=width, height=height, lines=lines, source="ocr", image=image)
                 ocr_pages += 1
             line_no += len(p.lines)
@@ -134,8 +143,9 @@ def ocr_images(pages, source: Source, engine=None) -> Document:
     line_no = 1
     for i, (grey, dpi) in enumerate(pages):
         lines, image = ocr_page(eng, grey, dpi, i + 1, line_no)
-        h, w = grey.shape
-        doc.pages.append(Page(number=i + 1, width=w * 72 / dpi, height=h * 72 / dpi, lines=lines,
-                              source="ocr", image=image))
+        if image.rotation:
+            doc.warnings.append(f"page {i + 1}: turned {image.rotation}° before OCR (scanned sideways or upside down)")
+        w, h = image.size_points()
+        doc.pages.append(Page(number=i + 1, width=w, height=h, lines=lines, source="ocr", image=image))
         line_no += len(lines)
     return doc

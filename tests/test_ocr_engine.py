@@ -144,3 +144,44 @@ def test_not_an_image(tmp_path):
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 50)
     with pytest.raises(InputError, match="unreadable image"):
         load(path)
+
+
+@pytest.mark.parametrize("turn", [90, 180])
+def test_turned_scan_is_read_upright(tmp_path, engine, offline, small_report, turn):
+    data, gold = small_report
+    path = tmp_path / f"turned{turn}.png"
+    scan(data, 0, dpi=200).rotate(turn, expand=True).save(path, dpi=(200, 200))
+    doc = load_image(path, Source(path=str(path)), engine=engine)
+    assert doc.pages[0].image.rotation in ((270, 90) if turn == 90 else (180,))
+    assert any("turned" in w for w in doc.warnings)
+    # boxes and page size are those of the upright page
+    assert abs(doc.pages[0].width - 595) < 2 and abs(doc.pages[0].height - 842) < 2
+    _check(assemble_grid(doc, fmt="2021", engine=engine), gold)
+
+
+def test_engine_setting_is_honoured(monkeypatch):
+    from nianbao.ocr.engine import EngineUnavailable, engine_name, get_engine
+
+    monkeypatch.setenv("NIANBAO_OCR_ENGINE", "no-such-engine")
+    assert engine_name() == "no-such-engine"
+    with pytest.raises(EngineUnavailable, match="no-such-engine"):
+        get_engine()  # the grid's re-reads ask without a name and must get the configured engine
+    with pytest.raises(EngineUnavailable, match="backend"):
+        RapidEngine(backend="tensorflow")
+
+
+def test_openvino_backend_offline(tmp_path, small_report):
+    pytest.importorskip("openvino")
+    mp = pytest.MonkeyPatch()
+    mp.setattr(socket.socket, "connect", _refuse)
+    mp.setattr(socket.socket, "connect_ex", _refuse)
+    mp.setattr(socket, "create_connection", _refuse)
+    try:
+        eng = RapidEngine(backend="openvino")
+        data, gold = small_report
+        path = tmp_path / "page.png"
+        scan(data, 0, dpi=200).save(path, dpi=(200, 200))
+        doc = load_image(path, Source(path=str(path)), engine=eng)
+        _check(assemble_grid(doc, fmt="2021", engine=eng), gold)
+    finally:
+        mp.undo()
