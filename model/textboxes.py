@@ -7,15 +7,21 @@ from __future__ import annotations
 
 CELL = 12  # grid step in 0–1000 page units
 LINES_PER_PAGE = 80
+WRAP = 45  # characters per grid row: a PDF line of prose holds about as many, and a text file's
+           # paragraph-long line would otherwise pile its characters up at the right edge
 
 
 def grid_boxes(lines: list[list[str]]) -> list[tuple[int, int, int, int]]:
     out = []
-    for k, chars in enumerate(lines):
-        y = (k % LINES_PER_PAGE) * CELL
+    row = 0
+    for chars in lines:
         for j, _ in enumerate(chars):
-            x = min(j * CELL, 1000 - CELL)
+            if j and j % WRAP == 0:
+                row += 1
+            y = (row % LINES_PER_PAGE) * CELL
+            x = (j % WRAP) * CELL
             out.append((x, y, x + CELL - 2, y + CELL - 2))
+        row += 1
     return out
 
 
