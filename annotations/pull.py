@@ -159,15 +159,19 @@ def copy_input(out: Path, doc_id: str, source: str | None, sha: str | None) -> N
 
 
 def write_tokens(out: Path, examples: list[dict], merged: dict) -> None:
-    from nianbao.training.synth.dataset import SPLITS, features
+    from nianbao.training.synth.dataset import features
     import datasets
     from datasets import Dataset, DatasetDict
     datasets.disable_progress_bars()
     feats = features()
-    empty = Dataset.from_dict({k: [] for k in feats}, features=feats)
-    dd = DatasetDict({s: (Dataset.from_list(examples, features=feats) if s == "train" and examples else empty)
-                      for s in SPLITS})
+    # only `train`: an empty split saves without an arrow file, and load_from_disk then fails
+    # (datasets 4.x); corrections are too few to hold some back, evaluation uses the gold
     tmp, target = out / "tokens.tmp", out / "tokens"
+    if not examples:  # an empty Dataset cannot be saved and loaded back: write none
+        if target.exists():
+            shutil.rmtree(target)
+        return
+    dd = DatasetDict({"train": Dataset.from_list(examples, features=feats)})
     if tmp.exists():
         shutil.rmtree(tmp)
     dd.save_to_disk(str(tmp))
