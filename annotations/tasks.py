@@ -17,6 +17,7 @@ from nianbao import __version__, schema
 from nianbao.document import Cell, Document, Metric, Page
 
 from . import labels
+from .layout_roles import layout_regions
 
 BOOL_TEXT = {True: "是", False: "否"}
 
@@ -97,8 +98,12 @@ def number_in_clause(page: Page, m: Metric) -> tuple[str, tuple]:
     if isinstance(m.value, bool):
         return metric_text(m), m.bbox
     x0, y0, x1, y1 = m.bbox
-    inside = [t for ln in page.lines for t in ln.tokens if t.bbox and not t.text.isspace()
-              and x0 <= (t.bbox[0] + t.bbox[2]) / 2 <= x1 and y0 <= (t.bbox[1] + t.bbox[3]) / 2 <= y1]
+    if m.line is not None:  # the clause may go on to the next lines; its box is the first line's
+        lines = [ln for ln in page.lines if m.line <= ln.number <= m.line + 2]
+        inside = [t for ln in lines for t in ln.tokens if t.bbox and not t.text.isspace()]
+    else:
+        inside = [t for ln in page.lines for t in ln.tokens if t.bbox and not t.text.isspace()
+                  and x0 <= (t.bbox[0] + t.bbox[2]) / 2 <= x1 and y0 <= (t.bbox[1] + t.bbox[3]) / 2 <= y1]
     chars = "".join(t.text for t in inside)
     num = metric_text(m)
     printed = re.search(r"\d[\d,，.]*", m.evidence or "")
@@ -154,11 +159,16 @@ def prediction_result(doc: Document, page: Page, img_w: int, img_h: int) -> list
             text, box = number_in_clause(page, m)
             out += region(f"m{n}", f"MET:{mid}", text, _percent(box, w, h), img_w, img_h, m.confidence)
     toks, boxes, tags = page_tokens(page)
-    for role, b, text in _token_spans(toks, boxes, tags):
+    spans = _token_spans(toks, boxes, tags)
+    for role, b, text in spans:
         n += 1
         box = {"x": b[0] / 10, "y": b[1] / 10, "width": (b[2] - b[0]) / 10, "height": (b[3] - b[1]) / 10,
                "rotation": 0}
         out += region(f"t{n}", role, text, box, img_w, img_h)
+    if not spans:  # no model labels on this page: propose row and column boxes from the layout
+        for role, bbox, text in layout_regions(doc, page):
+            n += 1
+            out += region(f"l{n}", role, text, _percent(bbox, w, h), img_w, img_h, 0.5)
     return out
 
 

@@ -118,8 +118,8 @@ def _span(task, text: str) -> dict:
             "rotation": 0}
 
 
-def _annotate(client, task, corrections: dict, add_row: bool):
-    """Start from the prediction, as the UI does; change transcriptions; maybe draw a row box."""
+def _annotate(client, task, corrections: dict, add_col: bool):
+    """Start from the prediction, as the UI does; change transcriptions; maybe draw a column box."""
     pred = task.predictions[0]
     result = [dict(r) for r in (pred["result"] if isinstance(pred, dict) else pred.result)]
     labelled = {r["id"]: r["value"]["rectanglelabels"][0] for r in result if r["from_name"] == "label"}
@@ -128,14 +128,16 @@ def _annotate(client, task, corrections: dict, add_row: bool):
         if r["from_name"] == "transcription" and lab.startswith("VAL:") and lab[4:] in corrections:
             r["value"] = {**r["value"], "text": [str(corrections[lab[4:]])]}
         r.pop("score", None)
-    if add_row:  # the rules extractor predicts no row boxes; the annotator draws one
-        box = _span(task, "本年新收")
-        common = {"id": "row1", "to_name": "image", "original_width": result[0]["original_width"],
+    if add_col:  # the header of this test report is packed on one line: no column box was
+        # proposed for it, so the annotator draws one around 自然人
+        assert not any(lab == "COL:requests.natural_person" for lab in labelled.values())
+        box = _span(task, "自然人")
+        common = {"id": "col1", "to_name": "image", "original_width": result[0]["original_width"],
                   "original_height": result[0]["original_height"], "image_rotation": 0}
         result += [{**common, "from_name": "label", "type": "rectanglelabels",
-                    "value": {**box, "rectanglelabels": ["ROW:requests.new_received"]}},
+                    "value": {**box, "rectanglelabels": ["COL:requests.natural_person"]}},
                    {**common, "from_name": "transcription", "type": "textarea",
-                    "value": {**box, "text": ["本年新收政府信息公开申请数量"]}}]
+                    "value": {**box, "text": ["自然人"]}}]
     return client.annotations.create(id=task.id, result=result, was_cancelled=False, ground_truth=False,
                                      lead_time=42.0)
 
@@ -154,7 +156,7 @@ def test_corrections_reach_dataset_and_gold_and_survive_repull(pushed, pat, repo
     anns = {}
     for t in loop0:
         is_it = t.id == page_of_key.id
-        anns[t.id] = _annotate(client, t, {KEY: fixed} if is_it else {}, add_row=is_it)
+        anns[t.id] = _annotate(client, t, {KEY: fixed} if is_it else {}, add_col=is_it)
 
     out = tmp_path / "pulled"
     assert main(["annotate", "pull", *_conn(pushed, pat), "-o", str(out)]) == 0
@@ -177,8 +179,10 @@ def test_corrections_reach_dataset_and_gold_and_survive_repull(pushed, pat, repo
     assert set(pages) == {("loop0", t.data["page"]) for t in loop0}
     ex = pages[("loop0", page_of_key.data["page"])]
     text = "".join(ex["tokens"])
+    at = text.index("自然人")
+    assert ex["roles"][at:at + 3] == ["COL:requests.natural_person"] * 3  # the drawn box
     at = text.index("本年新收")
-    assert ex["roles"][at:at + 4] == ["ROW:requests.new_received"] * 4
+    assert ex["roles"][at:at + 4] == ["ROW:requests.new_received"] * 4  # a proposed box, kept
     assert f"VAL:{KEY}" in ex["roles"] and ex["roles"].count("O") > len(ex["roles"]) // 2
 
     # re-pull: nothing new; then the correction is deleted on the server and pulled again
@@ -191,7 +195,7 @@ def test_corrections_reach_dataset_and_gold_and_survive_repull(pushed, pat, repo
     assert gold["fields"][KEY] == fixed
 
     # a later correction of the same page wins over the stored one
-    _annotate(client, page_of_key, {KEY: printed}, add_row=False)
+    _annotate(client, page_of_key, {KEY: printed}, add_col=False)
     assert main(["annotate", "pull", *_conn(pushed, pat), "-o", str(out)]) == 0
     gold = json.loads((out / "gold" / "loop0.gold.json").read_text(encoding="utf-8"))
     assert gold["fields"][KEY] == printed and gold["annotation"]["corrected"] == {}

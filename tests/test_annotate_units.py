@@ -123,3 +123,25 @@ def test_store_merge_keeps_newer_and_never_drops(tmp_path: Path):
     cur = store.current(merged)
     assert cur[("p", 1)]["result"] == ["b"]  # the cancelled (skipped) one does not count
     assert set(cur) == {("p", 1), ("p", 2)}
+
+
+def test_rules_pages_get_row_and_column_boxes_from_the_layout(tmp_path):
+    """A report printed with aligned column headers: the proposed row and column boxes hold
+    exactly the printed labels (group captions and section headings stay out)."""
+    from pdfgen import render_report
+    from reportgen import make_values
+    from nianbao.annotations.layout_roles import layout_regions
+    from nianbao.pipeline import extract
+    pdf = render_report(tmp_path / "r.pdf", "2021", make_values("2021", seed=3), aligned_header=True)
+    doc = extract(pdf)
+    found = {}
+    for page in doc.pages:
+        for label, _, text in layout_regions(doc, page):
+            found.setdefault(label, text)
+    assert found["ROW:active.fees"] == "行政事业性收费"  # not the next section's heading
+    assert found["ROW:requests.new_received"] == "一、本年新收政府信息公开申请数量"
+    assert found["ROW:requests.result.withheld.state_secret"] == "1.属于国家秘密"
+    assert found["COL:requests.natural_person"] == "自然人"
+    assert found["COL:requests.legal_service"] == "法律服务机构"
+    assert not any(lb.startswith(("ROW:appeals", "COL:appeals")) for lb in found)
+    assert all(lb in labels.all_labels() for lb in found)
