@@ -183,7 +183,9 @@ def test_corrections_reach_dataset_and_gold_and_survive_repull(pushed, pat, repo
     assert ex["roles"][at:at + 3] == ["COL:requests.natural_person"] * 3  # the drawn box
     at = text.index("本年新收")
     assert ex["roles"][at:at + 4] == ["ROW:requests.new_received"] * 4  # a proposed box, kept
-    assert f"VAL:{KEY}" in ex["roles"] and ex["roles"].count("O") > len(ex["roles"]) // 2
+    assert ex["roles"].count(f"VAL:{KEY}") == len(str(printed))  # the value's characters
+    at = text.index("本报告统计数据")
+    assert set(ex["roles"][at:at + 7]) == {"O"}  # prose outside every box
 
     # re-pull: nothing new; then the correction is deleted on the server and pulled again
     before = (out / "annotations.jsonl").read_text()
