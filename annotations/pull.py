@@ -105,16 +105,12 @@ def pull(client, project_title: str, out: Path, log=print) -> PullReport:
 def build(out: Path, merged: dict, rep: PullReport) -> None:
     current = store.current(merged)
     examples, by_doc = [], {}
-    for (_, _), rec in sorted(current.items()):
+    for (doc_id, sha, page), rec in sorted(current.items()):
         ex, probs = convert.page_example(rec)
         examples.append(ex)
         rep.problems += [f"{ex['doc_id']} {p}" for p in probs]
-        # a document pushed again after it changed is a new document version: keep them apart
-        by_doc.setdefault((rec["data"]["doc_id"], rec["data"].get("sha256")), {})
-        pages = by_doc[(rec["data"]["doc_id"], rec["data"].get("sha256"))]
-        page = int(rec["data"]["page"])
-        if page not in pages or rec["updated_at"] > pages[page]["updated_at"]:
-            pages[page] = rec
+        # a document pushed again after it changed is another version: keep them apart
+        by_doc.setdefault((ex["doc_id"], sha), {})[ex["page"]] = rec
     rep.pages = len(examples)
     write_tokens(out, examples, merged)
     gold_dir = out / "gold"

@@ -45,7 +45,7 @@ def collect_inputs(paths: list[str]) -> list[Path]:
                     if src is not None:
                         out.append(src)
         elif p.is_file():
-            out.append(_source_of_output(p) or p) if p.suffix.lower() == ".json" else out.append(p)
+            out.append((_source_of_output(p) or p) if p.suffix.lower() == ".json" else p)
         else:
             raise AnnotateError(f"no such file or folder: {s}")
     seen, uniq = set(), []

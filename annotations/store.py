@@ -1,9 +1,12 @@
 """The local pull store: every annotation ever pulled, one JSON line each, in DIR/annotations.jsonl.
 
-Records are keyed by (project, task id, annotation id); a pull replaces a stored record only
-with a version updated at the same time or later, and never deletes one. So a correction
-survives a re-pull after it was deleted on the server, the server was reset, or the project
-was archived; which annotation of a task counts is decided later (`current`).
+Records are keyed by (project, task id, annotation id, created time): the ids alone could
+come back for another annotation after a server is reset, its creation time does not. A pull
+replaces a stored record only with a version updated at the same time or later, and never
+deletes one. So a correction survives a re-pull after it was deleted on the server, the
+server was reset, or the project was archived. Which annotation counts is decided per page of
+a document version (`current`), so a page annotated again in another project or after a
+re-import is one example, its latest correction.
 """
 from __future__ import annotations
 
@@ -16,7 +19,15 @@ NAME = "annotations.jsonl"
 
 
 def key(rec: dict) -> tuple:
-    return (rec["project"], int(rec["task_id"]), int(rec["annotation_id"]))
+    return (rec["project"], int(rec["task_id"]), int(rec["annotation_id"]), rec.get("created_at") or "")
+
+
+def page_of(rec: dict) -> tuple:
+    """The document version and page an annotation is about (the task id where unknown)."""
+    d = rec.get("data") or {}
+    if d.get("doc_id") and d.get("page") is not None:
+        return (d["doc_id"], d.get("sha256") or "", int(d["page"]))
+    return (rec["project"], "", -int(rec["task_id"]))
 
 
 def load(directory: Path) -> dict[tuple, dict]:
@@ -62,13 +73,13 @@ def save(directory: Path, records: dict[tuple, dict]) -> Path:
     return path
 
 
-def current(records: dict[tuple, dict]) -> dict[tuple[str, int], dict]:
-    """Per (project, task): the annotation that counts, the latest updated one not cancelled."""
-    out: dict[tuple[str, int], dict] = {}
+def current(records: dict[tuple, dict]) -> dict[tuple, dict]:
+    """Per page (`page_of`): the annotation that counts, the latest updated one not cancelled."""
+    out: dict[tuple, dict] = {}
     for rec in records.values():
         if rec.get("was_cancelled"):
             continue
-        k = (rec["project"], int(rec["task_id"]))
+        k = page_of(rec)
         if k not in out or (rec["updated_at"], rec["annotation_id"]) > (out[k]["updated_at"], out[k]["annotation_id"]):
             out[k] = rec
     return out

@@ -104,9 +104,10 @@ def test_parse_value_refuses_words():
         convert.parse_value("十二", "int")
 
 
-def _rec(task, ann, updated, result=(), cancelled=False):
-    return {"project": "p", "task_id": task, "annotation_id": ann, "updated_at": updated, "result": list(result),
-            "was_cancelled": cancelled, "data": {}}
+def _rec(task, ann, updated, result=(), cancelled=False, created="2026-01-01T00:00:00+00:00", page=None):
+    return {"project": "p", "task_id": task, "annotation_id": ann, "created_at": created, "updated_at": updated,
+            "result": list(result), "was_cancelled": cancelled,
+            "data": {"doc_id": "d", "sha256": "s", "page": task if page is None else page}}
 
 
 def test_store_merge_keeps_newer_and_never_drops(tmp_path: Path):
@@ -116,13 +117,24 @@ def test_store_merge_keeps_newer_and_never_drops(tmp_path: Path):
     store.save(tmp_path, merged)
     # the server lost annotation 20 and returns an older version of 10: both stored ones stay
     merged, c = store.merge(store.load(tmp_path), [_rec(1, 10, "2025-12-31T00:00:00+00:00", ["old"])])
-    assert c["kept_newer"] == 1 and len(merged) == 2 and merged[("p", 1, 10)]["result"] == ["a"]
+    assert c["kept_newer"] == 1 and len(merged) == 2
+    assert store.current(merged)[("d", "s", 1)]["result"] == ["a"]
     merged, c = store.merge(merged, [_rec(1, 10, "2026-01-02T00:00:00+00:00", ["b"]),
                                      _rec(1, 11, "2026-01-03T00:00:00+00:00", ["c"], cancelled=True)])
     assert c == {"new": 1, "updated": 1, "unchanged": 0, "kept_newer": 0}
     cur = store.current(merged)
-    assert cur[("p", 1)]["result"] == ["b"]  # the cancelled (skipped) one does not count
-    assert set(cur) == {("p", 1), ("p", 2)}
+    assert cur[("d", "s", 1)]["result"] == ["b"]  # the cancelled (skipped) one does not count
+    assert set(cur) == {("d", "s", 1), ("d", "s", 2)}
+
+
+def test_store_survives_a_reset_server_reusing_ids(tmp_path: Path):
+    """After a reset, task 1 / annotation 10 is another annotation (created later): both are
+    kept, and the page's latest one counts."""
+    merged, _ = store.merge({}, [_rec(1, 10, "2026-01-05T00:00:00+00:00", ["first server"])])
+    merged, c = store.merge(merged, [_rec(1, 10, "2026-02-01T00:00:00+00:00", ["second server"],
+                                          created="2026-02-01T00:00:00+00:00")])
+    assert c["new"] == 1 and len(merged) == 2
+    assert store.current(merged)[("d", "s", 1)]["result"] == ["second server"]
 
 
 def test_rules_pages_get_row_and_column_boxes_from_the_layout(tmp_path):
