@@ -65,6 +65,16 @@ def _detail(e) -> str:
     return str(body or e)[:200]
 
 
+def describe(e) -> str:
+    """An ApiError in one line: status, detail and the fields it names."""
+    body = getattr(e, "body", None)
+    text = f"{getattr(e, 'status_code', '?')}: {_detail(e)}"
+    if isinstance(body, dict) and body.get("validation_errors"):
+        text += " " + "; ".join(f"{k}: {' '.join(map(str, v if isinstance(v, list) else [v]))}"
+                                for k, v in body["validation_errors"].items())
+    return text.replace("\n", " ")
+
+
 def find_project(client, title: str):
     """The project of that exact title, or None."""
     for p in client.projects.list(title=title):

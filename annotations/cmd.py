@@ -25,7 +25,9 @@ def add_arguments(p) -> None:
     conn(push)
     push.add_argument("--files-root", type=Path, metavar="DIR",
                       help="the server's LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT, where page images are written "
-                           "(default: that variable)")
+                           "for it to serve (default: that variable)")
+    push.add_argument("--upload", action="store_true",
+                      help="upload the page images to the project instead (a server that cannot read this machine's files)")
     pull = sub.add_parser("pull", help="export annotations; write DIR/tokens (dataset) and DIR/gold (gold JSON)")
     conn(pull)
     pull.add_argument("-o", "--out", required=True, type=Path, metavar="DIR")
@@ -39,7 +41,9 @@ def _err(msg: str) -> int:
 
 
 def run(args) -> int:
-    from .client import connect
+    from label_studio_sdk.core.api_error import ApiError
+
+    from .client import connect, describe
     try:
         client = connect(args.url, args.api_key)
         if args.action == "push":
@@ -49,18 +53,21 @@ def run(args) -> int:
         return _status(client, args)
     except AnnotateError as e:
         return _err(str(e))
+    except ApiError as e:  # the server refused a request midway (validation, permissions)
+        return _err(f"Label Studio refused a request: {describe(e)}")
 
 
 def _push(client, args) -> int:
     from .push import collect_inputs, default_files_root, push
-    root = args.files_root or default_files_root()
-    if root is None:
-        raise AnnotateError("where should page images go? pass --files-root DIR or set "
-                            "LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT (the server must serve that folder)")
+    root = None if args.upload else (args.files_root or default_files_root())
+    if root is None and not args.upload:
+        raise AnnotateError("where should page images go? pass --files-root DIR (or set "
+                            "LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT) for a server that serves that folder, "
+                            "or --upload")
     inputs = collect_inputs(args.inputs)
     if not inputs:
         raise AnnotateError(f"no PDF or page image in {' '.join(args.inputs)}")
-    rep = push(client, inputs, args.project, Path(root))
+    rep = push(client, inputs, args.project, Path(root) if root else None)
     print(f"project {args.project!r} (id {rep.project_id}{', new' if rep.created else ''}): "
           f"{rep.tasks} page task(s) added, {len(rep.skipped)} document(s) already there, {len(rep.failed)} failed")
     for f in rep.failed:

@@ -1,10 +1,12 @@
 """`nianbao annotate push`: extract reports, and send one task per page with the extractor's
 output as predictions to a Label Studio project (created with the schema's config if new).
 
-Page images reach the server through a local-files storage: they are written under the
-server's LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT (`files_root`) and referenced as
-`/data/local-files/?d=<path relative to the root>`. Re-pushing a document whose pages are
-already in the project adds nothing (matched by document id and content hash).
+Page images reach the server one of two ways: through a local-files storage (written under
+the server's LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT, `files_root`, and referenced as
+`/data/local-files/?d=<path relative to the root>`), when this machine writes where the server
+reads; or uploaded to the project (`files_root=None`), stored by the server as `/data/upload/…`.
+Re-pushing a document whose pages are already in the project adds nothing (matched by
+document id and content hash).
 """
 from __future__ import annotations
 
@@ -99,15 +101,40 @@ def existing_docs(client, project_id: int) -> set[tuple[str, str]]:
     return have
 
 
-def push(client, inputs: list[Path], project: str, files_root: Path, log=print) -> PushReport:
+def upload_images(client, project_id: int, paths: list[Path]) -> list[str]:
+    """Upload page images to the project without making tasks of them; their /data/ URLs."""
+    import httpx
+    headers = {k: v for k, v in client._client_wrapper.get_headers().items() if k.lower() == "authorization"}
+    base = client._client_wrapper.get_base_url()
+    # one form field per file: the server reads one file per field name
+    files = [(f"file{i}", (p.name, p.read_bytes(), "image/png")) for i, p in enumerate(paths)]
+    r = httpx.post(f"{base}/api/projects/{project_id}/import", params={"commit_to_project": "false"},
+                   headers=headers, files=files, timeout=120)
+    if r.status_code >= 400:
+        raise AnnotateError(f"uploading page images failed ({r.status_code}): {r.text[:200]}")
+    ids = r.json().get("file_upload_ids") or []
+    if len(ids) != len(paths):
+        raise AnnotateError(f"uploaded {len(paths)} page images but the server listed {len(ids)}")
+    return ["/data/" + str(client.files.get(i).file).lstrip("/") for i in ids]
+
+
+def push(client, inputs: list[Path], project: str, files_root: Path | None, log=print,
+         work_dir: Path | None = None) -> PushReport:
+    """`files_root` None: upload the page images (rendered into `work_dir`, a temp dir by default)."""
+    import tempfile
+
     from nianbao.pipeline import extract
 
-    files_root = files_root.resolve()
     p, created = ensure_project(client, project)
     report = PushReport(project_id=p.id, created=created)
-    media = files_root / "nianbao-pages" / _safe(project)
-    media.mkdir(parents=True, exist_ok=True)
-    ensure_local_storage(client, p.id, media)
+    if files_root is not None:
+        files_root = files_root.resolve()
+        media = files_root / "nianbao-pages" / _safe(project)
+        media.mkdir(parents=True, exist_ok=True)
+        ensure_local_storage(client, p.id, media)
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="nianbao-pages-") if work_dir is None else None
+        media = Path(tmp.name) if tmp else work_dir
     have = existing_docs(client, p.id)
     for path in inputs:
         doc_id = doc_id_of(path)
@@ -124,9 +151,13 @@ def push(client, inputs: list[Path], project: str, files_root: Path, log=print) 
         except (ValueError, OSError) as e:
             report.failed.append(f"{path}: {e}")
             continue
-        for img in pages:
-            rel = img["path"].resolve().relative_to(files_root)
-            img["url"] = f"/data/local-files/?d={quote(str(rel))}"
+        if files_root is not None:
+            for img in pages:
+                rel = img["path"].resolve().relative_to(files_root)
+                img["url"] = f"/data/local-files/?d={quote(str(rel))}"
+        else:
+            for img, url in zip(pages, upload_images(client, p.id, [img["path"] for img in pages])):
+                img["url"] = url
         tasks = page_tasks(doc, doc_id, pages)
         client.projects.import_tasks(p.id, request=tasks)
         report.tasks += len(tasks)

@@ -46,9 +46,9 @@ def _conn(ls, key=None):
 @pytest.fixture(scope="module")
 def pushed(label_studio, reports):
     ls = label_studio
-    rc = main(["annotate", "push", *[str(p) for p, _ in reports.values()], *_conn(ls),
-               "--files-root", str(ls["files_root"])])
-    assert rc == 0
+    # the first report's pages through local-files storage, the second's uploaded
+    assert main(["annotate", "push", str(reports["loop0"][0]), *_conn(ls), "--files-root", str(ls["files_root"])]) == 0
+    assert main(["annotate", "push", str(reports["loop1"][0]), *_conn(ls), "--upload"]) == 0
     return ls
 
 
@@ -82,8 +82,11 @@ def test_push_creates_page_tasks_with_predictions_and_page_images(pushed, report
     labelled = {r["value"]["rectanglelabels"][0]: regs[r["id"]]["value"]["text"][0]
                 for r in pred["result"] if r["from_name"] == "label"}
     assert labelled[f"VAL:{KEY}"] == str(reports["loop0"][1][KEY])
-    img = httpx.get(pushed["url"] + t1.data["image"], headers={"Authorization": f"Token {pushed['token']}"})
-    assert img.status_code == 200 and img.content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert t1.data["image"].startswith("/data/local-files/?d=")
+    assert all(t.data["image"].startswith("/data/upload/") for t in by_doc["loop1"])
+    for t in (t1, by_doc["loop1"][0]):
+        img = httpx.get(pushed["url"] + t.data["image"], headers={"Authorization": f"Token {pushed['token']}"})
+        assert img.status_code == 200 and img.content[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_push_again_reuses_the_project_and_adds_nothing(pushed, reports, capsys):
