@@ -17,9 +17,12 @@ def write_pages(source: str | Path, kind: str, dest: Path, dpi: int = DPI) -> li
         import pypdfium2 as pdfium
         pdf = pdfium.PdfDocument(str(source))
         try:
+            from nianbao.review.render import MAX_IMAGE_PIXELS, page_image_pixels
             for i in range(len(pdf)):
                 page = pdf[i]
                 w, h = page.get_size()
+                if page_image_pixels(page) > MAX_IMAGE_PIXELS:  # a decompression bomb: refuse, never decode
+                    raise ValueError(f"page {i + 1} holds an image of more than {MAX_IMAGE_PIXELS:,} pixels")
                 scale = dpi / 72
                 if w * h * scale * scale > MAX_PIXELS:
                     scale = (MAX_PIXELS / (w * h)) ** 0.5

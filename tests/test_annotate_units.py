@@ -157,3 +157,15 @@ def test_rules_pages_get_row_and_column_boxes_from_the_layout(tmp_path):
     assert found["COL:requests.legal_service"] == "法律服务机构"
     assert not any(lb.startswith(("ROW:appeals", "COL:appeals")) for lb in found)
     assert all(lb in labels.all_labels() for lb in found)
+
+
+def test_page_images_refuse_a_decompression_bomb_and_render_a_report(tmp_path):
+    from pdf_fixtures import bomb_pdf, text_pdf
+    from nianbao.annotations import images
+    with pytest.raises(ValueError, match="pixels"):
+        images.write_pages(bomb_pdf(tmp_path / "bomb.pdf"), "scanned_pdf", tmp_path / "b")
+    pages = images.write_pages(text_pdf(tmp_path / "ok.pdf", ["第一页", "第二页"]), "digital_pdf", tmp_path / "ok")
+    assert [p["path"].name for p in pages] == ["page-001.png", "page-002.png"]
+    assert all(p["width_px"] > 500 and p["path"].read_bytes()[:4] == b"\x89PNG" for p in pages)
+    with pytest.raises(ValueError, match="no pages"):
+        images.write_pages(tmp_path / "x.txt", "text", tmp_path / "t")
