@@ -77,12 +77,16 @@ def test_retraining_on_corrections_moves_the_model_towards_them(pulled, synth, t
     want = [_coarse(r) for r in page["roles"]]
     boxed = [i for i, r in enumerate(page["roles"]) if r == ROLE]
     base, fixed = tmp_path / "base", tmp_path / "fixed"
-    train_mod.train([(str(synth), 1.0)], str(base), config="tiny", seed=0, log=lambda *a: None)
-    train_mod.train([(str(synth), 1.0), (str(out), 20.0)], str(fixed), config="tiny", seed=0, log=lambda *a: None)
+    # a minute each (about 45-65 s on 2 busy cores): the corrected pages, 20 times over, are most
+    # of what the second model sees, which is the point; the first never sees them
+    quiet = dict(config="tiny", seed=0, max_minutes=1.0, log=lambda *a: None)
+    train_mod.train([(str(synth), 1.0)], str(base), **quiet)
+    train_mod.train([(str(synth), 1.0), (str(out), 20.0)], str(fixed), **quiet)
     before, after = _roles(base, page), _roles(fixed, page)
     assert after != before, "retraining on the corrections changed nothing on the corrected page"
     agree_before = sum(a == b for a, b in zip(before, want))
     agree_after = sum(a == b for a, b in zip(after, want))
     assert agree_after > agree_before, (agree_before, agree_after, len(want))
-    # the drawn column box: the retrained model gives its role to at least as many characters
+    # non-regression on the drawn column box (a one-minute tiny model rarely learns 3 characters
+    # yet; measured: 276 → 401 of 508 tokens agree, the box's characters O in both)
     assert sum(after[i] == ROLE for i in boxed) >= sum(before[i] == ROLE for i in boxed)
