@@ -118,12 +118,26 @@ def upload_images(client, project_id: int, paths: list[Path]) -> list[str]:
     return ["/data/" + str(client.files.get(i).file).lstrip("/") for i in ids]
 
 
-def push(client, inputs: list[Path], project: str, files_root: Path | None, log=print,
-         work_dir: Path | None = None) -> PushReport:
-    """`files_root` None: upload the page images (rendered into `work_dir`, a temp dir by default)."""
-    import tempfile
+def extractor(model: str | None):
+    """`nianbao.pipeline.extract`, with the token model `model` (a directory or "default")."""
+    import inspect
 
     from nianbao.pipeline import extract
+    if not model:
+        return extract
+    if "model" not in inspect.signature(extract).parameters:
+        raise AnnotateError("this nianbao has no token-model stage; push without --model")
+    return lambda path: extract(path, model=model)
+
+
+def push(client, inputs: list[Path], project: str, files_root: Path | None, log=print,
+         work_dir: Path | None = None, model: str | None = None) -> PushReport:
+    """`files_root` None: upload the page images (rendered into `work_dir`, a temp dir by
+    default); `model`: predictions from the token model too (its labels give the row and
+    column boxes, and its name the predictions' model version)."""
+    import tempfile
+
+    extract = extractor(model)
 
     p, created = ensure_project(client, project)
     report = PushReport(project_id=p.id, created=created)
