@@ -50,12 +50,15 @@ def page_tokens(page: Page) -> tuple[list[str], list[list[int]], list[str | None
                 continue
             x0, y0, x1, y1 = t.bbox
             step = (x1 - x0) / len(t.text) if t.text else 0
+            tag = t.label
             for i, c in enumerate(t.text):
                 if c.isspace():
                     continue
                 toks.append(c)
                 boxes.append([norm(x0 + i * step, w), norm(y0, h), norm(x0 + (i + 1) * step, w), norm(y1, h)])
-                tags.append(t.label)
+                tags.append(tag)
+                if tag and tag.startswith("B-"):  # the token's later characters continue its span
+                    tag = "I-" + tag[2:]
     return toks, boxes, tags
 
 
