@@ -67,6 +67,19 @@ def _pipeline(path: Path, **options) -> dict:
 PIPELINE_MODULES = ("nianbao.pipeline", "nianbao.output", "nianbao.assemble", "nianbao.reconcile")
 
 register("rules", _pipeline, "rule-based pipeline: nianbao.pipeline.extract", warmup=PIPELINE_MODULES)
+MODEL_MODULES = PIPELINE_MODULES + ("nianbao.model.infer", "nianbao.model.stage", "onnxruntime")
+
+
+def _with_model(path: Path, **options) -> dict:
+    import os
+    options.setdefault("model", os.environ.get("NIANBAO_EVAL_MODEL", "default"))
+    return _pipeline(path, **options)
+
+
+register("model", _with_model, "rules + token model, the model's reading wins where they differ "
+         "(model dir: NIANBAO_EVAL_MODEL, default the shipped weights)", warmup=MODEL_MODULES, policy="model")
+register("model+reconciler", _with_model, "rules + token model, differences settled by the identities",
+         warmup=MODEL_MODULES, policy="reconcile")
 register("text-path", _pipeline, "rules without the table-grid stage: PDF/image cells from text lines only",
          warmup=PIPELINE_MODULES, grid=False)
 

@@ -15,12 +15,22 @@ from .pipeline import extract
 INPUT_SUFFIXES = {".txt", ".text", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
 
 
+def _model(args) -> str | None:
+    return args.model_dir or ("default" if args.model else None)
+
+
 def add_arguments(p) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories or glob patterns")
     out = p.add_mutually_exclusive_group(required=True)
     out.add_argument("-o", "--out", metavar="OUT_DIR", help="folder for <input stem>.json files")
     out.add_argument("--stdout", action="store_true", help="print one report's JSON to standard output")
     p.add_argument("-q", "--quiet", action="store_true", help="no per-file progress lines")
+    p.add_argument("--model", action="store_true",
+                   help="add the layout token model's reading (the shipped weights); differences from "
+                        "the rules are settled by the identities")
+    p.add_argument("--model-dir", metavar="DIR", help="with a model DIR written by 'nianbao train' (implies --model)")
+    p.add_argument("--policy", choices=("reconcile", "model"), default="reconcile",
+                   help="with --model: settle differences by the identities (default) or let the model win")
 
 
 def expand(paths: list[str]) -> list[Path]:
@@ -69,7 +79,7 @@ def run(args) -> int:
         if len(files) != 1:
             print(f"nianbao extract: --stdout takes exactly one input, got {len(files)}", file=sys.stderr)
             return 2
-        doc = extract(files[0])
+        doc = extract(files[0], model=_model(args), policy=args.policy)
         sys.stdout.write(dumps(to_dict(doc)) + "\n")
         for e in doc.errors:
             print(f"error: {files[0]}: [{e['stage']}] {e['message']}", file=sys.stderr)
@@ -78,7 +88,7 @@ def run(args) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     failed, taken = 0, set()
     for f in files:
-        doc = extract(f)
+        doc = extract(f, model=_model(args), policy=args.policy)
         target = out_dir / output_name(f, taken)
         write_atomic(target, dumps(to_dict(doc)) + "\n")
         if doc.errors:

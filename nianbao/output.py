@@ -84,6 +84,7 @@ def to_dict(doc: Document) -> dict:
         "agency": doc.agency,
         "year": doc.year,
         "format": doc.format,
+        "model": doc.model,
         "fields": fields,
         "metrics": metrics,
         "flags": flags,

@@ -36,9 +36,22 @@ def grid_cells(doc: Document) -> None:
         doc.warnings.append(f"table grids skipped: {e}")
 
 
-def process(doc: Document, grid: bool = True) -> Document:
+def model_stage(doc: Document, model: str, policy: str) -> None:
+    """Label the tokens with the token model and merge its cells and metrics with the rules'
+    (nianbao.model.combine). `model` is a model directory or "default" (the shipped weights)."""
+    from .model import combine, read_labels, stage
+    from .model.infer import load
+    tm = load(None if model == "default" else model)
+    with timed(doc, "model"):
+        stage.label_document(doc, tm)
+    with timed(doc, "model_assemble"):
+        combine.combine(doc, read_labels.cells(doc, doc.format), read_labels.metrics(doc), policy)
+
+
+def process(doc: Document, grid: bool = True, model: str | None = None, policy: str = "reconcile") -> Document:
     """Run every stage after ingest on a loaded document; `grid=False` keeps the text path's
-    cells for PDF and image pages (an ablation of the table-grid stage)."""
+    cells for PDF and image pages (an ablation of the table-grid stage); `model` adds the
+    token model's reading (a model directory, or "default" for the shipped weights)."""
     from .assemble import assemble
     from .reconcile import reconcile
 
@@ -49,12 +62,14 @@ def process(doc: Document, grid: bool = True) -> Document:
     if grid and doc.source.kind != "text":
         with timed(doc, "grid"):
             grid_cells(doc)
+    if model:
+        model_stage(doc, model, policy)
     with timed(doc, "reconcile"):
         reconcile(doc)
     return doc
 
 
-def extract(path: str | Path, grid: bool = True) -> Document:
+def extract(path: str | Path, grid: bool = True, model: str | None = None, policy: str = "reconcile") -> Document:
     """Extract one input file; never raises for a bad input: errors go to doc.errors."""
     t0 = time.perf_counter()
     doc = None
@@ -63,7 +78,7 @@ def extract(path: str | Path, grid: bool = True) -> Document:
         with timed(with_timing, "ingest"):
             doc = load(path)
         doc.timings_ms.update(with_timing.timings_ms)
-        process(doc, grid=grid)
+        process(doc, grid=grid, model=model, policy=policy)
     except InputError as e:
         doc = doc or with_timing
         doc.fields, doc.metrics, doc.flags, doc.format = {}, {}, [], None
@@ -76,7 +91,7 @@ def extract(path: str | Path, grid: bool = True) -> Document:
     return doc
 
 
-def extract_text(text: str, name: str = "<text>") -> Document:
+def extract_text(text: str, name: str = "<text>", model: str | None = None, policy: str = "reconcile") -> Document:
     """Extract from report text already in memory (tests, notebooks, benchmarks)."""
     doc = text_document(text, Source(path=name, kind="text"))
-    return process(doc)
+    return process(doc, model=model, policy=policy)

@@ -1,0 +1,91 @@
+"""Merge the model's reading of a report with the rules' reading.
+
+Two policies, both measured by `nianbao eval` (variants `model` and `model+reconciler`):
+- "model": the model's cells and metrics win; the rules fill what the model did not read.
+- "reconcile": where the two readings of a cell differ, keep the one under which the report's
+  identities (勾稽关系) hold; on a tie the more confident reading. Both readings are what the
+  document printed as one reader or the other saw it — nothing is computed — and the losing
+  reading stays in the cell's alternatives for the reviewer.
+"""
+from __future__ import annotations
+
+from nianbao.document import Cell, Document, Metric
+from nianbao.reconcile.identities import equations
+
+EPS = 1e-6
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a == b
+    try:
+        return abs(float(a) - float(b)) < EPS
+    except (TypeError, ValueError):
+        return a == b
+
+
+def _broken(eqs, vals: dict) -> int:
+    n = 0
+    for eq in eqs:
+        if any(vals.get(k) is None for k in eq.keys()):
+            continue
+        if abs(sum(vals[k] for k in eq.left) - sum(vals[k] for k in eq.right)) > EPS:
+            n += 1
+    return n
+
+
+def _take(doc: Document, key: str, cell: Cell, other: Cell | None) -> None:
+    if other is not None and other.value is not None and not _same(other.value, cell.value):
+        cell.alternatives = sorted({*cell.alternatives, other.value} - {cell.value}, key=str)
+    doc.fields[key] = cell
+
+
+def combine(doc: Document, model_cells: dict[str, Cell], model_metrics: dict[str, Metric],
+            policy: str = "reconcile") -> None:
+    differ = []
+    for key, mc in model_cells.items():
+        rc = doc.fields.get(key)
+        if rc is None or rc.value is None:
+            _take(doc, key, mc, rc)
+        elif not _same(rc.value, mc.value):
+            differ.append(key)
+        else:
+            rc.confidence = max(rc.confidence, mc.confidence)
+    if policy == "model":
+        for key in differ:
+            _take(doc, key, model_cells[key], doc.fields.get(key))
+    elif differ:
+        _by_identities(doc, model_cells, differ)
+    for mid, mm in model_metrics.items():
+        rm = doc.metrics.get(mid)
+        if rm is None or rm.value is None or policy == "model":
+            doc.metrics[mid] = mm
+        elif not _same(rm.value, mm.value) and mm.confidence > rm.confidence:
+            doc.metrics[mid] = mm
+
+
+def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str]) -> None:
+    eqs = equations(doc.format) if doc.format else []
+    vals = {k: c.value for k, c in doc.fields.items()}
+    choice = {k: "rules" for k in differ}
+    for _ in range(2):  # a second pass lets one switch make another pay off
+        for key in sorted(differ, key=lambda k: -model_cells[k].confidence):
+            mine = [eq for eq in eqs if key in eq.keys()]
+            rules_v, model_v = doc.fields[key].value, model_cells[key].value
+            vals[key] = rules_v
+            b_rules = _broken(mine, vals)
+            vals[key] = model_v
+            b_model = _broken(mine, vals)
+            if b_model < b_rules or (b_model == b_rules and model_cells[key].confidence > doc.fields[key].confidence):
+                choice[key] = "model"
+            else:
+                choice[key] = "rules"
+                vals[key] = rules_v
+    for key, who in choice.items():
+        rc = doc.fields[key]
+        if who == "model":
+            mc = model_cells[key]
+            mc.reason = "token model's reading: the identities hold with it"
+            _take(doc, key, mc, rc)
+        else:
+            _take(doc, key, rc, model_cells[key])

@@ -1,0 +1,204 @@
+"""Table cells and narrative metrics from the model's token labels.
+
+A value's key follows from geometry: its row is the row label on its own line to its left
+(the appeals table prints its rows as column groups, so there: the group label above it), and
+its column the column label above it that it lines up with. Metrics are the numbers the model
+tagged with a metric. Only pages with real boxes give cells; plain text gives metrics.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from nianbao import schema
+from nianbao.document import Cell, Document, Metric, Token
+
+from . import labels as L
+
+DASHES = set("-—–－―/／~～")
+
+
+@dataclass
+class Entity:
+    role: str
+    tokens: list[Token]
+    page: int | None
+
+    @property
+    def text(self) -> str:
+        return "".join(t.text for t in self.tokens)
+
+    @property
+    def conf(self) -> float:
+        return min((t.label_conf or 0.0) for t in self.tokens)
+
+    @property
+    def box(self):
+        bs = [t.bbox for t in self.tokens if t.bbox]
+        if not bs:
+            return None
+        return (min(b[0] for b in bs), min(b[1] for b in bs), max(b[2] for b in bs), max(b[3] for b in bs))
+
+
+def entities(doc: Document) -> list[Entity]:
+    out = []
+    for page in doc.pages:
+        toks = [t for ln in page.lines for t in ln.tokens if t.text.strip() and t.label]
+        mine = []
+        for role, a, b in L.spans([t.label for t in toks]):
+            for part in _split_gaps(toks[a:b]):
+                mine.append(Entity(role, part, page.number))
+        out += _join_wrapped(mine)
+    return out
+
+
+def _join_wrapped(ents: list[Entity]) -> list[Entity]:
+    """A label wrapped over lines is one label: join same-role row/column pieces that stack."""
+    out: list[Entity] = []
+    for e in ents:
+        if e.role.startswith(("ROW:", "COL:")) and e.box:
+            for o in reversed(out):
+                if o.role == e.role and o.box and _stacked(o.box, e.box):
+                    o.tokens = o.tokens + e.tokens
+                    break
+            else:
+                out.append(e)
+        else:
+            out.append(e)
+    return out
+
+
+def _stacked(a, b) -> bool:
+    h = max(1.0, min(a[3] - a[1], b[3] - b[1]))
+    gap = max(a[1], b[1]) - min(a[3], b[3])
+    return gap < h * 1.6 and _ov(a[0], a[2], b[0], b[2]) > -h
+
+
+def _split_gaps(toks: list[Token]) -> list[list[Token]]:
+    """A span that jumps lines or leaves a wide gap is two things the model ran together."""
+    parts, cur = [], [toks[0]]
+    for p, t in zip(toks, toks[1:]):
+        if p.bbox and t.bbox:
+            h = max(1.0, p.bbox[3] - p.bbox[1])
+            if abs((t.bbox[1] + t.bbox[3]) - (p.bbox[1] + p.bbox[3])) / 2 > h * 0.7 or t.bbox[0] - p.bbox[2] > h * 1.5:
+                parts.append(cur)
+                cur = []
+        cur.append(t)
+    parts.append(cur)
+    return parts
+
+
+def parse_value(text: str, ctype: str = "int"):
+    s = unicodedata.normalize("NFKC", text).replace(",", "").replace(" ", "")
+    if s and all(c in DASHES for c in s):
+        return 0
+    m = re.fullmatch(r"[+\-]?\d+(?:\.\d+)?", s)
+    if not m:
+        return None
+    v = float(s)
+    return int(v) if ctype in ("int", "signed") and v.is_integer() else v
+
+
+def _ov(a0, a1, b0, b1) -> float:
+    return min(a1, b1) - max(a0, b0)
+
+
+def cells(doc: Document, fmt: str) -> dict[str, Cell]:
+    ents = entities(doc)
+    keys = set(schema.field_keys(fmt))
+    rows = [e for e in ents if e.role.startswith("ROW:") and e.box]
+    cols = [e for e in ents if e.role.startswith("COL:") and e.box]
+    out: dict[str, Cell] = {}
+    for v in ents:
+        if v.role != "VAL" or not v.box:
+            continue
+        x0, y0, x1, y1 = v.box
+        cx, cy, h = (x0 + x1) / 2, (y0 + y1) / 2, max(1.0, y1 - y0)
+        same_page = [r for r in rows if r.page == v.page]
+        left = [r for r in same_page if r.box[1] - h * 0.5 <= cy <= r.box[3] + h * 0.5 and r.box[2] <= x0 + h]
+        row = min(left, key=lambda r: x0 - r.box[2], default=None)
+        if row is None or row.role.startswith("ROW:appeals."):
+            col = _column(cols, "appeals", v.page, x0, x1, cy, h, carry=False)
+            group = _appeals_group(col, cols, rows) if col else None
+            if group is None:
+                continue
+            row = group
+        table, rid = row.role[4:].split(".", 1)
+        if table != "appeals":
+            col = _column(cols, table, v.page, x0, x1, cy, h)
+        if col is None:
+            continue
+        key = f"{table}.{rid}.{col.role.split('.', 1)[1]}"
+        if key not in keys:
+            continue
+        value = parse_value(v.text, schema.col_type(table, fmt, key.rsplit(".", 1)[1]))
+        if value is None:
+            continue
+        conf = min(v.conf, row.conf, col.conf)
+        if key in out and out[key].confidence >= conf:
+            continue
+        out[key] = Cell(value=value, text=v.text, confidence=round(conf, 3), page=v.page, bbox=v.box,
+                        blank=v.text.strip() in DASHES, reason="read by the token model")
+    return out
+
+
+def _appeals_group(col: Entity, cols: list[Entity], rows: list[Entity]) -> Entity | None:
+    """The appeals table prints 行政复议 / 未经复议直接起诉 / 复议后起诉 as column groups, each
+    ending with its 总计 column: the k-th run of columns (by x) belongs to the k-th group label."""
+    groups = sorted((r for r in rows if r.page == col.page and r.role.startswith("ROW:appeals.")),
+                    key=lambda r: (r.box[0] + r.box[2]) / 2)
+    if not groups:
+        return None
+    mine = sorted((c for c in cols if c.page == col.page and c.role.startswith("COL:appeals.")),
+                  key=lambda c: (c.box[0] + c.box[2]) / 2)
+    run = 0
+    for c in mine:
+        if c is col:
+            break
+        if c.role == "COL:appeals.total":
+            run += 1
+    if len(groups) == sum(c.role == "COL:appeals.total" for c in mine):
+        return groups[min(run, len(groups) - 1)]
+    cx = (col.box[0] + col.box[2]) / 2
+    return min(groups, key=lambda r: abs((r.box[0] + r.box[2]) / 2 - cx))
+
+
+def _column(cols: list[Entity], table: str, page, x0, x1, cy, h, carry: bool = True) -> Entity | None:
+    """The column label above the value that it lines up with; on a page that continues a
+    table without repeating its header, the header of the nearest earlier page."""
+    mine = [c for c in cols if c.role.startswith(f"COL:{table}.") and _ov(c.box[0], c.box[2], x0, x1) > -h * 0.3]
+    here = [c for c in mine if c.page == page and c.box[3] <= cy]
+    if here:
+        return min(here, key=lambda c: cy - c.box[3])
+    earlier = [c for c in mine if carry and c.page is not None and page is not None and c.page < page]
+    if earlier:
+        last = max(c.page for c in earlier)
+        return max((c for c in earlier if c.page == last), key=lambda c: c.box[3])
+    return None
+
+
+NEGATIVE = ("未", "没有", "无", "不", "零")
+
+
+def metrics(doc: Document) -> dict[str, Metric]:
+    out: dict[str, Metric] = {}
+    lines_of = {id(t): ln for p in doc.pages for ln in p.lines for t in ln.tokens}
+    for e in entities(doc):
+        if not e.role.startswith("MET:"):
+            continue
+        mid = e.role[4:]
+        unit = schema.metric_unit(mid)
+        ln = lines_of.get(id(e.tokens[0]))
+        if unit == "bool":
+            num = re.search(r"\d+(?:\.\d+)?", e.text)
+            value = bool(num and float(num.group()) > 0) if num else not any(w in e.text for w in NEGATIVE)
+        else:
+            value = parse_value(e.text.replace("约", "").rstrip("余多"), "int")
+            if value is None:
+                continue
+        if mid in out and out[mid].confidence >= e.conf:
+            continue
+        out[mid] = Metric(value=value, unit=unit, evidence=ln.text.strip() if ln else e.text,
+                          page=e.page, line=ln.number if ln else None, bbox=e.box, confidence=round(e.conf, 3))
+    return out
