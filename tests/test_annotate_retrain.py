@@ -71,7 +71,7 @@ def _coarse(role: str) -> str:
     return "VAL" if role.startswith("VAL:") else role  # the model tells values apart by position only
 
 
-def test_retraining_on_corrections_moves_the_model_towards_them(pulled, synth, tmp_path):
+def test_retraining_on_corrections_moves_the_model_towards_them(pulled, synth, tmp_path, label_studio):
     pdf, out = pulled
     page = _corrected_page(out)
     want = [_coarse(r) for r in page["roles"]]
@@ -90,3 +90,15 @@ def test_retraining_on_corrections_moves_the_model_towards_them(pulled, synth, t
     # non-regression on the drawn column box (a one-minute tiny model rarely learns 3 characters
     # yet; measured: 276 → 401 of 508 tokens agree, the box's characters O in both)
     assert sum(after[i] == ROLE for i in boxed) >= sum(before[i] == ROLE for i in boxed)
+
+    # the next round: the retrained model's reading goes back to Label Studio as predictions
+    from nianbao.annotations.client import connect, require_project
+    from nianbao.model.infer import TokenModel
+    ls = label_studio
+    conn = ["--url", ls["url"], "--api-key", ls["token"], "--project", PROJECT + " round 2"]
+    assert main(["annotate", "push", str(pdf), *conn, "--upload", "--model", str(fixed)]) == 0
+    client = connect(ls["url"], ls["token"])
+    tasks = list(client.tasks.list(project=require_project(client, PROJECT + " round 2").id, fields="all"))
+    versions = {(t.predictions[0]["model_version"] if isinstance(t.predictions[0], dict)
+                 else t.predictions[0].model_version) for t in tasks}
+    assert versions == {TokenModel(fixed).name}
