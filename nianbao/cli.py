@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "synth": ("nianbao.training.synth.cli", "generate a synthetic report corpus (PDFs, scans, gold)"),
     "ocr": ("nianbao.ocr.ocr_cmd", "show a PDF's or image's layout lines, or its ruled-table cells"),
     "train": ("nianbao.training.cmd", "fine-tune the layout token model on token datasets (synthetic, annotated)"),
+    "annotate": ("nianbao.annotations.cmd", "push predictions to Label Studio, pull corrections as dataset + gold"),
 }
 
 

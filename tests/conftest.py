@@ -23,3 +23,6 @@ def seeds():
     if not pairs:
         pytest.skip(f"no seeds at {SEEDS}")
     return [(p, json.loads(g.read_text(encoding="utf-8"))) for p, g in pairs]
+
+
+from ls_fixtures import label_studio  # noqa: E402,F401 - session fixture of the annotation tests

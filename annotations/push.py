@@ -1,0 +1,193 @@
+"""`nianbao annotate push`: extract reports, and send one task per page with the extractor's
+output as predictions to a Label Studio project (created with the schema's config if new).
+
+Page images reach the server one of two ways: through a local-files storage (written under
+the server's LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT, `files_root`, and referenced as
+`/data/local-files/?d=<path relative to the root>`), when this machine writes where the server
+reads; or uploaded to the project (`files_root=None`), stored by the server as `/data/upload/…`.
+Re-pushing a document whose pages are already in the project adds nothing (matched by
+document id and content hash).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from . import images, labels
+from .client import AnnotateError, find_project
+from .tasks import doc_id_of, page_tasks
+
+PDF_IMAGE_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
+
+
+@dataclass
+class PushReport:
+    project_id: int
+    created: bool
+    tasks: int = 0
+    skipped: list[str] = field(default_factory=list)   # documents already in the project
+    failed: list[str] = field(default_factory=list)    # "path: why"
+
+
+def collect_inputs(paths: list[str]) -> list[Path]:
+    """PDFs and page images named, or found under the folders named (an extract output folder's
+    JSONs point at their sources, which are used instead)."""
+    out: list[Path] = []
+    for s in paths:
+        p = Path(s)
+        if p.is_dir():
+            for q in sorted(p.rglob("*")):
+                if q.is_file() and q.suffix.lower() in PDF_IMAGE_SUFFIXES:
+                    out.append(q)
+                elif q.is_file() and q.suffix.lower() == ".json" and not q.name.endswith(".gold.json"):
+                    src = _source_of_output(q)
+                    if src is not None:
+                        out.append(src)
+        elif p.is_file():
+            out.append((_source_of_output(p) or p) if p.suffix.lower() == ".json" else p)
+        else:
+            raise AnnotateError(f"no such file or folder: {s}")
+    seen, uniq = set(), []
+    for p in out:
+        r = p.resolve()
+        if r not in seen:
+            seen.add(r)
+            uniq.append(p)
+    return uniq
+
+
+def _source_of_output(path: Path) -> Path | None:
+    try:
+        d = json.loads(path.read_text(encoding="utf-8"))
+        src = Path(d["source"]["path"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not src.is_absolute():
+        src = (Path.cwd() / src)
+    return src if src.is_file() and src.suffix.lower() in PDF_IMAGE_SUFFIXES else None
+
+
+def ensure_project(client, title: str) -> tuple[object, bool]:
+    """The project titled `title` (its config brought up to date with the schema), or a new one."""
+    config = labels.labelling_config()
+    p = find_project(client, title)
+    if p is None:
+        p = client.projects.create(title=title, label_config=config,
+                                   description="nianbao: correct the extractor's boxes, labels and values",
+                                   show_collab_predictions=True)
+        return p, True
+    if (p.label_config or "").strip() != config.strip():
+        client.projects.update(p.id, label_config=config)
+    return p, False
+
+
+def ensure_local_storage(client, project_id: int, folder: Path) -> None:
+    folder = str(folder.resolve())
+    for s in client.import_storage.local.list(project=project_id):
+        if getattr(s, "path", None) and folder.startswith(s.path.rstrip("/")):
+            return
+    client.import_storage.local.create(project=project_id, path=folder, title="nianbao page images",
+                                       use_blob_urls=False)
+
+
+def existing_docs(client, project_id: int) -> set[tuple[str, str]]:
+    have = set()
+    for t in client.tasks.list(project=project_id, fields="all"):
+        d = t.data or {}
+        have.add((d.get("doc_id"), d.get("sha256")))
+    return have
+
+
+def upload_images(client, project_id: int, paths: list[Path]) -> list[str]:
+    """Upload page images to the project without making tasks of them; their /data/ URLs."""
+    import httpx
+    headers = {k: v for k, v in client._client_wrapper.get_headers().items() if k.lower() == "authorization"}
+    base = client._client_wrapper.get_base_url()
+    # one form field per file: the server reads one file per field name
+    files = [(f"file{i}", (p.name, p.read_bytes(), "image/png")) for i, p in enumerate(paths)]
+    r = httpx.post(f"{base}/api/projects/{project_id}/import", params={"commit_to_project": "false"},
+                   headers=headers, files=files, timeout=120)
+    if r.status_code >= 400:
+        raise AnnotateError(f"uploading page images failed ({r.status_code}): {r.text[:200]}")
+    ids = r.json().get("file_upload_ids") or []
+    if len(ids) != len(paths):
+        raise AnnotateError(f"uploaded {len(paths)} page images but the server listed {len(ids)}")
+    return ["/data/" + str(client.files.get(i).file).lstrip("/") for i in ids]
+
+
+def extractor(model: str | None):
+    """`nianbao.pipeline.extract`, with the token model `model` (a directory or "default")."""
+    import inspect
+
+    from nianbao.pipeline import extract
+    if not model:
+        return extract
+    if "model" not in inspect.signature(extract).parameters:
+        raise AnnotateError("this nianbao has no token-model stage; push without --model")
+    return lambda path: extract(path, model=model)
+
+
+def push(client, inputs: list[Path], project: str, files_root: Path | None, log=print,
+         work_dir: Path | None = None, model: str | None = None) -> PushReport:
+    """`files_root` None: upload the page images (rendered into `work_dir`, a temp dir by
+    default); `model`: predictions from the token model too (its labels give the row and
+    column boxes, and its name the predictions' model version)."""
+    import tempfile
+
+    extract = extractor(model)
+
+    p, created = ensure_project(client, project)
+    report = PushReport(project_id=p.id, created=created)
+    if files_root is not None:
+        files_root = files_root.resolve()
+        media = files_root / "nianbao-pages" / _safe(project)
+        media.mkdir(parents=True, exist_ok=True)
+        ensure_local_storage(client, p.id, media)
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="nianbao-pages-") if work_dir is None else None
+        media = Path(tmp.name) if tmp else work_dir
+    have = existing_docs(client, p.id)
+    for path in inputs:
+        doc_id = doc_id_of(path)
+        doc = extract(path)
+        if doc.errors or not doc.format:
+            msg = doc.errors[0]["message"] if doc.errors else "no report format recognised"
+            report.failed.append(f"{path}: {msg}")
+            continue
+        if (doc_id, doc.source.sha256) in have:
+            report.skipped.append(doc_id)
+            continue
+        try:
+            pages = images.write_pages(path, doc.source.kind, media / f"{doc_id}-{doc.source.sha256[:12]}")
+        except (ValueError, OSError) as e:
+            report.failed.append(f"{path}: {e}")
+            continue
+        if files_root is not None:
+            for img in pages:
+                rel = img["path"].resolve().relative_to(files_root)
+                img["url"] = f"/data/local-files/?d={quote(str(rel))}"
+        else:
+            for img, url in zip(pages, upload_images(client, p.id, [img["path"] for img in pages])):
+                img["url"] = url
+        tasks = page_tasks(doc, doc_id, pages)
+        client.projects.import_tasks(p.id, request=tasks)
+        report.tasks += len(tasks)
+        log(f"pushed {doc_id}: {len(tasks)} page task(s), model {tasks[0]['predictions'][0]['model_version']}")
+    return report
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name) or "project"
+
+
+def default_files_root() -> Path | None:
+    import os
+    root = os.environ.get("LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT")
+    return Path(root) if root else None
+
+
+def warn(msg: str) -> None:
+    print(f"nianbao annotate: {msg}", file=sys.stderr)

@@ -1,0 +1,203 @@
+"""A Document as Label Studio tasks: one task per page, with the extractor's output as the
+task's prediction (pre-annotation) and the page's tokens kept in the task data.
+
+The tokens travel with the task so that a pull, possibly on another machine and after the
+model changed, turns the corrected regions into token roles for exactly the tokens the page
+had at push time.
+
+Boxes: Document boxes are PDF points, origin top-left; Label Studio wants percent of the
+image (x, y, width, height), which does not depend on the rendering dpi.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from nianbao import __version__, schema
+from nianbao.document import Cell, Document, Metric, Page
+
+from . import labels
+from .layout_roles import layout_regions
+
+BOOL_TEXT = {True: "是", False: "否"}
+
+
+def doc_id_of(path: str | Path) -> str:
+    """The eval harness's rule: synth's `docs/<doc>/report.pdf` is `<doc>`, else the stem."""
+    from nianbao.eval.corpus import KIND_BY_NAME
+    p = Path(path)
+    return p.parent.name if p.name.lower() in KIND_BY_NAME else p.stem
+
+
+def model_version(doc: Document) -> str:
+    return doc.model or f"nianbao-rules-{__version__}"
+
+
+def page_tokens(page: Page) -> tuple[list[str], list[list[int]], list[str | None]]:
+    """One character per token (whitespace dropped), boxes in 0–1000 of the page, and the
+    model's BIO label of each, if any. A multi-character token is split evenly along x."""
+    toks, boxes, tags = [], [], []
+    w, h = page.width or 1.0, page.height or 1.0
+
+    def norm(v, size):
+        return max(0, min(1000, int(round(v / size * 1000))))
+    for line in page.lines:
+        for t in line.tokens:
+            if t.bbox is None:
+                continue
+            chars = [c for c in t.text if not c.isspace()]
+            if not chars:
+                continue
+            x0, y0, x1, y1 = t.bbox
+            step = (x1 - x0) / len(t.text) if t.text else 0
+            tag = t.label
+            for i, c in enumerate(t.text):
+                if c.isspace():
+                    continue
+                toks.append(c)
+                boxes.append([norm(x0 + i * step, w), norm(y0, h), norm(x0 + (i + 1) * step, w), norm(y1, h)])
+                tags.append(tag)
+                if tag and tag.startswith("B-"):  # the token's later characters continue its span
+                    tag = "I-" + tag[2:]
+    return toks, boxes, tags
+
+
+def _percent(bbox, w: float, h: float) -> dict:
+    x0, y0, x1, y1 = bbox
+    clamp = lambda v: max(0.0, min(100.0, v))  # noqa: E731
+    return {"x": clamp(x0 / w * 100), "y": clamp(y0 / h * 100),
+            "width": clamp((x1 - x0) / w * 100), "height": clamp((y1 - y0) / h * 100), "rotation": 0}
+
+
+def region(rid: str, label: str, text: str, box: dict, img_w: int, img_h: int, score: float | None = None) -> list[dict]:
+    """A rectangle with its label and its per-region transcription: two results, one id."""
+    labels.check(label)
+    common = {"id": rid, "to_name": labels.IMAGE, "original_width": img_w, "original_height": img_h,
+              "image_rotation": 0}
+    rect = {**common, "from_name": labels.LABEL, "type": "rectanglelabels",
+            "value": {**box, "rectanglelabels": [label]}}
+    txt = {**common, "from_name": labels.TEXT, "type": "textarea", "value": {**box, "text": [text]}}
+    if score is not None:
+        rect["score"] = txt["score"] = round(float(score), 4)
+    return [rect, txt]
+
+
+def cell_text(c: Cell) -> str:
+    if c.text:
+        return c.text
+    return "" if c.value is None else str(c.value)
+
+
+def metric_text(m: Metric) -> str:
+    if isinstance(m.value, bool):
+        return BOOL_TEXT[m.value]
+    return "" if m.value is None else str(m.value)
+
+
+def number_in_clause(page: Page, m: Metric) -> tuple[str, tuple]:
+    """A metric's evidence box is its whole line; its role belongs to the number only, so
+    shrink the box to the characters of the number inside the evidence clause (the whole
+    clause for a yes/no metric such as fee_collected, as in the synthetic dataset)."""
+    if isinstance(m.value, bool):
+        return metric_text(m), m.bbox
+    x0, y0, x1, y1 = m.bbox
+    if m.line is not None:  # the clause may go on to the next lines; its box is the first line's
+        lines = [ln for ln in page.lines if m.line <= ln.number <= m.line + 2]
+        inside = [t for ln in lines for t in ln.tokens if t.bbox and not t.text.isspace()]
+    else:
+        inside = [t for ln in page.lines for t in ln.tokens if t.bbox and not t.text.isspace()
+                  and x0 <= (t.bbox[0] + t.bbox[2]) / 2 <= x1 and y0 <= (t.bbox[1] + t.bbox[3]) / 2 <= y1]
+    chars = "".join(t.text for t in inside)
+    num = metric_text(m)
+    printed = re.search(r"\d[\d,，.]*", m.evidence or "")
+    if printed:
+        num = printed.group(0)
+    ev = (m.evidence or "").replace(" ", "")
+    k = ev.find(num)
+    at = chars.find(ev[max(0, k - 4):k] + num) if k >= 0 else -1
+    at = at + len(ev[max(0, k - 4):k]) if at >= 0 else chars.find(num)
+    if at < 0 or len(inside) != len(chars):  # multi-character tokens: keep the clause's box
+        return metric_text(m), m.bbox
+    toks = inside[at:at + len(num)]
+    return num, (min(t.bbox[0] for t in toks), min(t.bbox[1] for t in toks),
+                 max(t.bbox[2] for t in toks), max(t.bbox[3] for t in toks))
+
+
+def _token_spans(tokens, boxes, tags) -> list[tuple[str, list[int], str]]:
+    """Runs of tokens the model labelled ROW:/COL: (BIO tags), as (role, 0–1000 box, text)."""
+    out = []
+    cur = None
+    for tok, box, tag in zip(tokens, boxes, tags):
+        role = tag[2:] if tag and tag[:2] in ("B-", "I-") else tag
+        starts = bool(tag) and tag.startswith("B-")
+        if role and labels.kind(role) in ("ROW", "COL") and role in labels.all_labels():
+            if cur and cur[0] == role and not starts:
+                b = cur[1]
+                cur[1] = [min(b[0], box[0]), min(b[1], box[1]), max(b[2], box[2]), max(b[3], box[3])]
+                cur[2] += tok
+                continue
+            if cur:
+                out.append(tuple(cur))
+            cur = [role, list(box), tok]
+        else:
+            if cur:
+                out.append(tuple(cur))
+            cur = None
+    if cur:
+        out.append(tuple(cur))
+    return out
+
+
+def prediction_result(doc: Document, page: Page, img_w: int, img_h: int) -> list[dict]:
+    w, h = page.width, page.height
+    out: list[dict] = []
+    n = 0
+    for key, c in doc.fields.items():
+        if c.page == page.number and c.bbox:
+            n += 1
+            out += region(f"v{n}", f"VAL:{key}", cell_text(c), _percent(c.bbox, w, h), img_w, img_h, c.confidence)
+    for mid, m in doc.metrics.items():
+        if m.page == page.number and m.bbox and m.value is not None:
+            n += 1
+            text, box = number_in_clause(page, m)
+            out += region(f"m{n}", f"MET:{mid}", text, _percent(box, w, h), img_w, img_h, m.confidence)
+    toks, boxes, tags = page_tokens(page)
+    spans = _token_spans(toks, boxes, tags)
+    for role, b, text in spans:
+        n += 1
+        box = {"x": b[0] / 10, "y": b[1] / 10, "width": (b[2] - b[0]) / 10, "height": (b[3] - b[1]) / 10,
+               "rotation": 0}
+        out += region(f"t{n}", role, text, box, img_w, img_h)
+    if not spans:  # no model labels on this page: propose row and column boxes from the layout
+        for role, bbox, text in layout_regions(doc, page):
+            n += 1
+            out += region(f"l{n}", role, text, _percent(bbox, w, h), img_w, img_h, 0.5)
+    return out
+
+
+def predicted_values(doc: Document) -> dict:
+    """The document-level output the gold starts from where no region says otherwise."""
+    fields = {k: doc.fields[k].value if k in doc.fields else None for k in schema.field_keys(doc.format)}
+    metrics = {mid: m.value for mid, m in doc.metrics.items() if m.value is not None}
+    return {"fields": fields, "metrics": metrics}
+
+
+def page_tasks(doc: Document, doc_id: str, images: list[dict]) -> list[dict]:
+    """Tasks for Label Studio's import: data (image URL, tokens, document facts) and one
+    prediction each. `images[i]` = {"url", "width_px", "height_px"} of page i+1."""
+    version = model_version(doc)
+    common = {"doc_id": doc_id, "source": doc.source.path, "sha256": doc.source.sha256, "kind": doc.source.kind,
+              "pages": len(doc.pages), "format": doc.format, "agency": doc.agency, "year": doc.year,
+              "predicted": predicted_values(doc), "model_version": version}
+    tasks = []
+    for page, img in zip(doc.pages, images):
+        toks, boxes, _ = page_tokens(page)
+        result = prediction_result(doc, page, img["width_px"], img["height_px"])
+        scores = [r["score"] for r in result if "score" in r and r["from_name"] == labels.LABEL]
+        tasks.append({
+            "data": {**common, labels.IMAGE: img["url"], "page": page.number, "width": page.width,
+                     "height": page.height, "tokens": toks, "bboxes": boxes},
+            "predictions": [{"model_version": version, "result": result,
+                             "score": round(min(scores), 4) if scores else None}],
+        })
+    return tasks

@@ -1,0 +1,171 @@
+"""The annotation loop's pieces that need no server: labels from the schema, tasks from a
+Document, regions → token roles and gold values, the pull store's merge rule."""
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from nianbao import schema
+from nianbao.annotations import convert, labels, store, tasks
+from nianbao.document import Cell, Document, Line, Metric, Page, Source, Token
+
+
+def test_labels_cover_the_schema_and_nothing_else():
+    got = set(labels.all_labels())
+    for fmt in schema.FORMATS:
+        assert {f"VAL:{k}" for k in schema.field_keys(fmt)} <= got
+    assert {f"MET:{m}" for m in schema.metric_ids()} <= got
+    assert "ROW:requests.new_received" in got and "COL:requests.natural_person" in got
+    assert labels.check("VAL:requests.new_received.total")
+    for bad in ("VAL:requests.new_received.totl", "requests.new_received.total", "MET:nope", "ROW:foo.bar"):
+        with pytest.raises(labels.UnknownLabel):
+            labels.check(bad)
+
+
+def test_labelling_config_is_xml_listing_every_label_once():
+    root = ET.fromstring(labels.labelling_config())
+    values = [e.get("value") for e in root.iter("Label")]
+    assert values == list(labels.all_labels())
+    names = {e.tag: e.get("name") for e in root}
+    assert names["Image"] == labels.IMAGE and names["RectangleLabels"] == labels.LABEL
+    assert names["TextArea"] == labels.TEXT
+    assert root.find("TextArea").get("perRegion") == "true"
+
+
+def _doc() -> Document:
+    """One page, 600×800 pt: the row label 本年新收 and the value 17, and a metric clause."""
+    toks = [Token(c, (100 + 10 * i, 100, 110 + 10 * i, 112)) for i, c in enumerate("本年新收")]
+    toks += [Token("1", (500, 100, 505, 112), label="B-VAL"), Token("7", (505, 100, 510, 112), label="I-VAL")]
+    mtoks = [Token(c, (100 + 10 * i, 300, 110 + 10 * i, 312)) for i, c in enumerate("收到申请23件")]
+    row = Token("自", (100, 200, 110, 212), label="B-COL:requests.natural_person")
+    doc = Document(source=Source(path="x/report.pdf", sha256="ab" * 32, kind="digital_pdf", pages=1), format="2021")
+    doc.pages = [Page(1, 600, 800, [Line("本年新收 17", 1, 1, tokens=toks), Line("自", 2, 1, tokens=[row]),
+                                    Line("收到申请23件", 3, 1, tokens=mtoks)], "text_layer")]
+    doc.fields = {"requests.new_received.total": Cell(17, "17", 0.99, 1, 1, (500, 100, 510, 112))}
+    doc.metrics = {"requests_received": Metric(23, evidence="收到申请23件", page=1, bbox=(100, 300, 170, 312),
+                                               confidence=0.9)}
+    return doc
+
+
+def test_page_task_holds_tokens_and_percent_boxes_with_known_labels():
+    (task,) = tasks.page_tasks(_doc(), "x", [{"url": "/data/local-files/?d=x.png", "width_px": 1200, "height_px": 1600}])
+    d = task["data"]
+    assert d["doc_id"] == "x" and d["page"] == 1 and d["tokens"][:4] == list("本年新收")
+    assert d["bboxes"][0] == [167, 125, 183, 140]
+    assert d["predicted"]["fields"]["requests.new_received.total"] == 17
+    pred = task["predictions"][0]
+    assert pred["model_version"].startswith("nianbao-rules-")
+    by = {}
+    for r in pred["result"]:
+        by.setdefault(r["id"], {})[r["from_name"]] = r
+    got = {g["label"]["value"]["rectanglelabels"][0]: g for g in by.values()}
+    assert set(got) == {"VAL:requests.new_received.total", "MET:requests_received", "COL:requests.natural_person"}
+    v = got["VAL:requests.new_received.total"]
+    assert v["transcription"]["value"]["text"] == ["17"]
+    assert v["label"]["value"]["x"] == pytest.approx(500 / 600 * 100)
+    assert v["label"]["value"]["width"] == pytest.approx(10 / 600 * 100)
+    m = got["MET:requests_received"]  # narrowed from the clause to the number's two characters
+    assert m["transcription"]["value"]["text"] == ["23"]
+    assert m["label"]["value"]["x"] == pytest.approx(140 / 600 * 100)
+    assert m["label"]["value"]["width"] == pytest.approx(20 / 600 * 100)
+
+
+def test_unknown_label_is_refused_before_it_reaches_the_server():
+    with pytest.raises(labels.UnknownLabel):
+        tasks.region("r", "VAL:requests.new_received.everyone", "1", {"x": 1, "y": 1, "width": 1, "height": 1}, 10, 10)
+
+
+def _region(rid, label, text, x, y, w, h):
+    box = {"x": x, "y": y, "width": w, "height": h, "rotation": 0}
+    return [{"id": rid, "from_name": "label", "to_name": "image", "type": "rectanglelabels",
+             "value": {**box, "rectanglelabels": [label]}},
+            {"id": rid, "from_name": "transcription", "to_name": "image", "type": "textarea",
+             "value": {**box, "text": [text]}}]
+
+
+def test_token_roles_take_the_smallest_region_containing_the_centre():
+    result = _region("a", "ROW:requests.new_received", "", 0, 0, 50, 10) + \
+        _region("b", "VAL:requests.new_received.total", "17", 10, 0, 5, 10)
+    regs, problems = convert.regions(result + _region("c", "VAL:no.such.key", "1", 0, 0, 1, 1))
+    assert len(regs) == 2 and len(problems) == 1 and "no.such.key" in problems[0]
+    roles = convert.token_roles([[20, 10, 40, 30], [110, 10, 130, 30], [600, 10, 620, 30]], regs)
+    assert roles == ["ROW:requests.new_received", "VAL:requests.new_received.total", "O"]
+
+
+@pytest.mark.parametrize("text,ctype,want", [("1,234", "int", 1234), ("", "int", 0), ("—", "int", 0),
+                                              ("-3", "signed", -3), ("96171.6", "decimal", 96171.6),
+                                              ("１２", "int", 12), ("12件", "int", 12)])
+def test_parse_value(text, ctype, want):
+    assert convert.parse_value(text, ctype) == want
+
+
+def test_parse_value_refuses_words():
+    with pytest.raises(ValueError):
+        convert.parse_value("十二", "int")
+
+
+def _rec(task, ann, updated, result=(), cancelled=False, created="2026-01-01T00:00:00+00:00", page=None):
+    return {"project": "p", "task_id": task, "annotation_id": ann, "created_at": created, "updated_at": updated,
+            "result": list(result), "was_cancelled": cancelled,
+            "data": {"doc_id": "d", "sha256": "s", "page": task if page is None else page}}
+
+
+def test_store_merge_keeps_newer_and_never_drops(tmp_path: Path):
+    first = [_rec(1, 10, "2026-01-01T00:00:00+00:00", ["a"]), _rec(2, 20, "2026-01-01T00:00:00+00:00")]
+    merged, c = store.merge({}, first)
+    assert c["new"] == 2
+    store.save(tmp_path, merged)
+    # the server lost annotation 20 and returns an older version of 10: both stored ones stay
+    merged, c = store.merge(store.load(tmp_path), [_rec(1, 10, "2025-12-31T00:00:00+00:00", ["old"])])
+    assert c["kept_newer"] == 1 and len(merged) == 2
+    assert store.current(merged)[("d", "s", 1)]["result"] == ["a"]
+    merged, c = store.merge(merged, [_rec(1, 10, "2026-01-02T00:00:00+00:00", ["b"]),
+                                     _rec(1, 11, "2026-01-03T00:00:00+00:00", ["c"], cancelled=True)])
+    assert c == {"new": 1, "updated": 1, "unchanged": 0, "kept_newer": 0}
+    cur = store.current(merged)
+    assert cur[("d", "s", 1)]["result"] == ["b"]  # the cancelled (skipped) one does not count
+    assert set(cur) == {("d", "s", 1), ("d", "s", 2)}
+
+
+def test_store_survives_a_reset_server_reusing_ids(tmp_path: Path):
+    """After a reset, task 1 / annotation 10 is another annotation (created later): both are
+    kept, and the page's latest one counts."""
+    merged, _ = store.merge({}, [_rec(1, 10, "2026-01-05T00:00:00+00:00", ["first server"])])
+    merged, c = store.merge(merged, [_rec(1, 10, "2026-02-01T00:00:00+00:00", ["second server"],
+                                          created="2026-02-01T00:00:00+00:00")])
+    assert c["new"] == 1 and len(merged) == 2
+    assert store.current(merged)[("d", "s", 1)]["result"] == ["second server"]
+
+
+def test_rules_pages_get_row_and_column_boxes_from_the_layout(tmp_path):
+    """A report printed with aligned column headers: the proposed row and column boxes hold
+    exactly the printed labels (group captions and section headings stay out)."""
+    from pdfgen import render_report
+    from reportgen import make_values
+    from nianbao.annotations.layout_roles import layout_regions
+    from nianbao.pipeline import extract
+    pdf = render_report(tmp_path / "r.pdf", "2021", make_values("2021", seed=3), aligned_header=True)
+    doc = extract(pdf)
+    found = {}
+    for page in doc.pages:
+        for label, _, text in layout_regions(doc, page):
+            found.setdefault(label, text)
+    assert found["ROW:active.fees"] == "行政事业性收费"  # not the next section's heading
+    assert found["ROW:requests.new_received"] == "一、本年新收政府信息公开申请数量"
+    assert found["ROW:requests.result.withheld.state_secret"] == "1.属于国家秘密"
+    assert found["COL:requests.natural_person"] == "自然人"
+    assert found["COL:requests.legal_service"] == "法律服务机构"
+    assert not any(lb.startswith(("ROW:appeals", "COL:appeals")) for lb in found)
+    assert all(lb in labels.all_labels() for lb in found)
+
+
+def test_page_images_refuse_a_decompression_bomb_and_render_a_report(tmp_path):
+    from pdf_fixtures import bomb_pdf, text_pdf
+    from nianbao.annotations import images
+    with pytest.raises(ValueError, match="pixels"):
+        images.write_pages(bomb_pdf(tmp_path / "bomb.pdf"), "scanned_pdf", tmp_path / "b")
+    pages = images.write_pages(text_pdf(tmp_path / "ok.pdf", ["第一页", "第二页"]), "digital_pdf", tmp_path / "ok")
+    assert [p["path"].name for p in pages] == ["page-001.png", "page-002.png"]
+    assert all(p["width_px"] > 500 and p["path"].read_bytes()[:4] == b"\x89PNG" for p in pages)
+    with pytest.raises(ValueError, match="no pages"):
+        images.write_pages(tmp_path / "x.txt", "text", tmp_path / "t")
