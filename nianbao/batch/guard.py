@@ -71,6 +71,15 @@ def vm_size_bytes() -> int:
 
 
 def rss_mb(pid: int) -> float:
+    """Memory the child itself holds: its private pages. A forked child shares its parent's
+    pages until it writes them, and those are not this file's cost — a parent that has loaded
+    torch would otherwise push every child over the limit at birth. Falls back to the RSS."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            kb = sum(int(line.split()[1]) for line in f if line.startswith(("Private_Clean:", "Private_Dirty:")))
+        return kb / 1024
+    except (OSError, IndexError, ValueError):
+        pass
     try:
         with open(f"/proc/{pid}/statm") as f:
             return int(f.read().split()[1]) * _PAGE / (1 << 20)
