@@ -11,8 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import windows
-from .network import pad_batch, window_inputs
+from .network import read_page
 from .vocab import CharVocab
 
 DEFAULT_DIR = Path(__file__).with_name("weights")
@@ -23,7 +22,7 @@ class ModelError(RuntimeError):
 
 
 class TokenModel:
-    def __init__(self, path: str | Path = DEFAULT_DIR, threads: int | None = None):
+    def __init__(self, path: str | Path = DEFAULT_DIR, threads: int | None = None, onnx: str | None = None):
         self.path = Path(path)
         cfg_path = self.path / "config.json"
         if not cfg_path.is_file():
@@ -37,30 +36,18 @@ class TokenModel:
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads or int(os.environ.get("NIANBAO_MODEL_THREADS", "0")) or min(4, os.cpu_count() or 1)
         opts.inter_op_num_threads = 1
-        onnx = self.path / self.config.get("onnx", "model.onnx")
-        self.session = ort.InferenceSession(str(onnx), opts, providers=["CPUExecutionProvider"])
+        onnx_path = self.path / (onnx or self.config.get("onnx", "model.onnx"))
+        self.session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
         self.max_len = int(self.config["arch"]["max_len"])
         self.stride = int(self.config["arch"]["stride"])
 
     def logits(self, tokens: list[str], boxes: list) -> np.ndarray:
-        n = len(tokens)
-        if n == 0:
+        if not tokens:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
-        ids = self.vocab.ids(tokens)
-        wins = windows.spans(n, self.max_len - 2, self.stride)
-        rows = [window_inputs(ids, boxes, a, b) for a, b in wins]
-        out = np.zeros((n, len(self.labels)), dtype=np.float32)
-        own = windows.owner(n, wins)
-        batch = 8
-        for k in range(0, len(rows), batch):
-            input_ids, bbox, mask, _ = pad_batch(rows[k:k + batch])
-            (lg,) = self.session.run(None, {"input_ids": input_ids, "bbox": bbox, "attention_mask": mask})
-            for j, (a, b) in enumerate(wins[k:k + batch]):
-                w = k + j
-                for i in range(a, b):
-                    if own[i] == w:
-                        out[i] = lg[j, 1 + i - a]
-        return out
+
+        def run(input_ids, bbox, mask):
+            return self.session.run(None, {"input_ids": input_ids, "bbox": bbox, "attention_mask": mask})[0]
+        return read_page(self.vocab.ids(tokens), boxes, self.max_len, self.stride, run)
 
     def label(self, tokens: list[str], boxes: list) -> tuple[list[str], list[float]]:
         lg = self.logits(tokens, boxes)

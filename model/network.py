@@ -63,3 +63,24 @@ def pad_batch(rows: list[tuple[list[int], list[tuple]]], labels: list[list[int]]
         if lab is not None:
             lab[i, 1:1 + len(labels[i])] = labels[i]
     return ids, box, mask, lab
+
+
+def read_page(ids: list[int], boxes: list, max_len: int, stride: int, run, batch: int = 8):
+    """Per-token logits for a page of any length: `run(input_ids, bbox, attention_mask)` scores
+    a padded batch of windows; each token keeps the row of the window it sits most centrally in."""
+    import numpy as np
+
+    from . import windows
+    n = len(ids)
+    wins = windows.spans(n, max_len - 2, stride)
+    own = np.asarray(windows.owner(n, wins))
+    rows = [window_inputs(ids, boxes, a, b) for a, b in wins]
+    out = None
+    for k in range(0, len(rows), batch):
+        lg = run(*pad_batch(rows[k:k + batch])[:3])
+        if out is None:
+            out = np.zeros((n, lg.shape[-1]), dtype=np.float32)
+        for j, (a, b) in enumerate(wins[k:k + batch]):
+            keep = own[a:b] == k + j
+            out[a:b][keep] = lg[j, 1:1 + b - a][keep]
+    return out

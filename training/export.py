@@ -31,10 +31,7 @@ def _onnx_scores(out: Path, onnx_name: str, pages: list[dict], gold: list[list[s
     from nianbao.model.infer import TokenModel
 
     from .train import scores
-    cfg = json.loads((out / "config.json").read_text(encoding="utf-8"))
-    cfg["onnx"] = onnx_name
-    (out / "config.json").write_text(json.dumps(cfg, ensure_ascii=False, indent=1), encoding="utf-8")
-    tm = TokenModel(out)
+    tm = TokenModel(out, onnx=onnx_name)
     t0 = time.perf_counter()
     pred = [tm.label(p["tokens"], p["bboxes"])[0] for p in pages]
     ms = (time.perf_counter() - t0) * 1000 / max(1, len(pages))

@@ -22,7 +22,7 @@ import numpy as np
 
 from nianbao.model import labels as L
 from nianbao.model import textboxes, windows
-from nianbao.model.network import Arch, build, pad_batch, window_inputs
+from nianbao.model.network import Arch, build, pad_batch, read_page, window_inputs
 from nianbao.model.vocab import CharVocab
 
 
@@ -177,25 +177,19 @@ def init_weights(model, cfg: Config, vocab: CharVocab, seed: int) -> str:
 def predict_pages(model, pages, vocab: CharVocab, arch: Arch, batch: int = 32) -> list[list[str]]:
     import torch
     labs = L.labels()
+
+    def run(input_ids, bbox, mask):
+        return model(input_ids=torch.from_numpy(input_ids), bbox=torch.from_numpy(bbox),
+                     attention_mask=torch.from_numpy(mask)).logits.numpy()
     out = []
     model.eval()
     with torch.no_grad():
         for page in pages:
-            ids = vocab.ids(page["tokens"])
-            n = len(ids)
-            wins = windows.spans(n, arch.max_len - 2, arch.stride)
-            own = windows.owner(n, wins)
-            pred = [0] * n
-            rows = [window_inputs(ids, page["bboxes"], a, b) for a, b in wins]
-            for k in range(0, len(rows), batch):
-                i_, b_, m_, _ = pad_batch(rows[k:k + batch])
-                lg = model(input_ids=torch.from_numpy(i_), bbox=torch.from_numpy(b_),
-                           attention_mask=torch.from_numpy(m_)).logits.argmax(-1).numpy()
-                for j, (a, b) in enumerate(wins[k:k + batch]):
-                    for i in range(a, b):
-                        if own[i] == k + j:
-                            pred[i] = int(lg[j, 1 + i - a])
-            out.append([labs[p] for p in pred])
+            if not page["tokens"]:
+                out.append([])
+                continue
+            lg = read_page(vocab.ids(page["tokens"]), page["bboxes"], arch.max_len, arch.stride, run, batch)
+            out.append([labs[i] for i in lg.argmax(-1)])
     model.train()
     return out
 
