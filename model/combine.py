@@ -10,7 +10,7 @@ Two policies, both measured by `nianbao eval` (variants `model` and `model+recon
 from __future__ import annotations
 
 from nianbao.document import Cell, Document, Metric
-from nianbao.reconcile.identities import equations
+from nianbao.reconcile.identities import broken, equations
 
 EPS = 1e-6
 
@@ -22,16 +22,6 @@ def _same(a, b) -> bool:
         return abs(float(a) - float(b)) < EPS
     except (TypeError, ValueError):
         return a == b
-
-
-def _broken(eqs, vals: dict) -> int:
-    n = 0
-    for eq in eqs:
-        if any(vals.get(k) is None for k in eq.keys()):
-            continue
-        if abs(sum(vals[k] for k in eq.left) - sum(vals[k] for k in eq.right)) > EPS:
-            n += 1
-    return n
 
 
 def _take(doc: Document, key: str, cell: Cell, other: Cell | None) -> None:
@@ -73,9 +63,9 @@ def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str
             mine = [eq for eq in eqs if key in eq.keys()]
             rules_v, model_v = doc.fields[key].value, model_cells[key].value
             vals[key] = rules_v
-            b_rules = _broken(mine, vals)
+            b_rules = broken(mine, vals)
             vals[key] = model_v
-            b_model = _broken(mine, vals)
+            b_model = broken(mine, vals)
             if b_model < b_rules or (b_model == b_rules and model_cells[key].confidence > doc.fields[key].confidence):
                 choice[key] = "model"
             else:

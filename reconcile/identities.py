@@ -61,6 +61,11 @@ def _sides(eq: Equation, vals: dict) -> tuple[float, float] | None:
     return sum(vals[k] for k in eq.left), sum(vals[k] for k in eq.right)
 
 
+def broken(eqs: list[Equation], vals: dict) -> int:
+    """How many of `eqs` the values break (an equation with an unread cell counts as holding)."""
+    return sum(1 for eq in eqs for s in [_sides(eq, vals)] if s and abs(s[0] - s[1]) > EPS)
+
+
 def _solve(eq: Equation, key: str, vals: dict) -> float:
     """The value of `key` that makes `eq` hold, the other cells as printed."""
     left = sum(vals[k] for k in eq.left if k != key)

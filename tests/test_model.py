@@ -191,3 +191,28 @@ def test_pipeline_with_the_model_names_it_and_keeps_every_key(tiny_corpus, tiny_
     assert set(d["fields"]) == set(schema.field_keys(d["format"]))
     assert any(t.label for p in doc.pages for ln in p.lines for t in ln.tokens)
     assert "model" in doc.timings_ms
+
+
+def test_combine_keeps_the_reading_under_which_the_identities_hold():
+    from nianbao.document import Cell
+    from nianbao.model.combine import combine
+    doc = Document(source=Source("x.pdf", kind="scanned_pdf"), format="2021")
+    for key in schema.field_keys("2021"):
+        doc.fields[key] = Cell(value=0, confidence=0.9)
+    row = "requests.new_received"
+    doc.fields[f"{row}.natural_person"] = Cell(value=8, confidence=0.95)   # the rules misread a 3
+    doc.fields[f"{row}.total"] = Cell(value=3, confidence=0.95)
+    doc.fields["requests.carried_forward.natural_person"] = Cell(value=3, confidence=0.95)
+    doc.fields["requests.carried_forward.total"] = Cell(value=3, confidence=0.95)
+    doc.fields["requests.result.disclosed.natural_person"] = Cell(value=0, confidence=0.95)
+    model_cells = {f"{row}.natural_person": Cell(value=3, confidence=0.6),
+                   "requests.carried_forward.total": Cell(value=5, confidence=0.99)}
+    combine(doc, model_cells, {}, "reconcile")
+    fixed = doc.fields[f"{row}.natural_person"]
+    assert fixed.value == 3 and fixed.alternatives == [8]          # the identities decide, not confidence
+    kept = doc.fields["requests.carried_forward.total"]
+    assert kept.value == 3 and kept.alternatives == [5]            # the model's reading breaks a row sum
+    doc2 = Document(source=Source("x.pdf", kind="scanned_pdf"), format="2021",
+                    fields={f"{row}.natural_person": Cell(value=8, confidence=0.95)})
+    combine(doc2, {f"{row}.natural_person": Cell(value=3, confidence=0.6)}, {}, "model")
+    assert doc2.fields[f"{row}.natural_person"].value == 3
