@@ -7,6 +7,7 @@ tagged with a metric. Only pages with real boxes give cells; plain text gives me
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ class Entity:
     def conf(self) -> float:
         return min((t.label_conf or 0.0) for t in self.tokens)
 
-    @property
+    @functools.cached_property
     def box(self):
         bs = [t.bbox for t in self.tokens if t.bbox]
         if not bs:
@@ -61,6 +62,7 @@ def _join_wrapped(ents: list[Entity]) -> list[Entity]:
             for o in reversed(out):
                 if o.role == e.role and o.box and _stacked(o.box, e.box):
                     o.tokens = o.tokens + e.tokens
+                    o.__dict__.pop("box", None)  # the joined label's box is the union
                     break
             else:
                 out.append(e)
@@ -104,8 +106,8 @@ def _ov(a0, a1, b0, b1) -> float:
     return min(a1, b1) - max(a0, b0)
 
 
-def cells(doc: Document, fmt: str) -> dict[str, Cell]:
-    ents = entities(doc)
+def cells(doc: Document, fmt: str, ents: list[Entity] | None = None) -> dict[str, Cell]:
+    ents = entities(doc) if ents is None else ents
     keys = set(schema.field_keys(fmt))
     rows = [e for e in ents if e.role.startswith("ROW:") and e.box]
     cols = [e for e in ents if e.role.startswith("COL:") and e.box]
@@ -181,10 +183,10 @@ def _column(cols: list[Entity], table: str, page, x0, x1, cy, h, carry: bool = T
 NEGATIVE = ("未", "没有", "无", "不", "零")
 
 
-def metrics(doc: Document) -> dict[str, Metric]:
+def metrics(doc: Document, ents: list[Entity] | None = None) -> dict[str, Metric]:
     out: dict[str, Metric] = {}
     lines_of = {id(t): ln for p in doc.pages for ln in p.lines for t in ln.tokens}
-    for e in entities(doc):
+    for e in entities(doc) if ents is None else ents:
         if not e.role.startswith("MET:"):
             continue
         mid = e.role[4:]

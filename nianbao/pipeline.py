@@ -45,7 +45,8 @@ def model_stage(doc: Document, model: str, policy: str) -> None:
     with timed(doc, "model"):
         stage.label_document(doc, tm)
     with timed(doc, "model_assemble"):
-        combine.combine(doc, read_labels.cells(doc, doc.format), read_labels.metrics(doc), policy)
+        ents = read_labels.entities(doc)
+        combine.combine(doc, read_labels.cells(doc, doc.format, ents), read_labels.metrics(doc, ents), policy)
 
 
 def process(doc: Document, grid: bool = True, model: str | None = None, policy: str = "reconcile") -> Document:
