@@ -46,18 +46,50 @@ def combine(doc: Document, model_cells: dict[str, Cell], model_metrics: dict[str
             _take(doc, key, model_cells[key], doc.fields.get(key))
     elif differ:
         _by_identities(doc, model_cells, differ)
+    # metrics have no identities to settle a difference: under "reconcile" the rules' clause
+    # reading stands (it was right on every set measured, docs/model.md) and the model only
+    # fills metrics the rules did not find
     for mid, mm in model_metrics.items():
         rm = doc.metrics.get(mid)
         if rm is None or rm.value is None or policy == "model":
             doc.metrics[mid] = mm
-        elif not _same(rm.value, mm.value) and mm.confidence > rm.confidence:
-            doc.metrics[mid] = mm
+
+
+def _linked(keys: list[str], eqs) -> list[list[str]]:
+    """The differing cells in groups joined by shared equations (connected components)."""
+    parent = {k: k for k in keys}
+
+    def root(k):
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+    for eq in eqs:
+        ks = [k for k in eq.keys() if k in parent]
+        for a, b in zip(ks, ks[1:]):
+            parent[root(a)] = root(b)
+    groups: dict[str, list[str]] = {}
+    for k in keys:
+        groups.setdefault(root(k), []).append(k)
+    return list(groups.values())
 
 
 def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str]) -> None:
     eqs = equations(doc.format) if doc.format else []
     vals = {k: c.value for k, c in doc.fields.items()}
     choice = {k: "rules" for k in differ}
+    # readings differ in whole groups (a row the rules shifted into the wrong cells): a cell at a
+    # time, either switch breaks the row's sum, so first weigh each group of linked cells whole
+    for group in _linked(differ, eqs):
+        mine = [eq for eq in eqs if any(k in eq.keys() for k in group)]
+        b_rules = broken(mine, vals)
+        b_model = broken(mine, {**vals, **{k: model_cells[k].value for k in group}})
+        conf_m = sum(model_cells[k].confidence for k in group) / len(group)
+        conf_r = sum(doc.fields[k].confidence for k in group) / len(group)
+        if b_model < b_rules or (b_model == b_rules and conf_m > conf_r):
+            for k in group:
+                choice[k] = "model"
+                vals[k] = model_cells[k].value
     for _ in range(2):  # a second pass lets one switch make another pay off
         for key in sorted(differ, key=lambda k: -model_cells[k].confidence):
             mine = [eq for eq in eqs if key in eq.keys()]
@@ -66,11 +98,14 @@ def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str
             b_rules = broken(mine, vals)
             vals[key] = model_v
             b_model = broken(mine, vals)
+            keep = model_v if choice[key] == "model" else rules_v
             if b_model < b_rules or (b_model == b_rules and model_cells[key].confidence > doc.fields[key].confidence):
                 choice[key] = "model"
-            else:
+            elif b_rules < b_model or choice[key] == "rules":
                 choice[key] = "rules"
                 vals[key] = rules_v
+            else:
+                vals[key] = keep  # a tie the group decided: the group's reading stays
     for key, who in choice.items():
         rc = doc.fields[key]
         if who == "model":

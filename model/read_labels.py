@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from nianbao import schema
+from nianbao.assemble.metrics import read_fee
 from nianbao.document import Cell, Document, Metric, Token
 
 from . import labels as L
@@ -50,8 +51,39 @@ def entities(doc: Document) -> list[Entity]:
         for role, a, b in L.spans([t.label for t in toks]):
             for part in _split_gaps(toks[a:b]):
                 mine.append(Entity(role, part, page.number))
-        out += _join_wrapped(mine)
+        out += _join_wrapped(_join_split_numbers(mine))
     return out
+
+
+def _join_split_numbers(ents: list[Entity]) -> list[Entity]:
+    """Value pieces that touch are one printed number: a B tag inside "93" makes two entities,
+    9 and 3, where the page has one; cells are set apart by padding, the pieces are not."""
+    out: list[Entity] = []
+    for e in ents:
+        o = out[-1] if out else None
+        if o is not None and o.role == e.role == "VAL" and _touching(o.tokens[-1], e.tokens[0]):
+            o.tokens = o.tokens + e.tokens
+            o.__dict__.pop("box", None)
+        else:
+            out.append(e)
+    return out
+
+
+def _touching(p: Token, t: Token, unboxed: bool = False) -> bool:
+    """Two digits that are one number's: side by side on the page; `unboxed`: for text lines
+    (no boxes), neighbours in the line's characters count as touching."""
+    if not (_digit_text(p.text) and _digit_text(t.text)):
+        return False
+    if not (p.bbox and t.bbox):
+        return unboxed
+    h = max(1.0, p.bbox[3] - p.bbox[1])
+    w = max(1.0, p.bbox[2] - p.bbox[0])
+    same_line = abs((t.bbox[1] + t.bbox[3]) - (p.bbox[1] + p.bbox[3])) / 2 < h * 0.5
+    return same_line and -w < t.bbox[0] - p.bbox[2] < min(w, h) * 0.3
+
+
+def _digit_text(s: str) -> bool:
+    return bool(s) and all(c.isdigit() or c in ".," for c in s)
 
 
 def _join_wrapped(ents: list[Entity]) -> list[Entity]:
@@ -112,6 +144,7 @@ def cells(doc: Document, fmt: str, ents: list[Entity] | None = None) -> dict[str
     rows = [e for e in ents if e.role.startswith("ROW:") and e.box]
     cols = [e for e in ents if e.role.startswith("COL:") and e.box]
     out: dict[str, Cell] = {}
+    seen: set[str] = set()  # keys a value token was found for, read or not
     for v in ents:
         if v.role != "VAL" or not v.box:
             continue
@@ -134,6 +167,7 @@ def cells(doc: Document, fmt: str, ents: list[Entity] | None = None) -> dict[str
         key = f"{table}.{rid}.{col.role.split('.', 1)[1]}"
         if key not in keys:
             continue
+        seen.add(key)
         value = parse_value(v.text, schema.col_type(table, fmt, key.rsplit(".", 1)[1]))
         if value is None:
             continue
@@ -142,7 +176,43 @@ def cells(doc: Document, fmt: str, ents: list[Entity] | None = None) -> dict[str
             continue
         out[key] = Cell(value=value, text=v.text, confidence=round(conf, 3), page=v.page, bbox=v.box,
                         blank=v.text.strip() in DASHES, reason="read by the token model")
+    for key, cell in _blanks(rows, cols, out, seen, keys).items():
+        out.setdefault(key, cell)
     return out
+
+
+def _blanks(rows: list[Entity], cols: list[Entity], read: dict[str, Cell], seen: set[str],
+            keys: set[str]) -> dict[str, Cell]:
+    """Cells the model sees empty: its row label and its column label are on the page, the
+    table's values there were read, and no value token lies where they cross. A blank prints
+    as nothing, so without this the model could never contradict a value the rules placed in
+    an empty cell (e.g. by fitting the identities)."""
+    out: dict[str, Cell] = {}
+    pages_read = {(c.page, k.split(".", 1)[0]) for k, c in read.items()}
+    for r in rows:
+        table, rid = r.role[4:].split(".", 1)
+        if table == "appeals" or (r.page, table) not in pages_read:
+            continue
+        cy, h = (r.box[1] + r.box[3]) / 2, max(1.0, r.box[3] - r.box[1])
+        for c in cols:
+            if not c.role.startswith(f"COL:{table}.") or c.box[0] < r.box[2]:
+                continue
+            if _column(cols, table, r.page, c.box[0], c.box[2], cy, h) is not c:
+                continue
+            _blank(out, f"{table}.{rid}.{c.role.split('.', 1)[1]}", min(r.conf, c.conf), r.page, keys, seen)
+    for c in cols:
+        if c.role.startswith("COL:appeals.") and (c.page, "appeals") in pages_read:
+            g = _appeals_group(c, cols, rows)
+            if g is not None:
+                _blank(out, f"appeals.{g.role.split('.', 1)[1]}.{c.role.split('.', 1)[1]}",
+                       min(g.conf, c.conf), c.page, keys, seen)
+    return out
+
+
+def _blank(out: dict, key: str, conf: float, page, keys: set[str], seen: set[str]) -> None:
+    if key in keys and key not in seen:
+        out[key] = Cell(value=0, text="", confidence=round(0.8 * conf, 3), page=page, blank=True,
+                        reason="blank: the token model found no value where its row and column labels cross")
 
 
 def _appeals_group(col: Entity, cols: list[Entity], rows: list[Entity]) -> Entity | None:
@@ -180,7 +250,30 @@ def _column(cols: list[Entity], table: str, page, x0, x1, cy, h, carry: bool = T
     return None
 
 
-NEGATIVE = ("未", "没有", "无", "不", "零")
+def _whole_number(tokens: list[Token], ln) -> str:
+    """The tagged characters widened to the whole number they sit in: a label that covers
+    "703" of "7031" (the B/I tags broke inside the number) must not read 703."""
+    if ln is None:
+        return "".join(t.text for t in tokens)
+    pos = {id(t): i for i, t in enumerate(ln.tokens)}
+    idx = [pos[id(t)] for t in tokens if id(t) in pos]
+    if not idx:
+        return "".join(t.text for t in tokens)
+    a, b = min(idx), max(idx)
+    tk = ln.tokens
+    while a > 0 and _touching(tk[a - 1], tk[a], unboxed=True):
+        a -= 1
+    while b + 1 < len(tk) and _touching(tk[b], tk[b + 1], unboxed=True):
+        b += 1
+    return "".join(t.text for t in tk[a:b + 1])
+
+
+def _is_year(number: str, ln) -> bool:
+    if not re.fullmatch(r"(?:19|20)\d\d", number):
+        return False
+    text = ln.text.replace(" ", "")
+    i = text.find(number)
+    return i >= 0 and text[i + 4:i + 5] == "年"
 
 
 def metrics(doc: Document, ents: list[Entity] | None = None) -> dict[str, Metric]:
@@ -193,10 +286,17 @@ def metrics(doc: Document, ents: list[Entity] | None = None) -> dict[str, Metric
         unit = schema.metric_unit(mid)
         ln = lines_of.get(id(e.tokens[0]))
         if unit == "bool":
-            num = re.search(r"\d+(?:\.\d+)?", e.text)
-            value = bool(num and float(num.group()) > 0) if num else not any(w in e.text for w in NEGATIVE)
+            # the model tags the clause; what it says (none, an amount, charged) is read as the
+            # rules read it — a year in the clause is not an amount
+            fee = read_fee(e.text) or (read_fee(ln.text) if ln else None)
+            if fee is None:
+                continue
+            value = fee[0]
         else:
-            value = parse_value(e.text.replace("约", "").rstrip("余多"), "int")
+            number = _whole_number(e.tokens, ln)
+            if ln is not None and _is_year(number, ln):
+                continue  # "2023年" dates the sentence; it counts nothing
+            value = parse_value(number.replace("约", "").rstrip("余多"), "int")
             if value is None:
                 continue
         if mid in out and out[mid].confidence >= e.conf:

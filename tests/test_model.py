@@ -135,6 +135,65 @@ def test_metrics_from_labelled_numbers():
     assert mets["fee_collected"].value is False
 
 
+def test_a_number_whose_tags_break_inside_it_is_read_whole():
+    # the model tagged "9" and "3" of one printed 93 as two values, and "703" and "1" of 7031
+    # as two metric numbers; the characters touch, so each is one number
+    toks = (_word("自然人", 300, 100, "COL:requests.natural_person") + _word("总计", 500, 100, "COL:requests.total")
+            + _word("一、本年新收", 50, 200, "ROW:requests.new_received") + _word("9", 305, 200, "VAL")
+            + _word("3", 313, 200, "VAL") + _word("4", 505, 200, "VAL"))
+    toks += _word("门户网站发布信息", 50, 300, "O") + _word("703", 130, 300, "MET:website_items")
+    toks += [("1", (160, 300, 168, 310), "B-MET:website_items")]
+    toks += _word("2023年度未收取信息处理费用", 50, 400, "MET:fee_collected")
+    doc = Document(source=Source("x.pdf", kind="digital_pdf"), pages=[_page(toks)])
+    cells = read_labels.cells(doc, "2021")
+    assert cells["requests.new_received.natural_person"].value == 93
+    assert cells["requests.new_received.total"].value == 4         # a cell apart stays apart
+    mets = read_labels.metrics(doc)
+    assert mets["website_items"].value == 7031
+    assert mets["fee_collected"].value is False                     # the year is not an amount
+
+
+def test_the_model_reads_a_cell_with_no_value_between_its_labels_as_blank():
+    p1 = (_word("自然人", 300, 100, "COL:requests.natural_person") + _word("商业企业", 400, 100, "COL:requests.enterprise")
+          + _word("总计", 500, 100, "COL:requests.total")
+          + _word("一、本年新收", 50, 200, "ROW:requests.new_received") + _word("7", 305, 200, "VAL")
+          + _word("7", 505, 200, "VAL")
+          + _word("二、上年结转", 50, 250, "ROW:requests.carried_over"))
+    p2 = _word("（一）予以公开", 50, 100, "ROW:requests.result.disclosed")   # no value of the table read here
+    doc = Document(source=Source("x.pdf", kind="digital_pdf"), pages=[_page(p1, 1), _page(p2, 2)])
+    cells = read_labels.cells(doc, "2021")
+    blank = cells["requests.new_received.enterprise"]
+    assert blank.value == 0 and blank.blank and blank.text == ""
+    assert cells["requests.carried_over.total"].blank                 # a row with nothing printed
+    assert cells["requests.new_received.total"].value == 7 and not cells["requests.new_received.total"].blank
+    assert not any(k.startswith("requests.result.disclosed.") for k in cells)
+
+
+def test_combine_weighs_a_shifted_group_of_cells_whole():
+    from nianbao.document import Cell
+    from nianbao.model.combine import combine
+
+    def doc_with(conf):
+        doc = Document(source=Source("x.pdf", kind="scanned_pdf"), format="2021")
+        for key in schema.field_keys("2021"):
+            doc.fields[key] = Cell(value=0, confidence=0.9)
+        doc.fields["appeals.review.upheld"] = Cell(value=5, confidence=conf)
+        doc.fields["appeals.review.total"] = Cell(value=5, confidence=conf)
+        return doc
+    model_cells = {"appeals.review.upheld": Cell(value=0, confidence=0.8, blank=True),
+                   "appeals.review.total": Cell(value=0, confidence=0.8, blank=True)}
+    # the rules placed the values by fitting the identities (low confidence); the model sees the
+    # cells empty. Switching one cell at a time breaks the row's sum either way.
+    doc = doc_with(0.5)
+    combine(doc, {k: Cell(**vars(c)) for k, c in model_cells.items()}, {}, "reconcile")
+    assert doc.fields["appeals.review.upheld"].value == 0 and doc.fields["appeals.review.total"].value == 0
+    assert doc.fields["appeals.review.total"].alternatives == [5]
+    # read with confidence, the rules' values stand against the model's blanks
+    doc = doc_with(0.95)
+    combine(doc, {k: Cell(**vars(c)) for k, c in model_cells.items()}, {}, "reconcile")
+    assert doc.fields["appeals.review.upheld"].value == 5 and doc.fields["appeals.review.total"].value == 5
+
+
 @pytest.fixture(scope="module")
 def tiny_corpus(tmp_path_factory):
     from nianbao.training.synth.cli import generate_corpus

@@ -11,9 +11,10 @@ def add_arguments(p) -> None:
                         "repeatable; WEIGHT repeats that source's training pages (default 1)")
     p.add_argument("--out", default="model/weights", help="model directory to write (default model/weights)")
     p.add_argument("--config", default="default", choices=sorted(CONFIGS),
-                   help="recipe: default = e5-initialised 4×384 LayoutLM; tiny = seconds, for tests")
+                   help="recipe (docs/model.md): default = the shipped recipe; tiny = seconds, for tests")
     p.add_argument("--init", help="override the recipe's start: e5, random, hub:NAME (a LayoutLM checkpoint; needs internet)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default="auto", help="auto (a GPU if torch sees one, else the CPU), cpu, cuda")
     p.add_argument("--max-minutes", type=float, help="stop training after this long (best checkpoint kept)")
 
 
@@ -25,7 +26,8 @@ def run(args) -> int:
     if args.init:
         cfg = replace(cfg, init=args.init)
     try:
-        train([parse_source(s) for s in args.data], args.out, cfg, seed=args.seed, max_minutes=args.max_minutes)
+        train([parse_source(s) for s in args.data], args.out, cfg, seed=args.seed, max_minutes=args.max_minutes,
+              device=args.device)
     except (FileNotFoundError, ValueError) as e:
         print(f"nianbao train: {e}", file=sys.stderr)
         return 2

@@ -55,9 +55,13 @@ CONFIGS = {
     "e5": Config("e5", "e5", E5_ARCH, e5_layers=3, lr=1.5e-4, max_minutes=45, eval_every=40),
     "e5-6": Config("e5-6", "e5", replace(E5_ARCH, layers=6), e5_layers=6),
     "random": Config("random", "random", E5_ARCH, lr=3e-4),
-    # ~10× cheaper a step than e5 on a 2-core CPU, so many more steps fit the time budget
-    "small": Config("small", "random", SMALL_ARCH, lr=1e-3, head_lr_mult=1.0, epochs=6, max_minutes=25,
-                    eval_every=150),
+    # ~10× cheaper a step than e5 on a 2-core CPU, so many more steps fit the time budget; F1 keeps
+    # rising to ~40 epochs (docs/model.md), which fit an hour on an idle 2-core CPU
+    "small": Config("small", "random", SMALL_ARCH, lr=1e-3, head_lr_mult=1.0, epochs=40, max_minutes=60,
+                    eval_every=400, patience=8),
+    # 4×256, batch 32: the best F1 per minute on a GPU (7.5 min on an H100); hours on a 2-core CPU
+    "large": Config("large", "random", Arch(layers=4, hidden=256, heads=4, intermediate=1024, max_len=256, stride=224),
+                    lr=1e-3, head_lr_mult=1.0, batch=32, epochs=60, max_minutes=600, eval_every=200, patience=8),
     # for tests and smoke runs: trains in seconds
     "tiny": Config("tiny", "random", Arch(layers=2, hidden=64, heads=2, intermediate=128, max_len=64, stride=48),
                    lr=3e-3, batch=16, epochs=10, max_minutes=5, eval_every=25, patience=100, max_val_pages=20),
@@ -177,10 +181,11 @@ def init_weights(model, cfg: Config, vocab: CharVocab, seed: int) -> str:
 def predict_pages(model, pages, vocab: CharVocab, arch: Arch, batch: int = 32) -> list[list[str]]:
     import torch
     labs = L.labels()
+    dev = next(model.parameters()).device
 
     def run(input_ids, bbox, mask):
-        return model(input_ids=torch.from_numpy(input_ids), bbox=torch.from_numpy(bbox),
-                     attention_mask=torch.from_numpy(mask)).logits.numpy()
+        return model(input_ids=torch.from_numpy(input_ids).to(dev), bbox=torch.from_numpy(bbox).to(dev),
+                     attention_mask=torch.from_numpy(mask).to(dev)).logits.float().cpu().numpy()
     out = []
     model.eval()
     with torch.no_grad():
@@ -208,8 +213,18 @@ def scores(gold: list[list[str]], pred: list[list[str]]) -> dict:
     return {k: round(float(v), 4) for k, v in out.items()}
 
 
+def pick_device(name: str = "auto") -> str:
+    """`auto`: the GPU where torch sees one (long runs), else the CPU."""
+    import torch
+    if name == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise ValueError("--device cuda: torch sees no GPU here (the pinned torch is the CPU build)")
+    return name
+
+
 def train(data: list[tuple[str, float]], out: str | Path, config: str | Config = "default", seed: int = 0,
-          max_minutes: float | None = None, log=print) -> dict:
+          max_minutes: float | None = None, log=print, device: str = "auto") -> dict:
     import torch
     cfg = CONFIGS[config] if isinstance(config, str) else config
     if max_minutes is not None:
@@ -226,7 +241,9 @@ def train(data: list[tuple[str, float]], out: str | Path, config: str | Config =
     val_gold = [L.bio(p["roles"]) for p in val_pages]
     model = build(cfg.arch, len(vocab), len(L.labels()))
     init_note = init_weights(model, cfg, vocab, seed)
-    log(f"[train] {cfg.name}: {len(splits['train'])} training pages, {len(val_pages)} validation pages, "
+    dev = pick_device(device)
+    model.to(dev)
+    log(f"[train] {cfg.name} on {dev}: {len(splits['train'])} training pages, {len(val_pages)} validation pages, "
         f"vocab {len(vocab)}, {sum(p.numel() for p in model.parameters()) / 1e6:.1f} M parameters; {init_note}")
 
     train_tags = [L.bio(p["roles"]) for p in splits["train"]]
@@ -243,7 +260,7 @@ def train(data: list[tuple[str, float]], out: str | Path, config: str | Config =
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (total_steps - s) / max(1, total_steps - warm)) if s >= warm
         else (s + 1) / warm)
-    use_bf16 = cfg.bf16 and _bf16_ok()
+    use_bf16 = cfg.bf16 and (dev != "cpu" or _bf16_ok())
     best = {"f1": -1.0}
     best_state = None
     history = []
@@ -262,9 +279,9 @@ def train(data: list[tuple[str, float]], out: str | Path, config: str | Config =
         for k in range(0, len(items), cfg.batch):
             chunk = items[k:k + cfg.batch]
             i_, b_, m_, y_ = pad_batch([c[0] for c in chunk], [c[1] for c in chunk])
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bf16):
-                loss = model(input_ids=torch.from_numpy(i_), bbox=torch.from_numpy(b_),
-                             attention_mask=torch.from_numpy(m_), labels=torch.from_numpy(y_)).loss
+            with torch.autocast(dev.split(":")[0], dtype=torch.bfloat16, enabled=use_bf16):
+                loss = model(input_ids=torch.from_numpy(i_).to(dev), bbox=torch.from_numpy(b_).to(dev),
+                             attention_mask=torch.from_numpy(m_).to(dev), labels=torch.from_numpy(y_).to(dev)).loss
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
@@ -283,7 +300,7 @@ def train(data: list[tuple[str, float]], out: str | Path, config: str | Config =
                     f"({sc['minutes']} min)")
                 if sc["f1"] > best["f1"]:
                     best, bad = sc, 0
-                    best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                    best_state = {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
                 else:
                     bad += 1
                 if bad >= cfg.patience:
@@ -293,6 +310,7 @@ def train(data: list[tuple[str, float]], out: str | Path, config: str | Config =
             if stop:
                 break
         epoch += 1
+    model.to("cpu")
     model.load_state_dict(best_state)
     train_minutes = round((time.time() - t0) / 60, 2)
     log(f"[train] {stop}; best validation F1 {best['f1']:.4f} at step {best['step']}; {train_minutes} min")
@@ -300,9 +318,17 @@ def train(data: list[tuple[str, float]], out: str | Path, config: str | Config =
     result = save_model(model, cfg, vocab, Path(out), splits, val_gold, val_pages,
                         info={"init": init_note, "data": [f"{p}:{w:g}" for p, w in data], "seed": seed,
                               "steps": step, "total_steps": total_steps, "stopped": stop, "best": best,
-                              "history": history, "train_minutes": train_minutes, "bf16": use_bf16},
+                              "history": history, "train_minutes": train_minutes, "bf16": use_bf16,
+                              "device": _device_name(dev)},
                         log=log)
     return result
+
+
+def _device_name(dev: str) -> str:
+    import torch
+    if dev.startswith("cuda"):
+        return torch.cuda.get_device_name(torch.device(dev))
+    return f"CPU, {torch.get_num_threads()} threads"
 
 
 def _bf16_ok() -> bool:

@@ -125,18 +125,27 @@ def extract_metrics(cls: list[Clause], lines: list[Line]) -> dict[str, Metric]:
             pre, num, post = m.group(1), m.group(2), m.group(3)
             approx = bool(post) or pre in ("约", "近", "超过", "逾")
             found[mid] = _metric(mid, _number(num), approx, cl, lines)
-        if "fee_collected" not in found and "处理费" in t:
-            if FEE_NONE.search(t) or FEE_NONE2.search(t):
-                found["fee_collected"] = _metric("fee_collected", False, False, cl, lines)
-            else:
-                m = FEE_AMOUNT.search(t)
-                if m and "收取" in t:
-                    v = _number(m.group(1)) * (10000 if m.group(2) else 1)
-                    found["fee_collected"] = _metric("fee_collected", v, False, cl, lines, conf=0.8)
-                elif re.search(r"收取[^，,。；;]{0,8}?处理费", t):
-                    # charged, amount not stated
-                    found["fee_collected"] = _metric("fee_collected", True, False, cl, lines, conf=0.7)
+        if "fee_collected" not in found:
+            fee = read_fee(t)
+            if fee is not None:
+                found["fee_collected"] = _metric("fee_collected", fee[0], False, cl, lines, conf=fee[1])
     return found
+
+
+def read_fee(t: str) -> tuple[object, float] | None:
+    """(value, confidence) of a clause about 信息处理费: False when none was charged, the
+    amount in yuan when one is printed, True when charged without an amount; None when the
+    clause says neither. Shared with the token model's reader, which tags the clause."""
+    if "处理费" not in t:
+        return None
+    if FEE_NONE.search(t) or FEE_NONE2.search(t):
+        return False, 0.9
+    m = FEE_AMOUNT.search(t)
+    if m and "收取" in t:
+        return _number(m.group(1)) * (10000 if m.group(2) else 1), 0.8
+    if re.search(r"收取[^，,。；;]{0,8}?处理费", t):
+        return True, 0.7  # charged, amount not stated
+    return None
 
 
 NO_APPEALS = [
