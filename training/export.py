@@ -95,17 +95,20 @@ value, a narrative metric value (which metric), or other. Labels come from the s
 - Start: {m.get('init')}.
 - Data: {', '.join(m.get('data', []))} (a source's `:WEIGHT` repeats its training pages).
 - Recipe: config `{config['config']}`, seed {m.get('seed')}, {m.get('steps')} of {m.get('total_steps')} steps, {m.get('stopped')};
-  bf16 autocast {m.get('bf16')}; {m.get('train_minutes')} min of training.
+  bf16 autocast {m.get('bf16')}; {m.get('train_minutes')} min of training on {m.get('device', 'the CPU')}.
 - Shipped: ONNX {m['shipped']} ({m['size_mb']} MB); validation entity F1 float32 {m['validation']['fp32']['f1']:.4f},
   int8 {m['validation']['int8']['f1']:.4f}.
 
 ## Test split ({m.get('test_pages')} pages)
 Entity F1 (seqeval, exact spans) {test.get('f1', float('nan')):.4f}; by group: {groups or 'n/a'};
-{m.get('test_ms_per_page')} ms per page with onnxruntime.
+{m.get('test_ms_per_page')} ms per page with onnxruntime (on the training machine's CPU).
 
 | kind | F1 | ROW | COL | VAL | MET |
 |---|---|---|---|---|---|
 {kinds}
 
-Reproduce: `nianbao train --data {' --data '.join(m.get('data', []))} --config {config['config']} --seed {m.get('seed')} --out DIR`.
+Reproduce: `nianbao synth --n 400 --out data/synth --seed 0 --kinds pdf,text`, then
+`nianbao train --data {' --data '.join(m.get('data', []))} --config {config['config']} --seed {m.get('seed')} --out DIR`
+(a GPU is used when torch sees one; GPU runs are not bit-for-bit repeatable).
+
 """
