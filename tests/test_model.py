@@ -252,6 +252,22 @@ def test_pipeline_with_the_model_names_it_and_keeps_every_key(tiny_corpus, tiny_
     assert "model" in doc.timings_ms
 
 
+def test_batch_runs_the_model_when_asked(tiny_corpus, tiny_model, tmp_path):
+    import shutil
+
+    from nianbao.cli import main
+    out, _ = tiny_model
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(next((tiny_corpus / "docs").iterdir()) / "report.pdf", src / "a.pdf")
+    assert main(["batch", str(src), "-o", str(tmp_path / "plain"), "-q"]) == 0
+    assert main(["batch", str(src), "-o", str(tmp_path / "with"), "--model-dir", str(out), "-q"]) == 0
+    plain = json.loads(next((tmp_path / "plain" / "reports").glob("*.json")).read_text(encoding="utf-8"))
+    with_model = json.loads(next((tmp_path / "with" / "reports").glob("*.json")).read_text(encoding="utf-8"))
+    assert not plain.get("model")
+    assert with_model["model"].startswith("nianbao-layoutlm-tiny@") and "model" in with_model["timings_ms"]
+
+
 def test_combine_keeps_the_reading_under_which_the_identities_hold():
     from nianbao.document import Cell
     from nianbao.model.combine import combine

@@ -37,6 +37,8 @@ class Options:
     timeout_s: float | None = 300.0
     max_memory_mb: int | None = 4096
     extractor: str | None = None
+    model: str | None = None      # token model directory or "default"; None: rules only
+    policy: str = "reconcile"
     progress: bool = True
     ray_address: str | None = None
 
@@ -122,6 +124,7 @@ def run_batch(source: str | Path, out_dir: str | Path, opts: Options | None = No
         jobs, skipped = plan(inputs, manifest, reports, opts.retry_failed)
         for j in jobs:
             j["extractor"] = opts.extractor
+            j["model"], j["policy"] = opts.model, opts.policy
         run_id = manifest.begin_run(opts.engine, opts.workers, len(jobs))
         limits = guard.Limits(timeout_s=opts.timeout_s, max_memory_mb=opts.max_memory_mb)
         progress = Progress(len(jobs), opts.progress)

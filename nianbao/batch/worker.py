@@ -92,7 +92,8 @@ def process(job: dict) -> dict:
     """Extract `job['path']`; returns {'summary': …, 'json': output text}."""
     t0 = time.perf_counter()
     extract = resolve(job.get("extractor") or DEFAULT_EXTRACTOR)
-    doc = extract(job["path"])
+    options = {"model": job["model"], "policy": job.get("policy") or "reconcile"} if job.get("model") else {}
+    doc = extract(job["path"], **options)
     data = to_dict(doc)
     data["source"]["path"] = job["display"]
     if not data["source"].get("sha256"):
