@@ -124,7 +124,7 @@ def extractor(model: str | None):
 
     from nianbao.pipeline import extract
     if not model:
-        return extract
+        return lambda path: extract(path, model=None)  # the rules' reading: nianbao-rules-<version>
     if "model" not in inspect.signature(extract).parameters:
         raise AnnotateError("this nianbao has no token-model stage; push without --model")
     return lambda path: extract(path, model=model)

@@ -53,7 +53,7 @@ def main(argv=None) -> int:
     for d in sorted((root / "docs").iterdir())[:a.limit]:
         gold = json.loads((root / "gold" / f"{d.name}.gold.json").read_text(encoding="utf-8"))
         pages = [json.loads(x) for x in (d / "tokens.jsonl").read_text(encoding="utf-8").splitlines()]
-        doc = extract(d / "report.pdf", grid=False)
+        doc = extract(d / "report.pdf", grid=False, model=None)
         oracle_label(doc, pages)
         cells = read_labels.cells(doc, gold["format"])
         for k, v in gold["fields"].items():

@@ -61,6 +61,7 @@ def get(name: str) -> Variant:
 def _pipeline(path: Path, **options) -> dict:
     from nianbao.output import to_dict
     from nianbao.pipeline import extract
+    options.setdefault("model", None)  # the rules alone unless the variant names a model
     return to_dict(extract(path, **options))
 
 

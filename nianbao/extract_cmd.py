@@ -16,7 +16,9 @@ INPUT_SUFFIXES = {".txt", ".text", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".ti
 
 
 def _model(args) -> str | None:
-    return args.model_dir or ("default" if args.model else None)
+    if args.no_model:
+        return None
+    return args.model_dir or ("default" if args.model else "auto")
 
 
 def add_arguments(p) -> None:
@@ -26,8 +28,10 @@ def add_arguments(p) -> None:
     out.add_argument("--stdout", action="store_true", help="print one report's JSON to standard output")
     p.add_argument("-q", "--quiet", action="store_true", help="no per-file progress lines")
     p.add_argument("--model", action="store_true",
-                   help="add the layout token model's reading (the shipped weights); differences from "
-                        "the rules are settled by the identities")
+                   help="add the layout token model's reading (the shipped weights) to every input, plain "
+                        "text too; by default it runs on PDF and image inputs only. Differences from the "
+                        "rules are settled by the identities")
+    p.add_argument("--no-model", action="store_true", help="the rules alone (no token model)")
     p.add_argument("--model-dir", metavar="DIR", help="with a model DIR written by 'nianbao train' (implies --model)")
     p.add_argument("--policy", choices=("reconcile", "model"), default="reconcile",
                    help="with --model: settle differences by the identities (default) or let the model win")

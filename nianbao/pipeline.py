@@ -49,10 +49,30 @@ def model_stage(doc: Document, model: str, policy: str) -> None:
         combine.combine(doc, read_labels.cells(doc, doc.format, ents), read_labels.metrics(doc, ents), policy)
 
 
+def auto_model(doc: Document) -> str | None:
+    """The token model runs by default on PDF and image pages, where it reads the layout; on
+    plain text (no geometry) it placed no cell and only added doubtful metrics, so it does not
+    (docs/model.md). Without onnxruntime or the shipped weights: rules only, with a warning."""
+    if doc.source.kind == "text":
+        return None
+    try:
+        import onnxruntime  # noqa: F401
+
+        from .model.infer import DEFAULT_DIR
+    except ImportError as e:
+        doc.warnings.append(f"token model skipped: {e}")
+        return None
+    if not (DEFAULT_DIR / "model.onnx").is_file():
+        doc.warnings.append(f"token model skipped: no weights at {DEFAULT_DIR}")
+        return None
+    return "default"
+
+
 def process(doc: Document, grid: bool = True, model: str | None = None, policy: str = "reconcile") -> Document:
     """Run every stage after ingest on a loaded document; `grid=False` keeps the text path's
     cells for PDF and image pages (an ablation of the table-grid stage); `model` adds the
-    token model's reading (a model directory, or "default" for the shipped weights)."""
+    token model's reading (a model directory, "default" for the shipped weights, "auto" for
+    the shipped weights on PDF and image inputs, None for the rules alone)."""
     from .assemble import assemble
     from .reconcile import reconcile
 
@@ -63,15 +83,24 @@ def process(doc: Document, grid: bool = True, model: str | None = None, policy: 
     if grid and doc.source.kind != "text":
         with timed(doc, "grid"):
             grid_cells(doc)
-    if model:
+    auto = model == "auto"
+    if auto:
+        model = auto_model(doc)
+    if model and auto:
+        try:
+            model_stage(doc, model, policy)
+        except Exception as e:  # the default path must not lose a report the rules can read
+            doc.warnings.append(f"token model failed, rules only: {type(e).__name__}: {e}")
+    elif model:
         model_stage(doc, model, policy)
     with timed(doc, "reconcile"):
         reconcile(doc)
     return doc
 
 
-def extract(path: str | Path, grid: bool = True, model: str | None = None, policy: str = "reconcile") -> Document:
-    """Extract one input file; never raises for a bad input: errors go to doc.errors."""
+def extract(path: str | Path, grid: bool = True, model: str | None = "auto", policy: str = "reconcile") -> Document:
+    """Extract one input file; never raises for a bad input: errors go to doc.errors. By default
+    PDF and image inputs get the token model's reading too (`model="auto"`); None: rules only."""
     t0 = time.perf_counter()
     doc = None
     try:

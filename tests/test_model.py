@@ -260,12 +260,15 @@ def test_batch_runs_the_model_when_asked(tiny_corpus, tiny_model, tmp_path):
     src = tmp_path / "in"
     src.mkdir()
     shutil.copy(next((tiny_corpus / "docs").iterdir()) / "report.pdf", src / "a.pdf")
-    assert main(["batch", str(src), "-o", str(tmp_path / "plain"), "-q"]) == 0
-    assert main(["batch", str(src), "-o", str(tmp_path / "with"), "--model-dir", str(out), "-q"]) == 0
-    plain = json.loads(next((tmp_path / "plain" / "reports").glob("*.json")).read_text(encoding="utf-8"))
-    with_model = json.loads(next((tmp_path / "with" / "reports").glob("*.json")).read_text(encoding="utf-8"))
-    assert not plain.get("model")
-    assert with_model["model"].startswith("nianbao-layoutlm-tiny@") and "model" in with_model["timings_ms"]
+    runs = {"plain": ["--no-model"], "default": [], "tiny": ["--model-dir", str(out)]}
+    got = {}
+    for name, opts in runs.items():
+        assert main(["batch", str(src), "-o", str(tmp_path / name), "-q", *opts]) == 0
+        got[name] = json.loads(next((tmp_path / name / "reports").glob("*.json")).read_text(encoding="utf-8"))
+    assert not got["plain"].get("model") and "model" not in got["plain"]["timings_ms"]
+    shipped = json.loads((Path(__file__).parents[1] / "model" / "weights" / "config.json").read_text())["name"]
+    assert got["default"]["model"].startswith(shipped + "@")        # PDFs get the shipped model by default
+    assert got["tiny"]["model"].startswith("nianbao-layoutlm-tiny@") and "model" in got["tiny"]["timings_ms"]
 
 
 def test_combine_keeps_the_reading_under_which_the_identities_hold():

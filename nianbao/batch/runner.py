@@ -37,7 +37,7 @@ class Options:
     timeout_s: float | None = 300.0
     max_memory_mb: int | None = 4096
     extractor: str | None = None
-    model: str | None = None      # token model directory or "default"; None: rules only
+    model: str | None = "auto"    # token model dir, "default", "auto" (PDF/image inputs) or None
     policy: str = "reconcile"
     progress: bool = True
     ray_address: str | None = None

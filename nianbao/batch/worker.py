@@ -92,7 +92,8 @@ def process(job: dict) -> dict:
     """Extract `job['path']`; returns {'summary': …, 'json': output text}."""
     t0 = time.perf_counter()
     extract = resolve(job.get("extractor") or DEFAULT_EXTRACTOR)
-    options = {"model": job["model"], "policy": job.get("policy") or "reconcile"} if job.get("model") else {}
+    # a custom extractor (tests, alternative pipelines) is called with the path alone
+    options = {"model": job.get("model"), "policy": job.get("policy") or "reconcile"} if not job.get("extractor") else {}
     doc = extract(job["path"], **options)
     data = to_dict(doc)
     data["source"]["path"] = job["display"]
