@@ -70,7 +70,8 @@ def main(argv=None) -> int:
             mtotal += 1
             mok += mets.get(k) is not None and mets[k].value == v
     print(f"oracle-label cells {ok}/{total} = {ok / max(1, total):.4f} read right, {wrong} read wrong, "
-          f"{total - ok - wrong} not read (blank cells have no tokens); metrics {mok}/{mtotal}")
+          f"{total - ok - wrong} not read (blank cells where no row or column label crosses them); "
+          f"metrics {mok}/{mtotal}")
     return 0
 
 

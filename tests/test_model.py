@@ -192,6 +192,16 @@ def test_combine_weighs_a_shifted_group_of_cells_whole():
     doc = doc_with(0.95)
     combine(doc, {k: Cell(**vars(c)) for k, c in model_cells.items()}, {}, "reconcile")
     assert doc.fields["appeals.review.upheld"].value == 5 and doc.fields["appeals.review.total"].value == 5
+    # a tie of the identities: the model's near-1 softmax does not beat a confident OCR reading
+    doc = doc_with(0.9)
+    doc.fields["active.normative_docs.made"] = Cell(value=4, text="4", confidence=0.9998)
+    combine(doc, {"active.normative_docs.made": Cell(value=0, text="0", confidence=1.0)}, {}, "reconcile")
+    assert doc.fields["active.normative_docs.made"].value == 4
+    # a cell the rules could not read is not made blank by the model's seeing no token there
+    doc = doc_with(0.9)
+    doc.fields["appeals.review.upheld"] = Cell(value=None, reason="cannot tell which are blank")
+    combine(doc, {"appeals.review.upheld": Cell(value=0, confidence=0.8, blank=True)}, {}, "reconcile")
+    assert doc.fields["appeals.review.upheld"].value is None
 
 
 @pytest.fixture(scope="module")
