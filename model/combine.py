@@ -41,10 +41,10 @@ def combine(doc: Document, model_cells: dict[str, Cell], model_metrics: dict[str
     for key, mc in model_cells.items():
         rc = doc.fields.get(key)
         if rc is None or rc.value is None:
-            if mc.blank and not mc.text:
-                # the rules could not read this cell (OCR trouble in its row): that no token
-                # lies there is no evidence that it is blank — a digit the page OCR lost
-                # leaves no token either
+            if mc.blank and not mc.text and not _text_layer(doc, mc.page):
+                # the rules could not read this cell: on an OCR'd page, that no token lies
+                # there is no evidence that it is blank (a digit the OCR lost leaves none);
+                # a PDF's text layer has every character printed
                 continue
             _take(doc, key, mc, rc)
         elif not _same(rc.value, mc.value):
@@ -63,6 +63,10 @@ def combine(doc: Document, model_cells: dict[str, Cell], model_metrics: dict[str
         rm = doc.metrics.get(mid)
         if rm is None or rm.value is None or policy == "model":
             doc.metrics[mid] = mm
+
+
+def _text_layer(doc: Document, page: int | None) -> bool:
+    return page is not None and 0 < page <= len(doc.pages) and doc.pages[page - 1].source == "text_layer"
 
 
 def _linked(keys: list[str], eqs) -> list[list[str]]:
