@@ -37,14 +37,15 @@ def _take(doc: Document, key: str, cell: Cell, other: Cell | None) -> None:
 
 def combine(doc: Document, model_cells: dict[str, Cell], model_metrics: dict[str, Metric],
             policy: str = "reconcile") -> None:
-    differ = []
+    differ, later = [], []
     for key, mc in model_cells.items():
         rc = doc.fields.get(key)
         if rc is None or rc.value is None:
             if mc.blank and not mc.text and not _text_layer(doc, mc.page):
-                # the rules could not read this cell: on an OCR'd page, that no token lies
-                # there is no evidence that it is blank (a digit the OCR lost leaves none);
-                # a PDF's text layer has every character printed
+                # the rules could not read this cell. On an OCR'd page a blank the model infers
+                # (no token there) may be a digit the OCR lost, so it fills the gap only after
+                # the identities have settled the cells both read: it must not tip them
+                later.append(key)
                 continue
             _take(doc, key, mc, rc)
         elif not _same(rc.value, mc.value):
@@ -56,6 +57,8 @@ def combine(doc: Document, model_cells: dict[str, Cell], model_metrics: dict[str
             _take(doc, key, model_cells[key], doc.fields.get(key))
     elif differ:
         _by_identities(doc, model_cells, differ)
+    for key in later:
+        _take(doc, key, model_cells[key], doc.fields.get(key))
     # metrics have no identities to settle a difference: under "reconcile" the rules' clause
     # reading stands (it was right on every set measured, docs/model.md) and the model only
     # fills metrics the rules did not find
