@@ -250,30 +250,28 @@ def _column(cols: list[Entity], table: str, page, x0, x1, cy, h, carry: bool = T
     return None
 
 
-def _whole_number(tokens: list[Token], ln) -> str:
-    """The tagged characters widened to the whole number they sit in: a label that covers
-    "703" of "7031" (the B/I tags broke inside the number) must not read 703."""
+def _whole_number(tokens: list[Token], ln) -> tuple[str, str]:
+    """The tagged characters widened to the whole number they sit in (a label that covers
+    "703" of "7031" — the B/I tags broke inside the number — must not read 703), and the
+    character printed after it."""
     if ln is None:
-        return "".join(t.text for t in tokens)
+        return "".join(t.text for t in tokens), ""
     pos = {id(t): i for i, t in enumerate(ln.tokens)}
     idx = [pos[id(t)] for t in tokens if id(t) in pos]
     if not idx:
-        return "".join(t.text for t in tokens)
+        return "".join(t.text for t in tokens), ""
     a, b = min(idx), max(idx)
     tk = ln.tokens
     while a > 0 and _touching(tk[a - 1], tk[a], unboxed=True):
         a -= 1
     while b + 1 < len(tk) and _touching(tk[b], tk[b + 1], unboxed=True):
         b += 1
-    return "".join(t.text for t in tk[a:b + 1])
+    after = next((t.text.strip()[:1] for t in tk[b + 1:] if t.text.strip()), "")
+    return "".join(t.text for t in tk[a:b + 1]), after
 
 
-def _is_year(number: str, ln) -> bool:
-    if not re.fullmatch(r"(?:19|20)\d\d", number):
-        return False
-    text = ln.text.replace(" ", "")
-    i = text.find(number)
-    return i >= 0 and text[i + 4:i + 5] == "年"
+def _is_year(number: str, after: str) -> bool:
+    return after == "年" and re.fullmatch(r"(?:19|20)\d\d", number) is not None
 
 
 def metrics(doc: Document, ents: list[Entity] | None = None) -> dict[str, Metric]:
@@ -293,8 +291,8 @@ def metrics(doc: Document, ents: list[Entity] | None = None) -> dict[str, Metric
                 continue
             value = fee[0]
         else:
-            number = _whole_number(e.tokens, ln)
-            if ln is not None and _is_year(number, ln):
+            number, after = _whole_number(e.tokens, ln)
+            if _is_year(number, after):
                 continue  # "2023年" dates the sentence; it counts nothing
             value = parse_value(number.replace("约", "").rstrip("余多"), "int")
             if value is None:

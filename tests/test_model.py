@@ -144,6 +144,7 @@ def test_a_number_whose_tags_break_inside_it_is_read_whole():
     toks += _word("门户网站发布信息", 50, 300, "O") + _word("703", 130, 300, "MET:website_items")
     toks += [("1", (160, 300, 168, 310), "B-MET:website_items")]
     toks += _word("2023年度未收取信息处理费用", 50, 400, "MET:fee_collected")
+    toks += _word("于", 50, 450, "O") + _word("2022", 60, 450, "MET:open_day_events") + _word("年开展", 100, 450, "O")
     doc = Document(source=Source("x.pdf", kind="digital_pdf"), pages=[_page(toks)])
     cells = read_labels.cells(doc, "2021")
     assert cells["requests.new_received.natural_person"].value == 93
@@ -151,6 +152,7 @@ def test_a_number_whose_tags_break_inside_it_is_read_whole():
     mets = read_labels.metrics(doc)
     assert mets["website_items"].value == 7031
     assert mets["fee_collected"].value is False                     # the year is not an amount
+    assert "open_day_events" not in mets                             # nor is it a count
 
 
 def test_the_model_reads_a_cell_with_no_value_between_its_labels_as_blank():
