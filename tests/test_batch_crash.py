@@ -98,7 +98,9 @@ def orphans(marker: Path) -> list[int]:
 
 
 def test_ctrl_c_stops_cleanly_and_resumes(tmp_path):
-    n = 40  # 0.15 s each on 2 workers: ~3 s left to interrupt once two are done
+    # 0.15 s each on 2 workers: ~6 s left to interrupt once two are done (with 40, ~3 s, one
+    # fresh-clone run saw the batch finish as the signal arrived and exit 0)
+    n = 80
     seed_copies(tmp_path / "in", n, marker="SLOW")
     out = tmp_path / "out"
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]))
