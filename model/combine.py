@@ -68,6 +68,10 @@ def combine(doc: Document, model_cells: dict[str, Cell], model_metrics: dict[str
             doc.metrics[mid] = mm
 
 
+def _clearly_surer(conf_model: float, conf_rules: float) -> bool:
+    return conf_model > conf_rules + TIE_MARGIN
+
+
 def _text_layer(doc: Document, page: int | None) -> bool:
     return page is not None and 0 < page <= len(doc.pages) and doc.pages[page - 1].source == "text_layer"
 
@@ -103,7 +107,7 @@ def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str
         b_model = broken(mine, {**vals, **{k: model_cells[k].value for k in group}})
         conf_m = sum(model_cells[k].confidence for k in group) / len(group)
         conf_r = sum(doc.fields[k].confidence for k in group) / len(group)
-        if b_model < b_rules or (b_model == b_rules and conf_m > conf_r + TIE_MARGIN):
+        if b_model < b_rules or (b_model == b_rules and _clearly_surer(conf_m, conf_r)):
             for k in group:
                 choice[k] = "model"
                 vals[k] = model_cells[k].value
@@ -115,15 +119,12 @@ def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str
             b_rules = broken(mine, vals)
             vals[key] = model_v
             b_model = broken(mine, vals)
-            keep = model_v if choice[key] == "model" else rules_v
-            if b_model < b_rules or (b_model == b_rules
-                                     and model_cells[key].confidence > doc.fields[key].confidence + TIE_MARGIN):
+            if b_model != b_rules:
+                choice[key] = "model" if b_model < b_rules else "rules"
+            elif _clearly_surer(model_cells[key].confidence, doc.fields[key].confidence):
                 choice[key] = "model"
-            elif b_rules < b_model or choice[key] == "rules":
-                choice[key] = "rules"
-                vals[key] = rules_v
-            else:
-                vals[key] = keep  # a tie the group decided: the group's reading stays
+            # otherwise a tie: the reading the group chose stays
+            vals[key] = model_v if choice[key] == "model" else rules_v
     for key, who in choice.items():
         rc = doc.fields[key]
         if who == "model":

@@ -9,16 +9,11 @@ import glob
 import sys
 from pathlib import Path
 
+from .model_options import add_model_arguments, model_choice
 from .output import dumps, to_dict, write_atomic
 from .pipeline import extract
 
 INPUT_SUFFIXES = {".txt", ".text", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
-
-
-def _model(args) -> str | None:
-    if args.no_model:
-        return None
-    return args.model_dir or ("default" if args.model else "auto")
 
 
 def add_arguments(p) -> None:
@@ -27,14 +22,7 @@ def add_arguments(p) -> None:
     out.add_argument("-o", "--out", metavar="OUT_DIR", help="folder for <input stem>.json files")
     out.add_argument("--stdout", action="store_true", help="print one report's JSON to standard output")
     p.add_argument("-q", "--quiet", action="store_true", help="no per-file progress lines")
-    p.add_argument("--model", action="store_true",
-                   help="add the layout token model's reading (the shipped weights) to every input, plain "
-                        "text too; by default it runs on PDF and image inputs only. Differences from the "
-                        "rules are settled by the identities")
-    p.add_argument("--no-model", action="store_true", help="the rules alone (no token model)")
-    p.add_argument("--model-dir", metavar="DIR", help="with a model DIR written by 'nianbao train' (implies --model)")
-    p.add_argument("--policy", choices=("reconcile", "model"), default="reconcile",
-                   help="with --model: settle differences by the identities (default) or let the model win")
+    add_model_arguments(p)
 
 
 def expand(paths: list[str]) -> list[Path]:
@@ -83,7 +71,7 @@ def run(args) -> int:
         if len(files) != 1:
             print(f"nianbao extract: --stdout takes exactly one input, got {len(files)}", file=sys.stderr)
             return 2
-        doc = extract(files[0], model=_model(args), policy=args.policy)
+        doc = extract(files[0], model=model_choice(args), policy=args.policy)
         sys.stdout.write(dumps(to_dict(doc)) + "\n")
         for e in doc.errors:
             print(f"error: {files[0]}: [{e['stage']}] {e['message']}", file=sys.stderr)
@@ -92,7 +80,7 @@ def run(args) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     failed, taken = 0, set()
     for f in files:
-        doc = extract(f, model=_model(args), policy=args.policy)
+        doc = extract(f, model=model_choice(args), policy=args.policy)
         target = out_dir / output_name(f, taken)
         write_atomic(target, dumps(to_dict(doc)) + "\n")
         if doc.errors:

@@ -83,12 +83,11 @@ def process(doc: Document, grid: bool = True, model: str | None = None, policy: 
     if grid and doc.source.kind != "text":
         with timed(doc, "grid"):
             grid_cells(doc)
-    auto = model == "auto"
-    if auto:
-        model = auto_model(doc)
-    if model and auto:
+    if model == "auto":
+        chosen = auto_model(doc)
         try:
-            model_stage(doc, model, policy)
+            if chosen:
+                model_stage(doc, chosen, policy)
         except Exception as e:  # the default path must not lose a report the rules can read
             doc.warnings.append(f"token model failed, rules only: {type(e).__name__}: {e}")
     elif model:

@@ -9,6 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..model_options import add_model_arguments, model_choice
+
 EXPORT_FORMATS = ("csv", "xlsx", "parquet")
 
 
@@ -29,13 +31,7 @@ def add_arguments(p) -> None:
                    help="seconds one file may take before its worker is killed (default 300; 0: none)")
     p.add_argument("--max-memory-mb", type=int, default=4096, metavar="M",
                    help="memory one worker may use before it is killed (default 4096; 0: none)")
-    p.add_argument("--model", action="store_true",
-                   help="the token model's reading on every input, plain text too; by default it runs on "
-                        "PDF and image inputs only (docs/model.md)")
-    p.add_argument("--no-model", action="store_true", help="the rules alone (no token model)")
-    p.add_argument("--model-dir", metavar="DIR", help="a model DIR written by 'nianbao train' (implies --model)")
-    p.add_argument("--policy", choices=("reconcile", "model"), default="reconcile",
-                   help="with --model: settle differences by the identities (default) or let the model win")
+    add_model_arguments(p)
     p.add_argument("--format", dest="formats", action="append", choices=EXPORT_FORMATS,
                    help="export format(s) after the batch, or for 'export' (repeatable)")
     p.add_argument("--extractor", metavar="MODULE:FUNC", help=argparse.SUPPRESS)  # alternative pipelines, tests
@@ -69,8 +65,7 @@ def run(args) -> int:
     opts = Options(workers=args.workers, engine=args.engine, retry_failed=args.retry_failed,
                    timeout_s=args.timeout or None, max_memory_mb=args.max_memory_mb or None,
                    extractor=args.extractor, progress=not args.quiet, ray_address=args.ray_address,
-                   model=None if args.no_model else args.model_dir or ("default" if args.model else "auto"),
-                   policy=args.policy)
+                   model=model_choice(args), policy=args.policy)
     try:
         summary = run_batch(args.input, args.out, opts)
     except (FileNotFoundError, BatchBusy) as e:
