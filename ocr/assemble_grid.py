@@ -231,9 +231,10 @@ def assemble_grid(doc: Document, fmt: str | None = None, engine=None) -> dict[st
 
 
 def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine) -> None:
-    from .digits import LOW_CONF, alternatives, has_ink, reread, to_value
+    from .digits import LOW_CONF, has_ink, read_crops, tight_crop
 
     pages = {p.number: p for p in doc.pages}
+    todo, crops = [], []
     for key, cell in cells.items():
         page = pages.get(cell.page)
         if page is None or page.source != "ocr" or page.image is None or cell.bbox is None:
@@ -243,38 +244,45 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine) ->
                 continue  # a printed dash, or really empty
         elif cell.value is not None and cell.confidence >= LOW_CONF:
             continue  # confident numbers stay; unreadable text in a number cell is tried again
-        got = reread(engine, page.image, cell.bbox)
-        if got is None:
-            continue
-        text, conf = got
-        table, _, col = schema.parse_key(key)
-        ctype = schema.col_type(table, fmt, col) if table == "active" else "int"
-        num = number_text(text)
-        value = to_value(num, ctype) if num else None
-        if value is None:
-            continue
-        if cell.blank:
-            if conf >= MISSED_MIN_CONF:
-                cell.value, cell.text, cell.confidence, cell.blank = value, text, conf, False
-                cell.reason = "read from a tight crop: the page OCR missed it"
-                if conf < LOW_CONF:
-                    cell.alternatives = [0] + alternatives(num, None, ctype)
-            continue
-        if cell.value is None:
-            if conf >= MISSED_MIN_CONF:
-                cell.reason = f"re-read on a tight crop (page OCR read {cell.text!r})"
-                cell.value, cell.text, cell.confidence = value, text, conf
-            continue
-        if value == cell.value:
-            cell.confidence = max(cell.confidence, conf)
-            cell.reason = "confirmed by a second reading"
-        elif conf > cell.confidence:
-            old = cell.value
-            cell.alternatives = [old] + [a for a in cell.alternatives if a not in (old, value)]
+        crop = tight_crop(page.image, cell.bbox)
+        if crop is not None:
+            todo.append((key, cell))
+            crops.append(crop)
+    for (key, cell), (text, conf) in zip(todo, read_crops(engine, crops)):
+        _take_reread(key, cell, text, conf, fmt)
+
+
+def _take_reread(key: str, cell: Cell, text: str, conf: float, fmt: str) -> None:
+    from .digits import LOW_CONF, alternatives, to_value
+
+    table, _, col = schema.parse_key(key)
+    ctype = schema.col_type(table, fmt, col) if table == "active" else "int"
+    num = number_text(text)
+    value = to_value(num, ctype) if num else None
+    if value is None:
+        return
+    if cell.blank:
+        if conf >= MISSED_MIN_CONF:
+            cell.value, cell.text, cell.confidence, cell.blank = value, text, conf, False
+            cell.reason = "read from a tight crop: the page OCR missed it"
+            if conf < LOW_CONF:
+                cell.alternatives = [0] + alternatives(num, None, ctype)
+        return
+    if cell.value is None:
+        if conf >= MISSED_MIN_CONF:
+            cell.reason = f"re-read on a tight crop (page OCR read {cell.text!r})"
             cell.value, cell.text, cell.confidence = value, text, conf
-            cell.reason = f"re-read on a tight crop: {text} (first reading {old})"
-        elif value not in cell.alternatives:
-            cell.alternatives.insert(0, value)
+        return
+    if value == cell.value:
+        cell.confidence = max(cell.confidence, conf)
+        cell.reason = "confirmed by a second reading"
+    elif conf > cell.confidence:
+        old = cell.value
+        cell.alternatives = [old] + [a for a in cell.alternatives if a not in (old, value)]
+        cell.value, cell.text, cell.confidence = value, text, conf
+        cell.reason = f"re-read on a tight crop: {text} (first reading {old})"
+    elif value not in cell.alternatives:
+        cell.alternatives.insert(0, value)
 
 
 def guess_format(doc: Document) -> str | None:

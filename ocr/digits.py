@@ -70,12 +70,9 @@ def has_ink(image, bbox_pt, inset_pt: float = 2.0, min_px_pt2: float = 1.5) -> b
     return sum(int(stats[i, 4]) for i in tall) >= min_px_pt2 * s * s
 
 
-def reread(engine, image, bbox_pt, inset_pt: float = 1.2, margin_px: int = 3, pad_px: int = 8):
-    """Read a numeric cell again from a tight crop of the page raster: (text, conf) or None.
-
-    The crop is the box around the cell's digit-sized ink (Otsu, so grey scans keep whole
-    strokes), padded with the cell's own background so no artificial edge is added.
-    """
+def tight_crop(image, bbox_pt, inset_pt: float = 1.2, margin_px: int = 3, pad_px: int = 8):
+    """The box around a cell's digit-sized ink (Otsu, so grey scans keep whole strokes), padded
+    with the cell's own background so no artificial edge is added; None for an inkless cell."""
     import cv2
     import numpy as np
 
@@ -93,6 +90,19 @@ def reread(engine, image, bbox_pt, inset_pt: float = 1.2, margin_px: int = 3, pa
     x1 = min(crop.shape[1], max(stats[i, 0] + stats[i, 2] for i in keep) + margin_px)
     y1 = min(crop.shape[0], max(stats[i, 1] + stats[i, 3] for i in keep) + margin_px)
     back = int(np.median(crop))
-    tight = np.pad(crop[y0:y1, x0:x1], pad_px, constant_values=back)
-    text, conf, _ = engine.read_crop(tight)
-    return text, conf
+    return np.pad(crop[y0:y1, x0:x1], pad_px, constant_values=back)
+
+
+def read_crops(engine, crops: list) -> list[tuple[str, float]]:
+    """(text, conf) for each crop, in the engine's batches where it offers them."""
+    batched = getattr(engine, "read_crops", None)
+    got = batched(crops) if batched else [engine.read_crop(c) for c in crops]
+    return [(text, conf) for text, conf, _ in got]
+
+
+def reread(engine, image, bbox_pt, **crop_args):
+    """Read a numeric cell again from a tight crop of the page raster: (text, conf) or None."""
+    tight = tight_crop(image, bbox_pt, **crop_args)
+    if tight is None:
+        return None
+    return read_crops(engine, [tight])[0]

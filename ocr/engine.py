@@ -35,6 +35,8 @@ class OcrEngine(Protocol):
     def read_crop(self, image: np.ndarray) -> tuple[str, float, list[tuple[str, float]]]:
         """Read one already-cropped text line: (text, confidence, per-character (char, conf))."""
 
+    # optional: read_crops(images) -> [read_crop(image) for image in images], batched
+
 
 class EngineUnavailable(RuntimeError):
     pass
@@ -88,6 +90,71 @@ def _rapid_params(backend: str, threads: int, rec_min_width: int) -> dict:
     }
 
 
+# Recognition costs time in proportion to the width of each crop once scaled to the model's
+# 48 px height (~46 µs per pixel column on this 2-core machine), and long prose lines hold most
+# of a page's columns. PP-OCR recognisers are trained on lines squeezed into 48×320, so
+# narrower characters are in their range: long crops are narrowed by this factor, but never
+# below LONG_RATIO × height, and short crops (table cells, lone numbers) are left alone
+# (eval/ocr_bench.py and docs/ocr.md: the accuracy and time at each factor).
+REC_SQUEEZE = 0.6
+LONG_RATIO = 4.0
+
+
+def squeeze_crops(crops: list[np.ndarray], factor: float) -> list[np.ndarray]:
+    """Long text-line crops narrowed by `factor` (see REC_SQUEEZE); others unchanged."""
+    import cv2
+
+    if factor >= 1:
+        return crops
+    out = []
+    for im in crops:
+        h, w = im.shape[:2]
+        target = max(round(w * factor), round(LONG_RATIO * h))
+        out.append(cv2.resize(im, (target, h), interpolation=cv2.INTER_AREA) if target < w else im)
+    return out
+
+
+@functools.cache
+def _rapid_class():
+    """RapidOCR with its crops narrowed before recognition (per-character boxes are still
+    right: rapidocr places them by fractions of the recognised width on the unsqueezed crop),
+    and per-character boxes mapped back to the page in one matrix product per line."""
+    import cv2
+    from rapidocr import RapidOCR
+    from rapidocr.cal_rec_boxes import CalRecBoxes
+    from rapidocr.cal_rec_boxes.main import Direction
+
+    class FastCharBoxes(CalRecBoxes):
+        # rapidocr maps each corner of each character box through the inverse perspective
+        # transform one point at a time and then re-orders the corners: ~8 % of a page's time.
+        # Only the corners' extent is used (engine._box), so the order is not needed.
+        def reverse_rotate_crop_image(self, bbox_points, word_points_list, direction):
+            if direction == Direction.VERTICAL or not word_points_list:
+                return super().reverse_rotate_crop_image(bbox_points, word_points_list, direction)
+            box = np.asarray(bbox_points, dtype=np.float32)
+            left, top = int(box[:, 0].min()), int(box[:, 1].min())
+            box = box - np.array([left, top], dtype=np.float32)
+            w, h = int(np.linalg.norm(box[0] - box[1])), int(np.linalg.norm(box[0] - box[3]))
+            std = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+            _, inverse = cv2.invert(cv2.getPerspectiveTransform(box, std))
+            pts = np.asarray(word_points_list, dtype=np.float64).reshape(-1, 2)
+            mapped = np.c_[pts, np.ones(len(pts))] @ inverse.T
+            xy = (mapped[:, :2] / mapped[:, 2:3] + np.array([left, top])).astype(int)
+            return xy.reshape(len(word_points_list), -1, 2).tolist()
+
+    class SqueezedRapidOCR(RapidOCR):
+        squeeze = 1.0
+
+        def __init__(self, *a, **k):
+            super().__init__(*a, **k)
+            self.cal_rec_boxes = FastCharBoxes()
+
+        def recognize_txt(self, img):
+            return super().recognize_txt(squeeze_crops(img, self.squeeze))
+
+    return SqueezedRapidOCR
+
+
 class RapidEngine:
     """RapidOCR 3.x with its bundled PP-OCR models (PP-OCRv6 small det/rec in rapidocr 3.10),
     on onnxruntime or OpenVINO (`backend`; OpenVINO needs the `openvino` package)."""
@@ -96,9 +163,9 @@ class RapidEngine:
 
     def __init__(self, det_limit_side_len: int = 960, det_limit_type: str = "max", max_side_len: int = 2000,
                  threads: int | None = None, use_cls: bool = False, backend: str = "onnxruntime",
-                 rec_min_width: int = 96, params: dict | None = None):
+                 rec_min_width: int = 96, rec_squeeze: float | None = None, params: dict | None = None):
         try:
-            from rapidocr import RapidOCR
+            import rapidocr  # noqa: F401
         except ImportError as e:  # pragma: no cover - depends on the install
             raise EngineUnavailable("rapidocr is not installed: pip install 'nianbao[ocr]'") from e
         if backend not in BACKENDS:
@@ -123,7 +190,11 @@ class RapidEngine:
             "Global.use_cls": use_cls,
             **(params or {}),
         }
-        self.engine = RapidOCR(params=params)
+        if rec_squeeze is None:
+            rec_squeeze = float(os.environ.get("NIANBAO_OCR_SQUEEZE", REC_SQUEEZE))
+        self.rec_squeeze = min(1.0, max(0.3, rec_squeeze))
+        self.engine = _rapid_class()(params=params)
+        self.engine.squeeze = self.rec_squeeze
         self.use_cls = use_cls
         self.crop_engine = None
 
@@ -140,18 +211,39 @@ class RapidEngine:
             out.append(OcrLine(text, float(score), _box(box), toks))
         return out
 
-    def read_crop(self, image: np.ndarray):
+    def _crop_reader(self):
         if self.crop_engine is None:
             from rapidocr import RapidOCR
             # a second instance because use_det is instance state in rapidocr; it loads only
             # the recogniser, with the page engine's backend, threads and padding
             self.crop_engine = RapidOCR(params={**self.shared, "Global.use_det": False, "Global.use_cls": False})
-        res = self.crop_engine(_rgb(image), use_det=False, use_cls=False, use_rec=True, return_word_box=True)
+        return self.crop_engine
+
+    def read_crop(self, image: np.ndarray):
+        res = self._crop_reader()(_rgb(image), use_det=False, use_cls=False, use_rec=True, return_word_box=True)
         if not res.txts:
             return "", 0.0, []
         text, conf = res.txts[0], float(res.scores[0])
-        per_char = [(ch, conf) for ch in text]
-        return text, conf, per_char
+        return text, conf, [(ch, conf) for ch in text]
+
+    def read_crops(self, images: list[np.ndarray]):
+        """`read_crop` for many crops in shared recognition batches: one call per crop cost
+        ~10 ms of overhead each, and a worn page can have a dozen doubtful cells."""
+        if not images:
+            return []
+        eng = self._crop_reader()
+        # the same loading and resizing that rapidocr's own call applies to a single crop
+        prepared = [eng.preprocess_img(eng.load_img(_rgb(im)))[0] for im in images]
+        res = eng.recognize_txt(prepared)
+        floor = float(eng.cfg.Global.text_score)
+        out = []
+        for text, conf in zip(res.txts, res.scores):
+            conf = float(conf)
+            if not text.strip() or conf < floor:  # what rapidocr's call drops as no reading
+                out.append(("", 0.0, []))
+            else:
+                out.append((text, conf, [(ch, conf) for ch in text]))
+        return out
 
 
 ENGINES = {

@@ -185,3 +185,50 @@ def test_openvino_backend_offline(tmp_path, small_report):
         _check(assemble_grid(doc, fmt="2021", engine=eng), gold)
     finally:
         mp.undo()
+
+
+def test_squeeze_narrows_only_long_crops():
+    from nianbao.ocr.engine import LONG_RATIO, squeeze_crops
+
+    long_line = np.zeros((40, 1200), np.uint8)
+    short = np.zeros((40, 100), np.uint8)
+    just_long = np.zeros((40, 180), np.uint8)
+    a, b, c = squeeze_crops([long_line, short, just_long], 0.6)
+    assert a.shape == (40, 720)          # narrowed by the factor
+    assert b is short                    # a table cell stays as printed
+    assert c.shape == (40, int(LONG_RATIO * 40))  # never below LONG_RATIO × height
+    assert squeeze_crops([long_line], 1.0)[0] is long_line
+
+
+def test_squeezed_engine_reads_prose_and_keeps_char_boxes(engine):
+    """The default engine squeezes long lines before recognition; a line of prose must come
+    back with its characters and per-character boxes across the unsqueezed line."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from nianbao.eval.ocr_pages import font_path
+
+    text = "本机关全年主动公开政府信息4061条，其中规章12件"
+    img = Image.new("L", (1400, 90), 255)
+    ImageDraw.Draw(img).text((20, 25), text, font=ImageFont.truetype(font_path(), 40), fill=0)
+    assert engine.rec_squeeze < 1
+    lines = engine.recognize(np.asarray(img))
+    assert len(lines) == 1 and lines[0].text == text
+    xs = [t.bbox[0] for t in lines[0].chars]
+    assert len(xs) == len(text) and xs == sorted(xs)
+    assert xs[0] < 60 and lines[0].chars[-1].bbox[2] > 900  # spread over the printed line
+
+
+def test_batched_crop_reads_match_single_reads(engine, small_report):
+    from nianbao.ocr.digits import tight_crop
+    from nianbao.ocr.images import PageImage
+
+    data, gold = small_report
+    page = PageImage(np.asarray(scan(data, 0, dpi=200)), 200 / 72)
+    fields = assemble_grid(load_pdf_bytes(data), fmt="2021")
+    keys = [k for k in gold if k.startswith("active.") and k in fields and fields[k].bbox][:10]
+    crops = [tight_crop(page, fields[k].bbox) for k in keys]
+    keys, crops = zip(*[(k, c) for k, c in zip(keys, crops) if c is not None])
+    together = engine.read_crops(list(crops))
+    alone = [engine.read_crop(c) for c in crops]
+    assert [t[0] for t in together] == [a[0] for a in alone]
+    assert [t[0] for t in together] == [str(gold[k]) for k in keys]
