@@ -82,3 +82,19 @@ def test_more_phrasings(text, mid, value):
 
 def test_fee_charged_without_amount():
     assert metrics_of("本年度依法收取信息处理费。")["fee_collected"].value is True
+
+
+@pytest.mark.parametrize("text,mid,value", [
+    ("政务微信公众号发布信息\n1276.条。", "wechat_items", 1276),   # an OCR speck read as a mark
+    ("政务微信公众号发布信息1276：条。", "wechat_items", 1276),
+    ("全年主动公开政府信息83·条，", "proactive_total", 83),
+])
+def test_stray_mark_between_number_and_measure_word(text, mid, value):
+    m = metrics_of(text)[mid]
+    assert m.value == value and str(value) in m.evidence
+
+
+def test_a_decimal_point_stays():
+    assert metrics_of("全年收取信息处理费 12.5 元。")["fee_collected"].value == 12.5
+    c = clauses([Line(text="公开信息12.5条。", number=1)], set())
+    assert c[0].text == "公开信息12.5条。"

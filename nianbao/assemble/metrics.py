@@ -36,7 +36,8 @@ def clauses(lines: list[Line], skip: set[int]) -> list[Clause]:
     def flush():
         nonlocal buf, idx
         if buf:
-            out.append(Clause("".join(buf), idx))
+            keep = [i for i in range(len(buf)) if not _stray_mark(buf, i)]
+            out.append(Clause("".join(buf[i] for i in keep), [idx[i] for i in keep]))
         buf, idx = [], []
 
     for li, ln in enumerate(lines):
@@ -58,6 +59,17 @@ def clauses(lines: list[Line], skip: set[int]) -> list[Clause]:
                 flush()
     flush()
     return out
+
+
+# OCR of noisy scans sometimes reads a speck between a number and its measure word as a
+# mark ("1276.条", "1276：条"); no report prints a mark there, so it is not part of the clause
+STRAY_MARKS = ".．:：·・'‘’`、"
+MEASURE_WORDS = "条件篇次期个份宗项"
+
+
+def _stray_mark(chars: list[str], i: int) -> bool:
+    return (0 < i < len(chars) - 1 and chars[i] in STRAY_MARKS and chars[i - 1].isdigit()
+            and chars[i + 1] in MEASURE_WORDS)
 
 
 def _number(s: str):
