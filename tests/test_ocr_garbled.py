@@ -80,3 +80,22 @@ def test_good_pages_do_not_touch_ocr(tmp_path, report_2021):
     eng = RecordingEngine()
     doc = pdfmod.load_pdf(path, Source(path=str(path)), engine=eng)
     assert eng.calls == 0 and not doc.warnings
+
+
+@pytest.mark.parametrize("how", ["strip", "scramble"])
+def test_garble_corpus_breaks_compressed_pdfs(tmp_path, report_2021, how):
+    """The benchmark's garbled corpus (pypdf rewrite, compressed PDFs too) is refused by judge."""
+    from pypdf import PdfReader, PdfWriter
+
+    from nianbao.eval.garble_corpus import break_pdf
+
+    src, dst = tmp_path / "in.pdf", tmp_path / "out.pdf"
+    writer = PdfWriter(clone_from=PdfReader(__import__("io").BytesIO(report_2021[0])))
+    for page in writer.pages:
+        page.compress_content_streams()
+    writer.write(str(src))
+    assert judge(*layer_text(src.read_bytes())).ok
+    assert break_pdf(src, dst, how) >= 1
+    for page in (0, 1):
+        v = judge(*layer_text(dst.read_bytes(), page))
+        assert not v.ok, (how, page, v)
