@@ -32,6 +32,10 @@ CONFIGS = {
     "v6-960max": dict(det_limit_side_len=960, det_limit_type="max", max_side_len=2000),
     "v6-960max-pad320": dict(det_limit_side_len=960, det_limit_type="max", max_side_len=2000, rec_min_width=320),
     "v6-960max-ov": dict(det_limit_side_len=960, det_limit_type="max", max_side_len=2000, backend="openvino"),
+    # the default squeezes long line crops to 0.6 of their width before recognition (engine.py)
+    "v6-960max-ov-nosqueeze": dict(det_limit_side_len=960, det_limit_type="max", max_side_len=2000,
+                                   backend="openvino", rec_squeeze=1.0),
+    "v6-960max-nosqueeze": dict(det_limit_side_len=960, det_limit_type="max", max_side_len=2000, rec_squeeze=1.0),
     "v6-960max-ov-t1": dict(det_limit_side_len=960, det_limit_type="max", max_side_len=2000, backend="openvino",
                             threads=1),
     "v6-960max-t1": dict(det_limit_side_len=960, det_limit_type="max", max_side_len=2000, threads=1),

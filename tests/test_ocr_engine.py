@@ -232,3 +232,29 @@ def test_batched_crop_reads_match_single_reads(engine, small_report):
     alone = [engine.read_crop(c) for c in crops]
     assert [t[0] for t in together] == [a[0] for a in alone]
     assert [t[0] for t in together] == [str(gold[k]) for k in keys]
+
+
+def test_fast_char_boxes_equal_rapidocrs_own(engine):
+    """The per-character boxes mapped in one matrix product are rapidocr's, corner extents equal
+    (a rapidocr upgrade that changes its box code fails here, not silently in the cells)."""
+    from PIL import Image, ImageDraw, ImageFont
+    from rapidocr.cal_rec_boxes import CalRecBoxes
+
+    from nianbao.eval.ocr_pages import font_path
+
+    img = Image.new("L", (900, 260), 255)
+    d = ImageDraw.Draw(img)
+    d.text((30, 20), "政府信息公开工作年度报告", font=ImageFont.truetype(font_path(), 36), fill=0)
+    d.text((30, 110), "12  345  6789", font=ImageFont.truetype(font_path(), 30), fill=0)
+    d.text((500, 180), "行政复议 3 件", font=ImageFont.truetype(font_path(), 28), fill=0)
+    page = np.asarray(img.rotate(1.2, fillcolor=255))  # slightly tilted boxes
+    fast = engine.recognize(page)
+    own = engine.engine.cal_rec_boxes
+    try:
+        engine.engine.cal_rec_boxes = CalRecBoxes()
+        ref = engine.recognize(page)
+    finally:
+        engine.engine.cal_rec_boxes = own
+    assert [ln.text for ln in fast] == [ln.text for ln in ref] and len(fast) >= 3
+    assert [[t.bbox for t in ln.chars] for ln in fast] == [[t.bbox for t in ln.chars] for ln in ref]
+    assert sum(len(ln.chars) for ln in fast) >= 20
