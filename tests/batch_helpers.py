@@ -40,6 +40,8 @@ def fake_extract(path) -> Document:
         os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer or a native crash would
     if b"SLOW" in data:
         time.sleep(0.15)
+    if b"RAISE" in data:
+        raise RuntimeError("extractor bug on this file")
     if not data.strip():
         doc.error("ingest", "empty input: the file has no text")
         return doc
@@ -48,6 +50,8 @@ def fake_extract(path) -> Document:
     for i, key in enumerate(schema.field_keys("2021")):
         v = digest[i % len(digest)]
         doc.fields[key] = Cell(value=v, text=str(v), confidence=0.5 + (v % 50) / 100, line=i + 1)
+    if b"PID" in data:
+        doc.warnings.append(f"read by process {os.getpid()}")
     if b"FLAG" in data:
         keys = ["requests.result.total.natural_person", "requests.new_received.natural_person"]
         doc.flags.append(Flag(identity="requests.column_sum", keys=keys, printed=1, expected=2,

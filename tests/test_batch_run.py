@@ -160,3 +160,32 @@ def test_second_batch_on_the_same_folder_is_refused(tmp_path):
         with pytest.raises(BatchBusy):
             run_batch(tmp_path / "in", tmp_path / "out", opts())
     assert run_batch(tmp_path / "in", tmp_path / "out", opts())["done"] == 1
+
+
+def _reader_pids(out: Path) -> list[int]:
+    pids = []
+    for r in manifest_rows(out):
+        data = json.loads((out / "reports" / r["output"]).read_text(encoding="utf-8"))
+        pids += [int(w.rsplit(" ", 1)[1]) for w in data.get("warnings", []) if w.startswith("read by process")]
+    return pids
+
+
+def test_a_worker_reads_several_files_then_is_retired(tmp_path, monkeypatch):
+    """Engines load once per worker child, not per file; a worker is replaced after MAX_JOBS."""
+    from nianbao.batch import guard
+
+    monkeypatch.setattr(guard, "MAX_JOBS", 2)
+    seed_copies(tmp_path / "in", 5, marker="PID")
+    s = run_batch(tmp_path / "in", tmp_path / "out", opts(workers=1))
+    assert (s["done"], s["failed"]) == (5, 0)
+    pids = _reader_pids(tmp_path / "out")
+    assert len(pids) == 5 and os.getpid() not in pids
+    assert sorted(pids.count(p) for p in set(pids)) == [1, 2, 2]
+
+
+def test_a_file_whose_extraction_raises_gets_a_fresh_worker_after_it(tmp_path):
+    seed_copies(tmp_path / "in", 4, marker="PID")
+    (tmp_path / "in" / "001b_raise.txt").write_text("RAISE", encoding="utf-8")
+    s = run_batch(tmp_path / "in", tmp_path / "out", opts(workers=1))
+    assert s["done"] == 4 and s["failed_by_reason"] == {"internal": 1}
+    assert len(set(_reader_pids(tmp_path / "out"))) == 2  # one worker before the bug, one after
