@@ -22,7 +22,9 @@ from .grid import Grid, GridCell, find_grids
 
 NUM_RE = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 UNIT_RE = re.compile(r"(?<=\d)(?:万元|万|元|件|条|个|项|次)$")
-DASHES = {"-", "—", "–", "－", "/", "无", "——", "--"}
+# OCR reads a printed dash as the hanzi 一 (or a long bar): 30 zero cells of 200 synthetic
+# scans; no number cell prints the character 一 on its own
+DASHES = {"-", "—", "–", "－", "/", "无", "——", "--", "一", "一一", "―", "ー", "_"}
 FUZZY_MIN = 0.75
 FUZZY_LEN = 5
 MISSED_MIN_CONF = 0.6  # a number found in a cell the page OCR left empty must be read at least this well
@@ -51,6 +53,8 @@ def number_text(s: str) -> str | None:
         return None
     if any(ch.isdigit() for ch in t) and all(ch.isdigit() or ch in "+-." or ch in _OCR_LETTERS for ch in t):
         t = t.translate(_OCR_DIGITS)
+    if len(t) > 1 and t.endswith(".") and t[-2].isdigit():
+        t = t[:-1]  # a speck after the last digit read as a full stop ("0.")
     return t if NUM_RE.match(t) else None
 
 

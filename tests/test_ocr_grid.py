@@ -212,3 +212,18 @@ def test_apply_grid_prefers_grid_cells_and_keeps_text_values(tmp_path):
     assert all(doc.fields[k].value == v for k, v in gold.items())
     doc.source.kind = "text"
     assert apply_grid(doc) == 0
+
+
+def test_ocr_slips_in_number_cells():
+    """A dash read as the hanzi 一 is a dash (zero), a speck after a number is not a decimal point."""
+    from nianbao.document import Token
+    from nianbao.ocr.assemble_grid import DataCell, _cell
+    from nianbao.ocr.grid import GridCell
+
+    assert number_text("0.") == "0" and number_text("12.") == "12" and number_text("12.5") == "12.5"
+    assert number_text(".") is None and number_text("一") is None
+    gc = GridCell(3, 4, 1, 1, (300.0, 650.0, 330.0, 670.0), [Token("一", (310.0, 655.0, 320.0, 665.0), conf=0.95)])
+    cell = _cell(DataCell(gc, "", "一"), "requests", "2021", "enterprise", 2)
+    assert cell.value == 0 and cell.blank and cell.reason == "dash read as 0"
+    gc = GridCell(3, 4, 1, 1, (300.0, 650.0, 330.0, 670.0), [Token("规", (310.0, 655.0, 320.0, 665.0), conf=0.95)])
+    assert _cell(DataCell(gc, "", "规"), "requests", "2021", "enterprise", 2).value is None
