@@ -25,6 +25,9 @@ UNIT_RE = re.compile(r"(?<=\d)(?:万元|万|元|件|条|个|项|次)$")
 # OCR reads a printed dash as the hanzi 一 (or a long bar): 30 zero cells of 200 synthetic
 # scans; no number cell prints the character 一 on its own
 DASHES = {"-", "—", "–", "－", "/", "无", "——", "--", "一", "一一", "―", "ー", "_"}
+# ...but a blurred lone 1 can be read as 一 too: those cells are read again from a tight crop,
+# which keeps only ink at least digit-tall (a dash has none) — see _reread_doubtful
+LOOKS_LIKE_ONE = {"一", "ー", "―", "_"}
 FUZZY_MIN = 0.75
 FUZZY_LEN = 5
 MISSED_MIN_CONF = 0.6  # a number found in a cell the page OCR left empty must be read at least this well
@@ -244,7 +247,7 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine) ->
         if page is None or page.source != "ocr" or page.image is None or cell.bbox is None:
             continue
         if cell.blank:
-            if cell.text or not has_ink(page.image, cell.bbox):
+            if (cell.text and norm(cell.text) not in LOOKS_LIKE_ONE) or not has_ink(page.image, cell.bbox):
                 continue  # a printed dash, or really empty
         elif cell.value is not None and cell.confidence >= LOW_CONF:
             continue  # confident numbers stay; unreadable text in a number cell is tried again
@@ -267,8 +270,9 @@ def _take_reread(key: str, cell: Cell, text: str, conf: float, fmt: str) -> None
         return
     if cell.blank:
         if conf >= MISSED_MIN_CONF:
+            cell.reason = (f"re-read on a tight crop (page OCR read {cell.text!r})" if cell.text
+                           else "read from a tight crop: the page OCR missed it")
             cell.value, cell.text, cell.confidence, cell.blank = value, text, conf, False
-            cell.reason = "read from a tight crop: the page OCR missed it"
             if conf < LOW_CONF:
                 cell.alternatives = [0] + alternatives(num, None, ctype)
         return

@@ -227,3 +227,33 @@ def test_ocr_slips_in_number_cells():
     assert cell.value == 0 and cell.blank and cell.reason == "dash read as 0"
     gc = GridCell(3, 4, 1, 1, (300.0, 650.0, 330.0, 670.0), [Token("规", (310.0, 655.0, 320.0, 665.0), conf=0.95)])
     assert _cell(DataCell(gc, "", "规"), "requests", "2021", "enterprise", 2).value is None
+
+
+def test_a_one_read_as_the_hanzi_yi_is_checked_on_a_tight_crop(tmp_path):
+    """一 in a number cell is taken for a dash (0), but a blurred 1 reads that way too: the cell
+    is read again from a tight crop, which a real dash (no digit-tall ink) never passes."""
+    import numpy as np
+
+    from nianbao.ocr.digits import tight_crop
+    from nianbao.ocr.images import PageImage
+
+    doc, gold = _doubtful_doc(tmp_path, "规章")
+    ln = next(ln for ln in doc.pages[0].lines if ln.text.startswith("规章"))
+    for t in ln.tokens:
+        if t.text.isdigit():
+            t.text, t.conf = "一", 0.9
+    c0 = assemble_grid(doc, fmt="2021")["active.rules.issued"]
+    assert c0.value == 0 and c0.blank and c0.reason == "dash read as 0"
+    printed = gold["active.rules.issued"]
+    c = assemble_grid(doc, fmt="2021", engine=CropReader(str(printed), 0.9))["active.rules.issued"]
+    assert c.value == printed and not c.blank and "一" in c.reason
+
+    page = np.full((60, 60), 255, np.uint8)
+    dash = page.copy()
+    dash[29:32, 20:40] = 0   # a printed dash: wide and flat
+    one = page.copy()
+    one[18:42, 29:32] = 0    # a 1: digit-tall
+    scale = 200 / 72
+    box = (0.0, 0.0, 60 / scale, 60 / scale)
+    assert tight_crop(PageImage(dash, scale), box) is None
+    assert tight_crop(PageImage(one, scale), box) is not None
