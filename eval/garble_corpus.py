@@ -18,11 +18,10 @@ from pathlib import Path
 
 
 def _shift_hanzi(cmap: bytes) -> bytes:
+    from .ocr_pages import wrong_hanzi
+
     def shift(m):
-        code = int(m.group(1), 16)
-        if 0x4E00 <= code <= 0x9FA5:
-            code = 0x4E00 + (code - 0x4E00 + 7919) % (0x9FA5 - 0x4E00)
-        return b"<%04X>" % code
+        return b"<%04X>" % wrong_hanzi(int(m.group(1), 16))
     # destination codes are the last hex string of each bfchar / bfrange entry
     return re.sub(rb"<([0-9A-Fa-f]{4})>(?=\s*(?:\n|\r|<|endbf))", shift, cmap)
 

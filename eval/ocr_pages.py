@@ -246,6 +246,13 @@ def scan(pdf_bytes: bytes, page: int = 0, dpi: int = 200, degrade: bool = False,
     return Image.open(io.BytesIO(buf.getvalue())).convert("L")
 
 
+def wrong_hanzi(code: int) -> int:
+    """The code point a scrambled ToUnicode map gives a common hanzi: another, mostly rare, one."""
+    if 0x4E00 <= code <= 0x9FA5:
+        return 0x4E00 + (code - 0x4E00 + 7919) % (0x9FA5 - 0x4E00)
+    return code
+
+
 def break_text_layer(pdf_bytes: bytes, how: str = "strip") -> bytes:
     """A copy whose text layer lies: 'strip' removes the ToUnicode maps, 'scramble' maps glyphs to wrong hanzi.
 
@@ -258,10 +265,7 @@ def break_text_layer(pdf_bytes: bytes, how: str = "strip") -> bytes:
         out = pdf_bytes.replace(b"/ToUnicode", b"/ToUnicodX")
     elif how == "scramble":
         def shift(m):
-            code = int(m.group(2), 16)
-            if 0x4E00 <= code <= 0x9FA5:
-                code = 0x4E00 + (code - 0x4E00 + 7919) % (0x9FA5 - 0x4E00)
-            return m.group(1) + b"<%04X>" % code
+            return m.group(1) + b"<%04X>" % wrong_hanzi(int(m.group(2), 16))
 
         out = re.sub(rb"(<[0-9A-F]{2}> )<([0-9A-F]{4})>", shift, pdf_bytes)
     else:

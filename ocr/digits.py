@@ -99,10 +99,3 @@ def read_crops(engine, crops: list) -> list[tuple[str, float]]:
     got = batched(crops) if batched else [engine.read_crop(c) for c in crops]
     return [(text, conf) for text, conf, _ in got]
 
-
-def reread(engine, image, bbox_pt, **crop_args):
-    """Read a numeric cell again from a tight crop of the page raster: (text, conf) or None."""
-    tight = tight_crop(image, bbox_pt, **crop_args)
-    if tight is None:
-        return None
-    return read_crops(engine, [tight])[0]

@@ -220,15 +220,11 @@ class RapidEngine:
         return self.crop_engine
 
     def read_crop(self, image: np.ndarray):
-        res = self._crop_reader()(_rgb(image), use_det=False, use_cls=False, use_rec=True, return_word_box=True)
-        if not res.txts:
-            return "", 0.0, []
-        text, conf = res.txts[0], float(res.scores[0])
-        return text, conf, [(ch, conf) for ch in text]
+        return self.read_crops([image])[0]
 
     def read_crops(self, images: list[np.ndarray]):
-        """`read_crop` for many crops in shared recognition batches: one call per crop cost
-        ~10 ms of overhead each, and a worn page can have a dozen doubtful cells."""
+        """Cropped lines read in shared recognition batches (one rapidocr call per crop cost
+        ~10 ms of overhead each, and a worn page can have a dozen doubtful cells)."""
         if not images:
             return []
         eng = self._crop_reader()

@@ -15,7 +15,7 @@ from nianbao.document import Source
 from nianbao.eval.ocr_pages import break_text_layer, report_pdf, scan
 from nianbao.ingest import InputError, load
 from nianbao.ocr.assemble_grid import assemble_grid
-from nianbao.ocr.digits import reread
+from nianbao.ocr.digits import read_crops, tight_crop
 from nianbao.ocr.engine import RapidEngine
 from nianbao.ocr.pdf import load_image, load_pdf
 
@@ -107,7 +107,8 @@ def test_reread_of_a_cell_crop(engine, small_report):
     doc = load_pdf_bytes(data)
     fields = assemble_grid(doc, fmt="2021")
     cell = fields["active.rules.in_force"]
-    got = reread(engine, PageImage(img, 200 / 72), cell.bbox)
+    crop = tight_crop(PageImage(img, 200 / 72), cell.bbox)
+    got = read_crops(engine, [crop])[0] if crop is not None else None
     assert got is not None and got[0] == str(gold["active.rules.in_force"])
 
 

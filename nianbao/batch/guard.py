@@ -136,6 +136,10 @@ class Worker:
     def reusable(self) -> bool:
         return self.left > 0 and self.proc.is_alive()
 
+    def retire(self) -> None:
+        """Send it no more files (it raised, was killed, died, or retires itself)."""
+        self.left = 0
+
     def close(self) -> None:
         try:
             self.jobs.send(None)
@@ -202,7 +206,7 @@ def _kill(r: Running) -> None:
     r.proc.join(5)
     r.conn.close()
     if r.worker is not None:
-        r.worker.left = 0
+        r.worker.retire()
         r.worker.jobs.close()
 
 
@@ -216,14 +220,14 @@ def check(r: Running, limits: Limits, ready: bool) -> dict | None:
             if r.worker is not None:
                 result, retiring = result
                 if retiring:
-                    r.worker.left = 0
+                    r.worker.retire()
         except (EOFError, OSError):
             r.proc.join(5)
             code = r.proc.exitcode
             how = f"killed by signal {-code}" if code and code < 0 else f"exit status {code}"
             result = worker.failure_record(r.job, "crashed", f"worker process died ({how}) while reading this file")
             if r.worker is not None:
-                r.worker.left = 0
+                r.worker.retire()
         if r.worker is None:
             r.proc.join(5)
             r.conn.close()
