@@ -96,7 +96,7 @@ def _linked(keys: list[str], eqs) -> list[list[str]]:
 
 
 def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str]) -> None:
-    eqs = equations(doc.format) if doc.format else []
+    eqs = equations(doc.format, doc.aggregate) if doc.format else []
     vals = {k: c.value for k, c in doc.fields.items()}
     choice = {k: "rules" for k in differ}
     # readings differ in whole groups (a row the rules shifted into the wrong cells): a cell at a

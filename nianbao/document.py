@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = ("scanned_pdf", "digital_pdf", "text", "image")
+# input kinds (source.kind): one reader per kind gives the same Document
+KINDS = ("scanned_pdf", "digital_pdf", "text", "image", "html", "docx", "word", "ofd")
 
 
 @dataclass
@@ -49,6 +50,8 @@ class Source:
     sha256: str = ""
     kind: str = "text"
     pages: int = 0
+    # pages of the file this report occupies, when the file holds more than one report
+    page_range: tuple[int, int] | None = None
 
 
 @dataclass
@@ -63,6 +66,11 @@ class Cell:
     blank: bool = False
     reason: str | None = None  # why value is None, or a note on how it was read
     alternatives: list[int | float] = field(default_factory=list)
+    # (table, row, column) of the cell in a structured source's table grid (HTML, Word), 0-based
+    # over every table of the document, rows and columns after spans are expanded
+    table_cell: tuple[int, int, int] | None = None
+    # True: an identity through the cell holds and none breaks; False: one breaks; None: unchecked
+    verified: bool | None = None
 
 
 @dataclass
@@ -96,6 +104,8 @@ class Document:
     format: str | None = None
     # name and version of the token-classification model whose labels assembly used; None: rules only
     model: str | None = None
+    # printed deviations from the national format that this report shows (schema `variants`)
+    variants: list[str] = field(default_factory=list)
     fields: dict[str, Cell] = field(default_factory=dict)
     metrics: dict[str, Metric] = field(default_factory=dict)
     # prose facts that are not canonical metrics but that identities check, e.g. "no_review"
@@ -104,6 +114,18 @@ class Document:
     errors: list[dict[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def aggregate(self) -> bool:
+        """The report prints the 2019-style （六）其他处理 row in a 2021 table."""
+        return "aggregate_other_in_2021" in self.variants
+
+    def verification(self) -> dict[str, int]:
+        cells = list(self.fields.values())
+        return {"cells": len(cells),
+                "verified": sum(1 for c in cells if c.verified is True),
+                "broken": sum(1 for c in cells if c.verified is False),
+                "unchecked": sum(1 for c in cells if c.verified is None)}
 
     def lines(self) -> list[Line]:
         return [ln for p in self.pages for ln in p.lines]

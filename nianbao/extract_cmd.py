@@ -11,9 +11,9 @@ from pathlib import Path
 
 from .model_options import add_model_arguments, model_choice
 from .output import dumps, to_dict, write_atomic
+from .ingest import INPUT_SUFFIXES
 from .pipeline import extract
 
-INPUT_SUFFIXES = {".txt", ".text", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
 
 
 def add_arguments(p) -> None:

@@ -11,6 +11,8 @@ from pathlib import Path
 from .document import Document, Line, Page, Source
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
+# suffixes a folder walk reads as inputs (extract and batch); the readers decide by content
+INPUT_SUFFIXES = frozenset({".txt", ".text", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"})
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM", b"GIF8", b"RIFF")
 
 

@@ -15,8 +15,10 @@ def _bbox(b):
 
 
 def cell_dict(c: Cell) -> dict:
-    d = {"value": c.value, "confidence": round(c.confidence, 4), "page": c.page,
+    d = {"value": c.value, "confidence": round(c.confidence, 4), "verified": c.verified, "page": c.page,
          "bbox": _bbox(c.bbox), "text": c.text}
+    if c.table_cell is not None:
+        d["cell"] = dict(zip(("table", "row", "col"), c.table_cell))
     if c.line is not None:
         d["line"] = c.line
     if c.blank:
@@ -54,7 +56,10 @@ def printable_path(path: str) -> str:
 
 def source_dict(doc: Document) -> dict:
     s = doc.source
-    return {"path": printable_path(s.path), "sha256": s.sha256, "kind": s.kind, "pages": s.pages}
+    d = {"path": printable_path(s.path), "sha256": s.sha256, "kind": s.kind, "pages": s.pages}
+    if s.page_range:
+        d["page_range"] = list(s.page_range)
+    return d
 
 
 def to_dict(doc: Document) -> dict:
@@ -63,8 +68,8 @@ def to_dict(doc: Document) -> dict:
                 "timings_ms": {k: round(v, 2) for k, v in doc.timings_ms.items()}}
     fields = {}
     if doc.format:
-        for key in schema.field_keys(doc.format):
-            cell = doc.fields.get(key) or Cell(value=None, reason="not found in the document")
+        for key in schema.field_keys(doc.format, doc.aggregate):
+            cell = doc.fields.get(key) or Cell(value=None, reason="not_found")
             fields[key] = cell_dict(cell)
     metrics = {}
     for mid in schema.metric_ids():
@@ -85,6 +90,8 @@ def to_dict(doc: Document) -> dict:
         "year": doc.year,
         "format": doc.format,
         "model": doc.model,
+        "variants": doc.variants,
+        "verification": doc.verification(),
         "fields": fields,
         "metrics": metrics,
         "flags": flags,

@@ -31,15 +31,18 @@ def _fmt(v) -> str:
     return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
 
 
-def equations(fmt: str) -> list[Equation]:
+def equations(fmt: str, aggregate: bool = False) -> list[Equation]:
+    """The table identities of a format; with `aggregate`, through the printed aggregate row in
+    place of the sub-rows it stands for (which are not printed)."""
     eqs: list[Equation] = []
-    req_rows = schema.rows("requests", fmt)
+    hidden = set(schema.aggregated_rows(fmt)) if aggregate else set()
+    req_rows = [r for r in schema.rows("requests", fmt, aggregate) if r.id not in hidden]
     req_cols = schema.columns("requests", fmt)
     parts = [c for c in req_cols if c != "total"]
     for r in req_rows:
         eqs.append(Equation("requests.row_sum", [r.key("total")], [r.key(c) for c in parts], r.zh,
                             "{label}：各类申请人之和为 {expected}，总计栏为 {printed}"))
-    results = schema.request_result_rows(fmt)
+    results = schema.request_result_rows(fmt, aggregate)
     for c, col in req_cols.items():
         eqs.append(Equation("requests.column_sum", [f"requests.result.total.{c}"],
                             [f"requests.{r}.{c}" for r in results], col.zh,
@@ -77,9 +80,25 @@ def _num(v):
     return int(round(v)) if abs(v - round(v)) < EPS else v
 
 
+def verify(doc: Document, eqs: list[Equation], vals: dict) -> None:
+    """Each cell's `verified`: False when an identity through it breaks, True when one holds and
+    none breaks, None when no identity through it can be checked (a partner is unread)."""
+    state: dict[str, bool] = {}
+    for eq in eqs:
+        sides = _sides(eq, vals)
+        if sides is None:
+            continue
+        ok = abs(sides[0] - sides[1]) <= EPS
+        for k in eq.keys():
+            state[k] = state.get(k, True) and ok
+    for k, cell in doc.fields.items():
+        cell.verified = state.get(k) if cell.value is not None else None
+
+
 def check_tables(doc: Document) -> list[Flag]:
     vals = {k: c.value for k, c in doc.fields.items() if not isinstance(c.value, bool)}
-    eqs = equations(doc.format)
+    eqs = equations(doc.format, doc.aggregate)
+    verify(doc, eqs, vals)
     broken: list[tuple[Equation, float, float]] = []
     for eq in eqs:
         sides = _sides(eq, vals)

@@ -130,3 +130,35 @@ def test_identity_ids_match_schema():
     from nianbao.reconcile.identities import equations
     names = {e.identity for e in equations("2021")} | {"cross.requests_received", "cross.no_appeals"}
     assert names == set(schema.identities())
+
+
+def test_verified_marks_cells_of_holding_and_broken_identities():
+    v = make_values("2021", seed=3)
+    v["appeals.review.total"] += 1
+    doc = doc_from(v)
+    assert doc.fields["appeals.review.total"].verified is False
+    assert doc.fields["appeals.review.upheld"].verified is False
+    assert doc.fields["requests.new_received.total"].verified is True
+    assert doc.fields["active.rules.issued"].verified is None  # no identity covers it
+    s = doc.verification()
+    assert s["cells"] == len(v) and s["broken"] == 5 and s["verified"] + s["broken"] + s["unchecked"] == len(v)
+
+
+def test_aggregate_other_row_stands_for_its_sub_rows():
+    """A 2021 table printing the single （六）其他处理 row (spec variant aggregate_other_in_2021):
+    the column sums go through the aggregate; the sub-rows are not printed."""
+    v = make_values("2021", seed=4)
+    subs = schema.aggregated_rows("2021")
+    cols = schema.columns("requests", "2021")
+    for c in cols:
+        v[f"requests.result.other.{c}"] = sum(v.pop(f"requests.{r}.{c}") for r in subs)
+    doc = Document(source=Source(path="t"), format="2021", variants=[schema.AGGREGATE_OTHER])
+    doc.fields = {k: Cell(value=x) for k, x in v.items()}
+    doc.fields.update({f"requests.{r}.{c}": Cell(value=None, reason="not_printed") for r in subs for c in cols})
+    assert len(doc.fields) == len(schema.field_keys("2021", aggregate=True)) == 207
+    assert reconcile(doc).flags == []
+    assert doc.fields["requests.result.other.total"].verified is True
+    doc.fields["requests.result.other.natural_person"].value += 1
+    doc.flags = []
+    broken = {f.identity for f in reconcile(doc).flags}
+    assert {"requests.column_sum", "requests.row_sum"} <= broken

@@ -11,10 +11,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..ingest import sha256_of
+from ..ingest import INPUT_SUFFIXES, sha256_of
 from nianbao.output import printable_path as display_name
 
-INPUT_SUFFIXES = {".txt", ".text", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
 
 
 @dataclass

@@ -46,9 +46,14 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
+AGGREGATE_OTHER = "aggregate_other_in_2021"
+
+
 @functools.cache
-def rows(table: str, fmt: str) -> tuple[Row, ...]:
-    """The table's rows in printed order, for one format."""
+def rows(table: str, fmt: str, aggregate: bool = False) -> tuple[Row, ...]:
+    """The table's rows in printed order, for one format. `aggregate`: the report prints a row
+    that is only optional in its format (the 2019-style （六）其他处理 in a 2021 table, spec
+    variant aggregate_other_in_2021); it is listed before the sub-rows it stands for."""
     check_format(fmt)
     spec = raw()[table]
     if table == "active":
@@ -58,10 +63,17 @@ def rows(table: str, fmt: str) -> tuple[Row, ...]:
     cols = tuple(spec["cols"])
     out = []
     for rid, d in spec["rows"].items():
-        if "formats" in d and fmt not in d["formats"]:
+        optional = aggregate and fmt in d.get("optional_in", ())
+        if "formats" in d and fmt not in d["formats"] and not optional:
             continue
         out.append(Row(table, rid, d["zh"], cols, tuple(d.get("match", [d["zh"]]))))
     return tuple(out)
+
+
+def aggregated_rows(fmt: str) -> tuple[str, ...]:
+    """Requests rows an optional aggregate row stands for when printed (result.other.* of 2021)."""
+    opt = [rid for rid, d in raw()["requests"]["rows"].items() if fmt in d.get("optional_in", ())]
+    return tuple(rid for rid in (r.id for r in rows("requests", fmt)) for a in opt if rid.startswith(a + "."))
 
 
 @functools.cache
@@ -80,14 +92,15 @@ def col_type(table: str, fmt: str, col: str) -> str:
 
 
 @functools.cache
-def field_keys(fmt: str) -> tuple[str, ...]:
-    """Every table-cell key of a format, in printed order (200 for 2021, 198 for 2019)."""
-    return tuple(r.key(c) for t in TABLES for r in rows(t, fmt) for c in r.cols)
+def field_keys(fmt: str, aggregate: bool = False) -> tuple[str, ...]:
+    """Every table-cell key of a format, in printed order (200 for 2021, 198 for 2019; 207 for a
+    2021 report that prints the aggregate （六）其他处理 row: the sub-rows stay, as not printed)."""
+    return tuple(r.key(c) for t in TABLES for r in rows(t, fmt, aggregate) for c in r.cols)
 
 
 @functools.cache
-def table_keys(table: str, fmt: str) -> tuple[str, ...]:
-    return tuple(r.key(c) for r in rows(table, fmt) for c in r.cols)
+def table_keys(table: str, fmt: str, aggregate: bool = False) -> tuple[str, ...]:
+    return tuple(r.key(c) for r in rows(table, fmt, aggregate) for c in r.cols)
 
 
 def metric_ids() -> tuple[str, ...]:
@@ -124,10 +137,16 @@ def format_for_year(year: int | None) -> str | None:
 REQUEST_RESULT_PREFIX = "result."
 
 
-def request_result_rows(fmt: str) -> tuple[str, ...]:
-    """Row ids of the 办理结果 block that add up to result.total."""
-    return tuple(r.id for r in rows("requests", fmt)
-                 if r.id.startswith(REQUEST_RESULT_PREFIX) and r.id != "result.total")
+def request_result_rows(fmt: str, aggregate: bool = False) -> tuple[str, ...]:
+    """Row ids of the 办理结果 block that add up to result.total; with `aggregate`, the printed
+    aggregate row in place of the sub-rows it stands for."""
+    skip = set(aggregated_rows(fmt)) if aggregate else set()
+    return tuple(r.id for r in rows("requests", fmt, aggregate)
+                 if r.id.startswith(REQUEST_RESULT_PREFIX) and r.id != "result.total" and r.id not in skip)
+
+
+def variants() -> dict[str, str]:
+    return dict(raw()["variants"])
 
 
 def parse_key(key: str) -> tuple[str, str, str]:
