@@ -49,11 +49,15 @@ def model_stage(doc: Document, model: str, policy: str) -> None:
         combine.combine(doc, read_labels.cells(doc, doc.format, ents), read_labels.metrics(doc, ents), policy)
 
 
+# kinds whose lines carry no page geometry: the grid stage and the token model have nothing to read
+TEXT_KINDS = ("text", "html", "docx", "word")
+
+
 def auto_model(doc: Document) -> str | None:
     """The token model runs by default on PDF and image pages, where it reads the layout; on
     plain text (no geometry) it placed no cell and only added doubtful metrics, so it does not
     (docs/model.md). Without onnxruntime or the shipped weights: rules only, with a warning."""
-    if doc.source.kind == "text":
+    if doc.source.kind in TEXT_KINDS:
         return None
     try:
         import onnxruntime  # noqa: F401
@@ -80,7 +84,7 @@ def process(doc: Document, grid: bool = True, model: str | None = None, policy: 
         assemble(doc)
     if not doc.format:
         raise NotAReport("not a 政府信息公开年度报告: none of its tables was found")
-    if grid and doc.source.kind != "text":
+    if grid and doc.source.kind not in TEXT_KINDS:
         with timed(doc, "grid"):
             grid_cells(doc)
     if model == "auto":

@@ -142,13 +142,32 @@ def _num_value(n: Num, ctype: str):
     return v
 
 
-def _cell(n: Num | None, ctype: str, lines: list[Line], conf: float, reason: str | None = None) -> Cell:
+def _grid_coord(line: Line, field: int | None) -> tuple[int, int, int] | None:
+    """(table, row, col) of a tab field of a table-row line from HTML or Word."""
+    if line.cells is None or field is None or not 0 <= field < len(line.cells):
+        return None
+    return line.cells[field]
+
+
+def blank_coords(placed: list[Num | None], lines: list[Line]) -> list[tuple[int, int, int] | None]:
+    """Grid coordinates of the blank cells of a row placed by its tab fields (place_by_fields
+    puts column i in field start + i), counted from a printed cell of the row."""
+    known = next(((j, n) for j, n in enumerate(placed) if n is not None and n.field is not None), None)
+    if known is None:
+        return [None] * len(placed)
+    j, n = known
+    return [None if p is not None else _grid_coord(lines[n.line], n.field + i - j) for i, p in enumerate(placed)]
+
+
+def _cell(n: Num | None, ctype: str, lines: list[Line], conf: float, reason: str | None = None,
+          coord: tuple[int, int, int] | None = None) -> Cell:
     if n is None:
         return Cell(value=0, text="", confidence=conf, blank=True,
-                    reason=reason or "blank cell read as 0")
+                    reason=reason or "blank cell read as 0", table_cell=coord)
     ln = lines[n.line]
     return Cell(value=_num_value(n, ctype), text=n.text, confidence=conf, page=ln.page, line=ln.number,
-                bbox=n.bbox, blank=n.dash, reason=reason or ("dash read as 0" if n.dash else None))
+                bbox=n.bbox, blank=n.dash, reason=reason or ("dash read as 0" if n.dash else None),
+                table_cell=_grid_coord(ln, n.field))
 
 
 def _row_sum_ok(vals: list) -> bool:
@@ -374,10 +393,22 @@ class RowReader:
     def centre(self, page: int, col: str) -> float | None:
         return self.centres.get((page, col), self.centres.get((None, col)))
 
-    def read(self, row: Row, nums: list[Num]) -> dict[str, Cell]:
+    def empty_row_coords(self, line: int | None, k: int) -> list | None:
+        """A row that printed no number in a structured table: its cells are the label line's
+        last k fields, when those are empty."""
+        ln = self.st.lines[line] if line is not None else None
+        if ln is None or ln.cells is None:
+            return None
+        fields = norm(ln.text).split("\t")
+        if len(fields) <= k or any(f.strip() for f in fields[-k:]):
+            return None
+        return ln.cells[-k:]
+
+    def read(self, row: Row, nums: list[Num], line: int | None = None) -> dict[str, Cell]:
         k, lines = len(row.cols), self.st.lines
         has_total = self.table in ("requests", "appeals")
         placed: list[Num | None] | None = None
+        coords = None
         conf, reason = CONF_DIRECT, None
         if len(nums) == k:
             placed = list(nums)
@@ -386,13 +417,18 @@ class RowReader:
             conf = CONF_STRAY
         elif not nums:
             placed, conf = [None] * k, CONF_BLANK
+            coords = self.empty_row_coords(line, k)
         else:
             one_line = len({n.line for n in nums}) == 1
             if one_line and nums[0].field is not None:
                 placed = place_by_fields(nums, k, lines[nums[0].line].text)
+                coords = blank_coords(placed, lines) if placed is not None else None
             if placed is None and one_line and all(map(self.st.positioned, nums)):
                 placed = place_by_position(nums, [self.centre(nums[0].tpage, c) for c in row.cols])
-            if placed is not None:
+            if placed is not None and coords and all(xy for xy, n in zip(coords, placed) if n is None):
+                # empty cells of a structured table's grid (HTML, Word): blank as printed, no guess
+                conf, reason = CONF_DIRECT, f"{k - len(nums)} blank cell(s) read from the table grid"
+            elif placed is not None:
                 conf, reason = CONF_POSITIONAL, f"{k - len(nums)} blank cell(s) placed by position"
             elif has_total:
                 options = placements_by_identity(nums, k)
@@ -404,14 +440,15 @@ class RowReader:
                 return {row.key(c): Cell(value=None, confidence=0.0,
                                          reason=f"{len(nums)} numbers for {k} columns; cannot tell which are blank")
                         for c in row.cols}
-        cells = {}
-        return self.cells(row, placed, conf, reason)
+        return self.cells(row, placed, conf, reason, coords)
 
-    def cells(self, row: Row, placed: list[Num | None], conf: float, reason: str | None) -> dict[str, Cell]:
+    def cells(self, row: Row, placed: list[Num | None], conf: float, reason: str | None,
+              coords: list | None = None) -> dict[str, Cell]:
         out = {}
-        for c, n in zip(row.cols, placed):
+        for i, (c, n) in enumerate(zip(row.cols, placed)):
             ctype = self.types.get(c, "int")
-            out[row.key(c)] = _cell(n, ctype, self.st.lines, conf if n is not None else min(conf, CONF_BLANK), reason)
+            out[row.key(c)] = _cell(n, ctype, self.st.lines, conf if n is not None else min(conf, CONF_BLANK), reason,
+                                    coords[i] if coords else None)
         return out
 
     def resolve_ambiguous(self, rows: dict[str, Row], cells: dict[str, Cell]) -> None:
@@ -444,14 +481,14 @@ def read_row_table(st: Stream, table: str, fmt: str, t0: int, t1: int) -> tuple[
     reader = RowReader(st, table, fmt, got, by_id, header)
     cells: dict[str, Cell] = {}
     warnings = []
-    found = {a.row.id for a in anchors}
+    found = {a.row.id: a for a in anchors}
     for row in rows:
         if row.id not in found:
             warnings.append(f"{table}: row label {row.zh!r} not found")
             for c in row.cols:
                 cells[row.key(c)] = Cell(value=None, reason=f"row label {row.zh} not found")
             continue
-        cells.update(reader.read(row, got[row.id]))
+        cells.update(reader.read(row, got[row.id], found[row.id].line))
     reader.resolve_ambiguous(by_id, cells)
     return cells, warnings
 
@@ -484,8 +521,10 @@ def read_appeals(st: Stream, fmt: str, t0: int, t1: int) -> tuple[dict[str, Cell
     if len({n.line for n in kept}) == 1 and kept[0].field is not None:
         placed = place_by_fields(kept, k, lines[kept[0].line].text)
         if placed is not None:
-            return {key: _cell(n, "int", lines, CONF_POSITIONAL if n else CONF_BLANK)
-                    for key, n in zip(keys, placed)}, []
+            coords = blank_coords(placed, lines)
+            grid = all(xy for xy, n in zip(coords, placed) if n is None)  # HTML/Word: blank as printed
+            return {key: _cell(n, "int", lines, (CONF_DIRECT if grid else CONF_POSITIONAL) if n else CONF_BLANK, coord=xy)
+                    for key, n, xy in zip(keys, placed, coords)}, []
     placed = place_appeals_by_identity(kept)
     if placed is not None:
         why = f"{k - len(kept)} blank cell(s) placed by the row identities"
