@@ -79,6 +79,13 @@ class LineSink:
             if part:
                 self.lines.append(Line(text=part, number=len(self.lines) + 1))
 
+    def prepend(self, texts: list[str]) -> None:
+        """Lines printed outside the article (the page's title) put first; lines renumbered."""
+        head = [Line(text=clean(t), number=0) for t in texts if clean(t)]
+        self.lines[:0] = head
+        for i, ln in enumerate(self.lines, 1):
+            ln.number = i
+
     def table(self, rows: list[list[GridCell]]) -> None:
         if not any(clean(c.text) for row in rows for c in row):
             return

@@ -245,22 +245,19 @@ def read_html(text: str, source: Source) -> Document:
     page_title = root.findtext(".//title")
     strip_chrome(root)
     title = _title(root, page_title)
-    publisher = None
     body = article(root)
-    body_text = clean(body.text_content())
-    m = PUBLISHER.search(clean(root.text_content()))
-    if m and m.group(0) not in body_text:
-        publisher = m.group(0)
     sink = LineSink()
-    if title and re.sub(r"\s", "", title) not in re.sub(r"\s", "", body_text[:400]):
-        sink.text(title)
-    if publisher:
-        sink.text(publisher)
     w = Walker(sink)
     w.walk(body)
     w.flush()
     if not sink.lines:
         raise InputError("the page has no text once navigation and scripts are removed")
+    first = {re.sub(r"\s", "", ln.text) for ln in sink.lines[:3]}
+    head = [title] if title and re.sub(r"\s", "", title) not in first else []
+    m = PUBLISHER.search(clean(root.text_content()))
+    if m and not any(m.group(0) in ln.text for ln in sink.lines[:10]):
+        head.append(m.group(0))
+    sink.prepend(head)
     return sink.document(source, "html")
 
 

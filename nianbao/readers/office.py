@@ -26,8 +26,10 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def to_docx(path: Path, suffix: str, out_dir: Path, timeout: float = TIMEOUT_S) -> Path:
-    """Convert `path` (read as a `suffix` file) to `out_dir/input.docx`; InputError when it fails."""
+def convert(path: Path, suffix: str, out_dir: Path, to: str = "docx:MS Word 2007 XML", ext: str = "docx",
+            timeout: float = TIMEOUT_S) -> Path:
+    """Convert `path` (read as a `suffix` file) with LibreOffice's `to` filter into
+    `out_dir/lo/out/input.<ext>`; InputError when LibreOffice is missing, fails or hangs."""
     exe = soffice()
     if exe is None:
         raise InputError(f"reading {suffix} files needs LibreOffice (soffice), which is not installed: "
@@ -40,8 +42,7 @@ def to_docx(path: Path, suffix: str, out_dir: Path, timeout: float = TIMEOUT_S) 
     shutil.copyfile(path, src)
     profile = work / "profile"
     cmd = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--norestore",
-           "--nolockcheck", "--nodefault", "--nologo", "--convert-to", "docx:MS Word 2007 XML",
-           "--outdir", str(work / "out"), str(src)]
+           "--nolockcheck", "--nodefault", "--nologo", "--convert-to", to, "--outdir", str(work / "out"), str(src)]
     env = dict(os.environ, HOME=str(work), TMPDIR=str(work))
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             env=env, start_new_session=True)
@@ -51,7 +52,7 @@ def to_docx(path: Path, suffix: str, out_dir: Path, timeout: float = TIMEOUT_S) 
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
         raise InputError(f"LibreOffice did not convert the {suffix} file within {timeout:.0f} s") from None
-    target = work / "out" / "input.docx"
+    target = work / "out" / f"input.{ext}"
     if proc.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
         said = output.decode("utf-8", "replace").strip().splitlines()[-1:] if output else []
         raise InputError(f"LibreOffice could not convert the {suffix} file"
@@ -65,5 +66,5 @@ def load(path: Path, source: Source, suffix: str = ".doc") -> Document:
     if path.stat().st_size > MAX_OFFICE_BYTES:
         raise InputError(f"document larger than {MAX_OFFICE_BYTES // (1 << 20)} MiB")
     with tempfile.TemporaryDirectory(prefix="nianbao-lo-") as tmp:
-        converted = to_docx(path, suffix, Path(tmp))
+        converted = convert(path, suffix, Path(tmp))
         return docx.load(converted, source, kind="word")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from nianbao.output import write_atomic
 
-from .generate import KINDS, make, plan
+from .generate import DEFAULT_KINDS, KINDS, make, plan
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -17,8 +17,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", default="data/synth", help="output directory (default data/synth)")
     p.add_argument("--seed", type=int, default=0, help="corpus seed; the same seed gives the same corpus")
     p.add_argument("--workers", type=int, default=2, help="processes (default 2)")
-    p.add_argument("--kinds", default=",".join(KINDS),
-                   help="what to make besides the digital PDF and its tokens: any of pdf,text,scan (default all)")
+    p.add_argument("--kinds", default=",".join(DEFAULT_KINDS),
+                   help="what to make besides the digital PDF and its tokens: any of pdf,text,scan,html,docx,doc "
+                        f"(default {','.join(DEFAULT_KINDS)}; doc needs LibreOffice)")
     p.add_argument("--error-rate", type=float, default=0.15,
                    help="fraction of documents with an injected source error (default 0.15)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -32,7 +33,7 @@ def _kinds(s: str) -> tuple[str, ...]:
     return tuple(k for k in KINDS if k in ks or k == "pdf")
 
 
-def generate_corpus(n: int, out: str | Path, seed: int = 0, workers: int = 2, kinds=KINDS,
+def generate_corpus(n: int, out: str | Path, seed: int = 0, workers: int = 2, kinds=DEFAULT_KINDS,
                     error_rate: float = 0.15, progress: bool = True) -> list[dict]:
     from . import dataset, fonts
     fonts.check_installed()

@@ -11,11 +11,13 @@ from pathlib import Path
 from nianbao import schema
 from nianbao.output import write_atomic
 
-from . import render, scans, styles, textdump, tokens
+from . import render, scans, styles, textdump, tokens, web, word
 from .content import generate as make_content
 from .dataset import split_of
 
-KINDS = ("pdf", "text", "scan")
+KINDS = ("pdf", "text", "scan", "html", "docx", "doc")
+# `doc` runs LibreOffice once per document (seconds each): made only when asked for
+DEFAULT_KINDS = ("pdf", "text", "scan", "html", "docx")
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class Task:
     out: str
 
 
-def plan(n: int, seed: int, out: str, kinds=KINDS, error_rate: float = 0.15) -> list[Task]:
+def plan(n: int, seed: int, out: str, kinds=DEFAULT_KINDS, error_rate: float = 0.15) -> list[Task]:
     r = random.Random(f"plan:{seed}")
     st = list(styles.STYLE_NAMES)
     fm = list(schema.FORMATS)
@@ -84,6 +86,17 @@ def make(task: Task) -> dict:
         _write_bytes(ddir / "scan.pdf", data)
         all_examples += tokens.transform_examples(examples, scan_info)
     write_atomic(ddir / "tokens.jsonl", "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in all_examples))
+    web_style = word_style = None
+    if "html" in task.kinds:
+        web_style = web.web_style(task.index, task.seed)
+        data, _ = web.page(c, styles.get(task.style), web_style, random.Random(f"{task.seed}:{task.doc_id}:web"))
+        _write_bytes(ddir / "report.html", data)
+    if "docx" in task.kinds or "doc" in task.kinds:
+        word_style = word.word_style(task.index, task.seed)
+        word.write_docx(c, styles.get(task.style), word_style, random.Random(f"{task.seed}:{task.doc_id}:word"),
+                        ddir / "report.docx")
+        if "doc" in task.kinds:
+            word.write_doc(ddir / "report.docx", ddir / "report.doc")
     gold = c.gold()
     gold["synth"] = {"style": task.style, "degradation": task.degradation if scan_info else None,
                      "split": task.split, "seed": task.seed, "index": task.index}
@@ -91,6 +104,7 @@ def make(task: Task) -> dict:
     return {"doc_id": task.doc_id, "index": task.index, "split": task.split, "format": c.fmt, "year": c.year,
             "agency": c.agency.name, "level": c.agency.level, "style": task.style,
             "degradation": task.degradation if scan_info else None, "kinds": list(task.kinds),
+            "web_style": web_style, "word_style": word_style,
             "pages": len(read), "tokens_exact": exact, "injected": [e["kind"] for e in c.injected],
             "scan": [{k: v for k, v in i.items() if k != "affine"} for i in scan_info] if scan_info else None}
 
