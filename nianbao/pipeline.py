@@ -101,15 +101,20 @@ def process(doc: Document, grid: bool = True, model: str | None = None, policy: 
     return doc
 
 
-def extract(path: str | Path, grid: bool = True, model: str | None = "auto", policy: str = "reconcile") -> Document:
-    """Extract one input file; never raises for a bad input: errors go to doc.errors. By default
-    PDF and image inputs get the token model's reading too (`model="auto"`); None: rules only."""
+def extract(path: str | Path | list, grid: bool = True, model: str | None = "auto", policy: str = "reconcile") -> Document:
+    """Extract one input file (a folder, or a list of page images: one report's pages); never
+    raises for a bad input: errors go to doc.errors. By default PDF and image inputs get the
+    token model's reading too (`model="auto"`); None: rules only."""
     t0 = time.perf_counter()
     doc = None
     try:
-        with_timing = Document(source=Source(path=str(path)))
+        with_timing = Document(source=Source(path=str(path[0] if isinstance(path, list) and path else path)))
         with timed(with_timing, "ingest"):
-            doc = load(path)
+            if isinstance(path, list):
+                from .readers import pages
+                doc = pages.load([Path(p) for p in path], Source(path=with_timing.source.path))
+            else:
+                doc = load(path)
         doc.timings_ms.update(with_timing.timings_ms)
         process(doc, grid=grid, model=model, policy=policy)
     except InputError as e:
