@@ -127,8 +127,10 @@ def page(c: Content, style: Style, web: str, rng: random.Random) -> tuple[bytes,
     title = _title(c, rng)
     date = f"{c.year + 1}-0{rng.randint(1, 3)}-{rng.randint(10, 28)}"
     crumbs = f'<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; 政府信息公开年报</div>'
+    body = "\n".join(_body(c, style, web, rng, title if web == "fragment" else None))
+    if web == "fragment":
+        return body.encode("utf-8"), "utf-8"
     if web == "portal":
-        body = "\n".join(_body(c, style, web, rng, None))
         doc = (f"<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
                f"<title>{_esc(title)}_{_esc(c.agency.name)}门户网站</title>"
                f"<style>.nav li{{float:left}} td{{border:1px solid #000}}</style>{_script(rng)}</head>\n<body>"
@@ -139,7 +141,6 @@ def page(c: Content, style: Style, web: str, rng: random.Random) -> tuple[bytes,
                f"{_related(c)}\n{_footer(c, rng)}{_script(rng)}</body></html>\n")
         return doc.encode("utf-8"), "utf-8"
     if web == "gbk_tables":
-        body = "\n".join(_body(c, style, web, rng, None))
         doc = (f"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">"
                f"<title>{_esc(title)}</title>{_script(rng)}</head>\n<body topmargin=\"0\">"
                f"<table width=\"980\" align=\"center\"><tr><td>{_nav()}</td></tr>"
@@ -151,9 +152,6 @@ def page(c: Content, style: Style, web: str, rng: random.Random) -> tuple[bytes,
         # GB2312 declared, GB18030 written: rare characters of agency names are not in GB2312,
         # and sites publish them this way anyway
         return doc.encode("gb18030"), "gb18030"
-    if web == "fragment":
-        return "\n".join(_body(c, style, web, rng, title)).encode("utf-8"), "utf-8"
-    body = "\n".join(_body(c, style, web, rng, None))
     doc = (f"<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\">\n<html><head>"
            f"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\" />"
            f"<title>{_esc(title)} - {_esc(c.agency.name)}</title>\n<style type=\"text/css\">p{{line-height:2}}</style></head>\n"
