@@ -42,8 +42,13 @@ def resolve_source(report_path: Path, data: dict, source: str | None) -> Path | 
     return None
 
 
-def text_lines(path: Path) -> list[str]:
-    from ..ingest import InputError, decode_text
+def text_lines(path: Path, kind: str | None = None) -> list[str]:
+    from ..ingest import InputError, decode_text, load
+    if kind in ("html", "docx", "word", "ofd"):  # line numbers are the reader's, not the file's
+        try:
+            return [ln.text for ln in load(path).lines()]
+        except (OSError, InputError):
+            return []
     try:
         text = decode_text(path.read_bytes())
     except (OSError, InputError):
@@ -108,7 +113,7 @@ def build_model(report_path: Path, data: dict, source: Path | None, images: bool
             else:
                 it["box_how"] = "exact"
     else:
-        lines = text_lines(source)
+        lines = text_lines(source, kind)
         for it in items.values():
             ln = it.get("line")
             if ln and 1 <= ln <= len(lines):
