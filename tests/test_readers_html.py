@@ -131,3 +131,32 @@ def test_lines_keep_paragraphs_and_tables_in_reading_order(tmp_path):
     order = [next(i for i, t in enumerate(lines) if t.startswith(h)) for h in ("一、", "二、", "三、", "四、", "五、", "六、")]
     assert order == sorted(order)
     assert all(re.search(r"\t", t) for t in lines[order[1] + 1:order[2]] if re.search(r"\d", t))
+
+
+def test_section_headings_that_mention_a_report_are_not_the_title(tmp_path):
+    page = ("<html><head><title>2023年某县人民政府政府信息公开工作年度报告 - 某县人民政府</title></head><body>"
+            "<div class='TRS_Editor'><p>一、总体情况</p><h3>六、其他需要报告的事项</h3><p>无。</p></div></body></html>")
+    (tmp_path / "p.html").write_text(page, encoding="utf-8")
+    lines = [ln.text for ln in load(tmp_path / "p.html").lines()]
+    assert lines[0] == "2023年某县人民政府政府信息公开工作年度报告"
+
+
+def test_every_rendering_of_the_content_states_its_metrics(tmp_path):
+    import random
+
+    from nianbao.training.synth.narrative import build
+    for i in range(12):
+        c = content(f"web-metrics-{i}", "2021")
+        texts = []
+        for k in range(2):  # the PDF is rendered first, the web page and Word file after it
+            blocks = build(c, random.Random(f"{i}:{k}"))
+            texts.append("".join(s for kind, b in blocks if kind == "para" for s, _ in b))
+        if "open_day_events" in c.metrics:
+            assert all(str(c.metrics["open_day_events"]) in t for t in texts)
+    page = html_page(content("web-metrics", "2021"), "portal")
+    (tmp_path / "m.html").write_bytes(page)
+    doc = extract(tmp_path / "m.html")
+    gold = content("web-metrics", "2021").gold()["metrics"]
+    for mid, v in gold.items():
+        v = v["value"] if isinstance(v, dict) else v
+        assert doc.metrics[mid].value == v, mid

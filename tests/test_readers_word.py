@@ -115,3 +115,10 @@ def _zip(files: dict) -> bytes:
         for k, v in files.items():
             z.writestr(k, v)
     return buf.getvalue()
+
+
+def test_reader_benchmark_runs(capsys):
+    from nianbao.eval import bench_readers
+    assert bench_readers.main(["--n", "2", "--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "\nhtml " in out and "\ndocx " in out and "target" in out

@@ -222,13 +222,18 @@ def _title(root, page_title: str | None) -> str | None:
                                     if _words(el) & TITLE_WORDS), root.iter("h2", "h3")):
         for el in found:
             t = clean(el.text_content())
-            if 6 <= len(t) <= 80 and "报告" in t:
+            if 6 <= len(t) <= 80 and _is_report_title(t):
                 return t
     if page_title:
         for part in re.split(r"\s*[_|｜]\s*|\s+[-–—]\s+", clean(page_title)):
-            if "报告" in part or "年报" in part:
+            if _is_report_title(part):
                 return part
     return None
+
+
+def _is_report_title(t: str) -> bool:
+    # not a section heading that mentions 报告 (六、其他需要报告的事项)
+    return ("报告" in t or "年报" in t) and "公开" in t
 
 
 def read_html(text: str, source: Source) -> Document:
