@@ -47,13 +47,15 @@ def test_docx_merged_cells_become_grid_spans(tmp_path):
 
 
 @needs_soffice
-def test_doc_wps_rtf_through_libreoffice(tmp_path):
+def test_doc_wps_rtf_odt_through_libreoffice(tmp_path):
     c = content("word-legacy", "2019")
     gold = c.gold()
     src = docx_file(c, tmp_path / "src.docx", "word_dash")
     doc_file = office.convert(src, ".docx", tmp_path / "a", to="doc:MS Word 97", ext="doc")
     rtf_file = office.convert(src, ".docx", tmp_path / "b", to="rtf", ext="rtf")
-    inputs = {"报告.doc": doc_file, "report.wps": doc_file, "report.rtf": rtf_file, "noext": doc_file}
+    odt_file = office.convert(src, ".docx", tmp_path / "c", to="odt", ext="odt")
+    inputs = {"报告.doc": doc_file, "report.wps": doc_file, "report.rtf": rtf_file, "report.odt": odt_file,
+              "noext": doc_file}
     for name, made in inputs.items():
         p = tmp_path / name
         shutil.copyfile(made, p)
