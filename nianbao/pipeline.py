@@ -8,6 +8,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import variants
 from .document import Document, Source
 from .ingest import InputError, load, text_document
 
@@ -46,6 +47,8 @@ def model_stage(doc: Document, model: str, policy: str) -> None:
         stage.label_document(doc, tm)
     with timed(doc, "model_assemble"):
         ents = read_labels.entities(doc)
+        if doc.format and not doc.aggregate and read_labels.prints_aggregate(doc.format, ents):
+            variants.mark_aggregate(doc)
         combine.combine(doc, read_labels.cells(doc, doc.format, ents), read_labels.metrics(doc, ents), policy)
 
 

@@ -1,14 +1,14 @@
 """Assemble a Document's tables, metrics, agency, year and format from its lines."""
 from __future__ import annotations
 
-from nianbao import schema
+from nianbao import schema, variants
 from nianbao.document import Cell, Document
 
 from .meta import detect_agency, detect_format, detect_year
 from .metrics import clauses, extract_metrics, extract_statements
 from .sections import find_sections
 from .stream import build
-from .tables import anchor_rows, read_appeals, read_row_table
+from .tables import anchor_rows, detect_aggregate, read_appeals, read_row_table
 
 MIN_ANCHORS = 5  # row labels a text must show before it counts as a report
 
@@ -37,8 +37,11 @@ def assemble(doc: Document) -> Document:
     if doc.year is not None and schema.format_for_year(doc.year) != fmt:
         doc.warnings.append(f"report year {doc.year} but tables in the {fmt} format")
 
+    aggregate = detect_aggregate(st, fmt, *requests)
+    if aggregate:
+        variants.add(doc, variants.AGGREGATE)
     for table, (t0, t1) in (("active", active), ("requests", requests)):
-        cells, warns = read_row_table(st, table, fmt, t0, t1)
+        cells, warns = read_row_table(st, table, fmt, t0, t1, aggregate)
         doc.fields.update(cells)
         doc.warnings.extend(warns)
     if appeals:
