@@ -18,7 +18,7 @@ from nianbao.document import Cell, Document, Metric, Token
 
 from . import labels as L
 
-DASHES = set("-—–－―/／~～")
+DASHES = set("-—–－―/／~～无")  # zero marks (spec variant zero_marks)
 
 
 @dataclass
@@ -132,6 +132,7 @@ def parse_value(text: str, ctype: str = "int"):
     s = unicodedata.normalize("NFKC", text).replace(",", "").replace(" ", "")
     if s and all(c in DASHES for c in s):
         return 0
+    s = re.sub(r"(?<=\d)(?:万元|万|元)$", "", s)  # the number as printed; 元 → 万元 happens once, later
     m = re.fullmatch(r"[+\-]?\d+(?:\.\d+)?", s)
     if not m:
         return None

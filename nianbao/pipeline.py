@@ -95,6 +95,7 @@ def process(doc: Document, grid: bool = True, model: str | None = None, policy: 
             doc.warnings.append(f"token model failed, rules only: {type(e).__name__}: {e}")
     elif model:
         model_stage(doc, model, policy)
+    variants.money_in_yuan(doc)
     with timed(doc, "reconcile"):
         reconcile(doc)
     return doc

@@ -65,3 +65,34 @@ def in_yuan(text: str) -> bool:
 def yuan_to_wan(value: float) -> float:
     """元 → 万元, rounded to the 分 the 元 amount could print (6 decimals of 万元)."""
     return round(value / 10000, 6)
+
+
+def _printed_number(text: str) -> float | None:
+    m = re.search(r"[+-]?\d[\d,]*(?:\.\d+)?", text or "")
+    return float(m.group(0).replace(",", "")) if m else None
+
+
+def money_in_yuan(doc: Document) -> int:
+    """Money cells printed in 元 (251000元) become the canonical 万元 (25.1); `text` keeps what was
+    printed. Only a value still equal to the printed number is converted, so a reader that
+    converted already is left alone. Returns how many cells were converted."""
+    if not doc.format:
+        return 0
+    n = 0
+    for key, cell in doc.fields.items():
+        table, _, col = schema.parse_key(key)
+        if table != "active" or schema.col_type(table, doc.format, col) != "decimal":
+            continue
+        if cell.value is None or isinstance(cell.value, bool) or not in_yuan(cell.text):
+            continue
+        printed = _printed_number(cell.text)
+        if printed is None or abs(printed - cell.value) > 1e-9:
+            continue
+        cell.value = yuan_to_wan(printed)
+        cell.alternatives = [yuan_to_wan(a) for a in cell.alternatives if isinstance(a, (int, float))]
+        note = f"printed in 元 ({cell.text}), read as 万元"
+        cell.reason = f"{cell.reason}; {note}" if cell.reason else note
+        n += 1
+    if n:
+        add(doc, "amounts_in_yuan")
+    return n

@@ -17,7 +17,8 @@ from nianbao.document import Line
 from .normalize import is_cjk, is_footer, norm, strip_glued_page_number
 
 NUM_RE = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?")
-DASH_RE = re.compile(r"(?<!\S)(?:-{1,3}|—{1,2}|/)(?!\S)")
+# marks printed in a cell for zero (spec variant zero_marks): -, －, —, ―, / and 无 standing alone
+DASH_RE = re.compile(r"(?<!\S)(?:-{1,3}|—{1,2}|―{1,2}|/|无)(?!\S)")
 HEADING_AFTER = re.compile(r"[一二三四五六七八九十]{1,2}、")
 UNIT_AFTER_SPACE = set("年月日条件个份次项人家名场篇期号届批余多台套所处万")
 TEXTY_BEFORE = set("第〔[《<\"'“_@#")
