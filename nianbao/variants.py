@@ -83,7 +83,11 @@ def money_in_yuan(doc: Document) -> int:
         table, _, col = schema.parse_key(key)
         if table != "active" or schema.col_type(table, doc.format, col) != "decimal":
             continue
-        if cell.value is None or isinstance(cell.value, bool) or not in_yuan(cell.text):
+        if isinstance(cell.value, bool) or not in_yuan(cell.text):
+            continue
+        if cell.value is None:
+            # an unread cell's candidates (a run-together split) are numbers as printed
+            cell.alternatives = [yuan_to_wan(a) for a in cell.alternatives if isinstance(a, (int, float))]
             continue
         printed = _printed_number(cell.text)
         if printed is None or abs(printed - cell.value) > 1e-9:

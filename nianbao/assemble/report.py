@@ -8,7 +8,8 @@ from .meta import detect_agency, detect_format, detect_year
 from .metrics import clauses, extract_metrics, extract_statements
 from .sections import find_sections
 from .stream import build
-from .tables import anchor_rows, detect_aggregate, read_appeals, read_row_table
+from . import runs
+from .tables import anchor_rows, detect_aggregate, not_printed, printed_rows, read_appeals, read_row_table
 
 MIN_ANCHORS = 5  # row labels a text must show before it counts as a report
 
@@ -40,12 +41,20 @@ def assemble(doc: Document) -> Document:
     aggregate = detect_aggregate(st, fmt, *requests)
     if aggregate:
         variants.add(doc, variants.AGGREGATE)
+    glued = runs.glued(st, fmt, *requests)
+    if glued:
+        variants.add(doc, "run_together_cells")
     for table, (t0, t1) in (("active", active), ("requests", requests)):
-        cells, warns = read_row_table(st, table, fmt, t0, t1, aggregate)
+        if glued:
+            cells, warns = runs.read_rows(st, table, fmt, t0, t1, printed_rows(table, fmt, aggregate), aggregate)
+            if aggregate and table == "requests":
+                cells.update(not_printed(fmt))
+        else:
+            cells, warns = read_row_table(st, table, fmt, t0, t1, aggregate)
         doc.fields.update(cells)
         doc.warnings.extend(warns)
     if appeals:
-        cells, warns = read_appeals(st, fmt, *appeals)
+        cells, warns = (runs.read_appeals if glued else read_appeals)(st, fmt, *appeals)
         doc.fields.update(cells)
         doc.warnings.extend(warns)
     else:

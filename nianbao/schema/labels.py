@@ -98,19 +98,48 @@ def find(row: Row, text: str, lo: int = 0, hi: int | None = None) -> tuple[int, 
     the start moved back over the row's item marker when it is printed there; None for a label
     under MIN_BODY characters, when less than MIN_SHARE of it is kept (MIN_SHARE_NUMBERED after
     its own item number), or when the kept characters spread over more than twice its length."""
-    hi = len(text) if hi is None else hi
     b = body(row)
-    if len(b) < MIN_BODY or hi - lo <= 0:
+    lab = own_label(row)
+    return find_phrase(b, text, lo, hi, mark=lab[: len(lab) - len(b)])
+
+
+def find_phrase(phrase: str, text: str, lo: int = 0, hi: int | None = None,
+                mark: str = "") -> tuple[int, int, float] | None:
+    """Where in text[lo:hi] `phrase` is printed short or with a slip, as `find` (a heading, a
+    label without its item marker `mark`)."""
+    hi = len(text) if hi is None else hi
+    if len(phrase) < MIN_BODY or hi - lo <= 0:
         return None
-    n, first, last = common(b, text[lo:hi])
-    if not n or last - first + 1 > 2 * len(b):
+    if hi - lo > 3 * len(phrase):
+        return _seeded(phrase, text, lo, hi, mark)
+    n, first, last = common(phrase, text[lo:hi])
+    if not n or last - first + 1 > 2 * len(phrase):
         return None
     start, end = lo + first, lo + last + 1
-    mark = own_label(row)[: len(own_label(row)) - len(b)]
     numbered = bool(mark) and text[max(lo, start - len(mark)):start] == mark
     if numbered:
         start -= len(mark)
     # the row's own item number printed before the kept characters is evidence of its own
-    if n < (MIN_SHARE_NUMBERED if numbered else MIN_SHARE) * len(b):
+    if n < (MIN_SHARE_NUMBERED if numbered else MIN_SHARE) * len(phrase):
         return None
-    return start, end, n / len(b)
+    return start, end, n / len(phrase)
+
+
+MAX_SEEDS = 60
+
+
+def _seeded(phrase: str, text: str, lo: int, hi: int, mark: str) -> tuple[int, int, float] | None:
+    """find_phrase over a long stretch: windows around the places where three characters of the
+    phrase are printed together, the earliest best-kept one."""
+    seeds: set[int] = set()
+    for i in range(len(phrase) - 2):
+        j = text.find(phrase[i:i + 3], lo, hi)
+        while j >= 0 and len(seeds) < MAX_SEEDS:
+            seeds.add(max(lo, j - i))
+            j = text.find(phrase[i:i + 3], j + 1, hi)
+    best = None
+    for s in sorted(seeds):
+        hit = find_phrase(phrase, text, max(lo, s - len(phrase) // 2), min(hi, s + 2 * len(phrase)), mark)
+        if hit is not None and (best is None or hit[2] > best[2]):
+            best = hit
+    return best

@@ -1,0 +1,353 @@
+"""Tables whose cells run together with no separator (spec variant run_together_cells).
+
+Text scraped from a web page may print a row's cells with nothing between them
+(行政规范性文件693665, 一、本年新收政府信息公开申请数量640020470) and glue the next row's item
+number on (属于国家秘密00000002.其他法律…). A row's printed characters are split into as many
+cells as the row has columns — every cell a well-formed number of its column's type (no leading
+zero, a sign only on 本年增/减, a decimal point or 元 only in money), whitespace where the page
+kept some always a boundary — and the splits are chosen together so that every identity holds:
+each row's total, the requests table's column sums and balance (blanks.Search), the appeals
+groups. A cell is read when every split that satisfies them gives it the same value; otherwise
+it stays null, reason `ambiguous_split`, with the values it could take in `alternatives`.
+Nothing is guessed: a row that no split makes consistent is left unread, never forced.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from nianbao import schema
+from nianbao.document import Cell
+from nianbao.schema import Row, labels
+
+from . import blanks
+from .normalize import compact, norm
+from .stream import Stream
+
+AMBIGUOUS = "ambiguous_split"
+CONF_SPLIT = 0.9  # one split satisfies every identity
+MAX_SPLITS = 4000  # candidate splits of one row; beyond it the row is left unread
+MAX_ALTERNATIVES = 12
+MIN_GLUED_ROWS = 2  # rows whose digits only split into cells by the identities: the text runs cells together
+BUDGET = 20000  # search nodes per feasibility query of the requests table
+NUMERIC = set("0123456789.+-/—―")
+UNITS = "万元"
+APPEAL_GROUPS = 3
+
+
+@dataclass
+class Flat:
+    """A stretch of the stream's lines as printed characters: whitespace removed (labels printed
+    with spaces still match) but remembered as a boundary before the next character."""
+    text: str = ""
+    gap: list[bool] = field(default_factory=list)
+    tline: list[int] = field(default_factory=list)
+
+    @property
+    def tseq(self) -> range:  # anchor_rows reads positions through the stream's sequence numbers
+        return range(len(self.text))
+
+
+def flat(st: Stream, t0: int, t1: int) -> Flat:
+    """The printed characters of the stream's text range [t0, t1), numbers included."""
+    out = Flat()
+    if not st.tcol or t0 >= min(t1, len(st.text)):
+        return out
+    t1 = min(t1, len(st.text))
+    l0, c0 = st.tline[t0], st.tcol[t0]
+    l1, c1 = st.tline[t1 - 1], st.tcol[t1 - 1] + 1
+    chars, gap, tline = [], [], []
+    pending = False
+    for li in range(l0, l1 + 1):
+        s = st.slines.get(li)
+        if s is None:
+            continue
+        for ch in s[c0 if li == l0 else 0: c1 if li == l1 else len(s)]:
+            if ch.isspace():
+                pending = True
+                continue
+            chars.append(ch)
+            gap.append(pending)
+            tline.append(li)
+            pending = False
+        pending = True
+    out.text, out.gap, out.tline = "".join(chars), gap, tline
+    return out
+
+
+@dataclass
+class Run:
+    """The printed characters of one row's cells, in pieces the page kept apart."""
+    pieces: list[str]
+    line: int  # stream line index, for the evidence
+    item: str | None = None  # the next row's item number, when the run may end with it glued on
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.pieces)
+
+
+def _run_at(fl: Flat, i: int, stop: int) -> tuple[list[str], int]:
+    """The numeric characters from i (at most to stop), split where the page left whitespace."""
+    pieces: list[str] = []
+    j = i
+    while j < stop:
+        ch = fl.text[j]
+        if ch in NUMERIC or (ch in UNITS and j > i and (fl.text[j - 1].isdigit() or fl.text[j - 1] == "万")):
+            if fl.gap[j] or not pieces:
+                pieces.append(ch)
+            else:
+                pieces[-1] += ch
+            j += 1
+        else:
+            break
+    return pieces, j
+
+
+def _label_end(fl: Flat, tpos: int, end: int, row: Row) -> int:
+    """Past the whole printed label: a match phrase may stop inside it (三安全一稳定 of 危及“三安全一稳定”)."""
+    label = compact(norm(row.zh.split()[-1]))
+    phrase = fl.text[tpos:end]
+    o = label.find(phrase[-min(len(phrase), 4):]) if phrase else -1
+    if o < 0:
+        return end
+    o += min(len(phrase), 4)
+    while end < len(fl.text) and o < len(label) and fl.text[end] == label[o]:
+        end, o = end + 1, o + 1
+    return end
+
+
+def row_runs(fl: Flat, rows: tuple[Row, ...]) -> dict[str, Run]:
+    """Each found row's run: the numeric characters right after its label."""
+    from .tables import anchor_rows  # tables imports this module's reader
+
+    anchors = sorted(anchor_rows(fl, rows, 0, len(fl.text)), key=lambda a: a.tpos)
+    out: dict[str, Run] = {}
+    for k, a in enumerate(anchors):
+        nxt = anchors[k + 1] if k + 1 < len(anchors) else None
+        stop = nxt.tpos if nxt is not None else len(fl.text)
+        start = _label_end(fl, a.tpos, a.end if a.end >= 0 else a.tpos, a.row)
+        pieces, _ = _run_at(fl, start, stop)
+        item = labels.item_number(nxt.row) if nxt is not None else None
+        out[a.row.id] = Run(pieces, fl.tline[start] if start < len(fl.tline) else fl.tline[-1],
+                            item if item and item.isdigit() else None)
+    return out
+
+
+# ---------------------------------------------------------------- splitting one row
+
+_INT = re.compile(r"0|[1-9]\d*")
+_SIGNED = re.compile(r"0|[+-]?[1-9]\d*")
+_DECIMAL = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?(?:万元|万|元)?")
+_ZERO_MARK = re.compile(r"-{1,3}|—{1,2}|―{1,2}|/")
+
+
+def cell_value(piece: str, ctype: str):
+    """The value of one printed cell of a column type, or None when the piece cannot be one."""
+    if _ZERO_MARK.fullmatch(piece):
+        return 0
+    if ctype == "decimal":
+        if not _DECIMAL.fullmatch(piece):
+            return None
+        v = float(piece.rstrip(UNITS))
+        return int(v) if v.is_integer() and "." not in piece else v
+    if (_SIGNED if ctype == "signed" else _INT).fullmatch(piece):
+        return int(piece)
+    return None
+
+
+@dataclass(frozen=True)
+class Split:
+    values: tuple
+    texts: tuple[str, ...]
+
+
+def splits(run: Run, types: tuple[str, ...], groups: tuple[tuple[tuple[int, ...], int], ...] = ()) -> list[Split] | None:
+    """Every way to cut the run into len(types) well-formed cells (whitespace always a cut) under
+    which each group's total equals the sum of its parts; the run may end with the next row's
+    item number glued on. None when there are more than MAX_SPLITS."""
+    out: list[Split] = []
+    variants = [run.pieces]
+    if run.item and run.pieces and run.pieces[-1].endswith(run.item) and len(run.pieces[-1]) > len(run.item):
+        variants.append(run.pieces[:-1] + [run.pieces[-1][: -len(run.item)]])
+    total_at = {t: parts for parts, t in groups}
+    k = len(types)
+    for pieces in variants:
+        s = "".join(pieces)
+        cuts = set()
+        pos = 0
+        for p in pieces:
+            pos += len(p)
+            cuts.add(pos)
+        must = sorted(cuts)
+        n = len(s)
+        vals: list = []
+        texts: list[str] = []
+
+        def rec(a: int, i: int) -> bool:
+            if i == k:
+                if a == n:
+                    out.append(Split(tuple(vals), tuple(texts)))
+                return len(out) > MAX_SPLITS
+            left = k - i
+            if a >= n:
+                return False
+            limit = next(c for c in must if c > a)
+            pieces_left = sum(1 for c in must if c > a)
+            if n - a < left or pieces_left > left:
+                return False
+            for b in range(a + 1, limit + 1):
+                if b < limit and pieces_left == left:
+                    continue  # each remaining piece needs a cell of its own: this one must end at its cut
+                v = cell_value(s[a:b], types[i])
+                if v is None:
+                    continue
+                if i in total_at and sum(vals[j] for j in total_at[i]) != v:
+                    continue
+                vals.append(v)
+                texts.append(s[a:b])
+                stop = rec(b, i + 1)
+                vals.pop()
+                texts.pop()
+                if stop:
+                    return True
+            return False
+
+        if s and rec(0, 0):
+            return None
+    return out
+
+
+# ---------------------------------------------------------------- one table
+
+def _groups(table: str, k: int) -> tuple[tuple[tuple[int, ...], int], ...]:
+    if table == "requests":
+        return ((tuple(range(k - 1)), k - 1),)
+    if table == "appeals":
+        w = k // APPEAL_GROUPS
+        return tuple((tuple(range(g * w, g * w + w - 1)), g * w + w - 1) for g in range(APPEAL_GROUPS))
+    return ()
+
+
+def _types(table: str, fmt: str, cols: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(schema.col_type(table, fmt, c) if table == "active" else "int" for c in cols)
+
+
+def _cells(keys: list[str], run: Run, chosen: list[Split], lines, how: str) -> dict[str, Cell]:
+    """Cells of one run from the splits still standing: read where they agree, else ambiguous."""
+    ln = lines[run.line]
+    out = {}
+    for i, key in enumerate(keys):
+        if not chosen:
+            out[key] = Cell(value=None, text=run.text, line=ln.number, page=ln.page,
+                            reason=f"unreadable: no split of {run.text!r} into {len(keys)} cells satisfies its identities")
+            continue
+        vals = list(dict.fromkeys(s.values[i] for s in chosen))
+        if len(vals) == 1:
+            texts = {s.texts[i] for s in chosen}
+            out[key] = Cell(value=vals[0], text=texts.pop() if len(texts) == 1 else run.text, confidence=CONF_SPLIT,
+                            line=ln.number, page=ln.page, reason=f"split from run-together {run.text!r} {how}")
+        else:
+            out[key] = Cell(value=None, text=run.text, line=ln.number, page=ln.page, reason=AMBIGUOUS,
+                            alternatives=sorted(vals, key=lambda v: (str(type(v)), v))[:MAX_ALTERNATIVES])
+    return out
+
+
+def _missing(row: Row) -> dict[str, Cell]:
+    return {row.key(c): Cell(value=None, reason=f"row label {row.zh} not found") for c in row.cols}
+
+
+def read_rows(st: Stream, table: str, fmt: str, t0: int, t1: int, rows: tuple[Row, ...],
+              aggregate: bool = False) -> tuple[dict[str, Cell], list[str]]:
+    """The cells of `active` or `requests` printed run together in [t0, t1)."""
+    fl = flat(st, t0, t1)
+    runs = row_runs(fl, rows)
+    cells: dict[str, Cell] = {}
+    warnings: list[str] = []
+    options: dict[str, list[Split]] = {}
+    for row in rows:
+        if row.id not in runs:
+            warnings.append(f"{table}: row label {row.zh!r} not found")
+            cells.update(_missing(row))
+            continue
+        run = runs[row.id]
+        if not run.pieces:
+            cells.update({row.key(c): Cell(value=0, confidence=0.9, blank=True, reason="blank cell read as 0",
+                                           line=st.lines[run.line].number) for c in row.cols})
+            continue
+        got = splits(run, _types(table, fmt, row.cols), _groups(table, len(row.cols)))
+        if got is None:
+            warnings.append(f"{table}: {row.zh}: more than {MAX_SPLITS} ways to split {run.text!r}")
+            got = []
+        options[row.id] = got
+    if table == "requests":
+        feasible, how = _together(fmt, options, aggregate)
+    else:
+        feasible, how = {rid: list(range(len(o))) for rid, o in options.items()}, "(only one split fits)"
+    for row in rows:
+        if row.id in options:
+            chosen = [options[row.id][j] for j in sorted(feasible.get(row.id, ()))]
+            why = "(only one split fits)" if len(options[row.id]) == 1 else how
+            cells.update(_cells([row.key(c) for c in row.cols], runs[row.id], chosen, st.lines, why))
+    return cells, warnings
+
+
+def _together(fmt: str, options: dict[str, list[Split]], aggregate: bool) -> tuple[dict[str, set[int]], str]:
+    """Which splits of each requests row some choice satisfying the column sums and the balance
+    uses. Without such a choice (the report prints an error, or a row was not found), only the
+    row identities decide."""
+    alone = {rid: set(range(len(o))) for rid, o in options.items()}
+    fixed = {rid: list(o[0].values) for rid, o in options.items() if len(o) == 1}
+    fixed.update({rid: [None] * 7 for rid, o in options.items() if not o})
+    open_ = {rid: [list(s.values) for s in o] for rid, o in options.items() if len(o) > 1}
+    if not open_:
+        return alone, "by the row identity"
+    search = blanks.Search(fmt, fixed, open_, aggregate, budget=BUDGET)
+    if not search.eqs:
+        return alone, "by the row identity"
+    feasible = search.feasible()
+    if feasible is None or any(not v for v in feasible.values()):
+        return alone, "by the row identity"
+    return {**alone, **feasible}, "by the row, column and balance identities"
+
+
+def read_appeals(st: Stream, fmt: str, t0: int, t1: int) -> tuple[dict[str, Cell], list[str]]:
+    """The appeals table's 15 cells printed run together after its header."""
+    keys = [r.key(c) for r in schema.rows("appeals", fmt) for c in r.cols]
+    fl = flat(st, t0, t1)
+    i = 0
+    pieces: list[str] = []
+    while i < len(fl.text):
+        if fl.text[i].isdigit():
+            pieces, j = _run_at(fl, i, len(fl.text))
+            if sum(len(p) for p in pieces) >= len(keys):
+                break
+            i = j
+            pieces = []
+        i += 1
+    if not pieces:
+        return ({k: Cell(value=None, reason="appeals: no run of numbers found") for k in keys},
+                ["appeals: no run of numbers found"])
+    run = Run(pieces, fl.tline[i])
+    got = splits(run, ("int",) * len(keys), _groups("appeals", len(keys))) or []
+    return _cells(keys, run, got, st.lines, "by the row identities" if len(got) > 1 else "(only one split fits)"), []
+
+
+# ---------------------------------------------------------------- is the text run together?
+
+def glued(st: Stream, fmt: str, t0: int, t1: int) -> bool:
+    """Whether the requests table's cells run together: at least MIN_GLUED_ROWS rows print fewer
+    pieces than columns yet split into well-formed cells whose total holds (a row printed with
+    blank cells — 信访举报投诉类申请 3 3 — has too few digits, or no such split)."""
+    rows = schema.rows("requests", fmt)
+    n = 0
+    for rid, run in row_runs(flat(st, t0, t1), rows).items():
+        k = 7
+        if not run.pieces or len(run.pieces) >= k or sum(len(p) for p in run.pieces) < k:
+            continue
+        got = splits(run, ("int",) * k, _groups("requests", k))
+        if got:
+            n += 1
+            if n >= MIN_GLUED_ROWS:
+                return True
+    return False
