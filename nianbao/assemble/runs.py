@@ -26,6 +26,8 @@ from .stream import Stream
 
 AMBIGUOUS = "ambiguous_split"
 CONF_SPLIT = 0.9  # one split satisfies every identity
+CONF_FORCED = 0.85  # the only well-formed split, and an identity through it does not hold (a printing error)
+CONF_EMPTY = 0.8
 MAX_SPLITS = 4000  # candidate splits of one row; beyond it the row is left unread
 MAX_ALTERNATIVES = 12
 MIN_GLUED_ROWS = 2  # rows whose digits only split into cells by the identities: the text runs cells together
@@ -105,7 +107,9 @@ def _run_at(fl: Flat, i: int, stop: int) -> tuple[list[str], int]:
 
 
 def _label_end(fl: Flat, tpos: int, end: int, row: Row) -> int:
-    """Past the whole printed label: a match phrase may stop inside it (三安全一稳定 of 危及“三安全一稳定”)."""
+    """Past the whole printed label: a match phrase may stop inside it (三安全一稳定 of 危及“三安全一稳定”),
+    and a label printed with a slip may end in a few of its own characters out of step
+    (上年结转政府信息公开量)."""
     label = compact(norm(row.zh.split()[-1]))
     phrase = fl.text[tpos:end]
     o = label.find(phrase[-min(len(phrase), 4):]) if phrase else -1
@@ -114,7 +118,11 @@ def _label_end(fl: Flat, tpos: int, end: int, row: Row) -> int:
     o += min(len(phrase), 4)
     while end < len(fl.text) and o < len(label) and fl.text[end] == label[o]:
         end, o = end + 1, o + 1
-    return end
+    rest = label[o:]
+    skip = end
+    while skip < len(fl.text) and skip - end < len(rest) and fl.text[skip] in rest and fl.text[skip] not in NUMERIC:
+        skip += 1
+    return skip if skip < len(fl.text) and fl.text[skip].isdigit() else end
 
 
 def row_runs(fl: Flat, rows: tuple[Row, ...]) -> dict[str, Run]:
@@ -233,7 +241,7 @@ def _types(table: str, fmt: str, cols: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(schema.col_type(table, fmt, c) if table == "active" else "int" for c in cols)
 
 
-def _cells(keys: list[str], run: Run, chosen: list[Split], lines, how: str) -> dict[str, Cell]:
+def _cells(keys: list[str], run: Run, chosen: list[Split], lines, how: str, conf: float = CONF_SPLIT) -> dict[str, Cell]:
     """Cells of one run from the splits still standing: read where they agree, else ambiguous."""
     ln = lines[run.line]
     out = {}
@@ -245,7 +253,7 @@ def _cells(keys: list[str], run: Run, chosen: list[Split], lines, how: str) -> d
         vals = list(dict.fromkeys(s.values[i] for s in chosen))
         if len(vals) == 1:
             texts = {s.texts[i] for s in chosen}
-            out[key] = Cell(value=vals[0], text=texts.pop() if len(texts) == 1 else run.text, confidence=CONF_SPLIT,
+            out[key] = Cell(value=vals[0], text=texts.pop() if len(texts) == 1 else run.text, confidence=conf,
                             line=ln.number, page=ln.page, reason=f"split from run-together {run.text!r} {how}")
         else:
             out[key] = Cell(value=None, text=run.text, line=ln.number, page=ln.page, reason=AMBIGUOUS,
@@ -272,13 +280,19 @@ def read_rows(st: Stream, table: str, fmt: str, t0: int, t1: int, rows: tuple[Ro
             continue
         run = runs[row.id]
         if not run.pieces:
-            cells.update({row.key(c): Cell(value=0, confidence=0.9, blank=True, reason="blank cell read as 0",
+            # a page that runs cells together drops blank ones: nothing after the label is a row
+            # left blank, but a lost number reads the same, so the reading is not sure
+            cells.update({row.key(c): Cell(value=0, confidence=CONF_EMPTY, blank=True,
+                                           reason="nothing printed after the label: blank cells read as 0",
                                            line=st.lines[run.line].number) for c in row.cols})
             continue
-        got = splits(run, _types(table, fmt, row.cols), _groups(table, len(row.cols)))
+        got = _split_or_forced(run, _types(table, fmt, row.cols), _groups(table, len(row.cols)))
         if got is None:
             warnings.append(f"{table}: {row.zh}: more than {MAX_SPLITS} ways to split {run.text!r}")
             got = []
+        if isinstance(got, Forced):
+            cells.update(got.cells([row.key(c) for c in row.cols], run, st.lines))
+            continue
         options[row.id] = got
     if table == "requests":
         feasible, how = _together(fmt, options, aggregate)
@@ -329,8 +343,33 @@ def read_appeals(st: Stream, fmt: str, t0: int, t1: int) -> tuple[dict[str, Cell
         return ({k: Cell(value=None, reason="appeals: no run of numbers found") for k in keys},
                 ["appeals: no run of numbers found"])
     run = Run(pieces, fl.tline[i])
-    got = splits(run, ("int",) * len(keys), _groups("appeals", len(keys))) or []
+    got = _split_or_forced(run, ("int",) * len(keys), _groups("appeals", len(keys))) or []
+    if isinstance(got, Forced):
+        return got.cells(keys, run, st.lines), []
     return _cells(keys, run, got, st.lines, "by the row identities" if len(got) > 1 else "(only one split fits)"), []
+
+
+@dataclass
+class Forced:
+    """No split satisfies the row's identities: the report prints an error. The well-formed
+    splits ignoring them still tell the cells they agree on (15 digits for 15 cells: one way)."""
+    loose: list[Split]
+
+    def cells(self, keys: list[str], run: Run, lines) -> dict[str, Cell]:
+        out = _cells(keys, run, self.loose, lines, "(the only well-formed split; its identities do not hold)",
+                     CONF_FORCED)
+        for c in out.values():
+            if c.value is None and c.reason == AMBIGUOUS and not self.loose:
+                c.reason = "unreadable"
+        return out
+
+
+def _split_or_forced(run: Run, types: tuple[str, ...], groups) -> list[Split] | Forced | None:
+    got = splits(run, types, groups)
+    if got == [] and groups:
+        loose = splits(run, types)
+        return Forced(loose or [])
+    return got
 
 
 # ---------------------------------------------------------------- is the text run together?

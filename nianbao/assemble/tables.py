@@ -449,6 +449,34 @@ class RowReader:
             out[row.key(c)] = _cell(n, ctype, self.st.lines, conf if n is not None else min(conf, CONF_BLANK), reason)
         return out
 
+    def blank_totals(self, rows: dict[str, Row], got: dict[str, list[Num]], cells: dict[str, Cell]) -> bool:
+        """A 总计 column left blank on every result row (spec variant blank_totals), in text that
+        keeps no positions: rows print one number fewer than their columns and no placement fits
+        their (broken) row sums. When at least two result rows do and every result row's numbers
+        in the applicant columns add up, column by column, to the printed （七）总计 row, those
+        numbers are the applicant columns and the 总计 cells are blank."""
+        if self.table != "requests":
+            return False
+        results = [rows[r] for r in schema.request_result_rows(self.fmt, self.aggregate) if r in rows]
+        k = len(next(iter(rows.values())).cols)
+        short = [r for r in results if len(got.get(r.id, [])) == k - 1]
+        total_row = rows.get("result.total")
+        if len(short) < 2 or total_row is None or any(len(got.get(r.id, [])) not in (0, k - 1) for r in results):
+            return False
+        totals = [cells[total_row.key(c)].value for c in total_row.cols[:-1]]
+        sums = [0] * (k - 1)
+        for r in short:
+            for j, n in enumerate(got[r.id]):
+                if n.value is None and not n.dash:
+                    return False
+                sums[j] += 0 if n.dash else n.value
+        if any(t is None for t in totals) or sums != totals:
+            return False
+        why = "the 总计 column is left blank on every result row; the numbers fill the applicant columns"
+        for r in short:
+            cells.update(self.cells(r, list(got[r.id]) + [None], CONF_POSITIONAL, why))
+        return True
+
     def resolve_ambiguous(self, rows: dict[str, Row], cells: dict[str, Cell]) -> None:
         """Choose among the row-identity placements so that the column identities hold too."""
         if not self.ambiguous or self.table != "requests":
@@ -518,7 +546,8 @@ def read_row_table(st: Stream, table: str, fmt: str, t0: int, t1: int,
                 cells[row.key(c)] = Cell(value=None, reason=f"row label {row.zh} not found")
             continue
         cells.update(reader.read(row, got[row.id]))
-    reader.resolve_ambiguous(by_id, cells)
+    if not reader.blank_totals(by_id, got, cells):
+        reader.resolve_ambiguous(by_id, cells)
     return cells, warnings
 
 
