@@ -170,71 +170,197 @@ class Split:
     texts: tuple[str, ...]
 
 
-def splits(run: Run, types: tuple[str, ...], groups: tuple[tuple[tuple[int, ...], int], ...] = ()) -> list[Split] | None:
-    """Every way to cut the run into len(types) well-formed cells (whitespace always a cut) under
-    which each group's total equals the sum of its parts; the run may end with the next row's
-    item number glued on. None when there are more than MAX_SPLITS."""
-    out: list[Split] = []
-    variants = [run.pieces]
+def _variants(run: Run) -> list[list[str]]:
+    """The run's pieces, and without the next row's item number when it may be glued on."""
+    out = [run.pieces]
     if run.item and run.pieces and run.pieces[-1].endswith(run.item) and len(run.pieces[-1]) > len(run.item):
-        variants.append(run.pieces[:-1] + [run.pieces[-1][: -len(run.item)]])
-    total_at = {t: parts for parts, t in groups}
-    k = len(types)
-    for pieces in variants:
-        s = "".join(pieces)
-        cuts = set()
-        pos = 0
-        for p in pieces:
-            pos += len(p)
-            cuts.add(pos)
-        must = sorted(cuts)
-        n = len(s)
-        vals: list = []
-        texts: list[str] = []
-
-        def rec(a: int, i: int) -> bool:
-            if i == k:
-                if a == n:
-                    out.append(Split(tuple(vals), tuple(texts)))
-                return len(out) > MAX_SPLITS
-            left = k - i
-            if a >= n:
-                return False
-            limit = next(c for c in must if c > a)
-            pieces_left = sum(1 for c in must if c > a)
-            if n - a < left or pieces_left > left:
-                return False
-            for b in range(a + 1, limit + 1):
-                if b < limit and pieces_left == left:
-                    continue  # each remaining piece needs a cell of its own: this one must end at its cut
-                v = cell_value(s[a:b], types[i])
-                if v is None:
-                    continue
-                if i in total_at and sum(vals[j] for j in total_at[i]) != v:
-                    continue
-                vals.append(v)
-                texts.append(s[a:b])
-                stop = rec(b, i + 1)
-                vals.pop()
-                texts.pop()
-                if stop:
-                    return True
-            return False
-
-        if s and rec(0, 0):
-            return None
+        out.append(run.pieces[:-1] + [run.pieces[-1][: -len(run.item)]])
     return out
+
+
+def _cuts(pieces: list[str]) -> tuple[str, tuple[int, ...]]:
+    pos, cuts = 0, []
+    for p in pieces:
+        pos += len(p)
+        cuts.append(pos)
+    return "".join(pieces), tuple(cuts)
+
+
+def splits(run: Run, types: tuple[str, ...], blocks: int = 0) -> list[Split] | None:
+    """Every way to cut the run into len(types) well-formed cells (whitespace always a cut); with
+    `blocks`, the cells form that many equal blocks, each ending in a total that is the sum of
+    the block's other cells (a requests row: one block; the appeals table: three). The run may
+    end with the next row's item number glued on. None when there are more than MAX_SPLITS."""
+    out: list[Split] = []
+    for pieces in _variants(run):
+        s, cuts = _cuts(pieces)
+        if not s:
+            continue
+        got = (_summed(s, cuts, types, blocks) if blocks else _free(s, cuts, types))
+        if got is None:
+            return None
+        out += got
+        if len(out) > MAX_SPLITS:
+            return None
+    return list(dict.fromkeys(out))
+
+
+def _free(s: str, cuts: tuple[int, ...], types: tuple[str, ...]) -> list[Split] | None:
+    """Cuts with no identity to satisfy: every well-formed placement (rows of the active table)."""
+    out: list[Split] = []
+    k, n = len(types), len(s)
+    vals: list = []
+    texts: list[str] = []
+
+    def rec(a: int, i: int) -> bool:
+        if i == k:
+            if a == n:
+                out.append(Split(tuple(vals), tuple(texts)))
+            return len(out) > MAX_SPLITS
+        left = k - i
+        if a >= n:
+            return False
+        limit = next(c for c in cuts if c > a)
+        pieces_left = sum(1 for c in cuts if c > a)
+        if n - a < left or pieces_left > left:
+            return False
+        for b in range(a + 1, limit + 1):
+            if b < limit and pieces_left == left:
+                continue  # each remaining piece needs a cell of its own: this one must end at its cut
+            v = cell_value(s[a:b], types[i])
+            if v is None:
+                continue
+            vals.append(v)
+            texts.append(s[a:b])
+            stop = rec(b, i + 1)
+            vals.pop()
+            texts.pop()
+            if stop:
+                return True
+        return False
+
+    return None if rec(0, 0) else out
+
+
+def _least(length: int, m: int) -> int:
+    """The least sum of m numbers printed over `length` digits (no leading zeros): lengths as
+    even as they go, each number the smallest of its length (0 for one digit)."""
+    q, r = divmod(length, m)
+    return r * 10 ** q + (m - r) * (10 ** (q - 1) if q >= 2 else 0)
+
+
+def _summed(s: str, cuts: tuple[int, ...], types: tuple[str, ...], blocks: int) -> list[Split] | None:
+    """Blocks of integer cells each ending in the sum of the others, cut from s. A part is never
+    longer than its block's total, which keeps the search small however long the digits run."""
+    k, n = len(types), len(s)
+    width = k // blocks
+    # however the digits are cut, the cells add up to their digit sum modulo 9: a total that
+    # differs from it there cannot be theirs (ninth[i]: digit sum of s[:i]; zero marks add 0)
+    ninth = [0]
+    for ch in s:
+        ninth.append(ninth[-1] + (int(ch) if ch.isdigit() else 0))
+    memo: dict = {}
+
+    def piece_value(a: int, e: int):
+        piece = s[a:e]
+        if piece.isdigit():
+            return None if len(piece) > 1 and piece[0] == "0" else int(piece)
+        return cell_value(piece, "int")
+
+    def free(a: int, b: int, m: int, most: int) -> dict[int, list[int]]:
+        """s[a:b] as m cells of at most `most` digits: each sum they can add up to → where the
+        first cell may end (a graph of the cuts, expanded only for the sums that are needed);
+        whitespace cuts inside fall between cells."""
+        key = (a, b, m, most)
+        if key in memo:
+            return memo[key]
+        out: dict[int, list[int]] = {}
+        if m == 0:
+            if a == b:
+                out[0] = [b]
+        elif m <= b - a <= m * most:
+            limit = min(b, next((c for c in cuts if c > a), b))
+            for e in range(a + 1, min(limit, a + most) + 1):
+                v = piece_value(a, e)
+                if v is None:
+                    if s[a] == "0":
+                        break
+                    continue
+                for sub in free(e, b, m - 1, most):
+                    out.setdefault(v + sub, []).append(e)
+        memo[key] = out
+        return out
+
+    def expand(a: int, b: int, m: int, most: int, total: int) -> list[tuple[tuple, tuple]]:
+        if m == 0:
+            return [((), ())]
+        res = []
+        for e in free(a, b, m, most).get(total, ()):
+            v = piece_value(a, e)
+            res += [((v,) + vs, (s[a:e],) + ts) for vs, ts in expand(e, b, m - 1, most, total - v)]
+        return res
+
+    def parts(a: int, t: int, m: int, rest: int) -> list[tuple[tuple, tuple]]:
+        """s[a:t] as m cells adding up to rest: the first half's sums met by the second half's
+        (each half's cuts found once, whatever the total), no cell longer than the total."""
+        most = len(str(rest)) if rest > 0 else 1
+        if (ninth[t] - ninth[a] - rest) % 9 or not m <= t - a <= m * most or _least(t - a, m) > rest:
+            return []
+        h = m // 2
+        res: list[tuple[tuple, tuple]] = []
+        for p in range(a + h, t - (m - h) + 1):
+            left = free(a, p, h, most)
+            if not left:
+                continue
+            right = free(p, t, m - h, most)
+            for v1 in left:
+                if rest - v1 not in right:
+                    continue
+                for vs1, ts1 in expand(a, p, h, most, v1):
+                    for vs2, ts2 in expand(p, t, m - h, most, rest - v1):
+                        res.append((vs1 + vs2, ts1 + ts2))
+                if len(res) > MAX_SPLITS:
+                    return res
+        return res
+
+    def block(a: int, q: int):
+        """s[a:q] as one block: the parts, then their total."""
+        out = []
+        inner = [c for c in cuts if a < c < q]
+        for t in range(max([a + width - 1] + inner), q):
+            total = cell_value(s[t:q], "int")
+            if total is None:
+                continue
+            for vs, ts in parts(a, t, width - 1, total):
+                out.append((vs + (total,), ts + (s[t:q],)))
+        return out
+
+    def rec(a: int, b_left: int):
+        if b_left == 1:
+            return [x for x in block(a, n)] if n - a >= width else []
+        out = []
+        for q in range(a + width, n - (b_left - 1) * width + 1):
+            first = block(a, q)
+            if not first:
+                continue
+            for vs, ts in rec(q, b_left - 1):
+                for fv, ft in first:
+                    out.append((fv + vs, ft + ts))
+                    if len(out) > MAX_SPLITS:
+                        return out
+        return out
+
+    got = rec(0, blocks)
+    if len(got) > MAX_SPLITS:
+        return None
+    return [Split(v, t) for v, t in got]
 
 
 # ---------------------------------------------------------------- one table
 
-def _groups(table: str, k: int) -> tuple[tuple[tuple[int, ...], int], ...]:
-    if table == "requests":
-        return ((tuple(range(k - 1)), k - 1),)
-    if table == "appeals":
-        w = k // APPEAL_GROUPS
-        return tuple((tuple(range(g * w, g * w + w - 1)), g * w + w - 1) for g in range(APPEAL_GROUPS))
-    return ()
+def _blocks(table: str) -> int:
+    """How many blocks ending in their total a row of the table prints (0: no identity)."""
+    return {"requests": 1, "appeals": APPEAL_GROUPS}.get(table, 0)
 
 
 def _types(table: str, fmt: str, cols: tuple[str, ...]) -> tuple[str, ...]:
@@ -286,7 +412,7 @@ def read_rows(st: Stream, table: str, fmt: str, t0: int, t1: int, rows: tuple[Ro
                                            reason="nothing printed after the label: blank cells read as 0",
                                            line=st.lines[run.line].number) for c in row.cols})
             continue
-        got = _split_or_forced(run, _types(table, fmt, row.cols), _groups(table, len(row.cols)))
+        got = _split_or_forced(run, _types(table, fmt, row.cols), _blocks(table))
         if got is None:
             warnings.append(f"{table}: {row.zh}: more than {MAX_SPLITS} ways to split {run.text!r}")
             got = []
@@ -343,7 +469,7 @@ def read_appeals(st: Stream, fmt: str, t0: int, t1: int) -> tuple[dict[str, Cell
         return ({k: Cell(value=None, reason="appeals: no run of numbers found") for k in keys},
                 ["appeals: no run of numbers found"])
     run = Run(pieces, fl.tline[i])
-    got = _split_or_forced(run, ("int",) * len(keys), _groups("appeals", len(keys))) or []
+    got = _split_or_forced(run, ("int",) * len(keys), _blocks("appeals")) or []
     if isinstance(got, Forced):
         return got.cells(keys, run, st.lines), []
     return _cells(keys, run, got, st.lines, "by the row identities" if len(got) > 1 else "(only one split fits)"), []
@@ -364,9 +490,9 @@ class Forced:
         return out
 
 
-def _split_or_forced(run: Run, types: tuple[str, ...], groups) -> list[Split] | Forced | None:
-    got = splits(run, types, groups)
-    if got == [] and groups:
+def _split_or_forced(run: Run, types: tuple[str, ...], blocks: int) -> list[Split] | Forced | None:
+    got = splits(run, types, blocks)
+    if got == [] and blocks:
         loose = splits(run, types)
         return Forced(loose or [])
     return got
@@ -384,7 +510,7 @@ def glued(st: Stream, fmt: str, t0: int, t1: int) -> bool:
         k = 7
         if not run.pieces or len(run.pieces) >= k or sum(len(p) for p in run.pieces) < k:
             continue
-        got = splits(run, ("int",) * k, _groups("requests", k))
+        got = splits(run, ("int",) * k, _blocks("requests"))
         if got:
             n += 1
             if n >= MIN_GLUED_ROWS:
