@@ -210,7 +210,9 @@ def drop_stray(nums: list[Num], k: int, has_total: bool) -> tuple[list[Num], str
             if best_score is None or score > best_score:
                 best, best_score = keep, score
     if best is None:
-        best = nums[:k - 1] + nums[-1:] if has_total else nums[:k]
+        # more numbers than stray cells explain (two rows' numbers given to one label, as a
+        # garbled dump does): which are its own would be a guess
+        return None, f"row given {m} numbers for {k} columns; cannot tell which are its own"
     dropped = [n.text for n in nums if n not in best]
     return best, f"row printed {m} cells for {k} columns; dropped {', '.join(dropped)}"
 
@@ -279,6 +281,8 @@ class RowReader:
     def __init__(self, st: Stream, table: str, fmt: str, got: dict[str, list[Num]], rows: dict[str, Row],
                  header: tuple[int, int] | None = None, aggregate: bool = False):
         self.st, self.table, self.fmt, self.aggregate = st, table, fmt, aggregate
+        self.label_lines: dict[str, set[int]] = {}  # row id → lines its printed label spans
+        self.doubtful: set[str] = set()  # rows given numbers away from their label that break their total
         self.header = header  # text range of the column header, for column positions
         self.all_nums = [n for nums in got.values() for n in nums]
         self.ambiguous: dict[str, list[list[Num | None]]] = {}
@@ -419,6 +423,8 @@ class RowReader:
         elif len(nums) > k:
             placed, reason = drop_stray(nums, k, has_total)
             conf = CONF_STRAY
+            if placed is None:
+                return {row.key(c): Cell(value=None, reason=f"unreadable: {reason}") for c in row.cols}
         elif not nums:
             placed, conf = [None] * k, CONF_BLANK
         else:
@@ -439,8 +445,28 @@ class RowReader:
                 return {row.key(c): Cell(value=None, confidence=0.0,
                                          reason=f"{len(nums)} numbers for {k} columns; cannot tell which are blank")
                         for c in row.cols}
-        cells = {}
+        if has_total and self._detached(row, placed) and not _row_sum_ok(_values(placed)):
+            self.doubtful.add(row.id)
         return self.cells(row, placed, conf, reason)
+
+    def garbled(self, rows: dict[str, Row], got: dict[str, list[Num]], cells: dict[str, Cell]) -> None:
+        """A table whose dump lost its structure — some label was given two rows' numbers —
+        cannot vouch for rows whose numbers sit away from their label: those whose total does
+        not hold are left unread rather than flagged as printed errors."""
+        if not self.doubtful or not any(len(got.get(r, [])) >= 2 * len(rows[r].cols) for r in rows):
+            return
+        for rid in self.doubtful:
+            for c in rows[rid].cols:
+                cells[rows[rid].key(c)] = Cell(value=None, reason="unreadable: the table's text lost its structure; "
+                                                                  "the numbers taken for this row are not on its "
+                                                                  "label's lines and do not add up to its total")
+
+    def _detached(self, row: Row, placed: list[Num | None]) -> bool:
+        """Numbers given to the row that sit on none of its label's lines, in text without
+        character boxes: a dump that lost the table's structure (Markdown with the labels
+        apart from their numbers) gives a row whatever numbers follow its label."""
+        lines = self.label_lines.get(row.id)
+        return bool(lines) and not self.st.boxed and any(n is not None and n.line not in lines for n in placed)
 
     def cells(self, row: Row, placed: list[Num | None], conf: float, reason: str | None) -> dict[str, Cell]:
         out = {}
@@ -536,6 +562,7 @@ def read_row_table(st: Stream, table: str, fmt: str, t0: int, t1: int,
     by_id = {r.id: r for r in rows}
     header = (t0, anchors[0].tpos) if anchors else None
     reader = RowReader(st, table, fmt, got, by_id, header, aggregate)
+    reader.label_lines = {a.row.id: set(st.tline[a.tpos:max(a.end, a.tpos + 1)]) for a in anchors}
     cells: dict[str, Cell] = not_printed(fmt) if aggregate and table == "requests" else {}
     warnings = [f"{table}: {a.reason}" for a in anchors if a.reason]
     found = {a.row.id for a in anchors}
@@ -548,6 +575,7 @@ def read_row_table(st: Stream, table: str, fmt: str, t0: int, t1: int,
         cells.update(reader.read(row, got[row.id]))
     if not reader.blank_totals(by_id, got, cells):
         reader.resolve_ambiguous(by_id, cells)
+    reader.garbled(by_id, got, cells)
     return cells, warnings
 
 
