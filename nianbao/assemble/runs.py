@@ -103,6 +103,12 @@ def _run_at(fl: Flat, i: int, stop: int) -> tuple[list[str], int]:
             j += 1
         else:
             break
+    # a full stop after the digits is the next row's item marker (2.其他…), never part of a cell
+    while pieces and pieces[-1].endswith("."):
+        pieces[-1] = pieces[-1][:-1]
+        j -= 1
+        if not pieces[-1]:
+            pieces.pop()
     return pieces, j
 
 
