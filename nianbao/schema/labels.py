@@ -59,7 +59,10 @@ def common(a: str, b: str) -> tuple[int, int, int]:
     length = dp[m][n]
     if not length:
         return 0, -1, -1
-    i, j, first, last = m, n, -1, -1
+    # the alignment that ends earliest: a label's last character must not be matched to the
+    # same character of a later label ((二)…情形) then (三)…)
+    j = next(j for j in range(1, n + 1) if dp[m][j] == length)
+    i, first, last = m, -1, -1
     while i and j:
         if a[i - 1] == b[j - 1] and dp[i][j] == dp[i - 1][j - 1] + 1:
             last = j - 1 if last < 0 else last

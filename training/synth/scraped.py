@@ -148,28 +148,55 @@ def _value(text: str, ctype: str):
     return float(t) if "." in t else int(t)
 
 
-def _splits(pieces: list[list[str]], types: list[str], groups: list[tuple[list[int], int]]) -> list[tuple]:
-    """Every placement of cuts (a space always one) that gives well-formed cells whose groups add up."""
+def _splits(pieces: list[list[str]], types: list[str], groups: list[tuple[list[int], int]]) -> list[tuple] | None:
+    """Every placement of cuts (a space always one) that gives well-formed cells whose groups add
+    up; groups are consecutive blocks, each tried at every place it can start and end."""
     strings = ["".join(p) for p in pieces]
     s = "".join(strings)
-    fixed, inner, pos = [], [], 0
+    fixed, pos = set(), 0
     for t in strings:
-        inner += range(pos + 1, pos + len(t))
         pos += len(t)
-        fixed.append(pos)
-    need = len(types) - len(strings)
-    if need < 0 or need > len(inner):
-        return []
+        fixed.add(pos)
+    if not groups:
+        return _cut(s, 0, len(s), types, fixed, None)
+    width = len(types) // len(groups)
+
+    def blocks(a: int, left: int) -> list[tuple] | None:
+        if left == 0:
+            return [()] if a == len(s) else []
+        out = []
+        for q in range(a + width, len(s) - (left - 1) * width + 1):
+            here = _cut(s, a, q, types[:width], fixed, (list(range(width - 1)), width - 1))
+            if here is None:
+                return None
+            if not here:
+                continue
+            rest = blocks(q, left - 1)
+            if rest is None:
+                return None
+            out += [h + r for h in here for r in rest]
+        return out
+
+    return blocks(0, len(groups))
+
+
+def _cut(s: str, a: int, b: int, types: list[str], fixed: set[int], group) -> list[tuple] | None:
+    """s[a:b] cut into len(types) well-formed cells, every space inside it a cut; with `group`
+    (parts, total), only the cuts under which the parts add up to the total."""
+    inner = list(range(a + 1, b))
+    must = {c for c in fixed if a < c < b}
+    need = len(types) - 1
     out = []
-    for n, extra in enumerate(itertools.combinations(inner, need)):
+    for n, cuts in enumerate(itertools.combinations(inner, need)):
         if n > MAX_COMBOS:
             return None
-        cuts = sorted(set(extra) | set(fixed))
-        texts = [s[a:b] for a, b in zip([0] + cuts[:-1], cuts)]
-        vals = [_value(t, ty) for t, ty in zip(texts, types)]
+        if not must <= set(cuts):
+            continue
+        bounds = (a,) + cuts + (b,)
+        vals = [_value(s[x:y], ty) for x, y, ty in zip(bounds, bounds[1:], types)]
         if any(v is None for v in vals):
             continue
-        if all(sum(vals[i] for i in parts) == vals[t] for parts, t in groups):
+        if group is None or sum(vals[i] for i in group[0]) == vals[group[1]]:
             out.append(tuple(vals))
     return out
 
