@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import random
 import re
+from dataclasses import replace
 
 from nianbao import schema
 
@@ -105,6 +106,8 @@ def _printed(c: Content) -> dict:
 
 def render(c: Content, rng: random.Random) -> tuple[str, Page]:
     """The page's text and the record of how each row's cells were printed."""
+    # the PDF's prose was built first and marked where it placed a metric: this page places its own
+    c = replace(c, metric_style={k: v for k, v in c.metric_style.items() if v != "placed"})
     page = Page(c, rng)
     a = c.agency
     title = f"{a.name}{c.year}年{rng.choice(['度', ''])}政府信息公开工作年度报告"
