@@ -4,7 +4,6 @@
 run together), and two Markdown dumps of Shanghai reports whose tables came out garbled."""
 import html
 import json
-import re
 from html.parser import HTMLParser
 
 import pytest

@@ -428,8 +428,8 @@ def read_rows(st: Stream, table: str, fmt: str, t0: int, t1: int, rows: tuple[Ro
         options[row.id] = got
     if table == "requests":
         feasible, how = _together(fmt, options, aggregate)
-    else:
-        feasible, how = {rid: list(range(len(o))) for rid, o in options.items()}, "(only one split fits)"
+    else:  # no identity through an active row: what every well-formed split agrees on
+        feasible, how = {rid: list(range(len(o))) for rid, o in options.items()}, "(every well-formed split agrees)"
     for row in rows:
         if row.id in options:
             chosen = [options[row.id][j] for j in sorted(feasible.get(row.id, ()))]
@@ -511,9 +511,9 @@ def glued(st: Stream, fmt: str, t0: int, t1: int) -> bool:
     pieces than columns yet split into well-formed cells whose total holds (a row printed with
     blank cells — 信访举报投诉类申请 3 3 — has too few digits, or no such split)."""
     rows = schema.rows("requests", fmt)
+    k = len(schema.columns("requests", fmt))
     n = 0
-    for rid, run in row_runs(flat(st, t0, t1), rows).items():
-        k = 7
+    for run in row_runs(flat(st, t0, t1), rows).values():
         if not run.pieces or len(run.pieces) >= k or sum(len(p) for p in run.pieces) < k:
             continue
         got = splits(run, ("int",) * k, _blocks("requests"))
