@@ -47,8 +47,9 @@ def model_stage(doc: Document, model: str, policy: str) -> None:
         stage.label_document(doc, tm)
     with timed(doc, "model_assemble"):
         ents = read_labels.entities(doc)
-        if doc.format and not doc.aggregate and read_labels.prints_aggregate(doc.format, ents):
-            variants.mark_aggregate(doc)
+        if doc.format and not doc.aggregate and read_labels.prints_aggregate(doc.format, ents) \
+                and not any(doc.value(k) is not None for k in variants.hidden_keys(doc.format)):
+            variants.mark_aggregate(doc)  # the model alone never overrules sub-rows the rules read
         combine.combine(doc, read_labels.cells(doc, doc.format, ents), read_labels.metrics(doc, ents), policy)
 
 
