@@ -27,6 +27,7 @@ KIND_BY_NAME = {
     "report.html": "html",
     "report.docx": "docx",
     "report.doc": "doc",
+    "scraped.txt": "scraped_text",  # synth --kinds scraped: a web page's text, cells run together
 }
 KIND_BY_SUFFIX = {
     ".txt": "text", ".text": "text", ".pdf": "pdf",
@@ -36,7 +37,7 @@ KIND_BY_SUFFIX = {
 }
 # A document-level degradation (a scan's dpi, noise, photo warp) describes its page images only.
 DEGRADABLE_KINDS = ("scanned_pdf", "image")
-KIND_ORDER = ("text", "pdftotext-layout", "pdftotext-raw", "pdfium-text", "digital_pdf", "pdf",
+KIND_ORDER = ("text", "pdftotext-layout", "pdftotext-raw", "pdfium-text", "scraped_text", "digital_pdf", "pdf",
               "scanned_pdf", "image", "html", "docx", "doc", "ofd")
 
 

@@ -12,13 +12,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from nianbao import schema
+from nianbao import schema, variants
 from nianbao.assemble.metrics import read_fee
 from nianbao.document import Cell, Document, Metric, Token
 
 from . import labels as L
 
-DASHES = set("-—–－―/／~～")
+DASHES = set("-—–－―/／~～无")  # zero marks (spec variant zero_marks)
 
 
 @dataclass
@@ -38,6 +38,11 @@ class Entity:
     @functools.cached_property
     def box(self):
         bs = [t.bbox for t in self.tokens if t.bbox]
+        if len(bs) > 2:
+            # a glyph of rotated text (the vertical 三、本年度办理结果 of a WPS table) can carry a
+            # box many lines tall; it would stretch the label over the rows below it
+            h = sorted(b[3] - b[1] for b in bs)[len(bs) // 2]
+            bs = [b for b in bs if b[3] - b[1] <= 3 * h] or bs
         if not bs:
             return None
         return (min(b[0] for b in bs), min(b[1] for b in bs), max(b[2] for b in bs), max(b[3] for b in bs))
@@ -127,6 +132,7 @@ def parse_value(text: str, ctype: str = "int"):
     s = unicodedata.normalize("NFKC", text).replace(",", "").replace(" ", "")
     if s and all(c in DASHES for c in s):
         return 0
+    s = re.sub(r"(?<=\d)(?:万元|万|元)$", "", s)  # the number as printed; 元 → 万元 happens once, later
     m = re.fullmatch(r"[+\-]?\d+(?:\.\d+)?", s)
     if not m:
         return None
@@ -138,9 +144,32 @@ def _ov(a0, a1, b0, b1) -> float:
     return min(a1, b1) - max(a0, b0)
 
 
+def prints_aggregate(fmt: str, ents: list[Entity]) -> bool:
+    """The model saw the single （六）其他处理 row of a 2021 table (spec variant
+    aggregate_other_in_2021): a label of that row and none of its sub-rows'."""
+    plain = {r.id for r in schema.rows("requests", fmt)}
+    extra = {f"ROW:requests.{r.id}" for r in schema.rows("requests", fmt, aggregate=True) if r.id not in plain}
+    subs = {f"ROW:requests.{rid}" for rid in schema.aggregated_rows(fmt)}
+    roles = {e.role for e in ents}
+    return bool(extra & roles) and not subs & roles
+
+
+def _aggregate_role(role: str, fmt: str) -> str:
+    """With the aggregate printed, a (六) label the model took for a sub-row is the aggregate's:
+    the table prints no other row of that group."""
+    for rid in schema.aggregated_rows(fmt):
+        if role == f"ROW:requests.{rid}":
+            return "ROW:requests." + rid.rsplit(".", 1)[0]
+    return role
+
+
 def cells(doc: Document, fmt: str, ents: list[Entity] | None = None) -> dict[str, Cell]:
+    """Cells the labels place; with the aggregate （六）其他处理 printed (doc.aggregate), its keys
+    and never the sub-rows' (not printed)."""
     ents = entities(doc) if ents is None else ents
-    keys = set(schema.field_keys(fmt))
+    keys = set(variants.printed_keys(fmt, doc.aggregate))
+    if doc.aggregate:
+        ents = [Entity(_aggregate_role(e.role, fmt), e.tokens, e.page) for e in ents]
     rows = [e for e in ents if e.role.startswith("ROW:") and e.box]
     cols = [e for e in ents if e.role.startswith("COL:") and e.box]
     out: dict[str, Cell] = {}

@@ -8,6 +8,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import variants
 from .document import Document, Source
 from .ingest import InputError, load, text_document
 
@@ -46,6 +47,9 @@ def model_stage(doc: Document, model: str, policy: str) -> None:
         stage.label_document(doc, tm)
     with timed(doc, "model_assemble"):
         ents = read_labels.entities(doc)
+        if doc.format and not doc.aggregate and read_labels.prints_aggregate(doc.format, ents) \
+                and not any(doc.value(k) is not None for k in variants.hidden_keys(doc.format)):
+            variants.mark_aggregate(doc)  # the model alone never overrules sub-rows the rules read
         combine.combine(doc, read_labels.cells(doc, doc.format, ents), read_labels.metrics(doc, ents), policy)
 
 
@@ -96,6 +100,7 @@ def process(doc: Document, grid: bool = True, model: str | None = None, policy: 
             doc.warnings.append(f"token model failed, rules only: {type(e).__name__}: {e}")
     elif model:
         model_stage(doc, model, policy)
+    variants.money_in_yuan(doc)
     with timed(doc, "reconcile"):
         reconcile(doc)
     return doc

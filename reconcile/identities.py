@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from nianbao import schema
 from nianbao.document import Document, Flag
 
+from . import blank_totals
+
 EPS = 1e-6
 
 
@@ -162,6 +164,6 @@ def check_prose(doc: Document) -> list[Flag]:
 def reconcile(doc: Document) -> Document:
     if not doc.format:
         return doc
-    doc.flags.extend(check_tables(doc))
+    doc.flags.extend(blank_totals.fold(doc, check_tables(doc)))
     doc.flags.extend(check_prose(doc))
     return doc

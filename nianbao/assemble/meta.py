@@ -55,6 +55,7 @@ def detect_year(lines: list[Line]) -> int | None:
 
 def normalise_agency(name: str) -> str | None:
     name = name.strip(STRIP)
+    name = re.sub(r"^(?:标题|题目|文章标题)[:：]", "", name)  # a scraped page's metadata line
     name = re.sub(r"^关于", "", name)
     if len(name) < 2:
         return None

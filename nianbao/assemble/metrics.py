@@ -166,13 +166,17 @@ NO_APPEALS = [
 ]
 
 
+# "no case was corrected or lost on appeal" speaks of outcomes, not of whether appeals happened
+APPEAL_OUTCOME = re.compile(r"纠错|败诉|被纠正|撤销|确认违法")
+
+
 def extract_statements(cls: list[Clause], lines: list[Line]) -> dict[str, Metric]:
     """Prose that says no 行政复议 (no_review) or no 行政诉讼 (no_suit) took place."""
     out: dict[str, Metric] = {}
     for cl in cls:
         for rx in NO_APPEALS:
             m = rx.search(cl.text)
-            if not m:
+            if not m or APPEAL_OUTCOME.search(m.group(0)):
                 continue
             span = m.group(0)
             for word, sid in (("复议", "no_review"), ("诉讼", "no_suit")):

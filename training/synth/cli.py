@@ -18,8 +18,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="corpus seed; the same seed gives the same corpus")
     p.add_argument("--workers", type=int, default=2, help="processes (default 2)")
     p.add_argument("--kinds", default=",".join(DEFAULT_KINDS),
-                   help="what to make besides the digital PDF and its tokens: any of pdf,text,scan,html,docx,doc "
-                        f"(default {','.join(DEFAULT_KINDS)}; doc needs LibreOffice)")
+                   help="what to make besides the digital PDF and its tokens: any of pdf,text,scan,html,docx,doc,scraped "
+                        f"(default {','.join(DEFAULT_KINDS)}; doc needs LibreOffice; scraped: the report as scraped "
+                        "from its web page, document <id>-web)")
+    p.add_argument("--variants", action="store_true",
+                   help="print deviations of real reports (aggregate （六）其他处理 row, short or miswritten labels, "
+                        "amounts in 元, blank 总计 column, zero marks), gold to match (docs/variants.md)")
     p.add_argument("--error-rate", type=float, default=0.15,
                    help="fraction of documents with an injected source error (default 0.15)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -34,12 +38,12 @@ def _kinds(s: str) -> tuple[str, ...]:
 
 
 def generate_corpus(n: int, out: str | Path, seed: int = 0, workers: int = 2, kinds=DEFAULT_KINDS,
-                    error_rate: float = 0.15, progress: bool = True) -> list[dict]:
+                    error_rate: float = 0.15, progress: bool = True, variants: bool = False) -> list[dict]:
     from . import dataset, fonts
     fonts.check_installed()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    tasks = plan(n, seed, str(out), kinds, error_rate)
+    tasks = plan(n, seed, str(out), kinds, error_rate, variants)
     rows: list[dict] = []
     bar = None
     if progress:
@@ -74,7 +78,7 @@ def run(args) -> int:
     t0 = time.time()
     try:
         rows = generate_corpus(args.n, args.out, args.seed, max(1, args.workers), kinds,
-                               args.error_rate, progress=not args.no_progress)
+                               args.error_rate, progress=not args.no_progress, variants=args.variants)
     except Exception as e:  # a missing font or pdftotext is the usual cause
         print(f"nianbao synth: {type(e).__name__}: {e}", file=sys.stderr)
         return 1

@@ -53,8 +53,16 @@ class Content:
     prose_no_appeals: bool                  # prose says no 复议/诉讼 happened
     injected: list[dict] = field(default_factory=list)
     found: list[Violation] = field(default_factory=list)
+    printed: object = None  # printed.Printed: deviations of real reports the page prints (synth --variants)
 
     def gold(self) -> dict:
+        g = self._gold()
+        if self.printed is not None:
+            from .printed import gold
+            g = gold(self.printed, g)
+        return g
+
+    def _gold(self) -> dict:
         return {
             "doc": self.doc_id, "agency": self.agency.name, "year": self.year, "format": self.fmt,
             "fields": dict(self.fields), "metrics": dict(self.metrics),
