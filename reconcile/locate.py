@@ -1,0 +1,65 @@
+"""Which cells a broken check points at: the ones that can be wrong, not every cell it sums.
+
+A broken check is repaired by moving its form one way (Check.need); a cell can be the culprit
+only if changing it that way keeps it a count (not below 0) and agrees with every other broken
+check it sits in. A cell inside an equation that holds cannot be wrong alone: the equation would
+break; it stays a suspect only if that equation holds a partner that is itself a suspect of a
+broken check and whose change would cancel its own there (a value read into the wrong column
+of a row, a row read into the wrong place). Of the suspects, the ones most broken checks point
+at, and of those the ones read on weaker evidence (lower confidence), are named.
+"""
+from __future__ import annotations
+
+from .checks import Check
+
+# a cell read on evidence this much weaker than another suspect's is the likelier culprit
+WEAKER = 0.05
+
+
+def _direction(check: Check, key: str) -> int:
+    return check.need() * (1 if check.coef[key] > 0 else -1)
+
+
+def _can_move(check: Check, key: str, d: int, vals: dict) -> bool:
+    if d > 0:
+        return True
+    v = vals[key]
+    return v >= abs(check.value) - 1e-6 if check.kind == "eq" else v > 0
+
+
+def suspects(cks: list[Check], vals: dict, conf: dict[str, float]) -> dict[int, list[str]]:
+    """{index of a broken check in `cks`: the cells it names}."""
+    broken = [i for i, c in enumerate(cks) if c.broken]
+    holding = [c for c in cks if c.vouches]
+    cand: dict[int, dict[str, int]] = {}
+    for i in broken:
+        c = cks[i]
+        cand[i] = {k: d for k in c.coef if c.coef[k] for d in [_direction(c, k)] if _can_move(c, k, d, vals)}
+    moves: dict[str, set[int]] = {}  # cell -> directions some broken check asks of it
+    for i in broken:
+        for k, d in cand[i].items():
+            moves.setdefault(k, set()).add(d)
+
+    def plausible(k: str, d: int) -> bool:
+        if moves.get(k, set()) - {d}:
+            return False  # two broken checks pull it opposite ways
+        for h in holding:
+            if k not in h.coef:
+                continue
+            want = -h.coef[k] * d  # a partner's coef * direction must cancel this
+            if not any(y != k and want in {h.coef[y] * dy for dy in moves.get(y, ())} for y in h.coef):
+                return False
+        return True
+
+    out: dict[int, list[str]] = {}
+    for i in broken:
+        ok = {k: d for k, d in cand[i].items() if plausible(k, d)}
+        if not ok:
+            out[i] = sorted(cks[i].coef)  # more than the checks can untangle: all its cells
+            continue
+        hits = {k: sum(1 for j in broken if k in cand[j] and cand[j][k] == d) for k, d in ok.items()}
+        top = max(hits.values())
+        best = [k for k in ok if hits[k] == top]
+        weakest = min(conf.get(k, 1.0) for k in best)
+        out[i] = sorted(k for k in best if conf.get(k, 1.0) <= weakest + WEAKER)
+    return out
