@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from nianbao import schema
-from nianbao.assemble.metrics import read_fee
+from nianbao.assemble.metrics import clause_around, has_cue, read_fee
 from nianbao.document import Cell, Document, Metric, Token
 
 from . import labels as L
@@ -274,7 +274,31 @@ def _is_year(number: str, after: str) -> bool:
     return after == "年" and re.fullmatch(r"(?:19|20)\d\d", number) is not None
 
 
+def _clause(doc: Document, e: Entity, ln) -> str:
+    """The clause the tagged tokens sit in, across the line breaks of the page (a sentence
+    wraps: 受理政府 / 信息公开申请 17 件，)."""
+    if ln is None:
+        return e.text
+    page = next((p for p in doc.pages if any(x is ln for x in p.lines)), None)
+    lines = page.lines if page else [ln]
+    i = next(j for j, x in enumerate(lines) if x is ln)
+    near = lines[max(0, i - 2): i + 3]
+    text, pos = "", {}
+    for x in near:
+        for t in x.tokens:
+            pos[id(t)] = len(text)
+            text += t.text.strip()
+        text += "" if x.tokens else x.text.strip()
+    at = [pos[id(t)] for t in e.tokens if id(t) in pos]
+    if not at:
+        return ln.text.strip()
+    return clause_around(text.replace("\n", ""), min(at), max(at) + 1)
+
+
 def metrics(doc: Document, ents: list[Entity] | None = None) -> dict[str, Metric]:
+    """Numbers the model tagged with a metric, when the clause they sit in names that metric
+    (nianbao.assemble.metrics.has_cue: 开放日 for open days, 解读 for interpretations…): the
+    model's tag alone put 信息公开申请 17 件 under open days."""
     out: dict[str, Metric] = {}
     lines_of = {id(t): ln for p in doc.pages for ln in p.lines for t in ln.tokens}
     for e in entities(doc) if ents is None else ents:
@@ -283,10 +307,13 @@ def metrics(doc: Document, ents: list[Entity] | None = None) -> dict[str, Metric
         mid = e.role[4:]
         unit = schema.metric_unit(mid)
         ln = lines_of.get(id(e.tokens[0]))
+        clause = _clause(doc, e, ln)
+        if not has_cue(mid, clause):
+            continue
         if unit == "bool":
             # the model tags the clause; what it says (none, an amount, charged) is read as the
             # rules read it — a year in the clause is not an amount
-            fee = read_fee(e.text) or (read_fee(ln.text) if ln else None)
+            fee = read_fee(e.text) or read_fee(clause)
             if fee is None:
                 continue
             value = fee[0]
@@ -299,6 +326,6 @@ def metrics(doc: Document, ents: list[Entity] | None = None) -> dict[str, Metric
                 continue
         if mid in out and out[mid].confidence >= e.conf:
             continue
-        out[mid] = Metric(value=value, unit=unit, evidence=ln.text.strip() if ln else e.text,
+        out[mid] = Metric(value=value, unit=unit, evidence=clause,
                           page=e.page, line=ln.number if ln else None, bbox=e.box, confidence=round(e.conf, 3))
     return out
