@@ -151,8 +151,9 @@ def cells(doc: Document, fmt: str, ents: list[Entity] | None = None) -> dict[str
         x0, y0, x1, y1 = v.box
         cx, cy, h = (x0 + x1) / 2, (y0 + y1) / 2, max(1.0, y1 - y0)
         same_page = [r for r in rows if r.page == v.page]
-        left = [r for r in same_page if r.box[1] - h * 0.5 <= cy <= r.box[3] + h * 0.5 and r.box[2] <= x0 + h]
-        row = min(left, key=lambda r: x0 - r.box[2], default=None)
+        # the row is a label the model saw on this value's own line, to its left
+        left = [(r, ends) for r in same_page for ends in [_line_end(r, y0, y1, h)] if ends is not None and ends <= x0 + h]
+        row = min(left, key=lambda re_: x0 - re_[1], default=(None, 0))[0]
         if row is None or row.role.startswith("ROW:appeals."):
             col = _column(cols, "appeals", v.page, x0, x1, cy, h, carry=False)
             group = _appeals_group(col, cols, rows) if col else None
@@ -179,6 +180,16 @@ def cells(doc: Document, fmt: str, ents: list[Entity] | None = None) -> dict[str
     for key, cell in _blanks(rows, cols, out, seen, keys).items():
         out.setdefault(key, cell)
     return out
+
+
+def _line_end(label: Entity, y0: float, y1: float, h: float) -> float | None:
+    """Where the label's characters printed on the line y0..y1 end (right edge), or None when
+    none is on it. The label's box is no guide: a wrapped label's box spans its lines, and a
+    text layer may give one glyph of a vertical caption a box as tall as the table (洪泽 2024:
+    果 of 三、本年度办理结果 joined to row 2's label took the values of rows 1-8)."""
+    on = [t.bbox[2] for t in label.tokens if t.bbox and t.bbox[3] - t.bbox[1] <= 2 * h
+          and min(t.bbox[3], y1) - max(t.bbox[1], y0) > 0]
+    return max(on) if on else None
 
 
 def _blanks(rows: list[Entity], cols: list[Entity], read: dict[str, Cell], seen: set[str],

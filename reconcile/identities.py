@@ -16,6 +16,7 @@ from nianbao import schema
 from nianbao.document import Document, Flag
 
 from . import checks as ck
+from . import confidence
 from .locate import suspects
 
 EPS = 1e-6
@@ -157,6 +158,7 @@ def check_tables(doc: Document) -> list[Flag]:
     verify(doc, cks)
     conf = {k: c.confidence for k, c in doc.fields.items()}
     named = suspects(cks, vals, conf)
+    confidence.settle(doc, cks)
     flags: list[Flag] = []
     for i, c in enumerate(cks):
         if c.broken:
