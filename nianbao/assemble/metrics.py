@@ -26,8 +26,9 @@ class Clause:
     lines: list[int]  # line index of each character
 
 
-def clauses(lines: list[Line], skip: set[int]) -> list[Clause]:
-    """Compact the prose (lines not in `skip`) and split it into clauses."""
+def clauses(lines: list[Line], skip: set[int], keep: dict[int, list[tuple[int, int]]] | None = None) -> list[Clause]:
+    """Compact the prose (lines not in `skip`, and of those the character ranges `keep` names)
+    and split it into clauses."""
     out: list[Clause] = []
     buf: list[str] = []
     idx: list[int] = []
@@ -41,10 +42,14 @@ def clauses(lines: list[Line], skip: set[int]) -> list[Clause]:
         buf, idx = [], []
 
     for li, ln in enumerate(lines):
-        if li in skip:
+        spans = (keep or {}).get(li) if li in skip else [(0, 1 << 30)]
+        if not spans:
             flush()
             continue
-        for ch in norm(ln.text) + "\n":
+        for i, ch in enumerate(norm(ln.text) + "\n"):
+            if not any(a <= i < b for a, b in spans):
+                flush()
+                continue
             if ch.isspace():
                 space = True
                 continue
@@ -80,8 +85,9 @@ RULES: list[tuple[str, re.Pattern, tuple[str, ...], tuple[str, ...]]] = [
     # (metric, pattern with groups pre/number/post, clause must contain one of, words that must
     # not come before the match in its clause)
     ("proactive_total",
-     re.compile(r"(?:全年|本年度|本年|年内|共|累计|总计|\d{4}年)[^，,。；;]{0,25}?(?:主动)?(?:公开|发布)[^，,。；;]{0,15}?信息"
-                r"(?:共|合计|总计)?" + N + r"条"),
+     # the information counted is all of it (政府信息, 各类信息), not one kind (征地信息61条)
+     re.compile(r"(?:全年|本年度|本年|年内|共|累计|总计|\d{4}年)[^，,。；;]{0,25}?(?:主动)?(?:公开|发布|公布)"
+                r"(?:[^，,。；;]{0,15}?(?:政府|政务|各类|各项))?信息(?:共|合计|总计)?" + N + r"条"),
      (), ("留言", "私信", "来信")),
     ("proactive_total",
      re.compile(r"主动公开[^，,。；;]{0,12}?(?:总量|总数)(?:达到|达|为|共)?" + N + r"条"), (), ()),
