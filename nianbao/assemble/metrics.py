@@ -26,9 +26,8 @@ class Clause:
     lines: list[int]  # line index of each character
 
 
-def clauses(lines: list[Line], skip: set[int], keep: dict[int, list[tuple[int, int]]] | None = None) -> list[Clause]:
-    """Compact the prose (lines not in `skip`, and of those the character ranges `keep` names)
-    and split it into clauses."""
+def clauses(lines: list[Line], skip: set[int]) -> list[Clause]:
+    """Compact the prose (lines not in `skip`) and split it into clauses."""
     out: list[Clause] = []
     buf: list[str] = []
     idx: list[int] = []
@@ -42,14 +41,10 @@ def clauses(lines: list[Line], skip: set[int], keep: dict[int, list[tuple[int, i
         buf, idx = [], []
 
     for li, ln in enumerate(lines):
-        spans = (keep or {}).get(li) if li in skip else [(0, 1 << 30)]
-        if not spans:
+        if li in skip:
             flush()
             continue
-        for i, ch in enumerate(norm(ln.text) + "\n"):
-            if not any(a <= i < b for a, b in spans):
-                flush()
-                continue
+        for ch in norm(ln.text) + "\n":
             if ch.isspace():
                 space = True
                 continue

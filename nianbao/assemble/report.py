@@ -52,18 +52,13 @@ def assemble(doc: Document) -> Document:
 
     # prose metrics come from outside the tables
     skip: set[int] = set()
-    keep: dict[int, list[tuple[int, int]]] = {}
     t_start = active[0] if "active" in secs else requests[0]
     t_end = secs["problems"][0] - 1 if "problems" in secs else (appeals[1] if appeals else requests[1])
     if st.tline and t_start < len(st.tline):
-        a, b = max(0, t_start - 1), min(len(st.tline) - 1, max(t_end, 0))
-        first, last = st.tline[a], st.tline[b]
+        first = st.tline[max(0, t_start - 1)]
+        last = st.tline[min(len(st.tline) - 1, max(t_end, 0))]
         skip = set(range(first, last + 1))
-        # a page scraped onto one line holds prose and tables together: its prose before the
-        # tables' heading and after their end is still prose
-        keep.setdefault(first, []).append((0, st.tcol[a]))
-        keep.setdefault(last, []).append((st.tcol[b] + 1, 1 << 30))
-    prose = clauses(lines, skip, keep)
+    prose = clauses(lines, skip)
     doc.metrics.update(extract_metrics(prose, lines))
     doc.statements.update(extract_statements(prose, lines))
     return doc

@@ -50,7 +50,6 @@ class Stream:
     tline: list[int] = field(default_factory=list)  # line index of each character of `text`
     tx: list[float | None] = field(default_factory=list)  # x centre of each character (boxes only)
     tpg: list[int] = field(default_factory=list)  # page of each character of `text`
-    tcol: list[int] = field(default_factory=list)  # position of each character of `text` in norm(its line)
     nums: list[Num] = field(default_factory=list)
     boxed: bool = False  # numbers carry boxes in points (positions comparable across lines)
 
@@ -103,7 +102,7 @@ def _value(text: str) -> tuple[int | float, bool]:
 
 def build(lines: list[Line]) -> Stream:
     st = Stream(lines=lines)
-    chars, tseq, tline, tx, tpg, tcol = [], [], [], [], [], []
+    chars, tseq, tline, tx, tpg = [], [], [], [], []
     seq = 0
     run = 0
     last_was_num = False
@@ -142,7 +141,6 @@ def build(lines: list[Line]) -> Stream:
                 chars.append(ch)
                 tseq.append(seq)
                 tline.append(li)
-                tcol.append(i)
                 bb = boxes[i] if boxes else None
                 tx.append((bb[0] + bb[2]) / 2 if bb else None)
                 tpg.append(tpage)
@@ -186,6 +184,5 @@ def build(lines: list[Line]) -> Stream:
     st.tline = tline
     st.tx = tx
     st.tpg = tpg
-    st.tcol = tcol
     st.boxed = boxed_lines > 0
     return st
