@@ -5,29 +5,20 @@ score, a placement rule, the token model's softmax — which combine caps where 
 read a value). The identities then add or take away evidence:
 - a check through the cell breaks: something in it is wrong, and it may be this cell — at most
   CONF_BROKEN, whatever the reading claimed;
-- equations checked with every cell read hold through it in two directions (its row and its
-  column or balance): a wrong value there needs a second error that cancels it in both, so a
-  weak reading rises to CONF_CROSSED;
-- otherwise the reading's own confidence stands.
+- otherwise the reading's own confidence stands: identities that hold do not raise it, because
+  a reader that places values by fitting the identities (blank cells, run-together digits) makes
+  them hold whether it placed right or not.
 """
 from __future__ import annotations
-
-from collections import Counter
 
 from nianbao.document import Document
 
 from .checks import Check
 
 CONF_BROKEN = 0.85
-CONF_CROSSED = 0.95
 
 
 def settle(doc: Document, cks: list[Check]) -> None:
-    vouching = Counter(k for c in cks if c.vouches for k in c.coef)
-    for key, cell in doc.fields.items():
-        if cell.value is None:
-            continue
-        if cell.verified is False:
+    for cell in doc.fields.values():
+        if cell.value is not None and cell.verified is False:
             cell.confidence = min(cell.confidence, CONF_BROKEN)
-        elif cell.verified and vouching[key] >= 2:
-            cell.confidence = max(cell.confidence, CONF_CROSSED)

@@ -95,18 +95,36 @@ def _num(v):
     return int(round(v)) if abs(v - round(v)) < EPS else v
 
 
+# a cell the reader placed by fitting identities ("2 blank cell(s) placed by the row identity",
+# "… by the row and column identities", "split … by the row, column and balance identities")
+# holds those identities by construction: they cannot vouch for it
+CHOSEN_BY = {"row": "row_sum", "column": "column_sum", "balance": "balance"}
+
+
+def chosen_by(reason: str | None) -> set[str]:
+    """The identities (row_sum, column_sum, balance) a cell's reason says chose its value."""
+    if not reason or "identit" not in reason or " by the " not in reason:
+        return set()
+    phrase = reason.rsplit(" by the ", 1)[1]
+    return {v for k, v in CHOSEN_BY.items() if k in phrase}
+
+
 def verify(doc: Document, cks: list[ck.Check]) -> None:
     """Each cell's `verified`: False when a check through it breaks, True when an equation through
     it holds with every cell read and none breaks, None when nothing can vouch for it (no
-    identity covers it, or its partners are unread and only bound it)."""
+    identity covers it, its partners are unread and only bound it, or the identities through it
+    are the ones that placed it)."""
     state: dict[str, bool] = {}
     for c in cks:
         if c.broken:
             for k in c.coef:
                 state[k] = False
         elif c.vouches:
+            kind = c.sources[0].identity.rsplit(".", 1)[1]
             for k in c.coef:
-                state.setdefault(k, True)
+                cell = doc.fields.get(k)
+                if cell is None or kind not in chosen_by(cell.reason):
+                    state.setdefault(k, True)
     for k, cell in doc.fields.items():
         cell.verified = state.get(k) if cell.value is not None else None
 

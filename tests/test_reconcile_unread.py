@@ -102,3 +102,19 @@ def test_a_balance_checked_in_full_still_vouches_beside_an_unread_column():
     assert doc.flags == []
     assert doc.fields["requests.result.total.research"].verified is True  # balance and row hold
     assert doc.fields["requests.result.partially_disclosed.research"].verified is True  # its row holds
+
+
+def test_identities_that_placed_a_cell_do_not_vouch_for_it():
+    v = make_values("2021", seed=15)
+    doc = Document(source=Source(path="t"), format="2021")
+    doc.fields = {k: Cell(value=x, confidence=0.99) for k, x in v.items()}
+    row = "requests.result.disclosed"
+    for c in COLS:  # the text kept no positions: the row's blanks were placed by its identity
+        doc.fields[f"{row}.{c}"].reason = "2 blank cell(s) placed by the row identity"
+        doc.fields[f"{row}.{c}"].confidence = 0.5
+    doc.fields["requests.result.partially_disclosed.enterprise"] = Cell(value=None, reason="unreadable")
+    reconcile(doc)
+    assert doc.flags == []
+    assert doc.fields[f"{row}.enterprise"].verified is None      # only its own row checks it, fully
+    assert doc.fields[f"{row}.natural_person"].verified is True  # its column, read in full, holds
+    assert doc.fields[f"{row}.natural_person"].confidence == 0.5  # holding identities raise nothing
