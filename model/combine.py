@@ -5,7 +5,9 @@ Two policies, both measured by `nianbao eval` (variants `model` and `model+recon
 - "reconcile": where the two readings of a cell differ, keep the one under which the report's
   identities (勾稽关系) hold; on a tie the rules' reading unless the model is clearly (TIE_MARGIN) more confident. Both readings are what the
   document printed as one reader or the other saw it — nothing is computed — and the losing
-  reading stays in the cell's alternatives for the reviewer.
+  reading stays in the cell's alternatives for the reviewer. The identities count what they
+  can still check where cells are unread (reconcile/checks.py: bounds and derivations).
+A value only the model read says so in `reason` and claims at most CONF_MODEL_ONLY.
 """
 from __future__ import annotations
 
