@@ -175,7 +175,7 @@ def check_tables(doc: Document) -> list[Flag]:
     cks = ck.checks(eqs, vals)
     verify(doc, cks)
     conf = {k: c.confidence for k, c in doc.fields.items()}
-    named = suspects(cks, vals, conf)
+    named = suspects(cks, vals, conf, {k for k, c in doc.fields.items() if chosen_by(c.reason)})
     confidence.settle(doc, cks)
     flags: list[Flag] = []
     for i, c in enumerate(cks):

@@ -6,7 +6,9 @@ check it sits in. A cell inside an equation that holds cannot be wrong alone: th
 break; it stays a suspect only if that equation holds a partner that is itself a suspect of a
 broken check and whose change would cancel its own there (a value read into the wrong column
 of a row, a row read into the wrong place). Of the suspects, the ones most broken checks point
-at, and of those the ones read on weaker evidence (lower confidence), are named.
+at, and of those the ones read on weaker evidence (lower confidence), are named. An equation
+that holds through a cell a reader placed by fitting the identities (blank cells, split digits)
+proves nothing against a suspect: such placements err together, row after row.
 """
 from __future__ import annotations
 
@@ -20,21 +22,22 @@ def _direction(check: Check, key: str) -> int:
     return check.need() * (1 if check.coef[key] > 0 else -1)
 
 
-def _can_move(check: Check, key: str, d: int, vals: dict) -> bool:
-    if d > 0:
-        return True
-    v = vals[key]
-    return v >= abs(check.value) - 1e-6 if check.kind == "eq" else v > 0
+def _can_move(key: str, d: int, vals: dict) -> bool:
+    """Whether the cell can move that way and stay a count (not all of the difference need be
+    its own: errors come in twos and threes)."""
+    return d > 0 or vals[key] > 0
 
 
-def suspects(cks: list[Check], vals: dict, conf: dict[str, float]) -> dict[int, list[str]]:
-    """{index of a broken check in `cks`: the cells it names}."""
+def suspects(cks: list[Check], vals: dict, conf: dict[str, float],
+             placed: set[str] = frozenset()) -> dict[int, list[str]]:
+    """{index of a broken check in `cks`: the cells it names}; `placed`: cells a reader placed
+    by fitting the identities."""
     broken = [i for i, c in enumerate(cks) if c.broken]
-    holding = [c for c in cks if c.vouches]
+    holding = [c for c in cks if c.vouches and not placed & c.coef.keys()]
     cand: dict[int, dict[str, int]] = {}
     for i in broken:
         c = cks[i]
-        cand[i] = {k: d for k in c.coef if c.coef[k] for d in [_direction(c, k)] if _can_move(c, k, d, vals)}
+        cand[i] = {k: d for k in c.coef if c.coef[k] for d in [_direction(c, k)] if _can_move(k, d, vals)}
     moves: dict[str, set[int]] = {}  # cell -> directions some broken check asks of it
     for i in broken:
         for k, d in cand[i].items():

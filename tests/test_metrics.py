@@ -138,6 +138,7 @@ def test_every_metric_has_a_cue_and_a_clause_without_it_is_refused():
     assert has_cue("open_day_events", "开展“政府开放日”活动3场")
     assert not has_cue("open_day_events", "信息公开申请17件")
     assert has_cue("fee_collected", "未收取申请人的任何费用") and not has_cue("fee_collected", "减税降费")
+    assert not has_cue("proactive_total", "通过网络平台、信件邮寄等方式共收到政府信息公开申请25件")
 
 
 def test_the_models_metric_needs_its_cue_in_the_clause():

@@ -134,10 +134,14 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 
 
+# …and not be about something else: a count of requests is no count of information published
+CUES_NOT: dict[str, tuple[str, ...]] = {"proactive_total": ("申请",)}
+
+
 def has_cue(mid: str, clause: str) -> bool:
     if mid == "fee_collected":
         return bool(FEE_CUE.search(clause)) and not any(w in clause for w in FEE_NOT)
-    return any(w in clause for w in CUES.get(mid, ("",)))
+    return any(w in clause for w in CUES.get(mid, ("",))) and not any(w in clause for w in CUES_NOT.get(mid, ()))
 
 
 def clause_around(text: str, start: int, end: int) -> str:
