@@ -10,6 +10,7 @@ Each such constraint is a Check: a linear form over read cells, `== 0` or `>= 0`
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 EPS = 1e-6
@@ -67,12 +68,22 @@ def checks(eqs: list, vals: dict) -> list[Check]:
             # u = -(value) / coef_u, coef_u = +1 on the left, -1 on the right
             determined.setdefault(u, []).append((eq, coef, value if ur else -value))
     for u, ways in determined.items():
-        for (e1, c1, d1), (e2, c2, d2) in zip(ways, ways[1:]):
+        # a derivation below 0 is its bound's to flag; of the others, the value most agree on is
+        # the reference, and each one that differs from it is a check
+        ways = [w for w in ways if w[2] >= -EPS]
+        if len(ways) < 2:
+            continue
+        counts = Counter(round(d, 6) for _, _, d in ways)
+        ref = next(w for w in ways if round(w[2], 6) == counts.most_common(1)[0][0])
+        e1, c1, d1 = ref
+        for e2, c2, d2 in ways:
+            if e2 is e1 or abs(d2 - d1) <= EPS:
+                continue
             s1 = 1 if u in e1.right else -1  # d = u's derived value = s * form_rest
             s2 = 1 if u in e2.right else -1
-            coef = {k: s1 * c1.get(k, 0) - s2 * c2.get(k, 0) for k in {*c1, *c2}}
+            coef = {k: s2 * c2.get(k, 0) - s1 * c1.get(k, 0) for k in {*c1, *c2}}
             coef = {k: c for k, c in coef.items() if c}
-            out.append(Check("eq", coef, [e1, e2], [u], d1 - d2))
+            out.append(Check("eq", coef, [e2, e1], [u], d2 - d1))
     return out
 
 
