@@ -5,8 +5,10 @@ only if changing it that way keeps it a count (not below 0) and agrees with ever
 check it sits in. A cell inside an equation that holds cannot be wrong alone: the equation would
 break; it stays a suspect only if that equation holds a partner that is itself a suspect of a
 broken check and whose change would cancel its own there (a value read into the wrong column
-of a row, a row read into the wrong place). Of the suspects, the ones most broken checks point
-at, and of those the ones read on weaker evidence (lower confidence), are named. An equation
+of a row, a row read into the wrong place, a digit lost in a part and in its total). A suspect
+that alone repairs every broken check it sits in is named before the others; of those, the
+ones read on the weakest evidence (lowest confidence: a blank on a scan, a value only the model
+read). An equation
 that holds through a cell a reader placed by fitting the identities (blank cells, split digits)
 proves nothing against a suspect: such placements err together, row after row.
 """
@@ -60,9 +62,13 @@ def suspects(cks: list[Check], vals: dict, conf: dict[str, float],
         if not ok:
             out[i] = sorted(cks[i].coef)  # more than the checks can untangle: all its cells
             continue
-        hits = {k: sum(1 for j in broken if k in cand[j] and cand[j][k] == d) for k, d in ok.items()}
-        top = max(hits.values())
-        best = [k for k in ok if hits[k] == top]
+        # a cell that alone repairs every broken check it sits in, by one amount, explains
+        # them all: where one does, it is named; otherwise every suspect can share the blame.
+        # Of those, the ones read on the weakest evidence
+        mine = {k: [j for j in broken if k in cand[j]] for k in ok}
+        whole = [k for k in ok if len(mine[k]) > 1
+                 and len({round(abs(cks[j].value), 6) for j in mine[k] if cks[j].kind == "eq"}) <= 1]
+        best = whole or list(ok)
         weakest = min(conf.get(k, 1.0) for k in best)
         out[i] = sorted(k for k in best if conf.get(k, 1.0) <= weakest + WEAKER)
     return out
