@@ -7,7 +7,8 @@ places values by fitting the identities (blank cells, run-together digits) makes
 whether it placed right or not. At most CAP (below the 0.9 a user may trust unseen):
 - a check through the cell breaks: something in it is wrong, and it may be this cell;
 - on an OCR'd page, a cell read as blank (no ink recognised) that no check vouches for, or only
-  checks whose every cell reads 0 (a faint 1 lost in a part and in its total keeps 0 = 0 + 0);
+  checks whose every cell reads 0 (a faint 1 lost in a part and in its total keeps 0 = 0 + 0),
+  or that sits in such a check with a cell a broken check suspects;
 - on an OCR'd page, a value no check vouches for whose OCR score is below OCR_SURE, or a signed
   value (本年增/减) printed without a sign the OCR saw (a lost minus reads as a plus).
 On 100 unseen synthetic scans (seed 3031, docs/eval.md) each rule covers what went wrong
@@ -46,7 +47,12 @@ def _weak_on_ocr(key: str, cell: Cell, fmt: str, vouched_nonzero: set[str]) -> b
 
 def settle(doc: Document, cks: list[Check]) -> None:
     vals = {k: c.value for k, c in doc.fields.items()}
-    vouched_nonzero = {k for c in cks if c.vouches and any(vals.get(x) for x in c.coef) for k in c.coef}
+    broken = {k for k, c in doc.fields.items() if c.verified is False}
+    # zeros that add up, one of which a broken check suspects of a lost digit: then the others
+    # lost one too (0 = 0 + 0 holds only if every lost digit is lost again in its total)
+    shaken = {k for c in cks if c.vouches and not any(vals.get(x) for x in c.coef) and broken & c.coef.keys()
+              for k in c.coef}
+    vouched_nonzero = {k for c in cks if c.vouches and any(vals.get(x) for x in c.coef) for k in c.coef} - shaken
     ocr_pages = {p.number for p in doc.pages if p.source == "ocr"}
     for key, cell in doc.fields.items():
         if cell.value is None or isinstance(cell.value, bool):

@@ -56,3 +56,17 @@ def test_a_text_layer_keeps_its_confidence_and_a_broken_identity_lowers_it():
     assert doc.fields["active.licensing.change"].confidence == 1.0
     assert doc.fields["requests.new_received.total"].confidence < 0.9
     assert doc.fields["requests.new_received.natural_person"].confidence < 0.9  # in the broken row too
+
+
+def test_a_row_of_zeros_with_a_suspect_in_it_vouches_for_no_blank_there():
+    """synth3033-00012 (phone photo): a 1 lost in 重复申请's 商业企业 and in its 总计; the 总计 column
+    still added up because another row printed its total 1 too high, so the lost total looked
+    vouched for."""
+    doc = scanned("2021", seed=24)
+    row = "requests.result.withheld.query_matter"
+    for c in schema.columns("requests", "2021"):
+        doc.fields[f"{row}.{c}"] = Cell(value=0, text="", confidence=0.9, page=1, blank=True)
+    doc.fields["requests.result.total.enterprise"].value += 1  # the enterprise column now breaks
+    reconcile(doc)
+    assert doc.fields[f"{row}.total"].verified is True
+    assert doc.fields[f"{row}.total"].confidence < 0.9
