@@ -81,6 +81,8 @@ register("model", _with_model, "rules + token model, the model's reading wins wh
          "(model dir: NIANBAO_EVAL_MODEL, default the shipped weights)", warmup=MODEL_MODULES, policy="model")
 register("model+reconciler", _with_model, "rules + token model, differences settled by the identities",
          warmup=MODEL_MODULES, policy="reconcile")
+register("auto", _with_model, "what `nianbao extract` does: the token model on PDF and image inputs, the rules on text",
+         warmup=MODEL_MODULES, model="auto", policy="reconcile")
 register("text-path", _pipeline, "rules without the table-grid stage: PDF/image cells from text lines only",
          warmup=PIPELINE_MODULES, grid=False)
 
