@@ -74,14 +74,17 @@ def text_document(text: str, source: Source) -> Document:
 def load(path: str | Path) -> Document:
     """Read `path` into a Document (text kinds fully; PDFs and images via nianbao.ocr)."""
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"no such file: {path}")
-    if not path.is_file():
-        raise InputError(f"not a regular file: {path}")
-    with open(path, "rb") as f:
-        head = f.read(4096)
+    try:
+        if not path.exists():
+            raise InputError(f"no such file: {path}")
+        if not path.is_file():
+            raise InputError(f"not a regular file: {path}")
+        with open(path, "rb") as f:
+            head = f.read(4096)
+        source = Source(path=str(path), sha256=sha256_of(path))
+    except OSError as e:  # a folder we may not enter, a file we may not read
+        raise InputError(f"cannot read: {e.strerror or e}") from e
     kind = sniff_kind(head, path.suffix.lower())
-    source = Source(path=str(path), sha256=sha256_of(path))
     if kind == "pdf":
         from .ocr import load_pdf
         return load_pdf(path, source)
