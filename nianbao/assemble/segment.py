@@ -12,6 +12,8 @@ a contents page never splits a report off) and the page either
 - shows a table heading that comes earlier in the national order than one already read
   (the table sequence restarts).
 
+A table of contents (目录, or heading lines ending in leaders and page numbers) names every
+heading and starts nothing.
 Every report prints the request table (三、收到和处理政府信息公开申请情况, both formats): a part
 without its heading is not a report of its own and stays with the report before it (an
 appendix, a photo page), with a warning. Plain text is one page and is never split.
@@ -41,10 +43,12 @@ SAME_TITLE = 0.9   # two titles this alike are one report's running header
 class Marks:
     title: str | None = None
     overview: bool = False
+    contents: bool = False
     tables: list[str] = field(default_factory=list)  # table headings on the page, in page order
 
 
 _NUM = re.compile(_NUMBERING)
+_LEADER = re.compile(r"(?:[.．…·]{3,}|…{2,})\d{1,3}$")  # 一、总体情况……………1
 
 
 def _is_heading(text: str, phrases: list[str]) -> bool:
@@ -65,6 +69,9 @@ def page_marks(page: Page) -> Marks:
         if len(t) <= TITLE_MAX and "报告" in t and "信息公开" in t and _YEAR.search(t):
             marks.title = t
             break
+    if any(t in ("目录", "目次") for t in texts) or sum(bool(_LEADER.search(t)) for t in texts) >= 3:
+        marks.contents = True  # a table of contents names every heading; it starts nothing
+        return marks
     for t in texts:
         if _OVERVIEW.match(t):
             marks.overview = True
