@@ -64,6 +64,7 @@ def test_extract_with_a_file_in_an_unreadable_folder(open_dir):
     assert json.loads((out / "ok.json").read_text(encoding="utf-8"))["format"] == "2021"
     rec = json.loads((out / "b.json").read_text(encoding="utf-8"))
     assert "fields" not in rec and "Permission denied" in rec["errors"][0]["message"]
+    assert rec["errors"][0]["stage"] == "ingest" and "cannot read" in rec["errors"][0]["message"]
 
 
 def test_extract_of_a_folder_reports_its_unreadable_subfolder(open_dir):
