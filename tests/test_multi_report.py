@@ -124,3 +124,22 @@ def test_a_part_without_a_request_table_stays_with_the_report_before():
     appendix = page(5, "附件：另一局2023年政府信息公开工作年度报告（节选）", "一、总体情况", "照片若干")
     ranges, notes = split_pages(ONE_REPORT + [appendix])
     assert ranges == [(1, 5)] and notes and "pages 5-5" in notes[0]
+
+
+def test_a_title_page_goes_with_the_report_it_opens():
+    cover = page(5, "另一局", "2023年政府信息公开工作年度报告", "2024年1月")
+    body = [page(6, "一、总体情况", "二、主动公开政府信息情况"), page(7, "三、收到和处理政府信息公开申请情况"),
+            page(8, "四、政府信息公开行政复议、行政诉讼情况")]
+    assert split_pages(ONE_REPORT + [cover] + body) == ([(1, 4), (5, 8)], [])
+
+
+def test_titles_split_by_year_or_agency_not_by_how_the_header_is_printed():
+    # the title printed under the agency on page 1, the running header printed whole
+    first = [page(1, "某县人民政府", "2023年政府信息公开工作年度报告", "一、总体情况", "二、主动公开政府信息情况"),
+             page(2, TITLE, "三、收到和处理政府信息公开申请情况"), page(3, "2023年政府信息公开工作年度报告", "正文"),
+             page(4, TITLE, "四、政府信息公开行政复议、行政诉讼情况")]
+    assert split_pages(first) == ([(1, 4)], [])
+    next_year = [page(5, "某县人民政府2024年政府信息公开工作年度报告", "三、收到和处理政府信息公开申请情况")]
+    assert split_pages(first + next_year)[0] == [(1, 4), (5, 5)]
+    other_agency = [page(5, "另一市教育局2023年政府信息公开工作年度报告", "三、收到和处理政府信息公开申请情况")]
+    assert split_pages(first + other_agency)[0] == [(1, 4), (5, 5)]

@@ -6,8 +6,8 @@ and its tables run in the national order 主动公开 → 申请 → 复议诉�
 report when the report being read has already shown its request table (so a cover letter or
 a contents page never splits a report off) and the page either
 
-- begins with a report title that differs from the current report's (a running header that
-  repeats the same title on every page does not split, even misread by OCR), or
+- begins with a report title of another year, or of another agency (a running header that
+  repeats the title on every page does not split, even misread by OCR or without the agency), or
 - shows the heading 一、总体情况, or
 - shows a table heading that comes earlier in the national order than one already read
   (the table sequence restarts).
@@ -36,12 +36,14 @@ _NUMBERING = r"^[一二三四五六七八九十]{1,3}[、.．,，]?"
 _OVERVIEW = re.compile(_NUMBERING + r"总体情况")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 FUZZY = 0.8        # a heading misread by OCR in one or two characters still counts
-SAME_TITLE = 0.9   # two titles this alike are one report's running header
+COVER_LINES = 8   # a title page holds few lines
+SAME_AGENCY = 0.8  # two agency names this alike are one agency (a misread character or two)
 
 
 @dataclass
 class Marks:
-    title: str | None = None
+    title: tuple[str, str] | None = None  # (agency as printed before the year, or "", year)
+    cover: bool = False  # a title and nothing of the report's body: a title page
     overview: bool = False
     contents: bool = False
     tables: list[str] = field(default_factory=list)  # table headings on the page, in page order
@@ -65,9 +67,13 @@ def page_marks(page: Page) -> Marks:
     texts = [compact(norm(ln.text)) for ln in page.lines]
     texts = [t for t in texts if t]
     marks = Marks()
-    for t in texts[:TITLE_LINES]:
-        if len(t) <= TITLE_MAX and "报告" in t and "信息公开" in t and _YEAR.search(t):
-            marks.title = t
+    for i, t in enumerate(texts[:TITLE_LINES]):
+        year = _YEAR.search(t)
+        if len(t) <= TITLE_MAX and "报告" in t and "信息公开" in t and year:
+            agency = t[:year.start()].removeprefix("关于")
+            if not agency and i > 0 and len(texts[i - 1]) <= 30 and not re.search(r"\d|报告", texts[i - 1]):
+                agency = texts[i - 1]  # the agency printed on the line above the title
+            marks.title = (agency, year.group())
             break
     if any(t in ("目录", "目次") for t in texts) or sum(bool(_LEADER.search(t)) for t in texts) >= 3:
         marks.contents = True  # a table of contents names every heading; it starts nothing
@@ -78,14 +84,20 @@ def page_marks(page: Page) -> Marks:
         for name in TABLE_ORDER:
             if name not in marks.tables and _is_heading(t, heads[name]):
                 marks.tables.append(name)
+    # a title page: the title and a few lines (agency, date, a document number), no numbered heading
+    marks.cover = (marks.title is not None and len(texts) <= COVER_LINES
+                   and not any(_NUM.match(t) and _NUM.match(t).end() for t in texts))
     return marks
 
 
-def _new_title(title: str | None, current: str | None) -> bool:
-    """A title that is not the current report's (a repeated running header, even misread, is)."""
+def _new_title(title: tuple[str, str] | None, current: tuple[str, str] | None) -> bool:
+    """A title that is not the current report's: another year, or another agency where both
+    name one (a running header, even misread or printed without the agency, is the same)."""
     if title is None or current is None:
         return False
-    return SequenceMatcher(None, title, current).ratio() < SAME_TITLE
+    if title[1] != current[1]:
+        return True
+    return bool(title[0] and current[0]) and SequenceMatcher(None, title[0], current[0]).ratio() < SAME_AGENCY
 
 
 def split_pages(pages: list[Page]) -> tuple[list[tuple[int, int]], list[str]]:
@@ -104,8 +116,10 @@ def split_pages(pages: list[Page]) -> tuple[list[tuple[int, int]], list[str]]:
             later = max(TABLE_ORDER.index(t) for t in seen)
             if (m.overview or _new_title(m.title, title)
                     or (m.tables and TABLE_ORDER.index(m.tables[0]) < later)):
-                starts.append(i)
-                seen, title = set(), m.title
+                # a title page just before the new report's first heading is the new report's
+                start = i - 1 if marks[i - 1].cover and i - 1 > starts[-1] else i
+                starts.append(start)
+                seen, title = set(), m.title or marks[start].title
         seen.update(m.tables)
         if title is None:
             title = m.title
