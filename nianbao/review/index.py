@@ -42,7 +42,8 @@ def _entries(out_dir: Path, rows: list[dict]) -> list[dict]:
                         "pages": f"{pr[0]}-{pr[1]}" if pr else r["pages"], "format": data.get("format") or r["format"],
                         "flags": [f.get("identity") for f in data.get("flags") or []],
                         "has_fields": bool(data.get("fields")),
-                        "status": "failed" if errors else r["status"] if name else r["status"],
+                        # one report of a file can fail while the others are read
+                        "status": "failed" if errors else "done" if data.get("fields") else r["status"],
                         "error": "; ".join(f"[{e.get('stage')}] {e.get('message')}" for e in errors) or r["error"],
                         "verification": data.get("verification") or {}})
     return out
