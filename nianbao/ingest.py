@@ -80,15 +80,19 @@ def load(path: str | Path) -> Document:
     from . import readers
 
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"no such file: {path}")
-    if path.is_dir():
-        from .readers import pages
-        return pages.load([path], Source(path=str(path)))
-    if not path.is_file():
-        raise InputError(f"not a regular file: {path}")
-    with open(path, "rb") as f:
-        head = f.read(4096)
+    try:
+        if not path.exists():
+            raise InputError(f"no such file: {path}")
+        if path.is_dir():
+            from .readers import pages
+            return pages.load([path], Source(path=str(path)))
+        if not path.is_file():
+            raise InputError(f"not a regular file: {path}")
+        with open(path, "rb") as f:
+            head = f.read(4096)
+        source = Source(path=str(path), sha256=sha256_of(path))
+    except OSError as e:  # a folder we may not enter, a file we may not read
+        raise InputError(f"cannot read: {e.strerror or e}") from e
     try:
         kind = readers.sniff(head, path)
     except readers.Unsupported as e:
@@ -96,5 +100,4 @@ def load(path: str | Path) -> Document:
     if path.suffix.lower() == ".pdf" and kind in ("text", "html"):  # sites serve HTML error pages under report names
         what = "an HTML page" if b"<html" in head[:1024].lower() or b"<!doctype" in head[:1024].lower() else "no PDF data"
         raise InputError(f"not a PDF although named .pdf: the file holds {what}")
-    source = Source(path=str(path), sha256=sha256_of(path))
     return readers.read(path, source, kind)

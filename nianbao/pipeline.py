@@ -106,14 +106,33 @@ def process(doc: Document, grid: bool = True, model: str | None = None, policy: 
     return doc
 
 
-def extract(path: str | Path | list, grid: bool = True, model: str | None = "auto", policy: str = "reconcile") -> Document:
-    """Extract one input file (a folder, or a list of page images: one report's pages); never
-    raises for a bad input: errors go to doc.errors. By default PDF and image inputs get the
-    token model's reading too (`model="auto"`); None: rules only."""
+def _fail(doc: Document, e: Exception) -> None:
+    doc.fields, doc.metrics, doc.flags, doc.format = {}, {}, [], None
+    if isinstance(e, InputError):
+        doc.error(e.stage, str(e))
+    else:  # a bug must not sink a batch; report it against this file
+        doc.error("internal", f"{type(e).__name__}: {e}")
+
+
+def split(doc: Document) -> list[Document]:
+    """A loaded file as one Document per report it holds (nianbao.assemble.segment)."""
+    from .assemble.segment import split_pages, sub_document
+    ranges, notes = split_pages(doc.pages)
+    doc.warnings.extend(notes)
+    if len(ranges) <= 1:
+        return [doc]
+    return [sub_document(doc, a, b) for a, b in ranges]
+
+
+def extract_all(path: str | Path | list, grid: bool = True, model: str | None = "auto",
+                policy: str = "reconcile") -> list[Document]:
+    """Every report in one input file (a folder, or a list of page images: one report's pages),
+    in page order, each with `source.page_range` when the
+    file holds several; never raises for a bad input: a file that cannot be read or holds no
+    report gives one Document whose `errors` say why. Options as for `process`."""
     t0 = time.perf_counter()
-    doc = None
+    with_timing = Document(source=Source(path=str(path[0] if isinstance(path, list) and path else path)))
     try:
-        with_timing = Document(source=Source(path=str(path[0] if isinstance(path, list) and path else path)))
         with timed(with_timing, "ingest"):
             if isinstance(path, list):
                 from .readers import pages
@@ -121,17 +140,39 @@ def extract(path: str | Path | list, grid: bool = True, model: str | None = "aut
             else:
                 doc = load(path)
         doc.timings_ms.update(with_timing.timings_ms)
-        process(doc, grid=grid, model=model, policy=policy)
-    except InputError as e:
-        doc = doc or with_timing
-        doc.fields, doc.metrics, doc.flags, doc.format = {}, {}, [], None
-        doc.error(e.stage, str(e))
-    except Exception as e:  # a bug must not sink a batch; report it against this file
-        doc = doc or with_timing
-        doc.fields, doc.metrics, doc.flags, doc.format = {}, {}, [], None
-        doc.error("internal", f"{type(e).__name__}: {e}")
-    doc.timings_ms["total"] = (time.perf_counter() - t0) * 1000
-    return doc
+    except Exception as e:  # noqa: BLE001 - InputError, or a bug in a reader
+        _fail(with_timing, e)
+        with_timing.timings_ms["total"] = (time.perf_counter() - t0) * 1000
+        return [with_timing]
+    loaded = time.perf_counter() - t0
+    try:
+        docs = split(doc)
+    except Exception as e:  # noqa: BLE001 - segmentation must not lose the file: read it as one report
+        doc.warnings.append(f"could not look for several reports: {type(e).__name__}: {e}")
+        docs = [doc]
+    for d in docs:
+        t1 = time.perf_counter()
+        try:
+            process(d, grid=grid, model=model, policy=policy)
+        except Exception as e:  # noqa: BLE001
+            _fail(d, e)
+        d.timings_ms["total"] = (loaded + time.perf_counter() - t1) * 1000
+    return docs
+
+
+def extract(path: str | Path | list, grid: bool = True, model: str | None = "auto",
+            policy: str = "reconcile") -> Document:
+    """Extract one input file (or a list of one report's page images); never raises for a bad input: errors go to doc.errors. By default
+    PDF and image inputs get the token model's reading too (`model="auto"`); None: rules only.
+    A file that holds several reports gives the first, with a warning naming the others'
+    pages (`extract_all` returns them all)."""
+    docs = extract_all(path, grid=grid, model=model, policy=policy)
+    first = docs[0]
+    if len(docs) > 1:
+        first.warnings.append(f"the file holds {len(docs)} reports (pages "
+                              + ", ".join(f"{d.source.page_range[0]}-{d.source.page_range[1]}" for d in docs)
+                              + "); this is the first: nianbao.pipeline.extract_all reads every one")
+    return first
 
 
 def extract_text(text: str, name: str = "<text>", model: str | None = None, policy: str = "reconcile") -> Document:

@@ -91,9 +91,9 @@ def test_folder_walk_reads_new_kinds_and_reports_what_it_skips(tmp_path, capsys)
     out = tmp_path / "out"
     rc = main(["extract", str(src), "-o", str(out), "-q"])
     err = capsys.readouterr().err
-    assert rc == 0
-    assert sorted(p.name for p in out.iterdir()) == ["a.json", "b.json"]
-    for name in ("a.json", "b.json"):
+    assert rc == 4  # every report read; files of other types named (exit_codes.SKIPPED)
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*.json")) == ["a.json", "sub/b.json"]
+    for name in ("a.json", "sub/b.json"):
         d = json.loads((out / name).read_text("utf-8"))
         right = sum(1 for k, v in c.fields.items() if d["fields"][k]["value"] == v)
         assert right == len(c.fields)
