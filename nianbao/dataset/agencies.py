@@ -22,13 +22,13 @@ LABEL_PREFIX = re.compile(r"^(?:标题|题目|名称|发布机构|来源|发文�
 TITLE_TAIL = re.compile(r"(?:(?:19|20)\d{2}年度?)?(?:关于)?(?:政府信息公开|政务公开|信息公开).*$")
 STRIP = "《》“”\"'「」【】[]()（）:：,，、 ·"
 MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
-PLACE_RE = re.compile(r"(.{1,9}?)(特别行政区|自治区|自治州|自治县|自治旗|地区|街道|省|市|州|盟|区|县|旗|镇|乡)")
+PLACE_RE = re.compile(r"(.{1,12}?)(特别行政区|自治区|自治州|自治县|自治旗|地区|街道|省|市|州|盟|区|县|旗|镇|乡)")
 # a 州/区 token directly followed by a stronger suffix is one name (杭州市, 海州区)
 ABSORB = "市县区旗盟"
 # organs whose names hold a place suffix character (城市, 城乡, 市场, 社区…): a place never starts here
 ORGAN_STARTS = ("人民政府", "政府", "管委会", "管理委员会", "党工委", "办公室", "办公厅", "办事处",
                 "城市管理", "城乡", "住房和城乡", "住房城乡", "乡村振兴", "市场监督", "市场监管", "市政",
-                "社区", "地区", "区域", "市级", "县级", "区级", "新区", "园区")
+                "社区", "区域", "市级", "县级", "区级")
 GOVERNMENT = "人民政府"
 GOVERNMENT_OFFICE = "人民政府办公室"
 # forms of "the government itself" (a zone's 管委会 is its government: 平潭综合实验区管委会)
@@ -115,6 +115,13 @@ class Parsed:
                 return self.levels[lvl]
         return None
 
+    @property
+    def ancestors(self) -> dict[str, str]:
+        """The places above the lowest, by level. The lowest place's own level is not compared: a
+        county-level city printed alone (浏阳市) reads as a city, under its city (长沙市浏阳市) as a county."""
+        low = self.lowest
+        return {k: v for k, v in self.levels.items() if v != low}
+
 
 def parse(name: str) -> Parsed:
     s = clean(name)
@@ -130,8 +137,9 @@ def compatible(a: dict[str, str], b: dict[str, str]) -> bool:
 @dataclass
 class Agency:
     agency_id: str
-    levels: dict[str, str]
+    levels: dict[str, str]      # every place by level, for the region (the fullest name's reading)
     organ: str
+    ancestors: dict[str, str] = field(default_factory=dict)   # places above the lowest, merged over names
     names: Counter = field(default_factory=Counter)
     ambiguous: bool = False
     region_override: str | None = None
@@ -173,8 +181,8 @@ def read_overrides(path: str | Path) -> dict[str, dict]:
     return out
 
 
-def _agency_id(levels: dict[str, str], organ: str) -> str:
-    return "/".join([levels[lv] for lv in LEVELS if lv in levels] + [organ or "?"])
+def _agency_id(ancestors: dict[str, str], lowest: str | None, organ: str) -> str:
+    return "/".join([ancestors[lv] for lv in LEVELS if lv in ancestors] + ([lowest] if lowest else []) + [organ or "?"])
 
 
 def resolve(names: Counter, overrides: dict[str, dict] | None = None) -> tuple[dict[str, Agency], list[Alias]]:
@@ -196,18 +204,20 @@ def resolve(names: Counter, overrides: dict[str, dict] | None = None) -> tuple[d
         # the fullest names first: they define the agencies the shorter ones join
         variants: dict[tuple, list[str]] = {}
         for n in members:
-            variants.setdefault(tuple(sorted(parsed[n].levels.items())), []).append(n)
+            variants.setdefault(tuple(sorted(parsed[n].ancestors.items())), []).append(n)
         order = sorted(variants, key=lambda v: (-len(v), -sum(names[n] for n in variants[v]), v))
         clusters: list[Agency] = []
         for v in order:
-            lv = dict(v)
-            fits = [a for a in clusters if not a.ambiguous and compatible(a.levels, lv)]
+            anc = dict(v)
+            fits = [a for a in clusters if not a.ambiguous and compatible(a.ancestors, anc)]
             if len(fits) == 1:
                 target = fits[0]
-                target.levels.update(lv)
+                for lv, place in anc.items():
+                    target.ancestors.setdefault(lv, place)
+                    target.levels.setdefault(lv, place)
                 kind = "joined"
             else:
-                target = Agency("", dict(lv), organ, ambiguous=len(fits) > 1)
+                target = Agency("", dict(parsed[variants[v][0]].levels), organ, dict(anc), ambiguous=len(fits) > 1)
                 clusters.append(target)
                 kind = "ambiguous" if len(fits) > 1 else "exact"
             for n in variants[v]:
@@ -215,11 +225,12 @@ def resolve(names: Counter, overrides: dict[str, dict] | None = None) -> tuple[d
                 if how[n] != "override":
                     how[n] = kind
         for a in clusters:
-            a.agency_id = _agency_id(a.levels, a.organ)
+            a.agency_id = _agency_id(a.ancestors, lowest, a.organ)
             if a.ambiguous:
                 a.agency_id += "?"  # never the id of one of the agencies it might be
             for n in a.names:
                 result[n] = a
+    _borrow_regions({id(a): a for a in result.values()}.values())
     # two clusters may still share an id (a place and its reading both unparsed): keep them apart
     seen: dict[str, Agency] = {}
     for a in {id(a): a for a in result.values()}.values():
@@ -243,6 +254,34 @@ def resolve(names: Counter, overrides: dict[str, dict] | None = None) -> tuple[d
             note = "no place in the name"
         aliases.append(Alias(n, a.agency_id, how[n], names[n], note))
     return result, aliases
+
+
+def _borrow_regions(agencies) -> None:
+    """An agency named by its place alone (洪泽区人民政府办公室) takes the higher places from the other
+    agencies of that place (淮安市洪泽区人民政府), for its region only, when they all agree."""
+    by_low: dict[str, list[Agency]] = {}
+    for a in agencies:
+        low = _lowest(a.levels)
+        if low and not a.ambiguous:
+            by_low.setdefault(low, []).append(a)
+    for group in by_low.values():
+        for a in group:
+            fuller = [b.levels for b in group if b is not a and len(b.levels) > len(a.levels) and compatible(b.ancestors, a.ancestors)]
+            if fuller and all(compatible(x, y) for x in fuller for y in fuller):
+                merged: dict[str, str] = {}
+                for x in fuller:
+                    merged.update(x)
+                for lv, place in a.ancestors.items():
+                    merged.setdefault(lv, place)
+                if _lowest(merged) == _lowest(a.levels):
+                    a.levels = merged
+
+
+def _lowest(levels: dict[str, str]) -> str | None:
+    for lvl in reversed(LEVELS):
+        if lvl in levels:
+            return levels[lvl]
+    return None
 
 
 def region_of(a: Agency) -> str:
