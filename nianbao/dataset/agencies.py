@@ -62,7 +62,7 @@ def split_places(s: str) -> tuple[list[str], str]:
         if not m:
             break
         end = m.end()
-        if m.group(2) in ("州", "区") and end < len(rest) and rest[end] in ABSORB and not rest[end:].startswith(ORGAN_STARTS):
+        if m.group(2) in ("州", "区") and end < len(rest) and rest[end] in ABSORB:
             end += 1
         places.append(rest[:end])
         i += end
@@ -131,6 +131,11 @@ def parse(name: str) -> Parsed:
 
 
 def compatible(a: dict[str, str], b: dict[str, str]) -> bool:
+    """Places by level that could belong to one agency: the same place wherever both name a level,
+    or the places of one all among the other's (a 市 alone may be a city or a county-level city:
+    胶州市三合乡 is 青岛市胶州市三合乡)."""
+    if set(a.values()) <= set(b.values()) or set(b.values()) <= set(a.values()):
+        return True
     return all(a[k] == b[k] for k in a.keys() & b.keys())
 
 
@@ -212,9 +217,10 @@ def resolve(names: Counter, overrides: dict[str, dict] | None = None) -> tuple[d
             fits = [a for a in clusters if not a.ambiguous and compatible(a.ancestors, anc)]
             if len(fits) == 1:
                 target = fits[0]
-                for lv, place in anc.items():
-                    target.ancestors.setdefault(lv, place)
-                    target.levels.setdefault(lv, place)
+                if not set(anc.values()) <= set(target.ancestors.values()):
+                    for lv, place in anc.items():
+                        target.ancestors.setdefault(lv, place)
+                        target.levels.setdefault(lv, place)
                 kind = "joined"
             else:
                 target = Agency("", dict(parsed[variants[v][0]].levels), organ, dict(anc), ambiguous=len(fits) > 1)

@@ -9,6 +9,7 @@ previous dataset as it was.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import time
@@ -80,6 +81,8 @@ def scan(con, paths: list[Path]) -> tuple[dict, list[tuple]]:
 
 
 def parse_all(to_parse: dict[str, str], workers: int) -> tuple[list[dict], list[tuple]]:
+    # pyarrow imports pandas on its first conversion (over a second): once here, not in every worker
+    pa.array([], pa.string())
     items = sorted(to_parse.items(), key=lambda kv: kv[1])
     chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
     if workers <= 1 or len(chunks) <= 1:
@@ -138,7 +141,19 @@ def build(folders: list[str | Path], db_path: str | Path, aliases: str | Path | 
             con.execute(f"DELETE FROM {t} WHERE copy_id NOT IN (SELECT copy_id FROM _live)")
         con.execute("UPDATE copies SET path = _live.path FROM _live WHERE copies.copy_id = _live.copy_id "
                     "AND copies.path <> _live.path")
-        summary = derive.derive(con, overrides)
+        # nothing to derive again when the copies, the alias overrides and this code are what the
+        # derived tables were made from (a rebuild over unchanged folders)
+        ids = sorted(r[0] for r in con.execute("SELECT copy_id FROM copies").fetchall())
+        stamp = hashlib.sha256(json.dumps([ids, sorted(overrides.items()), store.SCHEMA_VERSION, derive.VERSION],
+                                          ensure_ascii=False).encode("utf-8")).hexdigest()
+        row = con.execute("SELECT value FROM meta WHERE key = 'derived_from'").fetchone()
+        summary = json.loads(con.execute("SELECT value FROM meta WHERE key = 'summary'").fetchone()[0]) \
+            if row and row[0] == stamp else None
+        if summary is None:
+            summary = derive.derive(con, overrides)
+            con.execute("DELETE FROM meta WHERE key IN ('derived_from', 'summary')")
+            con.execute("INSERT INTO meta VALUES ('derived_from', ?), ('summary', ?)",
+                        [stamp, json.dumps(summary, ensure_ascii=False)])
         con.execute("COMMIT")
     except BaseException:
         try:

@@ -43,12 +43,20 @@ def change(a, b) -> tuple[float | None, float | None]:
 
 def cross_breaks(a: dict, b: dict, agency_a: str | None = None, agency_b: str | None = None) -> list[crossyear.Break]:
     """The cross-year breaks between two reports when they are consecutive years (either order) of
-    one agency (`agency_*`: ids when known; else the printed names, compared after cleaning)."""
-    from .agencies import clean
+    one agency (`agency_*`: ids when known; else the printed names, joined as a dataset joins them)."""
+    from collections import Counter
+
+    from .agencies import resolve
     ya, yb = a.get("year"), b.get("year")
     if not (isinstance(ya, int) and isinstance(yb, int)) or abs(ya - yb) != 1:
         return []
-    if (agency_a or clean(a.get("agency") or "")) != (agency_b or clean(b.get("agency") or "")):
+    if agency_a is None or agency_b is None:
+        na, nb = a.get("agency") or "", b.get("agency") or ""
+        if not na or not nb:
+            return []
+        res, _ = resolve(Counter({na: 1, nb: 1}))
+        agency_a, agency_b = res[na].agency_id, res[nb].agency_id
+    if agency_a != agency_b:
         return []
     prev, cur = (a, b) if ya < yb else (b, a)
 

@@ -21,6 +21,7 @@ from nianbao import schema
 from . import agencies as ag
 from . import crossyear, store
 
+VERSION = "1"   # of what derive() makes: a change re-derives datasets built before it
 KIND_ORDER = {"digital_pdf": 0, "html": 1, "docx": 1, "word": 1, "ofd": 1, "text": 2, "scanned_pdf": 3, "image": 4}
 FLAG_TYPES = {"report_id": store.S, "agency_id": store.S, "year": store.I, "prev_year": store.I,
               "prev_report_id": store.S, "scope": store.S, "identity": store.S, "severity": store.S,
@@ -124,13 +125,11 @@ WITH src AS (
   QUALIFY row_number() OVER (PARTITION BY report_id, key ORDER BY value IS NULL,
           CASE verified WHEN TRUE THEN 0 WHEN FALSE THEN 2 ELSE 1 END, confidence DESC NULLS LAST, rank) = 1
 )
-SELECT s.report_id, r.agency_id, r.year, r.format, s.key,
-       split_part(s.key, '.', 1) AS tbl,
-       regexp_extract(s.key, '^[^.]+\\.(.+)\\.[^.]+$', 1) AS "row",
-       regexp_extract(s.key, '\\.([^.]+)$', 1) AS col,
+SELECT s.report_id, r.agency_id, r.year, r.format, s.key, k.tbl, k."row", k.col,
        s.value, s.text, s.confidence, s.verified, s.page, s.line, s.bbox, s.blank, s.reason,
        s.copy_id, s.rank > 0 AS from_other_copy
 FROM chosen s JOIN reports r ON r.report_id = s.report_id
+LEFT JOIN (SELECT DISTINCT key, tbl, "row", col FROM fields) k ON k.key = s.key
 """
 
 METRICS_SQL = """
@@ -242,10 +241,10 @@ def derive(con, overrides: dict) -> dict:
                     "status": S, "errors": S, "copies": I, "copy_paths": pa.list_(S), "cells": I, "verified": I,
                     "broken": I, "unchecked": I, "null_cells": I, "n_flags": I}
     store.replace(con, "reports", _table(reports, report_types))
+    store.replace(con, "fields", fields_table())
     con.execute(CELLS_SQL)
     con.execute(METRICS_SQL)
     con.execute(CONFLICTS_SQL)
-    store.replace(con, "fields", fields_table())
     # agencies and the alias table
     by_agency: dict[str, ag.Agency] = {a.agency_id: a for a in agency_of.values()}
     years = {}

@@ -11,6 +11,11 @@ import json
 import os
 from pathlib import Path
 
+try:  # several times faster than json on the 50 kB outputs; the dataset extra installs it
+    from orjson import loads as _loads
+except ImportError:  # pragma: no cover - json is the fallback
+    _loads = json.loads
+
 COPY_COLUMNS = ("copy_id", "path", "status", "agency_printed", "year", "format", "source_path", "source_sha256",
                 "kind", "pages", "page_first", "page_last", "model", "variants", "cells", "verified", "broken",
                 "unchecked", "null_cells", "n_flags", "n_warnings", "errors")
@@ -37,13 +42,20 @@ def walk(folders: list[str | Path]) -> list[Path]:
 
 
 def _num(v):
-    if v is None or isinstance(v, str):
+    """A number as float (a bool metric as 1.0/0.0); anything else None."""
+    if v is None or v.__class__ is str:
         return None
-    return float(v)
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
 
 
 def _int(v):
-    return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+    c = v.__class__
+    if c is int:
+        return v
+    return int(v) if c is float else None
 
 
 class Rows:
@@ -86,10 +98,13 @@ def add_copy(rows: Rows, copy_id: str, path: str, data: dict) -> None:
             "null_cells": sum(1 for x in fields.values() if x.get("value") is None),
             "n_flags": len(flags), "n_warnings": len(data.get("warnings") or []),
             "errors": json.dumps(data["errors"], ensure_ascii=False) if data.get("errors") else None}
-    cells = [(copy_id, key, _num(x.get("value")), x.get("text"), _num(x.get("confidence")), x.get("verified"),
-              _int(x.get("page")), _int(x.get("line")),
-              [float(b) for b in x["bbox"]] if x.get("bbox") else None, bool(x.get("blank")), x.get("reason"))
-             for key, x in fields.items()]
+    cells = []
+    add = cells.append
+    for key, x in fields.items():
+        v, bbox = x.get("value"), x.get("bbox")
+        add((copy_id, key, v if v.__class__ is float else _num(v), x.get("text"), _num(x.get("confidence")),
+             x.get("verified"), _int(x.get("page")), _int(x.get("line")),
+             [float(b) for b in bbox] if bbox else None, bool(x.get("blank")), x.get("reason")))
     metrics = [(copy_id, mid, _num(m.get("value")), bool(m.get("approx")), m.get("unit"), _num(m.get("confidence")),
                 _int(m.get("page")), _int(m.get("line")), m.get("evidence") or None, m.get("reason"))
                for mid, m in (data.get("metrics") or {}).items()]
@@ -120,7 +135,7 @@ def parse_files(items: list[tuple[str, str, bytes]]) -> tuple[Rows, list[tuple[s
     rows, other = Rows(), []
     for copy_id, path, raw in items:
         try:
-            data = json.loads(raw)
+            data = _loads(raw)
         except (ValueError, UnicodeDecodeError) as e:
             other.append((copy_id, "unreadable", f"not JSON: {e}"))
             continue

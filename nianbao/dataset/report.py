@@ -88,7 +88,8 @@ def _agency_page(a: dict, reps: list[dict], fig: dict[int, dict], brks: list[dic
             f'<tbody>{rep_rows}</tbody></table>')
     meta = (f'{esc(a["region"])} · {len(reps)} 份报告 · 名称：{esc("、".join(a["names"]))}'
             f' · <a href="index.html">全部机关</a> · <a href="breaks.html">全部不一致</a>')
-    return page(a["agency"], meta, body, {"breaks": len(brks), "charts": len(charts)})
+    n_cross = sum(1 for b in brks if b["scope"] == "cross_year")
+    return page(a["agency"], meta, body, {"breaks": n_cross, "issues": len(brks), "charts": len(charts)})
 
 
 def write_report(con, dest: str | Path) -> Path:
@@ -135,7 +136,8 @@ def write_report(con, dest: str | Path) -> Path:
     errors = con.execute("SELECT count(*) FROM reports WHERE status = 'error'").fetchone()[0]
     write_atomic(dest / "breaks.html", page(
         "跨年度核对：全部不一致", f'{len(brks)} 条 · <a href="index.html">全部机关</a>',
-        _breaks_table(brks, link=True), {"breaks": len(brks)}))
+        _breaks_table(brks, link=True), {"breaks": sum(1 for b in brks if b["scope"] == "cross_year"),
+                                         "issues": len(brks)}))
     body = ('<p><a href="breaks.html">全部跨年度不一致与副本不一致</a></p><table class="agencies"><thead><tr><th>机关</th>'
             '<th>地区</th><th>年度</th><th>报告</th><th>错误</th><th>提示</th></tr></thead><tbody>'
             + "".join(index_rows) + "</tbody></table>")
