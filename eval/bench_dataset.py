@@ -19,14 +19,16 @@ from pathlib import Path
 
 YEARS = 5
 DISTINCT = 200   # agencies whose content is generated; more are copies under other names
+FORMAT = 4       # of the generated folder: another value regenerates it
 
 
 def generate(n: int, out: Path, seed: int = 0) -> int:
     """N output files under OUT (skipped when OUT already holds them)."""
+    from nianbao.dataset.agencies import parse
     from nianbao.output import write_atomic
     from nianbao.training.synth.series import make_series
     stamp = out / ".complete"
-    if stamp.is_file() and stamp.read_text() == str(n):
+    if stamp.is_file() and stamp.read_text() == f"{n}:{FORMAT}":
         return n
     out.mkdir(parents=True, exist_ok=True)
     agencies = max(1, min(DISTINCT, n // YEARS))
@@ -37,13 +39,15 @@ def generate(n: int, out: Path, seed: int = 0) -> int:
             if written >= n:
                 break
             d = dict(data)
-            if k:
-                d["agency"] = f"第{k}示范区" + (data.get("agency") or "")
+            if k:   # a place of its own (祥云3县): a distinct agency, its name variants and years intact
+                printed = data.get("agency") or ""
+                low = parse(printed).lowest or ""
+                d["agency"] = printed.replace(low, f"{low[:-1]}{k}{low[-1:]}") if low else printed
                 d["source"] = dict(data["source"], path=f"reports/r{k}-{name}", sha256=f"{k:08d}{data['source']['sha256'][8:]}")
             write_atomic(out / f"r{k}" / name, json.dumps(d, ensure_ascii=False, indent=1))
             written += 1
         k += 1
-    stamp.write_text(str(n))
+    stamp.write_text(f"{n}:{FORMAT}")
     return written
 
 
@@ -66,6 +70,7 @@ def main(argv=None) -> int:
     res = {"n": a.n, "workers": a.workers, "generate_s": round(gen_s, 1)}
     s = build([outputs], db, workers=a.workers)
     res["cold_s"], res["reports"], res["agencies"] = s["seconds"], s["reports"], s["agencies"]
+    res["cold_phases_s"] = s["timings_s"]
     res["cross_year_breaks"] = sum(s["cross_year"]["breaks"].values())
     res["warm_s"] = build([outputs], db, workers=a.workers)["seconds"]
     changed = sorted(outputs.rglob("*.json"))[:: 100]
@@ -75,6 +80,7 @@ def main(argv=None) -> int:
         f.write_text(json.dumps(d, ensure_ascii=False, indent=1), encoding="utf-8")
     s = build([outputs], db, workers=a.workers)
     res["incremental_files"], res["incremental_s"], res["incremental_parsed"] = len(changed), s["seconds"], s["parsed"]
+    res["incremental_phases_s"] = s["timings_s"]
     if a.parquet:
         t = time.monotonic()
         s = build([outputs], db, workers=a.workers, parquet=work / "parquet")

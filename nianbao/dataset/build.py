@@ -23,6 +23,7 @@ import pyarrow as pa
 from . import derive, records, store
 
 CHUNK = 200
+MEMORY_LIMIT = "1GB"
 
 
 def _parse_chunk(items: list[tuple[str, str]]):
@@ -105,17 +106,22 @@ def build(folders: list[str | Path], db_path: str | Path, aliases: str | Path | 
     workers = workers or min(2, os.cpu_count() or 1)
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db_path))
+    # a bounded memory: DuckDB spills to disk beyond it rather than take most of the machine
+    con = duckdb.connect(str(db_path), config={"memory_limit": MEMORY_LIMIT})
     try:
         con.execute("BEGIN TRANSACTION")
         store.ensure_schema(con)
+        t = time.monotonic()
+        timings = {}
         paths = records.walk(folders)
         to_parse, file_rows = scan(con, paths)
+        timings["scan"], t = time.monotonic() - t, time.monotonic()
         tables, other = parse_all(to_parse, workers)
+        timings["parse"], t = time.monotonic() - t, time.monotonic()
         bad = {cid: (status, msg) for cid, status, msg in other}
         for name in ("copies", "copy_cells", "copy_metrics", "copy_flags"):
-            for t in tables:
-                store.insert(con, name, t[name])
+            for part in tables:
+                store.insert(con, name, part[name])
         # file rows: which path holds which copy, and what the others are
         have = {r[0]: r[1] for r in con.execute("SELECT copy_id, path FROM copies").fetchall()}
         rows, first = [], {}
@@ -137,10 +143,11 @@ def build(folders: list[str | Path], db_path: str | Path, aliases: str | Path | 
         # copies no file holds any more, and copies now held under another first path
         con.execute("CREATE OR REPLACE TEMP TABLE _live AS SELECT sha256 AS copy_id, path FROM files WHERE status = 'output'")
         removed = con.execute("SELECT count(*) FROM copies WHERE copy_id NOT IN (SELECT copy_id FROM _live)").fetchone()[0]
-        for t in ("copy_cells", "copy_metrics", "copy_flags", "copies"):
-            con.execute(f"DELETE FROM {t} WHERE copy_id NOT IN (SELECT copy_id FROM _live)")
+        for table in ("copy_cells", "copy_metrics", "copy_flags", "copies"):
+            con.execute(f"DELETE FROM {table} WHERE copy_id NOT IN (SELECT copy_id FROM _live)")
         con.execute("UPDATE copies SET path = _live.path FROM _live WHERE copies.copy_id = _live.copy_id "
                     "AND copies.path <> _live.path")
+        timings["store"], t = time.monotonic() - t, time.monotonic()
         # nothing to derive again when the copies, the alias overrides and this code are what the
         # derived tables were made from (a rebuild over unchanged folders)
         ids = sorted(r[0] for r in con.execute("SELECT copy_id FROM copies").fetchall())
@@ -154,7 +161,9 @@ def build(folders: list[str | Path], db_path: str | Path, aliases: str | Path | 
             con.execute("DELETE FROM meta WHERE key IN ('derived_from', 'summary')")
             con.execute("INSERT INTO meta VALUES ('derived_from', ?), ('summary', ?)",
                         [stamp, json.dumps(summary, ensure_ascii=False)])
+        timings["derive"], t = time.monotonic() - t, time.monotonic()
         con.execute("COMMIT")
+        timings["commit"] = time.monotonic() - t
     except BaseException:
         try:
             con.execute("ROLLBACK")
@@ -168,7 +177,8 @@ def build(folders: list[str | Path], db_path: str | Path, aliases: str | Path | 
     status = Counter(r[4] for r in rows)
     summary.update({"files": len(rows), "files_by_status": dict(status.most_common()), "parsed": len(to_parse),
                     "reused": len(rows) - len(to_parse) - status.get("unreadable", 0), "removed_copies": removed,
-                    "seconds": round(time.monotonic() - t0, 2), "dataset": str(db_path)})
+                    "seconds": round(time.monotonic() - t0, 2), "dataset": str(db_path),
+                    "timings_s": {k: round(v, 2) for k, v in timings.items()}})
     if parquet:
         summary["parquet"] = str(parquet)
     return summary
