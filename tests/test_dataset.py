@@ -184,8 +184,6 @@ def test_rebuild_is_incremental_and_follows_changes(series, tmp_path):
 
 def test_old_outputs_without_verification_and_with_page_range(tmp_path):
     """Outputs written before `verified`/`verification` existed still load; page_range is kept."""
-    data = json.loads((Path(__file__).parent / "eval_samples").glob("*.json").__next__().read_text(encoding="utf-8")) \
-        if list((Path(__file__).parent / "eval_samples").glob("*.json")) else None
     gold = write_series(2, 2, tmp_path / "s", seed=3, error_records=0)
     outs = sorted((tmp_path / "s" / "outputs").glob("A*.json"))
     old = json.loads(outs[0].read_text(encoding="utf-8"))
@@ -200,7 +198,6 @@ def test_old_outputs_without_verification_and_with_page_range(tmp_path):
     binder = [r for r in gold["reports"] if r["page_range"]]
     pages = q(db, "SELECT page_first, page_last FROM reports WHERE page_first IS NOT NULL ORDER BY page_first")
     assert [list(p) for p in pages] == [r["page_range"] for r in binder]
-    del data
 
 
 # ------------------------------------------------------------------ real extraction, both layouts
@@ -267,10 +264,14 @@ def test_error_records_are_recorded(tmp_path):
 
 def test_bad_arguments(tmp_path, capsys):
     assert main(["dataset", "build", str(tmp_path / "missing"), "-o", str(tmp_path / "d.duckdb")]) == 2
-    assert main(["dataset", "check", str(tmp_path / "none.duckdb")]) != 0 if False else True
-    with pytest.raises(SystemExit):
-        main(["dataset", "sql", str(tmp_path / "none.duckdb"), "SELECT 1"])
+    assert not (tmp_path / "d.duckdb").exists()
+    for argv in (["dataset", "check", str(tmp_path / "none.duckdb")],
+                 ["dataset", "sql", str(tmp_path / "none.duckdb"), "SELECT 1"]):
+        with pytest.raises(SystemExit, match="no such dataset"):
+            main(argv)
     assert main(["compare", str(EXAMPLE)]) == 2
+    with pytest.raises(SystemExit, match="nianbao compare: cannot read"):
+        main(["compare", str(EXAMPLE), str(EXAMPLE)])
 
 
 # ------------------------------------------------------------------ commands

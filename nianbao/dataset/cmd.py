@@ -40,12 +40,17 @@ def _open(path: str):
 
 
 def _build(args) -> int:
+    import duckdb
+
     from .build import build
     try:
         s = build(args.folders, args.out, aliases=args.aliases, parquet=args.parquet, workers=args.workers)
     except (FileNotFoundError, ValueError) as e:
         print(f"nianbao dataset build: {e}", file=sys.stderr)
         return 2
+    except duckdb.Error as e:  # the file is another program's, or held open by one
+        print(f"nianbao dataset build: {args.out}: {e}", file=sys.stderr)
+        return 1
     if args.json:
         print(json.dumps(s, ensure_ascii=False, indent=1, default=str))
         return 0
