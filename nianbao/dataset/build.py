@@ -3,8 +3,8 @@
 Incremental: each file's content hash is kept; a rebuild parses only files that are new or
 changed (a file whose size and mtime are unchanged is not even re-read), drops the rows of
 files that are gone, then re-derives the user tables (agencies, joined copies, cross-year
-checks) from everything kept. The update is one transaction: a build that fails leaves the
-previous dataset as it was.
+checks) from everything kept. Each step is a transaction: a build that fails leaves the user
+tables as they were.
 """
 from __future__ import annotations
 
@@ -148,6 +148,12 @@ def build(folders: list[str | Path], db_path: str | Path, aliases: str | Path | 
         con.execute("UPDATE copies SET path = _live.path FROM _live WHERE copies.copy_id = _live.copy_id "
                     "AND copies.path <> _live.path")
         timings["store"], t = time.monotonic() - t, time.monotonic()
+        # the copies are kept (one transaction); the user tables are derived in a second one, so that
+        # DuckDB reads committed rows. A build stopped between the two leaves the previous user tables
+        # whole, and the next build derives them again (the stamp below no longer matches).
+        con.execute("COMMIT")
+        timings["commit"], t = time.monotonic() - t, time.monotonic()
+        con.execute("BEGIN TRANSACTION")
         # nothing to derive again when the copies, the alias overrides and this code are what the
         # derived tables were made from (a rebuild over unchanged folders)
         ids = sorted(r[0] for r in con.execute("SELECT copy_id FROM copies").fetchall())
@@ -161,9 +167,8 @@ def build(folders: list[str | Path], db_path: str | Path, aliases: str | Path | 
             con.execute("DELETE FROM meta WHERE key IN ('derived_from', 'summary')")
             con.execute("INSERT INTO meta VALUES ('derived_from', ?), ('summary', ?)",
                         [stamp, json.dumps(summary, ensure_ascii=False)])
-        timings["derive"], t = time.monotonic() - t, time.monotonic()
         con.execute("COMMIT")
-        timings["commit"] = time.monotonic() - t
+        timings["derive"] = time.monotonic() - t
     except BaseException:
         try:
             con.execute("ROLLBACK")

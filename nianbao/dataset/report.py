@@ -21,7 +21,9 @@ def _charts(years: list[int], fig: dict[int, dict], marks: dict[str, dict[int, s
     def s(col):
         return [fig.get(y, {}).get(col) for y in years]
     absent = {y for y in years if y not in fig}
-    return [line_chart(title, years, series, absent=absent, **kw) for title, series, kw in [
+    # the 2019 format has no 现行有效件数: nothing to mark as unread there
+    no_in_force = absent | {y for y, f in fig.items() if f.get("format") != "2021"}
+    return [line_chart(title, years, series, **{"absent": absent, **kw}) for title, series, kw in [
         ("依申请公开：申请数（件）", [("本年新收", s("requests_received")), ("上年结转", s("carried_over")),
                                   ("结转下年度", s("carried_forward"))], {"marks": marks["cross_year.carry_over"]}),
         ("予以公开（含部分公开）占办理结果", [("公开比例", s("disclosed_share"))], {"percent": True}),
@@ -30,7 +32,7 @@ def _charts(years: list[int], fig: dict[int, dict], marks: dict[str, dict[int, s
                                   ("诉讼", s("suits")), ("诉讼纠正", s("suits_corrected"))], {}),
         ("行政许可、行政处罚决定（件）", [("行政许可", s("licensing_decisions")), ("行政处罚", s("penalty_decisions"))], {}),
         ("现行有效行政规范性文件（件，2021 格式）", [("现行有效", s("normative_in_force"))],
-         {"marks": marks["cross_year.in_force"]}),
+         {"marks": marks["cross_year.in_force"], "absent": no_in_force}),
     ]]
 
 
