@@ -65,8 +65,22 @@ def normalise_agency(name: str) -> str | None:
     return name
 
 
+def _join_split_titles(heads: list[str]) -> list[str]:
+    """A title wrapped inside its report words (…人民政府2019年政府信息公 / 开工作年度报告) as one line."""
+    out = list(heads)
+    for i in range(len(out) - 1):
+        t = out[i]
+        if any(w in t for w in REPORT_WORDS):
+            continue
+        both = t + out[i + 1]
+        hits = [both.find(w) for w in REPORT_WORDS if w in both]
+        if hits and min(hits) < len(t) and "报告" in both:
+            out[i] = both
+    return out
+
+
 def detect_agency(lines: list[Line]) -> str | None:
-    heads = _title_lines(lines)
+    heads = _join_split_titles(_title_lines(lines))
     for i, t in enumerate(heads):
         if not (any(w in t for w in REPORT_WORDS) and ("报告" in t or (i + 1 < len(heads) and "报告" in heads[i + 1]))):
             continue

@@ -27,6 +27,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--error-rate", type=float, default=0.15,
                    help="fraction of documents with an injected source error (default 0.15)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--series", metavar="NxM",
+                   help="instead: N agencies × M consecutive years as output JSON + gold of planted cross-year "
+                        "breaks (training/synth/series.py; for `nianbao dataset`)")
+    p.add_argument("--render", type=int, default=0, metavar="K",
+                   help="with --series: also render the first K agencies' reports to PDF (OUT/docs)")
 
 
 def _kinds(s: str) -> tuple[str, ...]:
@@ -67,7 +72,26 @@ def generate_corpus(n: int, out: str | Path, seed: int = 0, workers: int = 2, ki
     return rows
 
 
+def _series(args) -> int:
+    from .series import write_series
+    try:
+        n, m = (int(x) for x in args.series.lower().split("x"))
+    except ValueError:
+        print(f"nianbao synth: --series takes NxM (agencies x years), got {args.series!r}", file=sys.stderr)
+        return 2
+    if n < 1 or not 1 <= m <= 30:
+        print("nianbao synth: --series needs at least 1 agency and 1-30 years", file=sys.stderr)
+        return 2
+    t0 = time.time()
+    gold = write_series(n, m, args.out, seed=args.seed, render=args.render)
+    print(f"wrote {len(gold['reports'])} outputs of {n} agencies x {m} years to {args.out}/outputs in "
+          f"{time.time() - t0:.1f}s; {len(gold['planted'])} planted cross-year breaks, gold in {args.out}/gold.json")
+    return 0
+
+
 def run(args) -> int:
+    if args.series:
+        return _series(args)
     if args.n < 1:
         print("nianbao synth: --n must be at least 1", file=sys.stderr)
         return 2

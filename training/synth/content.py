@@ -265,14 +265,20 @@ def _inject(rng: random.Random, c: Content) -> None:
             return
 
 
-def generate(doc_id: str, seed: int, fmt: str | None = None, error_rate: float = 0.15) -> Content:
-    """One report's content; deterministic in (doc_id, seed)."""
+def generate(doc_id: str, seed: int, fmt: str | None = None, error_rate: float = 0.15,
+             agency: Agency | None = None, year: int | None = None) -> Content:
+    """One report's content; deterministic in (doc_id, seed). `agency` and `year` fix who reports
+    on which year (a series of one agency's years: series.py)."""
     py = random.Random(f"{seed}:{doc_id}:content")
     rng = np.random.default_rng(py.getrandbits(64))
-    agency = pick_agency(py)
+    picked = pick_agency(py)
+    agency = agency or picked
+    if year is not None:
+        fmt = schema.format_for_year(year)
     if fmt is None:
         fmt = py.choice(schema.FORMATS)
-    year = py.choice([2019, 2020]) if fmt == "2019" else py.randint(2021, 2025)
+    drawn = py.choice([2019, 2020]) if fmt == "2019" else py.randint(2021, 2025)
+    year = year if year is not None else drawn
     assert schema.format_for_year(year) == fmt
     s = SCALE[agency.level]
     z = ZERO_P[agency.level]
