@@ -118,26 +118,21 @@ def upload_images(client, project_id: int, paths: list[Path]) -> list[str]:
     return ["/data/" + str(client.files.get(i).file).lstrip("/") for i in ids]
 
 
-def extractor(model: str | None):
-    """`nianbao.pipeline.extract`, with the token model `model` (a directory or "default")."""
-    import inspect
-
+def extractor(model: str | None = "auto", policy: str = "reconcile"):
+    """`nianbao.pipeline.extract` as `nianbao extract` runs it: `model` "auto" (the default: the
+    shipped token model on PDFs and images), "default", a model directory, or None (the rules)."""
     from nianbao.pipeline import extract
-    if not model:
-        return lambda path: extract(path, model=None)  # the rules' reading: nianbao-rules-<version>
-    if "model" not in inspect.signature(extract).parameters:
-        raise AnnotateError("this nianbao has no token-model stage; push without --model")
-    return lambda path: extract(path, model=model)
+    return lambda path: extract(path, model=model, policy=policy)
 
 
 def push(client, inputs: list[Path], project: str, files_root: Path | None, log=print,
-         work_dir: Path | None = None, model: str | None = None) -> PushReport:
+         work_dir: Path | None = None, model: str | None = "auto", policy: str = "reconcile") -> PushReport:
     """`files_root` None: upload the page images (rendered into `work_dir`, a temp dir by
-    default); `model`: predictions from the token model too (its labels give the row and
-    column boxes, and its name the predictions' model version)."""
+    default); `model`, `policy`: as `nianbao extract` (the token model's name becomes the
+    predictions' model version)."""
     import tempfile
 
-    extract = extractor(model)
+    extract = extractor(model, policy)
 
     p, created = ensure_project(client, project)
     report = PushReport(project_id=p.id, created=created)

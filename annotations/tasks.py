@@ -15,11 +15,14 @@ from pathlib import Path
 
 from nianbao import __version__, schema
 from nianbao.document import Cell, Document, Metric, Page
+from nianbao.output import to_dict
+from nianbao.review.page import tables_fragment
 
 from . import labels
 from .layout_roles import layout_regions
 
 BOOL_TEXT = {True: "是", False: "否"}
+NO_TABLE = "<p style='color:#666;font:13px sans-serif'>本页没有提取到表格数字 (no table cell on this page)</p>"
 
 
 def doc_id_of(path: str | Path) -> str:
@@ -69,23 +72,48 @@ def _percent(bbox, w: float, h: float) -> dict:
             "width": clamp((x1 - x0) / w * 100), "height": clamp((y1 - y0) / h * 100), "rotation": 0}
 
 
-def region(rid: str, label: str, text: str, box: dict, img_w: int, img_h: int, score: float | None = None) -> list[dict]:
-    """A rectangle with its label and its per-region transcription: two results, one id."""
+def region(rid: str, label: str, text: str, box: dict, img_w: int, img_h: int, score: float | None = None,
+           blank: bool = False) -> list[dict]:
+    """A rectangle with its label and its per-region transcription (and, for a cell printed
+    blank, the "blank" choice ticked): results sharing one id."""
     labels.check(label)
     common = {"id": rid, "to_name": labels.IMAGE, "original_width": img_w, "original_height": img_h,
               "image_rotation": 0}
     rect = {**common, "from_name": labels.LABEL, "type": "rectanglelabels",
             "value": {**box, "rectanglelabels": [label]}}
-    txt = {**common, "from_name": labels.TEXT, "type": "textarea", "value": {**box, "text": [text]}}
+    out = [rect, {**common, "from_name": labels.TEXT, "type": "textarea", "value": {**box, "text": [text]}}]
+    if blank:
+        out.append({**common, "from_name": labels.CELL, "type": "choices", "value": {**box, "choices": [labels.BLANK]}})
     if score is not None:
-        rect["score"] = txt["score"] = round(float(score), 4)
-    return [rect, txt]
+        for r in out:
+            r["score"] = round(float(score), 4)
+    return out
+
+
+# what a blank cell is printed as, or read as: a dash, a slash, a stroke OCR reads as the hanzi 一
+DASHES = {"-", "—", "–", "－", "/", "／", "一", "―", "─", "无"}
+
+
+def cell_is_blank(c: Cell) -> bool:
+    """A cell printed empty or as a dash (its value 0): the annotator sees an empty value."""
+    t = re.sub(r"\s+", "", c.text or "")
+    return c.value == 0 and (c.blank or t == "" or t in DASHES or set(t) <= DASHES)
 
 
 def cell_text(c: Cell) -> str:
-    if c.text:
-        return c.text
-    return "" if c.value is None else str(c.value)
+    """The value as the annotator should see it: as printed when the printed text reads as the
+    value, empty for a blank or dashed cell, else the value (never the OCR's 一 for a dash)."""
+    if c.value is None:
+        return c.text or ""
+    if cell_is_blank(c):
+        return ""
+    from .convert import parse_value
+    try:
+        if c.text and parse_value(c.text, "decimal" if isinstance(c.value, float) else "signed") == c.value:
+            return c.text.strip()
+    except ValueError:
+        pass
+    return str(c.value)
 
 
 def metric_text(m: Metric) -> str:
@@ -155,7 +183,8 @@ def prediction_result(doc: Document, page: Page, img_w: int, img_h: int) -> list
     for key, c in doc.fields.items():
         if c.page == page.number and c.bbox:
             n += 1
-            out += region(f"v{n}", f"VAL:{key}", cell_text(c), _percent(c.bbox, w, h), img_w, img_h, c.confidence)
+            out += region(f"v{n}", f"VAL:{key}", cell_text(c), _percent(c.bbox, w, h), img_w, img_h, c.confidence,
+                          blank=cell_is_blank(c))
     for mid, m in doc.metrics.items():
         if m.page == page.number and m.bbox and m.value is not None:
             n += 1
@@ -190,13 +219,18 @@ def page_tasks(doc: Document, doc_id: str, images: list[dict]) -> list[dict]:
               "pages": len(doc.pages), "format": doc.format, "agency": doc.agency, "year": doc.year,
               "predicted": predicted_values(doc), "model_version": version}
     tasks = []
+    report = to_dict(doc)
     for page, img in zip(doc.pages, images):
         toks, boxes, _ = page_tokens(page)
         result = prediction_result(doc, page, img["width_px"], img["height_px"])
         scores = [r["score"] for r in result if "score" in r and r["from_name"] == labels.LABEL]
+        boxed = sorted({labels.target(r["value"]["rectanglelabels"][0]) for r in result
+                        if r["from_name"] == labels.LABEL and r["value"]["rectanglelabels"][0].startswith("VAL:")})
+        on_page = {k for k, c in doc.fields.items() if c.page == page.number}
         tasks.append({
             "data": {**common, labels.IMAGE: img["url"], "page": page.number, "width": page.width,
-                     "height": page.height, "tokens": toks, "bboxes": boxes},
+                     "height": page.height, "tokens": toks, "bboxes": boxes, "boxed": boxed,
+                     labels.TABLES_HTML: tables_fragment(report, on_page) if on_page else NO_TABLE},
             "predictions": [{"model_version": version, "result": result,
                              "score": round(min(scores), 4) if scores else None}],
         })

@@ -1,5 +1,6 @@
 """The annotation loop's pieces that need no server: labels from the schema, tasks from a
 Document, regions → token roles and gold values, the pull store's merge rule."""
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -24,12 +25,21 @@ def test_labels_cover_the_schema_and_nothing_else():
 
 def test_labelling_config_is_xml_listing_every_label_once():
     root = ET.fromstring(labels.labelling_config())
-    values = [e.get("value") for e in root.iter("Label")]
-    assert values == list(labels.all_labels())
-    names = {e.tag: e.get("name") for e in root}
+    shown = [e for e in root.iter("Label")]
+    assert [e.get("alias") for e in shown] == list(labels.all_labels())  # the role is what is stored
+    values = [e.get("value") for e in shown]
+    assert len(set(values)) == len(values)  # no two roles read the same
+    assert all(re.search(r"[\u4e00-\u9fff]", v) for v in values)  # every name in Chinese
+    assert labels.display("VAL:requests.result.disclosed.natural_person") == "三（一）予以公开 · 自然人"
+    assert "新收" in labels.display("VAL:requests.new_received.total")
+    # an explicit blank hotkey on every label: Label Studio assigns single keys to those without
+    assert {e.get("hotkey") for e in shown} == {labels.NO_HOTKEY}
+    assert all(e.get("hotkey") for e in root.iter() if e.tag in ("Choice", "Filter"))
+    names = {e.tag: e.get("name") for e in root.iter()}
     assert names["Image"] == labels.IMAGE and names["RectangleLabels"] == labels.LABEL
-    assert names["TextArea"] == labels.TEXT
-    assert root.find("TextArea").get("perRegion") == "true"
+    assert names["TextArea"] == labels.TEXT and names["HyperText"] == "tables"
+    area = next(root.iter("TextArea"))
+    assert area.get("perRegion") == "true"
 
 
 def _doc() -> Document:

@@ -114,18 +114,40 @@ def build_model(report_path: Path, data: dict, source: Path | None, images: bool
             if ln and 1 <= ln <= len(lines):
                 it["evidence_line"] = lines[ln - 1]
                 it["context"] = [[n, lines[n - 1]] for n in range(max(1, ln - 1), min(len(lines), ln + 1) + 1)]
-    tables = []
-    if fmt in schema.FORMATS:
-        for t in schema.TABLES:
-            cols = schema.columns(t, fmt)
-            all_cols = list(dict.fromkeys(c for r in schema.rows(t, fmt) for c in r.cols))
-            tables.append({"id": t, "title": TABLE_TITLES[t], "cols": [[c, cols[c].zh] for c in all_cols],
-                           "rows": [[r.zh, [r.key(c) if c in r.cols else None for c in all_cols]]
-                                    for r in schema.rows(t, fmt)]})
+    tables = _tables(fmt, schema.AGGREGATE_OTHER in (data.get("variants") or []))
     return {"report": str(report_path), "source": data.get("source") or {}, "agency": data.get("agency"),
             "year": data.get("year"), "format": fmt, "errors": data.get("errors") or [],
             "warnings": data.get("warnings") or [], "flags": flags, "items": items, "tables": tables,
             "pages": pages, "note": note}
+
+
+def _tables(fmt: str | None, aggregate: bool = False) -> list[dict]:
+    tables = []
+    if fmt in schema.FORMATS:
+        for t in schema.TABLES:
+            cols = schema.columns(t, fmt)
+            rows = schema.rows(t, fmt, aggregate)
+            all_cols = list(dict.fromkeys(c for r in rows for c in r.cols))
+            tables.append({"id": t, "title": TABLE_TITLES[t], "cols": [[c, cols[c].zh] for c in all_cols],
+                           "rows": [[r.zh, [r.key(c) if c in r.cols else None for c in all_cols]] for r in rows]})
+    return tables
+
+
+def tables_fragment(data: dict, keys: set[str] | None = None) -> str:
+    """The report's tables (cells coloured by confidence, flagged and verified) and its flags with
+    their suggestions, as one HTML fragment with its own style and no script, for pages that
+    embed it (the Label Studio task beside a page image): only the tables holding one of `keys`
+    and the flags naming one, when `keys` is given."""
+    model = build_model(Path(str((data.get("source") or {}).get("path") or "")), data, None, images=False)
+    items = model["items"]
+    tables = [t for t in model["tables"]
+              if keys is None or any(k in keys for _, row in t["rows"] for k in row if k)]
+    flags = [(i, f) for i, f in enumerate(model["flags"])
+             if keys is None or any(k in keys for k in (f.get("keys") or []) + list(f.get("suggested") or {}))]
+    flag_html = "".join(_flag_html(i, f, items) for i, f in flags)
+    return (f"<style>{CSS}</style><div class='fragment'>"
+            + (f"<ol class='flags'>{flag_html}</ol>" if flag_html else "")
+            + "".join(_table_html(t, items) for t in tables) + "</div>")
 
 
 def _cell_html(key: str | None, items: dict) -> str:
@@ -136,8 +158,12 @@ def _cell_html(key: str | None, items: dict) -> str:
     cls = [conf_class(it.get("confidence"), v), "cell"]
     if it.get("flags"):
         cls.append("flagged")
+    if it.get("verified") is not None:
+        cls.append("v-ok" if it["verified"] else "v-broken")
     shown = "—" if v is None else ("(空)0" if it.get("blank") else esc(v))
-    title = f"{it.get('label', key)}\n置信度 {it.get('confidence')}" + (f"\n{it['reason']}" if it.get("reason") else "")
+    checked = {True: "\n勾稽相符 verified", False: "\n勾稽不符 identity broken"}.get(it.get("verified"), "")
+    title = (f"{it.get('label', key)}\n置信度 {it.get('confidence')}{checked}"
+             + (f"\n{it['reason']}" if it.get("reason") else ""))
     return f'<td class="{" ".join(cls)}" data-key="{esc(key)}" title="{esc(title)}">{shown}</td>'
 
 
@@ -200,7 +226,8 @@ th,td{border:1px solid #ccc;padding:2px 4px}td.cell{text-align:right;cursor:poin
 th.rowh{text-align:left;font-weight:normal;max-width:260px}td.na{background:#f3f3f3}
 .c-high{background:#e8f5e9}.c-mid{background:#fff8e1}.c-low{background:#ffebee}.c-none{color:#999}
 td.flagged{background:#ff8a80 !important;outline:2px solid #b71c1c;font-weight:bold}
-td.sel{outline:3px solid #1565c0 !important}
+td.sel{outline:3px solid #1565c0 !important}td.v-ok::after{content:" ✓";color:#2e7d32;font-size:10px}
+td.v-broken::after{content:" ✗";color:#b71c1c;font-size:10px}
 .page{margin:0 0 16px}.pg{position:relative;border:1px solid #999;width:100%}.pg img{display:block;width:100%}
 .box{position:absolute;border:2px solid;box-sizing:border-box;cursor:pointer}.box.line{border-style:dashed}
 .box.c-high{border-color:#2e7d32;background:none}.box.c-mid{border-color:#f9a825;background:none}
