@@ -179,3 +179,40 @@ def test_page_images_refuse_a_decompression_bomb_and_render_a_report(tmp_path):
     assert all(p["width_px"] > 500 and p["path"].read_bytes()[:4] == b"\x89PNG" for p in pages)
     with pytest.raises(ValueError, match="no pages"):
         images.write_pages(tmp_path / "x.txt", "text", tmp_path / "t")
+
+
+@pytest.mark.parametrize("cell,want", [
+    (Cell(0, "一", 0.9), ""),          # a dash OCR read as the hanzi 一: blank, not 一
+    (Cell(0, "-", 0.9), ""), (Cell(0, "", 0.9, blank=True), ""),
+    (Cell(1234, "1,234", 0.9), "1,234"),  # as printed when it reads as the value
+    (Cell(17, "l7", 0.6), "17"),          # else the value
+    (Cell(None, "x", 0.0), "x"),          # unread: what was read, for the annotator to fix
+])
+def test_pushed_text_is_the_value_as_printed_and_a_dash_is_blank(cell, want):
+    assert tasks.cell_text(cell) == want
+
+
+def _page_rec(result, boxed=()):
+    return {"project": "p", "task_id": 1, "annotation_id": 1, "updated_at": "2026-01-01T00:00:00+00:00",
+            "result": result, "data": {"page": 1, "format": "2021", "doc_id": "d", "boxed": list(boxed),
+                                       "predicted": {"fields": {k: 5 for k in schema.field_keys("2021")},
+                                                     "metrics": {}}}}
+
+
+def test_gold_blank_choice_and_deleted_box_mean_nothing_printed():
+    a, b, c = ("requests.new_received.natural_person", "requests.new_received.enterprise",
+               "requests.new_received.research")
+    blank = _region("r1", f"VAL:{a}", "5", 1, 1, 1, 1)
+    blank.append({"id": "r1", "from_name": labels.CELL, "to_name": "image", "type": "choices",
+                  "value": {"x": 1, "y": 1, "width": 1, "height": 1, "choices": [labels.BLANK]}})
+    kept = _region("r2", f"VAL:{b}", "5", 2, 1, 1, 1)
+    # c was pushed with a box (boxed) and the annotator deleted it; `un` had no box and keeps 5
+    gold, problems = convert.document_gold("d", [_page_rec(blank + kept, boxed=[a, b, c])])
+    assert gold["fields"][a] == 0 and gold["fields"][c] == 0 and gold["fields"][b] == 5
+    assert gold["fields"]["requests.new_received.total"] == 5
+    assert gold["annotation"]["corrected"][f"VAL:{c}"]["how"].startswith("box deleted")
+    assert not [p for p in problems if "not a number" in p]
+
+
+def test_pull_reads_a_lone_hanzi_one_as_a_dash():
+    assert convert.parse_value("一", "int") == 0
