@@ -150,6 +150,60 @@ def display(label: str) -> str:
     return _display_names()[check(label)]
 
 
+def _norm(s: str) -> str:
+    import unicodedata
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
+
+
+@functools.cache
+def names(label: str) -> tuple[str, ...]:
+    """The printed words of a row or column label role (normalised: NFKC, no spaces): the
+    row's own words without its group caption, the column's name, and their match phrases."""
+    k, tgt = kind(label), target(check(label))
+    if k not in ("ROW", "COL"):
+        return ()
+    table, rest = tgt.split(".", 1)
+    out: list[str] = []
+    for fmt in schema.FORMATS:
+        if k == "ROW":
+            for r in schema.rows(table, fmt, fmt == "2021"):
+                if r.id == rest:
+                    out += [r.zh.split()[-1].split("·")[-1], *r.match]
+        elif rest in schema.columns(table, fmt):
+            c = schema.columns(table, fmt)[rest]
+            out += [c.zh, *c.match]
+    return tuple(dict.fromkeys(_norm(n) for n in out if n))
+
+
+def words_of(label: str, text: str) -> float:
+    """How much of `text` is the label's own words: the share of its characters found in the
+    best-matching name (0 when the label has no names)."""
+    t = _norm(text)
+    if not t:
+        return 0.0
+    return max((sum(ch in n for ch in t) / len(t) for n in names(label)), default=0.0)
+
+
+def covers(label: str, text: str) -> float:
+    """How much of the label's best-matching name `text` holds (share of the name's characters)."""
+    t = _norm(text)
+    return max((sum(ch in t for ch in n) / len(n) for n in names(label) if n), default=0.0)
+
+
+@functools.cache
+def caption(label: str) -> str:
+    """The group caption printed before a sub-row's own words (（五）不予处理 of （五）不予处理
+    1.信访举报投诉类申请), normalised; empty for a row without one."""
+    if kind(label) != "ROW":
+        return ""
+    table, row = target(label).split(".", 1)
+    for fmt in schema.FORMATS:
+        for r in schema.rows(table, fmt, fmt == "2021"):
+            if r.id == row and " " in r.zh:
+                return _norm(r.zh.rsplit(" ", 1)[0])
+    return ""
+
+
 def labelling_config() -> str:
     groups: dict[str, list[str]] = {}
     for lb in all_labels():

@@ -117,7 +117,26 @@ def _rows(fmt, cells, runs):
         right = max(_box(r)[0] for r in cand)
         keep = [r for r in cand if _box(r)[0] >= right - 3]
         toks = [t for r in sorted(keep, key=lambda r: (_box(r)[1], _box(r)[0])) for t in r]
-        out.append((f"ROW:{rid}", _box(toks), "".join(t.text for t in toks), toks))
+        toks = _without_caption(f"ROW:{rid}", toks)
+        if toks:
+            out.append((f"ROW:{rid}", _box(toks), "".join(t.text for t in toks), toks))
+    return out
+
+
+def _without_caption(label: str, toks: list[Token]) -> list[Token]:
+    """A sub-row label printed after its group caption on one run ((五)不予处理1.信访…):
+    the caption's characters belong to the group, not to the row."""
+    from .labels import caption
+    cap = caption(label)
+    text = _norm("".join(t.text for t in toks))
+    if not cap or not text.startswith(cap) or len(text) == len(cap):
+        return toks
+    n, out = 0, []
+    for t in toks:
+        if n < len(cap):
+            n += len(_norm(t.text))
+            continue
+        out.append(t)
     return out
 
 
