@@ -73,9 +73,10 @@ def _percent(bbox, w: float, h: float) -> dict:
 
 
 def region(rid: str, label: str, text: str, box: dict, img_w: int, img_h: int, score: float | None = None,
-           blank: bool = False) -> list[dict]:
+           blank: bool = False, note: str | None = None) -> list[dict]:
     """A rectangle with its label and its per-region transcription (and, for a cell printed
-    blank, the "blank" choice ticked): results sharing one id."""
+    blank, the "blank" choice ticked): results sharing one id. `note`: the region's meta text,
+    shown with the selected region (confidence, whether its identities hold)."""
     labels.check(label)
     common = {"id": rid, "to_name": labels.IMAGE, "original_width": img_w, "original_height": img_h,
               "image_rotation": 0}
@@ -87,7 +88,17 @@ def region(rid: str, label: str, text: str, box: dict, img_w: int, img_h: int, s
     if score is not None:
         for r in out:
             r["score"] = round(float(score), 4)
+    if note:
+        for r in out:
+            r["meta"] = {"text": [note]}
     return out
+
+
+VERIFIED_NOTE = {True: "勾稽相符 ✓ identities hold", False: "勾稽不符 ✗ an identity breaks", None: "未核验 unchecked"}
+
+
+def cell_note(c: Cell) -> str:
+    return f"置信度 {c.confidence:.2f} · {VERIFIED_NOTE[c.verified]}" + (f" · {c.reason}" if c.reason else "")
 
 
 # what a blank cell is printed as, or read as: a dash, a slash, a stroke OCR reads as the hanzi 一
@@ -243,7 +254,7 @@ def prediction_result(doc: Document, page: Page, img_w: int, img_h: int) -> list
         if c.page == page.number and c.bbox:
             n += 1
             out += region(f"v{n}", f"VAL:{key}", cell_text(c), _percent(c.bbox, w, h), img_w, img_h, c.confidence,
-                          blank=cell_is_blank(c))
+                          blank=cell_is_blank(c), note=cell_note(c))
     for mid, m in doc.metrics.items():
         if m.page == page.number and m.bbox and m.value is not None:
             n += 1

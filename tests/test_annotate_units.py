@@ -47,9 +47,10 @@ def _doc() -> Document:
     toks = [Token(c, (100 + 10 * i, 100, 110 + 10 * i, 112)) for i, c in enumerate("本年新收")]
     toks += [Token("1", (500, 100, 505, 112), label="B-VAL"), Token("7", (505, 100, 510, 112), label="I-VAL")]
     mtoks = [Token(c, (100 + 10 * i, 300, 110 + 10 * i, 312)) for i, c in enumerate("收到申请23件")]
-    row = Token("自", (100, 200, 110, 212), label="B-COL:requests.natural_person")
+    row = [Token(c, (100 + 10 * i, 200, 110 + 10 * i, 212), label=("B-" if i == 0 else "I-") + "COL:requests.natural_person")
+           for i, c in enumerate("自然人")]
     doc = Document(source=Source(path="x/report.pdf", sha256="ab" * 32, kind="digital_pdf", pages=1), format="2021")
-    doc.pages = [Page(1, 600, 800, [Line("本年新收 17", 1, 1, tokens=toks), Line("自", 2, 1, tokens=[row]),
+    doc.pages = [Page(1, 600, 800, [Line("本年新收 17", 1, 1, tokens=toks), Line("自然人", 2, 1, tokens=row),
                                     Line("收到申请23件", 3, 1, tokens=mtoks)], "text_layer")]
     doc.fields = {"requests.new_received.total": Cell(17, "17", 0.99, 1, 1, (500, 100, 510, 112))}
     doc.metrics = {"requests_received": Metric(23, evidence="收到申请23件", page=1, bbox=(100, 300, 170, 312),
@@ -69,7 +70,11 @@ def test_page_task_holds_tokens_and_percent_boxes_with_known_labels():
     for r in pred["result"]:
         by.setdefault(r["id"], {})[r["from_name"]] = r
     got = {g["label"]["value"]["rectanglelabels"][0]: g for g in by.values()}
-    assert set(got) == {"VAL:requests.new_received.total", "MET:requests_received", "COL:requests.natural_person"}
+    # the column box from the model's labels, the row box proposed from the layout
+    assert set(got) == {"VAL:requests.new_received.total", "MET:requests_received", "COL:requests.natural_person",
+                        "ROW:requests.new_received"}
+    assert got["ROW:requests.new_received"]["transcription"]["value"]["text"] == ["本年新收"]
+    assert got["VAL:requests.new_received.total"]["label"]["meta"]["text"] == ["置信度 0.99 · 未核验 unchecked"]
     v = got["VAL:requests.new_received.total"]
     assert v["transcription"]["value"]["text"] == ["17"]
     assert v["label"]["value"]["x"] == pytest.approx(500 / 600 * 100)
