@@ -101,6 +101,22 @@ def existing_docs(client, project_id: int) -> set[tuple[str, str]]:
     return have
 
 
+IMAGES_CONFIG = f'<View><Image name="{labels.IMAGE}" value="${labels.IMAGE}"/></View>'
+
+
+def images_project(client, title: str) -> int:
+    """The project page images are uploaded to: Label Studio parses an uploaded file against
+    the project's config and refuses one whose config reads more than one data key (ours reads
+    the image and the tables), so uploads go to a companion project whose config reads only
+    the image. Its files are served to the same organisation as the tasks' own."""
+    name = f"{title} · page images"
+    p = find_project(client, name)
+    if p is None:
+        p = client.projects.create(title=name, label_config=IMAGES_CONFIG,
+                                   description=f"nianbao: page images of the tasks of {title!r}; no tasks here")
+    return p.id
+
+
 def upload_images(client, project_id: int, paths: list[Path]) -> list[str]:
     """Upload page images to the project without making tasks of them; their /data/ URLs."""
     import httpx
@@ -165,7 +181,8 @@ def push(client, inputs: list[Path], project: str, files_root: Path | None, log=
                 rel = img["path"].resolve().relative_to(files_root)
                 img["url"] = f"/data/local-files/?d={quote(str(rel))}"
         else:
-            for img, url in zip(pages, upload_images(client, p.id, [img["path"] for img in pages])):
+            for img, url in zip(pages, upload_images(client, images_project(client, project),
+                                                     [img["path"] for img in pages])):
                 img["url"] = url
         tasks = page_tasks(doc, doc_id, pages)
         client.projects.import_tasks(p.id, request=tasks)

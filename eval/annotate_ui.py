@@ -147,3 +147,85 @@ def submit(b: Browser) -> None:
 
 __all__ = ["Browser", "CDPError", "FixCost", "login", "open_task", "regions", "selected", "in_view",
            "visible_texts", "table_text", "select_region", "fix_value", "next_region", "press", "submit"]
+
+
+def bench(url: str, token: str, email: str, password: str, pdf: str, project: str, n: int = 10,
+          out_dir: str | None = None) -> dict:
+    """Push `pdf`, fix `n` values of its first table page in the browser, submit, pull; the
+    cost of each fix and whether the pulled gold holds every fix."""
+    import statistics
+    import tempfile
+    from pathlib import Path
+
+    from nianbao.annotations.client import connect, require_project
+    from nianbao.cli import main
+    conn = ["--url", url, "--api-key", token, "--project", project]
+    t0 = time.perf_counter()
+    if main(["annotate", "push", pdf, *conn, "--upload"]) not in (0,):
+        raise CDPError("push failed")
+    push_s = time.perf_counter() - t0
+    client = connect(url, token)
+    p = require_project(client, project)
+    tasks = sorted(client.tasks.list(project=p.id, fields="all"), key=lambda t: t.id)
+    task = next(t for t in tasks if "VAL:requests." in json.dumps(
+        t.predictions[0]["result"] if isinstance(t.predictions[0], dict) else t.predictions[0].result))
+    costs, fixed = [], {}
+    with Browser(1600, 1000) as b:
+        login(b, url, email, password)
+        t1 = time.perf_counter()
+        open_task(b, url, p.id, task.id)
+        open_s = time.perf_counter() - t1
+        vals = [r for r in regions(b) if (r["role"] or "").startswith("VAL:") and (r["text"] or "").isdigit()]
+        for r in vals[:: max(1, len(vals) // n)][:n]:
+            new = str(int(r["text"]) + 1)
+            costs.append(fix_value(b, r, new))
+            fixed[r["role"][4:]] = int(new)
+        submit(b)
+    with tempfile.TemporaryDirectory() as tmp:
+        pulled = Path(out_dir or tmp) / "pulled"
+        main(["annotate", "pull", *conn, "-o", str(pulled)])
+        store = [json.loads(x) for x in (pulled / "annotations.jsonl").read_text(encoding="utf-8").splitlines()]
+    res = next(r for r in store if r["task_id"] == task.id)["result"]
+    roles = {r["id"]: r["value"]["rectanglelabels"][0][4:] for r in res if r["from_name"] == "label"}
+    texts = {roles.get(r["id"]): r["value"]["text"][0] for r in res if r["from_name"] == "transcription"}
+    return {"push_seconds": round(push_s, 1), "open_task_seconds": round(open_s, 1), "fixes": len(costs),
+            "seconds_per_fix_median": round(statistics.median(c.seconds for c in costs), 2),
+            "actions_per_fix": sorted({len(c.actions) for c in costs}), "actions": costs[0].actions if costs else [],
+            "scrolls": sum(c.scrolls for c in costs),
+            "fixes_pulled": sum(texts.get(k) == str(v) for k, v in fixed.items())}
+
+
+def main(argv=None) -> int:
+    """`python -m nianbao.eval.annotate_ui REPORT.pdf` (a local server is started in a temp dir
+    unless --url is given)."""
+    import argparse
+    import tempfile
+
+    from nianbao.annotations import server
+    p = argparse.ArgumentParser(prog="python -m nianbao.eval.annotate_ui",
+                                description="seconds and actions to fix values in the Label Studio page")
+    p.add_argument("pdf")
+    p.add_argument("--n", type=int, default=10, help="values to fix")
+    p.add_argument("--url")
+    p.add_argument("--token", default=server.DEFAULT_TOKEN)
+    p.add_argument("--email", default=server.DEFAULT_USER)
+    p.add_argument("--password", default=server.DEFAULT_PASSWORD)
+    p.add_argument("--project", default=f"nianbao ui bench {int(time.time())}")
+    a = p.parse_args(argv)
+    srv = None
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            if not a.url:
+                server.install()
+                srv = server.start(f"{tmp}/ls")
+                a.url, a.token = srv.url, srv.token
+            print(json.dumps(bench(a.url, a.token, a.email, a.password, a.pdf, a.project, a.n), ensure_ascii=False,
+                             indent=1))
+        finally:
+            if srv:
+                server.stop(srv.pid)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
