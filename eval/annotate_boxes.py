@@ -183,6 +183,12 @@ def score_real_page(doc, page, gold: dict, acc: Counter, detail: list) -> None:
         if labels.kind(role) == "VAL":
             table, row, col = schema.parse_key(labels.target(role))
             wanted |= {f"ROW:{table}.{row}", f"COL:{table}.{col}"}
+    # a table continued from the page before does not repeat its header: its column labels are
+    # wanted only where the page prints one of that table's column names
+    page_text = _norm("".join(ch for ch, _ in chars))
+    headed = {labels.target(r).split(".")[0] for r in wanted if labels.kind(r) == "COL"
+              and any(n in page_text for n in _names(r, doc.format) if len(n) >= 3)}
+    wanted = {r for r in wanted if labels.kind(r) == "ROW" or labels.target(r).split(".")[0] in headed}
     found = set()
     for role, box, text in pushed:
         k = labels.kind(role)
