@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from xml.sax.saxutils import quoteattr
 
 from nianbao import schema
@@ -150,8 +151,8 @@ def display(label: str) -> str:
     return _display_names()[check(label)]
 
 
-def _norm(s: str) -> str:
-    import unicodedata
+def norm(s: str) -> str:
+    """Printed text as labels are compared: NFKC (full-width → ASCII), no whitespace."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
 
 
@@ -172,13 +173,13 @@ def names(label: str) -> tuple[str, ...]:
         elif rest in schema.columns(table, fmt):
             c = schema.columns(table, fmt)[rest]
             out += [c.zh, *c.match]
-    return tuple(dict.fromkeys(_norm(n) for n in out if n))
+    return tuple(dict.fromkeys(norm(n) for n in out if n))
 
 
 def words_of(label: str, text: str) -> float:
     """How much of `text` is the label's own words: the share of its characters found in the
     best-matching name (0 when the label has no names)."""
-    t = _norm(text)
+    t = norm(text)
     if not t:
         return 0.0
     return max((sum(ch in n for ch in t) / len(t) for n in names(label)), default=0.0)
@@ -186,7 +187,7 @@ def words_of(label: str, text: str) -> float:
 
 def covers(label: str, text: str) -> float:
     """How much of the label's best-matching name `text` holds (share of the name's characters)."""
-    t = _norm(text)
+    t = norm(text)
     return max((sum(ch in t for ch in n) / len(n) for n in names(label) if n), default=0.0)
 
 
@@ -200,7 +201,7 @@ def caption(label: str) -> str:
     for fmt in schema.FORMATS:
         for r in schema.rows(table, fmt, fmt == "2021"):
             if r.id == row and " " in r.zh:
-                return _norm(r.zh.rsplit(" ", 1)[0])
+                return norm(r.zh.rsplit(" ", 1)[0])
     return ""
 
 

@@ -198,12 +198,11 @@ def _union(boxes) -> list:
 def _trim(role: str, text: str, boxes: list) -> tuple[str, list]:
     """Characters at either end of a run that are not in the label's words: a character of a
     group caption printed vertically beside the label (年 of 三、本年度办理结果) read into it."""
-    from .labels import _norm
     own = set("".join(labels.names(role)))
     a, b = 0, len(text)
-    while a < b and _norm(text[a]) not in own:
+    while a < b and labels.norm(text[a]) not in own:
         a += 1
-    while b > a and _norm(text[b - 1]) not in own:
+    while b > a and labels.norm(text[b - 1]) not in own:
         b -= 1
     return text[a:b], boxes[a:b]
 
@@ -213,9 +212,8 @@ def _drop_caption(role: str, text: str, boxes: list) -> tuple[str, list]:
     left ((五)不予处理1.信访…): the caption's characters are the group's, not the row's."""
     cap = labels.caption(role)
     if cap and len(text) > len(cap):
-        from .labels import _norm
         k = 0
-        while k < len(cap) and k < len(text) and _norm(text[k]) == cap[k]:
+        while k < len(cap) and k < len(text) and labels.norm(text[k]) == cap[k]:
             k += 1
         if k == len(cap):
             return text[k:], boxes[k:]
