@@ -144,14 +144,7 @@ def build_model(report_path: Path, data: dict, source: Path | None, images: bool
             if ln and 1 <= ln <= len(lines):
                 it["evidence_line"] = lines[ln - 1]
                 it["context"] = [[n, lines[n - 1]] for n in range(max(1, ln - 1), min(len(lines), ln + 1) + 1)]
-    tables = []
-    if fmt in schema.FORMATS:
-        for t in schema.TABLES:
-            cols = schema.columns(t, fmt)
-            all_cols = list(dict.fromkeys(c for r in schema.rows(t, fmt) for c in r.cols))
-            tables.append({"id": t, "title": TABLE_TITLES[t], "cols": [[c, cols[c].zh] for c in all_cols],
-                           "rows": [[r.zh, [r.key(c) if c in r.cols else None for c in all_cols]]
-                                    for r in schema.rows(t, fmt)]})
+    tables = _tables(fmt, schema.AGGREGATE_OTHER in (data.get("variants") or []))
     return {"report": str(report_path), "source": data.get("source") or {}, "agency": data.get("agency"),
             "year": data.get("year"), "format": fmt, "errors": data.get("errors") or [],
             "warnings": data.get("warnings") or [], "flags": flags, "items": items, "tables": tables,
@@ -161,6 +154,35 @@ def build_model(report_path: Path, data: dict, source: Path | None, images: bool
 
 STATE_ZH = {"suggested": "建议修正", "broken": "勾稽不符", "verified": "勾稽核验通过", "unchecked": "未能核验",
             "c-none": "未读到"}
+
+
+def _tables(fmt: str | None, aggregate: bool = False) -> list[dict]:
+    tables = []
+    if fmt in schema.FORMATS:
+        for t in schema.TABLES:
+            cols = schema.columns(t, fmt)
+            rows = schema.rows(t, fmt, aggregate)
+            all_cols = list(dict.fromkeys(c for r in rows for c in r.cols))
+            tables.append({"id": t, "title": TABLE_TITLES[t], "cols": [[c, cols[c].zh] for c in all_cols],
+                           "rows": [[r.zh, [r.key(c) if c in r.cols else None for c in all_cols]] for r in rows]})
+    return tables
+
+
+def tables_fragment(data: dict, keys: set[str] | None = None) -> str:
+    """The report's tables (cells coloured by confidence, flagged and verified) and its flags with
+    their suggestions, as one HTML fragment with its own style and no script, for pages that
+    embed it (the Label Studio task beside a page image): only the tables holding one of `keys`
+    and the flags naming one, when `keys` is given."""
+    model = build_model(Path(str((data.get("source") or {}).get("path") or "")), data, None, images=False)
+    items = model["items"]
+    tables = [t for t in model["tables"]
+              if keys is None or any(k in keys for _, row in t["rows"] for k in row if k)]
+    flags = [(i, f) for i, f in enumerate(model["flags"])
+             if keys is None or any(k in keys for k in (f.get("keys") or []) + list(f.get("suggested") or {}))]
+    flag_html = "".join(_flag_html(i, f, items) for i, f in flags)
+    return (f"<style>{CSS}</style><div class='fragment'>"
+            + (f"<ol class='flags'>{flag_html}</ol>" if flag_html else "")
+            + "".join(_table_html(t, items) for t in tables) + "</div>")
 
 
 def _cell_html(key: str | None, items: dict) -> str:
