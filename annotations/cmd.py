@@ -1,6 +1,6 @@
 """`nianbao annotate push|pull|status`: the Label Studio correction loop (docs/annotate.md).
 
-Exit status: 0 done; 1 some input could not be pushed; 2 a usage or connection error (wrong
+Exit status: 0 done; 1 some input could not be pushed (or a folder could not be read); 2 a usage or connection error (wrong
 URL, refused key, missing project), printed as one line.
 """
 from __future__ import annotations
@@ -23,7 +23,8 @@ def add_arguments(p) -> None:
 
     push = sub.add_parser("push", help="extract reports and send their pages with predictions to a project")
     push.add_argument("inputs", nargs="+", metavar="OUT_DIR_OR_PDFS",
-                      help="PDFs or page images, folders of them, or an extract output folder (its JSONs name their sources)")
+                      help="PDFs, page images, HTML or Word reports, folders of them, or an extract output folder "
+                           "(its JSONs name their sources)")
     conn(push)
     push.add_argument("--files-root", type=Path, metavar="DIR",
                       help="the server's LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT, where page images are written "
@@ -67,16 +68,19 @@ def _push(client, args) -> int:
         raise AnnotateError("where should page images go? pass --files-root DIR (or set "
                             "LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT) for a server that serves that folder, "
                             "or --upload")
-    inputs = collect_inputs(args.inputs)
+    inputs, notes = collect_inputs(args.inputs)
+    for n in notes:
+        print(f"  not pushed: {n}", file=sys.stderr)
     if not inputs:
-        raise AnnotateError(f"no PDF or page image in {' '.join(args.inputs)}")
+        raise AnnotateError(f"no PDF, page image, HTML or Word report in {' '.join(args.inputs)}")
     rep = push(client, inputs, args.project, Path(root) if root else None, model=model_choice(args),
                policy=args.policy)
     print(f"project {args.project!r} (id {rep.project_id}{', new' if rep.created else ''}): "
-          f"{rep.tasks} page task(s) added, {len(rep.skipped)} document(s) already there, {len(rep.failed)} failed")
+          f"{rep.tasks} page task(s) added, {len(rep.skipped)} document(s) already there, {len(rep.failed)} failed"
+          + (f", {len(notes)} file(s) in the folders not pushed" if notes else ""))
     for f in rep.failed:
         print(f"  failed: {f}", file=sys.stderr)
-    return 1 if rep.failed else 0
+    return 1 if rep.failed or any(n.failing for n in notes) else 0
 
 
 def _pull(client, args) -> int:

@@ -1,5 +1,5 @@
 """Page images for the annotation tasks: PDF pages rendered with pypdfium2, image inputs
-copied page by page. Boxes go to Label Studio in percent, so the dpi only sets how sharp
+copied page by page (HTML and Word reports: render.py). Boxes go to Label Studio in percent, so the dpi only sets how sharp
 the page looks; 110 dpi keeps table digits legible at about 0.2 MB per A4 page."""
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def write_pages(source: str | Path, kind: str, dest: Path, dpi: int = DPI) -> li
             for i, frame in enumerate(ImageSequence.Iterator(im)):
                 out.append(_save(frame.convert("RGB"), dest / f"page-{i + 1:03d}.png"))
     else:
-        raise ValueError(f"{source}: a {kind} input has no pages to draw boxes on; push PDFs or page images")
+        raise ValueError(f"{source}: a {kind} input has no pages to draw boxes on; push PDFs, page images, HTML or Word reports")
     return out
 
 

@@ -21,6 +21,8 @@ from .client import AnnotateError, find_project
 from .tasks import doc_id_of, page_tasks
 
 PDF_IMAGE_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
+# inputs with nothing to draw boxes on: plain text, and OFD (its pages are not rendered yet)
+NOT_PUSHED = {".txt": "a text input", ".text": "a text input", ".ofd": "an OFD input"}
 
 
 @dataclass
@@ -32,20 +34,32 @@ class PushReport:
     failed: list[str] = field(default_factory=list)    # "path: why"
 
 
-def collect_inputs(paths: list[str]) -> list[Path]:
-    """PDFs and page images named, or found under the folders named (an extract output folder's
-    JSONs point at their sources, which are used instead)."""
+def collect_inputs(paths: list[str]) -> tuple[list[Path], list]:
+    """The reports named, or found under the folders named (nianbao.walk: PDFs, page images,
+    HTML and Word files; an extract output folder's JSONs point at their sources, which are
+    used instead), and the records (nianbao.walk.Skipped) of what a folder held that is not
+    pushed: files that cannot be read, text and OFD inputs, files of other types."""
+    from nianbao.ingest import INPUT_SUFFIXES
+    from nianbao.walk import skipped, walk
+
     out: list[Path] = []
+    notes: list = []
     for s in paths:
         p = Path(s)
         if p.is_dir():
-            for q in sorted(p.rglob("*")):
-                if q.is_file() and q.suffix.lower() in PDF_IMAGE_SUFFIXES:
-                    out.append(q)
-                elif q.is_file() and q.suffix.lower() == ".json" and not q.name.endswith(".gold.json"):
-                    src = _source_of_output(q)
+            files, skips = walk(p, INPUT_SUFFIXES | {".json"})
+            notes += [n for n in skips if not n.path.endswith(".json")]
+            for q in files:
+                suffix = q.suffix.lower()
+                if suffix == ".json":
+                    src = None if q.name.endswith(".gold.json") else _source_of_output(q)
                     if src is not None:
                         out.append(src)
+                elif suffix in NOT_PUSHED:
+                    notes.append(skipped(q, "not_pushed", f"{NOT_PUSHED[suffix]} has no pages to draw boxes on; "
+                                                          "not pushed"))
+                else:
+                    out.append(q)
         elif p.is_file():
             out.append((_source_of_output(p) or p) if p.suffix.lower() == ".json" else p)
         else:
@@ -56,10 +70,11 @@ def collect_inputs(paths: list[str]) -> list[Path]:
         if r not in seen:
             seen.add(r)
             uniq.append(p)
-    return uniq
+    return uniq, notes
 
 
 def _source_of_output(path: Path) -> Path | None:
+    from nianbao.ingest import INPUT_SUFFIXES
     try:
         d = json.loads(path.read_text(encoding="utf-8"))
         src = Path(d["source"]["path"])
@@ -67,7 +82,7 @@ def _source_of_output(path: Path) -> Path | None:
         return None
     if not src.is_absolute():
         src = (Path.cwd() / src)
-    return src if src.is_file() and src.suffix.lower() in PDF_IMAGE_SUFFIXES else None
+    return src if src.is_file() and src.suffix.lower() in INPUT_SUFFIXES - set(NOT_PUSHED) else None
 
 
 def ensure_project(client, title: str) -> tuple[object, bool]:
@@ -161,34 +176,73 @@ def push(client, inputs: list[Path], project: str, files_root: Path | None, log=
         tmp = tempfile.TemporaryDirectory(prefix="nianbao-pages-") if work_dir is None else None
         media = Path(tmp.name) if tmp else work_dir
     have = existing_docs(client, p.id)
-    for path in inputs:
-        doc_id = doc_id_of(path)
-        doc = extract(path)
-        if doc.errors or not doc.format:
-            msg = doc.errors[0]["message"] if doc.errors else "no report format recognised"
-            report.failed.append(f"{path}: {msg}")
-            continue
-        if (doc_id, doc.source.sha256) in have:
-            report.skipped.append(doc_id)
-            continue
-        try:
-            pages = images.write_pages(path, doc.source.kind, media / f"{doc_id}-{doc.source.sha256[:12]}")
-        except (ValueError, OSError) as e:
-            report.failed.append(f"{path}: {e}")
-            continue
-        if files_root is not None:
-            for img in pages:
-                rel = img["path"].resolve().relative_to(files_root)
-                img["url"] = f"/data/local-files/?d={quote(str(rel))}"
-        else:
-            for img, url in zip(pages, upload_images(client, images_project(client, project),
-                                                     [img["path"] for img in pages])):
-                img["url"] = url
-        tasks = page_tasks(doc, doc_id, pages)
-        client.projects.import_tasks(p.id, request=tasks)
-        report.tasks += len(tasks)
-        log(f"pushed {doc_id}: {len(tasks)} page task(s), model {tasks[0]['predictions'][0]['model_version']}")
+    pages = PageMaker()
+    try:
+        for path in inputs:
+            _push_one(client, path, p.id, project, files_root, media, have, extract, pages, report, log)
+    finally:
+        pages.close()
     return report
+
+
+class PageMaker:
+    """Page images of a document: PDF pages and images as they are (images.py), HTML and Word
+    reports rendered in one headless Chromium kept for the whole push (render.py)."""
+
+    def __init__(self):
+        self.browser = None
+
+    def __call__(self, doc, dest: Path):
+        """(the document as its tasks show it, page images, label boxes per page or None)."""
+        from . import render
+        if doc.source.kind not in render.STRUCTURED_KINDS:
+            return doc, images.write_pages(doc.source.path, doc.source.kind, dest), None
+        if self.browser is None:
+            self.browser = render.browser()
+        try:
+            v = render.view(doc, dest, self.browser)
+        except render.RenderError:
+            self.close()  # the browser may be gone: the next document starts a new one
+            raise
+        if not v.images:
+            raise render.RenderError("the rendered report is empty")
+        return v.doc, v.images, v.labels
+
+    def close(self) -> None:
+        if self.browser is not None:
+            self.browser.close()
+            self.browser = None
+
+
+def _push_one(client, path: Path, project_id: int, project: str, files_root, media: Path, have: set,
+              extract, make_pages: PageMaker, report: PushReport, log) -> None:
+    from .render import RenderError
+    doc_id = doc_id_of(path)
+    doc = extract(path)
+    if doc.errors or not doc.format:
+        msg = doc.errors[0]["message"] if doc.errors else "no report format recognised"
+        report.failed.append(f"{path}: {msg}")
+        return
+    if (doc_id, doc.source.sha256) in have:
+        report.skipped.append(doc_id)
+        return
+    try:
+        doc, pages, label_boxes = make_pages(doc, media / f"{doc_id}-{doc.source.sha256[:12]}")
+    except (ValueError, OSError, RenderError) as e:
+        report.failed.append(f"{path}: {e}")
+        return
+    if files_root is not None:
+        for img in pages:
+            rel = img["path"].resolve().relative_to(files_root)
+            img["url"] = f"/data/local-files/?d={quote(str(rel))}"
+    else:
+        for img, url in zip(pages, upload_images(client, images_project(client, project),
+                                                 [img["path"] for img in pages])):
+            img["url"] = url
+    tasks = page_tasks(doc, doc_id, pages, label_boxes)
+    client.projects.import_tasks(project_id, request=tasks)
+    report.tasks += len(tasks)
+    log(f"pushed {doc_id}: {len(tasks)} page task(s), model {tasks[0]['predictions'][0]['model_version']}")
 
 
 def _safe(name: str) -> str:

@@ -244,7 +244,11 @@ def _join_wrapped(pieces: list[list]) -> list[list]:
     return out
 
 
-def prediction_result(doc: Document, page: Page, img_w: int, img_h: int) -> list[dict]:
+def prediction_result(doc: Document, page: Page, img_w: int, img_h: int,
+                      label_regions: list[tuple[str, tuple, str]] | None = None) -> list[dict]:
+    """The page's regions. `label_regions`: the row and column label boxes (role, box in page
+    units, text) of a rendered HTML or Word page, read from its table grid (grid_labels);
+    None: a PDF or image page, whose labels come from the token model and the cells' layout."""
     w, h = page.width, page.height
     out: list[dict] = []
     n = 0
@@ -258,6 +262,11 @@ def prediction_result(doc: Document, page: Page, img_w: int, img_h: int) -> list
             n += 1
             text, box = number_in_clause(page, m)
             out += region(f"m{n}", f"MET:{mid}", text, _percent(box, w, h), img_w, img_h, m.confidence)
+    if label_regions is not None:
+        for role, bbox, text in label_regions:
+            n += 1
+            out += region(f"g{n}", role, text, _percent(bbox, w, h), img_w, img_h)
+        return out
     toks, boxes, tags = page_tokens(page)
     spans = _token_spans(toks, boxes, tags)
     for role, b, text in spans:
@@ -281,9 +290,11 @@ def predicted_values(doc: Document) -> dict:
     return {"fields": fields, "metrics": metrics}
 
 
-def page_tasks(doc: Document, doc_id: str, images: list[dict]) -> list[dict]:
+def page_tasks(doc: Document, doc_id: str, images: list[dict],
+               label_regions: dict[int, list] | None = None) -> list[dict]:
     """Tasks for Label Studio's import: data (image URL, tokens, document facts) and one
-    prediction each. `images[i]` = {"url", "width_px", "height_px"} of page i+1."""
+    prediction each. `images[i]` = {"url", "width_px", "height_px"} of page i+1;
+    `label_regions`: {page: row and column label boxes} of a rendered HTML or Word document."""
     version = model_version(doc)
     common = {"doc_id": doc_id, "source": doc.source.path, "sha256": doc.source.sha256, "kind": doc.source.kind,
               "pages": len(doc.pages), "format": doc.format, "agency": doc.agency, "year": doc.year,
@@ -292,7 +303,8 @@ def page_tasks(doc: Document, doc_id: str, images: list[dict]) -> list[dict]:
     report = to_dict(doc)
     for page, img in zip(doc.pages, images):
         toks, boxes, _ = page_tokens(page)
-        result = prediction_result(doc, page, img["width_px"], img["height_px"])
+        result = prediction_result(doc, page, img["width_px"], img["height_px"],
+                                   None if label_regions is None else label_regions.get(page.number, []))
         scores = [r["score"] for r in result if "score" in r and r["from_name"] == labels.LABEL]
         boxed = sorted({labels.target(r["value"]["rectanglelabels"][0]) for r in result
                         if r["from_name"] == labels.LABEL and r["value"]["rectanglelabels"][0].startswith("VAL:")})

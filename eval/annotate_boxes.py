@@ -16,6 +16,8 @@ Also counts pushed value texts that are not numbers (the 一 a dash used to come
 
     python -m nianbao.eval.annotate_boxes --synth data/synth --limit 10 [--kind scan]
     python -m nianbao.eval.annotate_boxes --real ../shared/real/hongze_2024.pdf --page 3
+    python -m nianbao.eval.annotate_boxes --real ../shared/real/shanghai_office_2019.html
+    python -m nianbao.eval.annotate_boxes --synth data/synth --kind html|docx   (rendered as push renders them)
 """
 from __future__ import annotations
 
@@ -28,15 +30,17 @@ from pathlib import Path
 
 from nianbao import schema
 from nianbao.annotations import labels, tasks
+from nianbao.annotations.render import STRUCTURED_KINDS
 from nianbao.annotations.convert import parse_value
 
 KINDS = ("VAL", "ROW", "COL")
 
 
-def _pushed(doc, page) -> list[tuple[str, tuple, str]]:
-    """(role, box in 0–1000 of the page, text) of every region push would send for the page."""
+def _pushed(doc, page, label_regions=None) -> list[tuple[str, tuple, str]]:
+    """(role, box in 0–1000 of the page, text) of every region push would send for the page
+    (`label_regions`: a rendered HTML or Word page's label boxes, as push passes them)."""
     out, by = [], {}
-    for r in tasks.prediction_result(doc, page, 1000, 1000):
+    for r in tasks.prediction_result(doc, page, 1000, 1000, label_regions):
         g = by.setdefault(r["id"], {})
         v = r["value"]
         g["box"] = (v["x"] * 10, v["y"] * 10, (v["x"] + v["width"]) * 10, (v["y"] + v["height"]) * 10)
@@ -174,9 +178,12 @@ def _name(role: str) -> str:
     return getattr(labels, "display", str)(role)
 
 
-def score_real_page(doc, page, gold: dict, acc: Counter, detail: list) -> None:
+def score_real_page(doc, page, gold: dict, acc: Counter, detail: list, label_regions=None,
+                    found_labels: set | None = None) -> None:
+    """`found_labels`: collect the roles with a right label box here instead of counting the
+    labels the page prints (score_rendered counts them per document)."""
     chars = _page_chars(page)
-    pushed = _pushed(doc, page)
+    pushed = _pushed(doc, page, label_regions)
     # the row and column labels the page prints: those of the values it holds
     wanted = set()
     for role, _, _ in pushed:
@@ -211,6 +218,9 @@ def score_real_page(doc, page, gold: dict, acc: Counter, detail: list) -> None:
         acc[f"{k}_boxes_right"] += ok
         if not ok:
             detail.append(f"page {page.number} {role} ({_name(role)}): box text {inside!r}")
+    if found_labels is not None:
+        found_labels |= found
+        return
     for role in wanted:
         acc[f"{labels.kind(role)}_labels"] += 1
         acc[f"{labels.kind(role)}_labels_right"] += role in found
@@ -218,13 +228,66 @@ def score_real_page(doc, page, gold: dict, acc: Counter, detail: list) -> None:
                for role in sorted(wanted - found)]
 
 
+def score_rendered(v, gold: dict, acc: Counter, detail: list) -> None:
+    """An HTML or Word report's rendered pages (`v`: nianbao.annotations.render.View), scored as
+    a real page is, and: every value with a box (`VAL_values`), and every value box with
+    nothing printed inside (a blank cell) in line with the other cells of its grid column and
+    grid row, i.e. drawn by the browser in the slot the reader's grid gives it (`VAL_blank`)."""
+    doc = v.doc
+    found: set[str] = set()
+    for page in doc.pages:
+        score_real_page(doc, page, gold, acc, detail, v.labels.get(page.number, []), found)
+    # labels per document: a table split over pages prints its header once, above its first rows
+    wanted = set()
+    for key, c in doc.fields.items():
+        if c.page is not None:
+            table, row, col = schema.parse_key(key)
+            wanted |= {f"ROW:{table}.{row}", f"COL:{table}.{col}"} & set(labels.all_labels())
+    for role in sorted(wanted):
+        acc[f"{labels.kind(role)}_labels"] += 1
+        acc[f"{labels.kind(role)}_labels_right"] += role in found
+        if role not in found:
+            detail.append(f"no box on the label of {role} ({_name(role)})")
+    grid = list(v.cells.values())
+    for key, c in doc.fields.items():
+        acc["VAL_values"] += 1
+        acc["VAL_values_right"] += c.page is not None
+        if c.page is None:
+            detail.append(f"{key}: no box (grid cell {c.table_cell})")
+            continue
+        g = v.cells[tuple(c.table_cell)]
+        if g.chars:
+            continue
+        acc["VAL_blank"] += 1
+        # its left edge is where other cells of its first grid column start, its right edge
+        # where those of its last column end; the same for its rows, on its page
+        same = [h for h in grid if h.table == g.table and h is not g]
+        checks = []
+        for lo, hi, a, z, n in (("col", "cols", 0, 2, g.col), ("row", "rows", 1, 3, g.row)):
+            first = [h for h in same if getattr(h, lo) == n and (lo == "col" or h.page == g.page)]
+            end = getattr(g, lo) + getattr(g, hi)
+            last = [h for h in same if getattr(h, lo) + getattr(h, hi) == end and (lo == "col" or h.page == g.page)]
+            if first and last:
+                checks.append(any(abs(h.box[a] - g.box[a]) < 2 for h in first)
+                              and any(abs(h.box[z] - g.box[z]) < 2 for h in last))
+        if not checks:  # no other cell of its column or row to compare with
+            acc["VAL_blank_unchecked"] += 1
+            continue
+        ok = all(checks)
+        acc["VAL_blank_right"] += ok
+        if not ok:
+            detail.append(f"{key}: blank cell box {g.box} not in line with grid column {g.col} / row {g.row}")
+
+
 def report(acc: Counter) -> dict:
     out = {}
     for k in KINDS:
-        for what in ("boxes", "unread_boxes", "tokens", "labels"):
+        for what in ("boxes", "unread_boxes", "tokens", "labels", "values", "blank"):
             n = acc[f"{k}_{what}"]
             if n:
                 out[f"{k}_{what}"] = f"{acc[f'{k}_{what}_right']}/{n} ({acc[f'{k}_{what}_right'] / n:.1%})"
+    if acc["VAL_blank_unchecked"]:
+        out["VAL_blank_unchecked"] = acc["VAL_blank_unchecked"]
     out["VAL_not_a_number"] = acc["VAL_not_a_number"]
     out["VAL_unmatched_boxes"] = acc["VAL_unmatched_boxes"]
     if acc["chars"]:
@@ -232,38 +295,73 @@ def report(acc: Counter) -> dict:
     return out
 
 
+STRUCTURED = {"html": "report.html", "docx": "report.docx"}
+
+
 def main(argv=None) -> int:
     from nianbao.pipeline import extract
     p = argparse.ArgumentParser(prog="python -m nianbao.eval.annotate_boxes")
-    p.add_argument("--synth", type=Path, help="a synth corpus (docs/<doc>/{report.pdf,scan.pdf,tokens.jsonl})")
-    p.add_argument("--kind", default="scan", choices=("scan", "report"), help="which input of each document")
+    p.add_argument("--synth", type=Path, help="a synth corpus (docs/<doc>/{report.pdf,scan.pdf,report.html,"
+                                              "report.docx,tokens.jsonl}, gold/<doc>.gold.json)")
+    p.add_argument("--kind", default="scan", choices=("scan", "report", *STRUCTURED),
+                   help="which input of each document (html, docx: rendered as push renders them)")
     p.add_argument("--limit", type=int, default=10)
-    p.add_argument("--real", type=Path, help="a real PDF with <stem>.gold.json beside it")
+    p.add_argument("--real", type=Path, help="a real PDF, HTML or Word report with <stem>.gold.json beside it")
     p.add_argument("--page", type=int, action="append", help="only these pages of --real")
     p.add_argument("--model", default="auto", help="as extract: auto (default), default, DIR, or none")
     a = p.parse_args(argv)
     model = None if a.model == "none" else a.model
     result = {}
-    if a.synth:
-        acc, detail = Counter(), []
-        for d in sorted((a.synth / "docs").iterdir())[:a.limit]:
-            doc = extract(d / f"{a.kind}.pdf", model=model)
-            gold = {g["page"]: g for g in map(json.loads, (d / "tokens.jsonl").read_text(encoding="utf-8").splitlines())}
-            values = json.loads((a.synth / "gold" / f"{d.name}.gold.json").read_text(encoding="utf-8"))["fields"]
-            for page in doc.pages:
-                if page.number in gold:
-                    score_synth_page(doc, page, gold[page.number], acc, detail, values)
-        result["synth"] = {**report(acc), "wrong": detail[:40]}
-    if a.real:
-        acc, detail = Counter(), []
-        doc = extract(a.real, model=model)
-        gold = json.loads(a.real.with_name(a.real.stem + ".gold.json").read_text(encoding="utf-8"))
-        for page in doc.pages:
-            if not a.page or page.number in a.page:
-                score_real_page(doc, page, gold, acc, detail)
-        result["real"] = {**report(acc), "wrong": detail}
+    with _Renderer() as rendered:
+        if a.synth:
+            acc, detail = Counter(), []
+            for d in sorted((a.synth / "docs").iterdir())[:a.limit]:
+                values = json.loads((a.synth / "gold" / f"{d.name}.gold.json").read_text(encoding="utf-8"))
+                if a.kind in STRUCTURED:
+                    if (d / STRUCTURED[a.kind]).is_file():
+                        score_rendered(rendered(extract(d / STRUCTURED[a.kind], model=model)), values, acc, detail)
+                    continue
+                doc = extract(d / f"{a.kind}.pdf", model=model)
+                gold = {g["page"]: g for g in map(json.loads, (d / "tokens.jsonl").read_text(encoding="utf-8").splitlines())}
+                for page in doc.pages:
+                    if page.number in gold:
+                        score_synth_page(doc, page, gold[page.number], acc, detail, values["fields"])
+            result["synth"] = {**report(acc), "wrong": detail[:40]}
+        if a.real:
+            acc, detail = Counter(), []
+            doc = extract(a.real, model=model)
+            gold = json.loads(a.real.with_name(a.real.stem + ".gold.json").read_text(encoding="utf-8"))
+            if doc.source.kind in STRUCTURED_KINDS:
+                score_rendered(rendered(doc), gold, acc, detail)
+            else:
+                for page in doc.pages:
+                    if not a.page or page.number in a.page:
+                        score_real_page(doc, page, gold, acc, detail)
+            result["real"] = {**report(acc), "wrong": detail}
     print(json.dumps(result, ensure_ascii=False, indent=1))
     return 0
+
+
+class _Renderer:
+    """Renders documents as push does, with one browser for all of them."""
+
+    def __enter__(self):
+        import tempfile
+        self.browser, self.tmp = None, tempfile.TemporaryDirectory(prefix="nianbao-boxes-")
+        self.n = 0
+        return self
+
+    def __call__(self, doc):
+        from nianbao.annotations import render
+        if self.browser is None:
+            self.browser = render.browser()
+        self.n += 1
+        return render.view(doc, Path(self.tmp.name) / str(self.n), self.browser)
+
+    def __exit__(self, *exc):
+        if self.browser is not None:
+            self.browser.close()
+        self.tmp.cleanup()
 
 
 if __name__ == "__main__":

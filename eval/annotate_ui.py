@@ -1,4 +1,4 @@
-"""The annotator's view of a pushed task, driven in headless Chromium (eval/cdp.py) on a real
+"""The annotator's view of a pushed task, driven in headless Chromium (nianbao.annotations.cdp) on a real
 Label Studio server: what a person sees without scrolling, and what fixing one wrong value
 costs (seconds and actions). Used by tests/test_annotate_ui.py and `python -m
 nianbao.eval.annotate_ui` (the benchmark).
@@ -14,7 +14,7 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from .cdp import Browser, CDPError
+from nianbao.annotations.cdp import Browser, CDPError
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 ALT = 1

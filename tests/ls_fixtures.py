@@ -53,6 +53,9 @@ def annotate_like_a_person(client, task, corrections: dict, add_col: bool):
         if r["from_name"] == "transcription" and lab.startswith("VAL:") and lab[4:] in corrections:
             r["value"] = {**r["value"], "text": [str(corrections[lab[4:]])]}
         r.pop("score", None)
+    # a number typed into a box proposed as blank: the person also unticks 空白
+    fixed = {i for i, lab in labelled.items() if lab.startswith("VAL:") and lab[4:] in corrections}
+    result = [r for r in result if not (r["from_name"] == "cell" and r["id"] in fixed)]
     if add_col:  # the annotator deletes any proposed 自然人 column box and draws one around 自然人
         gone = {i for i, lab in labelled.items() if lab == "COL:requests.natural_person"}
         result = [r for r in result if r["id"] not in gone]

@@ -1,4 +1,4 @@
-"""The annotator's view on the real Label Studio server, in headless Chromium (nianbao.eval.cdp,
+"""The annotator's view on the real Label Studio server, in headless Chromium (nianbao.annotations.cdp,
 Chrome DevTools protocol over a pipe): a pushed task shows Chinese label names, the value
 editor beside the image with a box selected (no scrolling), no single-key label hotkeys, and
 the extracted tables; fixing a misread value takes 5 actions and no scroll, and reaches the
@@ -15,7 +15,7 @@ import pytest
 
 from nianbao.cli import main
 from nianbao.eval import annotate_ui as U
-from nianbao.eval.cdp import chromium_path
+from nianbao.annotations.cdp import chromium_path
 from pdfgen import render_report
 from reportgen import make_values
 

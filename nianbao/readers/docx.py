@@ -18,7 +18,8 @@ from .grid import GridCell, LineSink
 MAX_DOCX_BYTES = 50 * 1024 * 1024
 
 
-def load(path: Path, source: Source, kind: str = "docx") -> Document:
+def walk(path: Path, sink: LineSink) -> None:
+    """The document's paragraphs and tables, in order, into `sink`."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from lxml.etree import XMLSyntaxError
@@ -29,8 +30,12 @@ def load(path: Path, source: Source, kind: str = "docx") -> Document:
         d = docx.Document(str(path))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, XMLSyntaxError) as e:
         raise InputError(f"unreadable Word document: {type(e).__name__}: {e}") from e
-    sink = LineSink()
     _Walker(d).blocks(d.element.body, sink)
+
+
+def load(path: Path, source: Source, kind: str = "docx") -> Document:
+    sink = LineSink()
+    walk(path, sink)
     if not sink.lines:
         raise InputError("empty input: the Word document has no text")
     return sink.document(source, kind)

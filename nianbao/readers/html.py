@@ -169,12 +169,14 @@ def is_data_table(table) -> bool:
     return table.find(".//table") is None
 
 
+def table_cells(table) -> list[list]:
+    """The cell elements of each row of a data table, in the order the grid places them."""
+    return [[cell for cell in tr if cell.tag in ("td", "th")] for tr in table.iter("tr")]
+
+
 def table_rows(table) -> list[list[GridCell]]:
-    rows = []
-    for tr in table.iter("tr"):
-        rows.append([GridCell(cell.text_content(), span(cell.get("rowspan")), span(cell.get("colspan")))
-                     for cell in tr if cell.tag in ("td", "th")])
-    return rows
+    return [[GridCell(cell.text_content(), span(cell.get("rowspan")), span(cell.get("colspan"))) for cell in row]
+            for row in table_cells(table)]
 
 
 class Walker:
@@ -236,7 +238,9 @@ def _is_report_title(t: str) -> bool:
     return ("报告" in t or "年报" in t) and "公开" in t
 
 
-def read_html(text: str, source: Source) -> Document:
+def parse_article(text: str, sink: LineSink, walker=Walker):
+    """The page's article walked into `sink` (paragraphs as lines, data tables as grids):
+    (article element, the lines printed outside it that go first: title, 发布机构)."""
     import lxml.html
     from lxml import etree
 
@@ -251,8 +255,7 @@ def read_html(text: str, source: Source) -> Document:
     strip_chrome(root)
     title = _title(root, page_title)
     body = article(root)
-    sink = LineSink()
-    w = Walker(sink)
+    w = walker(sink)
     w.walk(body)
     w.flush()
     if not sink.lines:
@@ -262,16 +265,26 @@ def read_html(text: str, source: Source) -> Document:
     m = PUBLISHER.search(clean(root.text_content()))
     if m and not any(m.group(0) in ln.text for ln in sink.lines[:10]):
         head.append(m.group(0))
+    return body, head
+
+
+def read_html(text: str, source: Source) -> Document:
+    sink = LineSink()
+    _, head = parse_article(text, sink)
     sink.prepend(head)
     return sink.document(source, "html")
 
 
-def load(path: Path, source: Source) -> Document:
+def page_text(path: Path) -> str:
+    """The page's HTML as text (a .mht archive's HTML part), decoded."""
     if path.stat().st_size > MAX_HTML_BYTES:
         raise InputError(f"web page larger than {MAX_HTML_BYTES // (1 << 20)} MiB")
     data = path.read_bytes()
-    text = mht_html(data) if is_mht(data[:4096]) else decode(data)
-    return read_html(text, source)
+    return mht_html(data) if is_mht(data[:4096]) else decode(data)
+
+
+def load(path: Path, source: Source) -> Document:
+    return read_html(page_text(path), source)
 
 
 def is_mht(head: bytes) -> bool:

@@ -1,7 +1,8 @@
 """A small Chrome DevTools Protocol client for headless Chromium, over --remote-debugging-pipe.
 
-The annotation benchmark and its tests drive the real Label Studio page as a person would
-(click a box, type, press keys, take screenshots). Chromium's pipe transport needs nothing but
+Push renders HTML and Word reports to page images with it (annotations/render.py), and the
+annotation benchmark and its tests drive the real Label Studio page as a person would (click a
+box, type, press keys, take screenshots). Chromium's pipe transport needs nothing but
 the standard library: requests and replies are JSON messages separated by NUL bytes on file
 descriptors 3 (to the browser) and 4 (from it); no websocket, no Playwright, no Selenium.
 """
