@@ -105,7 +105,7 @@ def _rows(fmt, cells, runs):
             continue
         top = (above + cy) / 2 if above is not None else cy - ((below - cy) / 2 if below else 12)
         bottom = (cy + below) / 2 if below is not None else cy + ((cy - above) / 2 if above else 12)
-        own = set(_norm(_row_zh(rid, fmt).split()[-1]))  # its own words, not its group caption
+        own = set(_norm((_row_zh(rid, fmt).split() or [""])[-1]))  # its own words, not its group caption
         cand = [r for r in runs if _box(r)[2] <= value_left - 1 and top <= _cy(_box(r)) < bottom
                 and _share(r, own) >= 0.5]
         if not cand:
@@ -149,7 +149,8 @@ def _transposed_row(fmt, rid, boxes, runs):
 
 def _row_zh(rid: str, fmt: str) -> str:
     table, row = rid.split(".", 1)
-    return next((r.zh for r in schema.rows(table, fmt) if r.id == row), "")
+    # the aggregate variant's rows too (（六）其他处理 printed whole in a 2021 table)
+    return next((r.zh for agg in (False, True) for r in schema.rows(table, fmt, agg) if r.id == row), "")
 
 
 def _share(run: list[Token], chars: set[str]) -> float:

@@ -62,9 +62,10 @@ PROBE = r"""(() => {
     const r = el.getBoundingClientRect();
     return [el.dataset.nb, el.dataset.nbspan, r.left + sx, r.top + sy, r.right + sx, r.bottom + sy];
   });
-  const d = document.documentElement;
-  return {chars, cells, width: Math.max(d.scrollWidth, document.body.scrollWidth),
-          height: Math.max(d.scrollHeight, document.body.scrollHeight)};
+  // the content's height, not the viewport's (the document is never shorter than its viewport)
+  const d = document.documentElement, b = document.body, bottom = b.getBoundingClientRect().bottom + sy;
+  return {chars, cells, width: Math.max(d.scrollWidth, b.scrollWidth),
+          height: Math.ceil(bottom + parseFloat(getComputedStyle(b).marginBottom || "0"))};
 })()"""
 
 

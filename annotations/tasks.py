@@ -27,9 +27,9 @@ NO_TABLE = "<p style='color:#666;font:13px sans-serif'>本页没有提取到表�
 
 def doc_id_of(path: str | Path) -> str:
     """The eval harness's rule: synth's `docs/<doc>/report.pdf` is `<doc>`, else the stem."""
-    from nianbao.eval.corpus import KIND_BY_NAME
+    from nianbao.names import CORPUS_KIND_BY_NAME
     p = Path(path)
-    return p.parent.name if p.name.lower() in KIND_BY_NAME else p.stem
+    return p.parent.name if p.name.lower() in CORPUS_KIND_BY_NAME else p.stem
 
 
 def model_version(doc: Document) -> str:

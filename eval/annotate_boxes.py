@@ -10,7 +10,8 @@ character, nearest centre, as eval/oracle_labels.py does), and then
   token agreement a gold character of a role gets that role from the pushed boxes (the
                   smallest box containing its centre, as pull assigns roles).
 A real report with a gold JSON (no character roles): a value box is right when the text inside
-it reads as the gold value of its key; a row or column label box when its text is the label's
+it reads as the gold value of its key (or is the cell's own printed text in another unit than
+the column's, 251000元 under 万元, which the extractor read as the gold value); a row or column label box when its text is the label's
 own words (at least 60 % of the label's characters, at most 25 % foreign ones).
 Also counts pushed value texts that are not numbers (the 一 a dash used to come through as).
 
@@ -209,6 +210,11 @@ def score_real_page(doc, page, gold: dict, acc: Counter, detail: list, label_reg
                 ok = parse_value(inside or "", "decimal") == gold["fields"].get(key)
             except ValueError:
                 ok = False
+            cell = doc.fields.get(key)
+            if not ok and cell is not None and inside and _norm(inside) == _norm(cell.text or "") \
+                    and cell.value == gold["fields"].get(key):
+                ok = True  # the cell's own characters, printed in another unit (251000元 under 万元)
+                acc["VAL_other_unit"] += 1
             if text and not _number(text):
                 acc["VAL_not_a_number"] += 1
         else:
@@ -286,6 +292,8 @@ def report(acc: Counter) -> dict:
             n = acc[f"{k}_{what}"]
             if n:
                 out[f"{k}_{what}"] = f"{acc[f'{k}_{what}_right']}/{n} ({acc[f'{k}_{what}_right'] / n:.1%})"
+    if acc["VAL_other_unit"]:
+        out["VAL_other_unit"] = acc["VAL_other_unit"]
     if acc["VAL_blank_unchecked"]:
         out["VAL_blank_unchecked"] = acc["VAL_blank_unchecked"]
     out["VAL_not_a_number"] = acc["VAL_not_a_number"]

@@ -15,20 +15,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nianbao.names import CORPUS_KIND_BY_NAME as KIND_BY_NAME  # the synthetic corpus's layout
+
 GOLD_SUFFIX = ".gold.json"
 
-# Synthetic corpus layout: OUT/docs/<doc_id>/<name>.
-KIND_BY_NAME = {
-    "layout.txt": "pdftotext-layout",
-    "raw.txt": "pdftotext-raw",
-    "pdfium.txt": "pdfium-text",
-    "report.pdf": "digital_pdf",
-    "scan.pdf": "scanned_pdf",
-    "report.html": "html",
-    "report.docx": "docx",
-    "report.doc": "doc",
-    "scraped.txt": "scraped_text",  # synth --kinds scraped: a web page's text, cells run together
-}
 KIND_BY_SUFFIX = {
     ".txt": "text", ".text": "text", ".pdf": "pdf",
     ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image", ".bmp": "image",

@@ -26,3 +26,18 @@ def fit_name(stem: str, tail: str = "", limit: int = MAX_NAME_BYTES) -> str:
     while cut and _bytes(cut) > room:
         cut = cut[:-1]
     return cut + tag + tail
+
+
+# a synthetic corpus's inputs: OUT/docs/<doc_id>/<name>, by input kind (eval's corpus reads it,
+# and annotation tasks name such a document by its folder)
+CORPUS_KIND_BY_NAME = {
+    "layout.txt": "pdftotext-layout",
+    "raw.txt": "pdftotext-raw",
+    "pdfium.txt": "pdfium-text",
+    "report.pdf": "digital_pdf",
+    "scan.pdf": "scanned_pdf",
+    "report.html": "html",
+    "report.docx": "docx",
+    "report.doc": "doc",
+    "scraped.txt": "scraped_text",  # synth --kinds scraped: a web page's text, cells run together
+}
