@@ -6,7 +6,8 @@ carries the (table, row, col) grid coordinate that `Cell.table_cell` holds, so a
 its cell's box in the browser's layout, found by coordinate, never guessed from text or
 geometry. The page is laid out at A4's width (794 CSS px) and cut into A4-high slices, each
 cut moved up above the first line or table row it would pass through; a slice is one task.
-Boxes are in CSS px of their slice, with the slice's width and height as the page's size.
+Boxes are in points (3/4 of a CSS px, as a PDF's) from the top left of their slice, and the
+slice's width and height are the page's size.
 
 The browser loads nothing: the page's Content-Security-Policy allows inline styles and data:
 images only (no script, no request), and the file is opened from a private temp folder.
@@ -23,6 +24,7 @@ from nianbao.document import Document, Line, Metric, Page, Token
 from .images import DPI
 
 PAGE_W = 794          # CSS px: A4's width at 96 px per inch
+PT = 72 / 96          # points per CSS px: pages and boxes are in points, as a PDF's
 PAGE_RATIO = 297 / 210
 CHROMIUM_PACKAGE = "chromium"
 STRUCTURED_KINDS = ("html", "docx", "word")
@@ -183,6 +185,10 @@ def _metrics(b, width: int, height: int, scale: float) -> None:
            {"width": width, "height": height, "deviceScaleFactor": scale, "mobile": False})
 
 
+def _pt(box) -> tuple:
+    return tuple(v * PT for v in box)
+
+
 def _render(b, page: Path, dest: Path) -> Rendered:
     import base64
     import io
@@ -219,9 +225,9 @@ def _render(b, page: Path, dest: Path) -> Rendered:
         out = dest / f"page-{i:03d}.png"
         img.save(out, format="PNG", optimize=True)
         images.append({"path": out, "width_px": img.width, "height_px": img.height})
-        mine = [(ch, (bx[0], bx[1] - top, bx[2], bx[3] - top)) for ch, bx in chars
+        mine = [(ch, _pt((bx[0], bx[1] - top, bx[2], bx[3] - top))) for ch, bx in chars
                 if top <= (bx[1] + bx[3]) / 2 < bottom]
-        pages.append(Page(number=i, width=float(width), height=bottom - top, lines=_lines(mine),
+        pages.append(Page(number=i, width=width * PT, height=(bottom - top) * PT, lines=_lines(mine),
                           source="text_layer"))
     on_page = [[(t_.text, t_.bbox) for ln in p.lines for t_ in ln.tokens] for p in pages]
     cells = {}
@@ -231,7 +237,7 @@ def _render(b, page: Path, dest: Path) -> Rendered:
         cy = (y0 + y1) / 2
         k = next((k for k, (a, z) in enumerate(slices) if a <= cy < z), len(slices) - 1)
         top, bottom = slices[k]
-        box = (x0, max(y0, top) - top, x1, min(y1, bottom) - top)
+        box = _pt((x0, max(y0, top) - top, x1, min(y1, bottom) - top))
         inside = [(ch, bx) for ch, bx in on_page[k]
                   if box[0] <= (bx[0] + bx[2]) / 2 <= box[2] and box[1] <= (bx[1] + bx[3]) / 2 <= box[3]]
         text_box = (min(bx[0] for _, bx in inside), min(bx[1] for _, bx in inside),

@@ -90,7 +90,7 @@ def test_rendered_value_boxes_sit_on_their_cells(docs, browser, tmp_path, name):
     path, gold = docs[name]
     v = render.view(extract(path), tmp_path, browser)
     assert len(v.images) == len(v.doc.pages) >= 2
-    assert all(abs(img["width_px"] / p.width - render.DPI / 96) < 0.01 for img, p in zip(v.images, v.doc.pages))
+    assert all(abs(img["width_px"] / p.width - render.DPI / 72) < 0.01 for img, p in zip(v.images, v.doc.pages))
     assert all(p.height <= p.width * render.PAGE_RATIO + 1 for p in v.doc.pages)
     acc, detail = Counter(), []
     AB.score_rendered(v, gold, acc, detail)
