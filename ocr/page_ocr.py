@@ -10,6 +10,7 @@ from .images import PageImage, deskew
 from .layout import CELL_GAP as LAYOUT_CELL_GAP
 from .layout import build_lines
 from .orient import DOUBTFUL_CONF, is_sideways, reading_confidence
+from .prep import luminance, prepare
 
 
 def _space_after(text: str, chars: list[str]) -> list[bool]:
@@ -54,14 +55,20 @@ def ocr_tokens(ocr_lines: list[OcrLine], scale: float) -> list[Token]:
     return toks
 
 
-def ocr_page(engine: OcrEngine, grey: np.ndarray, dpi: float, page_no: int, first_line: int = 1,
+def ocr_page(engine: OcrEngine, image: np.ndarray, dpi: float, page_no: int, first_line: int = 1,
              straighten: bool = True) -> tuple[list[Line], PageImage]:
-    """One page raster → lines; the kept PageImage is the page as read (turned upright, deskewed)."""
-    skew, rotation = 0.0, 0
-    if straighten and is_sideways(grey):
-        grey, rotation = np.ascontiguousarray(np.rot90(grey, k=-1)), 90  # clockwise; 270 shows as upside down
+    """One page raster (grey or RGB) → lines; the kept PageImage is the page as read (stamps
+    removed, flattened, light evened, deskewed, turned upright: prep.py, images.deskew, orient.py)."""
+    skew, rotation, notes = 0.0, 0, []
     if straighten:
+        prepared = prepare(image, dpi)
+        grey, notes = prepared.grey, prepared.notes
+        # skew first (up to ±15°, modulo quarter turns): the sideways test needs level lines
         grey, skew = deskew(grey)
+        if is_sideways(grey):
+            grey, rotation = np.ascontiguousarray(np.rot90(grey, k=-1)), 90  # clockwise; 270 shows as upside down
+    else:
+        grey = image if image.ndim == 2 else luminance(image)
     read = engine.recognize(grey)
     if straighten:
         conf, n = reading_confidence(read)
@@ -72,4 +79,4 @@ def ocr_page(engine: OcrEngine, grey: np.ndarray, dpi: float, page_no: int, firs
                 grey, read, rotation = turned, again, (rotation + 180) % 360
     scale = dpi / 72
     lines = build_lines(ocr_tokens(read, scale), page_no, first_line)
-    return lines, PageImage(grey, scale, skew, rotation)
+    return lines, PageImage(grey, scale, skew, rotation, notes)
