@@ -22,7 +22,8 @@ INK_COLOUR = 45  # red or blue excess (ink_colour) above which a pixel is stamp 
 SEAL_MIN_MM = 10  # a seal or stamp blob is at least this big on both sides, at most SEAL_MAX_MM...
 SEAL_MAX_MM = 90
 SEAL_MAX_ASPECT = 3.0  # ...and not a long line (a red 红头 title stays: it is text)
-GHOST = 0.72  # under a removed seal, what is lighter than this share of the paper is paper
+PAGE_RATIO = 0.6  # paper is at least this bright against the brightest paper near it; a desk is not
+GHOST = 0.78  # under a removed seal, what is lighter than this share of the paper is paper
 LIGHT_SPREAD = 40  # grey levels of paper brightness spread above which light is evened out
 
 
@@ -84,32 +85,37 @@ def luminance(img: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(img, cv2.COLOR_RGBA2GRAY if img.shape[2] == 4 else cv2.COLOR_RGB2GRAY)
 
 
-def remove_seals(rgb: np.ndarray, grey: np.ndarray, boxes) -> np.ndarray:
-    """`grey` with the stamp ink inside `boxes` turned to paper (print under it kept)."""
+def remove_seals(rgb: np.ndarray, grey: np.ndarray, boxes, paper: np.ndarray) -> np.ndarray:
+    """`grey` with the stamp ink inside `boxes` turned to paper (print under it kept). `paper`: the
+    paper's brightness on a small copy (paper_level), so shadows and uneven light do not count as ink."""
     import cv2
 
     out = grey.copy()
+    fy, fx = paper.shape[0] / grey.shape[0], paper.shape[1] / grey.shape[1]
     for x0, y0, x1, y1 in boxes:
         sub = rgb[y0:y1, x0:x1]
         colour = ink_colour(sub)
-        top = sub.max(axis=2)
-        lum = grey[y0:y1, x0:x1]
-        paper = float(np.percentile(lum, 90))
         stamp_px = colour > INK_COLOUR
         if stamp_px.sum() < 10:
             continue
-        # how bright stamp ink is in its own channel, against the paper: scale that to paper
-        ink_top = float(np.median(top[stamp_px]))
-        gain = paper / max(ink_top, 1.0)
+        a0, b0 = int(x0 * fx), int(y0 * fy)
+        a1, b1 = max(a0 + 1, int(np.ceil(x1 * fx))), max(b0 + 1, int(np.ceil(y1 * fy)))
+        level = cv2.resize(paper[b0:b1, a0:a1].astype(np.float32), (x1 - x0, y1 - y0),
+                           interpolation=cv2.INTER_LINEAR)
+        level = np.maximum(level, 1.0)
+        lum = grey[y0:y1, x0:x1].astype(np.float32) / level
+        top = sub.max(axis=2).astype(np.float32) / level
+        # stamp ink in its own channel is nearly as bright as paper: scale it to paper
+        top *= 1.0 / max(float(np.median(top[stamp_px])), 0.05)
         # weight: 0 for grey pixels (print, paper; JPEG leaves them a few levels of colour), 1 from
         # faintly tinted ones on (thin ink, and the colour JPEG smears past the ink's edges)
         w = np.clip((colour.astype(np.float32) - 6) / 14, 0, 1)
-        lifted = lum * (1 - w) + np.minimum(top.astype(np.float32) * gain, 255) * w
+        lifted = lum * (1 - w) + np.minimum(top, 1.0) * w
         # what stays light grey where the ink was (JPEG halos, thin ink at its edges) is paper:
         # print under the seal is far darker than this
         near = cv2.dilate((colour > 12).astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
-        lifted[near & (lifted > GHOST * paper)] = paper
-        out[y0:y1, x0:x1] = lifted.astype(np.uint8)
+        lifted[near & (lifted > GHOST)] = 1.0
+        out[y0:y1, x0:x1] = np.clip(lifted * level, 0, 255).astype(np.uint8)
     return out
 
 
@@ -146,13 +152,25 @@ def find_page(grey: np.ndarray) -> np.ndarray | None:
     back = float(np.median(border))
     if paper - back < 40:
         return None  # the edges are paper too: nothing to flatten
+    # paper against the brightest thing near it: shadows and uneven light darken paper and desk
+    # alike and change slowly, so shadowed paper is still as bright as the paper next to it, while
+    # the desk is far darker than the page it touches (a global threshold cuts shadowed paper off)
     blur = cv2.GaussianBlur(small, (5, 5), 0)
-    mask = (blur > (paper + back) / 2).astype(np.uint8)
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9)))
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    if not contours:
+    # the brightest paper within 15 % of the image's size (on a quarter-size copy: it changes slowly)
+    tiny = cv2.resize(blur, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
+    k = int(0.3 * max(h, w) / 4) | 1
+    near = cv2.resize(cv2.dilate(tiny, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))), (w, h),
+                      interpolation=cv2.INTER_LINEAR)
+    mask = (blur.astype(np.float32) > PAGE_RATIO * near).astype(np.uint8)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=4)
+    centre_label = labels[h // 2, w // 2]
+    if centre_label == 0:
         return None
-    c = cv2.convexHull(max(contours, key=cv2.contourArea))
+    contours, _ = cv2.findContours((labels == centre_label).astype(np.uint8), cv2.RETR_EXTERNAL,
+                                   cv2.CHAIN_APPROX_NONE)
+    outline = max(contours, key=cv2.contourArea)
+    c = cv2.convexHull(outline)
     area = cv2.contourArea(c)
     if not 0.2 * h * w < area < 0.97 * h * w:
         return None
@@ -165,7 +183,39 @@ def find_page(grey: np.ndarray) -> np.ndarray | None:
         return None
     if not cv2.isContourConvex(quad) or cv2.contourArea(quad) < 0.85 * area:
         return None
-    return _order(quad.reshape(4, 2).astype(np.float32) / f)
+    quad = _order(quad.reshape(4, 2).astype(np.float32))
+    return _refine(quad, outline.reshape(-1, 2).astype(np.float32)) / f
+
+
+def _refine(quad: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    """Corners as the intersections of lines fitted to each side's outline points (sub-pixel;
+    the polygon's vertices are outline pixels, one small-image pixel is ~4 page pixels)."""
+    import cv2
+
+    lines = []
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        d = b - a
+        length = float(np.linalg.norm(d))
+        if length < 1:
+            return quad
+        u = d / length
+        t = (pts - a) @ u
+        off = np.abs((pts - a) @ np.array([-u[1], u[0]]))
+        side = pts[(t > 0.1 * length) & (t < 0.9 * length) & (off < 3)]
+        if len(side) < 10:
+            return quad
+        vx, vy, x0, y0 = cv2.fitLine(side, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        lines.append((np.array([x0, y0]), np.array([vx, vy])))
+    out = []
+    for i in range(4):
+        (p1, d1), (p2, d2) = lines[i - 1], lines[i]
+        m = np.array([d1, -d2]).T
+        if abs(np.linalg.det(m)) < 1e-6:
+            return quad
+        s = np.linalg.solve(m, p2 - p1)
+        out.append(p1 + s[0] * d1)
+    return np.array(out, np.float32)
 
 
 def _order(pts: np.ndarray) -> np.ndarray:
@@ -219,7 +269,7 @@ def prepare(image: np.ndarray, dpi: float) -> Prepared:
         grey = luminance(image)
         boxes = seal_boxes(rgb, dpi)
         if boxes:
-            grey = remove_seals(rgb, grey, boxes)
+            grey = remove_seals(rgb, grey, boxes, paper_level(grey, dpi)[0])
             notes.append(f"{len(boxes)} stamp(s) of coloured ink removed before OCR")
     else:
         grey = image
