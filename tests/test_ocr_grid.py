@@ -257,3 +257,36 @@ def test_a_one_read_as_the_hanzi_yi_is_checked_on_a_tight_crop(tmp_path):
     box = (0.0, 0.0, 60 / scale, 60 / scale)
     assert tight_crop(PageImage(dash, scale), box) is None
     assert tight_crop(PageImage(one, scale), box) is not None
+
+
+def test_a_lost_digit_is_not_a_printed_zero(tmp_path):
+    """A cell the page OCR read as a confident 0 (or 5 for 50) while its crop holds more
+    digit-tall glyphs than that is read again before it counts; a real 0 is left alone."""
+    from nianbao.document import Token
+    from nianbao.ocr.digits import glyph_count
+
+    doc, gold = _doubtful_doc(tmp_path, "行政许可")
+    key, printed = "active.licensing.decisions", gold["active.licensing.decisions"]
+    assert printed >= 100
+    ln = next(ln for ln in doc.pages[0].lines if ln.text.startswith("行政许可"))
+    digits = [t for t in ln.tokens if t.text.isdigit()]
+    first = digits[0]
+    # the page OCR kept one of the three digits and called it a 0, very sure of itself
+    ln.tokens = [t for t in ln.tokens if t not in digits] + [Token("0", first.bbox, conf=0.99)]
+    ln.text = "".join(t.text for t in ln.tokens)
+    for t in ln.tokens:
+        t.conf = 0.99
+    before = assemble_grid(doc, fmt="2021")[key]
+    assert before.value == 0 and not before.blank and before.confidence >= 0.9
+    assert glyph_count(doc.pages[0].image, before.bbox) >= 2  # at this raster's 100 dpi two digits touch
+    eng = CropReader(str(printed), 0.95)
+    c = assemble_grid(doc, fmt="2021", engine=eng)[key]
+    assert c.value == printed and 0 in c.alternatives and c.confidence < 0.9 and "lost" in c.reason
+    # the printed zeros of the table are confident single glyphs: never sent for a re-read
+    zero_key = "active.rules.repealed"
+    assert gold[zero_key] == 0
+    z = assemble_grid(doc, fmt="2021", engine=CropReader("8", 0.99))[zero_key]
+    assert z.value == 0
+    # a re-read that finds no more digits than the page OCR changes nothing
+    c2 = assemble_grid(doc, fmt="2021", engine=CropReader("7", 0.99))[key]
+    assert c2.value == 0
