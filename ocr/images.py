@@ -111,15 +111,15 @@ def _ink(grey: np.ndarray, width: int) -> np.ndarray:
 
 def skew_angle(grey: np.ndarray, max_deg: float = MAX_SKEW, step: float = 0.1) -> float:
     """Skew in degrees (positive = content rotated counter-clockwise), modulo quarter turns, by
-    projection-profile sharpness: 1° steps over ±max_deg on a 400 px copy, then `step` around the
-    best on an 800 px copy."""
+    projection-profile sharpness: 1° steps over ±max_deg on a 400 px copy, then `step` within
+    ±0.6° of the best on an 800 px copy."""
     coarse_ink = _ink(grey, 400)
     if coarse_ink.mean() < 0.5:
         return 0.0
     coarse = np.arange(-max_deg, max_deg + 1e-9, 1.0)
     best = max(coarse, key=lambda a: _profile_score(coarse_ink, a))
     ink = _ink(grey, 800)
-    fine = np.arange(best - 1.0, best + 1.0 + 1e-9, step)
+    fine = np.arange(best - 0.6, best + 0.6 + 1e-9, step)
     best = max(fine, key=lambda a: _profile_score(ink, a))
     return -float(best)
 

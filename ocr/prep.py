@@ -138,12 +138,13 @@ def _merge(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, 
     return boxes
 
 
-def find_page(grey: np.ndarray) -> np.ndarray | None:
+def find_page(grey: np.ndarray, small: tuple[np.ndarray, float] | None = None) -> np.ndarray | None:
     """The page's four corners (px, clockwise from top left) when the image shows the page on a
-    darker background (a photo); None when the page fills the image (a scan)."""
+    darker background (a photo); None when the page fills the image (a scan). `small`: _small(grey)
+    when the caller has it."""
     import cv2
 
-    small, f = _small(grey)
+    small, f = small or _small(grey)
     h, w = small.shape
     b = max(2, int(0.02 * max(h, w)))
     border = np.concatenate([small[:b].ravel(), small[-b:].ravel(), small[:, :b].ravel(), small[:, -b:].ravel()])
@@ -240,12 +241,12 @@ def flatten(grey: np.ndarray, quad: np.ndarray) -> np.ndarray:
     return cv2.warpPerspective(grey, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
-def paper_level(grey: np.ndarray, dpi: float) -> tuple[np.ndarray, float]:
+def paper_level(grey: np.ndarray, dpi: float, small: tuple[np.ndarray, float] | None = None) -> tuple[np.ndarray, float]:
     """The paper's brightness on a small copy (ink removed by a max filter wider than a character
     stroke, then smoothed), and its spread (p95 - p5)."""
     import cv2
 
-    small, f = _small(grey)
+    small, f = small or _small(grey)
     k = max(3, int(dpi * f / 25.4 * 6)) | 1  # 6 mm: wider than any stroke, narrower than the light's changes
     back = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     back = cv2.GaussianBlur(back, (0, 0), k / 2)
@@ -273,11 +274,13 @@ def prepare(image: np.ndarray, dpi: float) -> Prepared:
             notes.append(f"{len(boxes)} stamp(s) of coloured ink removed before OCR")
     else:
         grey = image
-    quad = find_page(grey)
+    small = _small(grey)
+    quad = find_page(grey, small)
     if quad is not None:
         grey = flatten(grey, quad)
+        small = _small(grey)
         notes.append("photographed page: flattened to its quadrilateral")
-    back, spread = paper_level(grey, dpi)
+    back, spread = paper_level(grey, dpi, small)
     if spread > LIGHT_SPREAD:
         grey = even_light(grey, back)
         notes.append("uneven light evened out")
