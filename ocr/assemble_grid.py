@@ -284,6 +284,9 @@ def _take_reread(key: str, cell: Cell, text: str, conf: float, fmt: str, glyphs:
     value = to_value(num, ctype) if num else None
     if value is None:
         return
+    if isinstance(cell.value, (int, float)) and cell.value < 0 and value > 0 and not num.startswith("+"):
+        # the tight crop keeps digit-tall ink only, so a minus sign is never in it
+        value, num = -value, "-" + num
     if glyphs and (cell.blank or cell.confidence >= LOW_CONF):
         # the page OCR read fewer digits than the cell holds glyphs: the crop's reading wins when
         # it has more digits than the page's (touching digits can count as one glyph, so not

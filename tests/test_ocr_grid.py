@@ -290,3 +290,16 @@ def test_a_lost_digit_is_not_a_printed_zero(tmp_path):
     # a re-read that finds no more digits than the page OCR changes nothing
     c2 = assemble_grid(doc, fmt="2021", engine=CropReader("7", 0.99))[key]
     assert c2.value == 0
+
+
+def test_a_reread_keeps_the_minus_sign_the_tight_crop_cannot_see():
+    """tight_crop keeps digit-tall ink only; a re-read of '-1' reads '1', which is the same number."""
+    from nianbao.document import Cell
+    from nianbao.ocr.assemble_grid import _take_reread
+
+    cell = Cell(value=-1, text="-1", confidence=0.6, page=1, bbox=(0, 0, 10, 10))
+    _take_reread("active.fees.change", cell, "1", 0.99, "2019")
+    assert cell.value == -1 and cell.reason == "confirmed by a second reading" and cell.confidence == 0.99
+    other = Cell(value=-3, text="-3", confidence=0.6, page=1, bbox=(0, 0, 10, 10))
+    _take_reread("active.fees.change", other, "8", 0.95, "2019")
+    assert other.value == -8 and other.alternatives[0] == -3
