@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 CHECK_SIDE = 600  # px on the long side of the copies the checks work on
-INK_COLOUR = 45  # red or blue excess (ink_colour) above which a pixel is stamp ink
+INK_COLOUR = 30  # red or blue excess (ink_colour) above which a pixel is stamp ink (pale blue ink in a JPEG is ~40)
 SEAL_MIN_MM = 10  # a seal or stamp blob is at least this big on both sides, at most SEAL_MAX_MM...
 SEAL_MAX_MM = 90
 SEAL_MAX_ASPECT = 3.0  # ...and not a long line (a red 红头 title stays: it is text)
@@ -69,10 +69,14 @@ def seal_boxes(rgb: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
     # the ring, star and characters of one seal join into one blob
     ink = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (max(3, int(2 * mm)) | 1,) * 2))
     n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    bright = small.max(axis=2)
+    paper = float(np.percentile(bright, 95))
     out = []
     for x, y, w, h, _ in stats[1:]:
         if min(w, h) < SEAL_MIN_MM * mm or max(w, h) > SEAL_MAX_MM * mm or max(w, h) > SEAL_MAX_ASPECT * min(w, h):
             continue
+        if np.percentile(bright[y:y + h, x:x + w], 90) < 0.6 * paper:
+            continue  # no paper under it: a brown desk round a photographed page, not a stamp
         pad = 2 * mm
         out.append((int(max(0, (x - pad) * k)), int(max(0, (y - pad) * k)),
                     int(min(rgb.shape[1], (x + w + pad) * k)), int(min(rgb.shape[0], (y + h + pad) * k))))
