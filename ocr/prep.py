@@ -23,7 +23,7 @@ SEAL_MIN_MM = 10  # a seal or stamp blob is at least this big on both sides, at 
 SEAL_MAX_MM = 90
 SEAL_MAX_ASPECT = 3.0  # ...and not a long line (a red 红头 title stays: it is text)
 PAGE_RATIO = 0.6  # paper is at least this bright against the brightest paper near it; a desk is not
-GHOST = 0.78  # under a removed seal, what is lighter than this share of the paper is paper
+GHOST = 0.85  # under a removed seal, what is lighter than this share of the paper is paper
 LIGHT_SPREAD = 40  # grey levels of paper brightness spread above which light is evened out
 
 
@@ -69,14 +69,10 @@ def seal_boxes(rgb: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
     # the ring, star and characters of one seal join into one blob
     ink = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (max(3, int(2 * mm)) | 1,) * 2))
     n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    bright = small.max(axis=2)
-    paper = float(np.percentile(bright, 95))
     out = []
     for x, y, w, h, _ in stats[1:]:
         if min(w, h) < SEAL_MIN_MM * mm or max(w, h) > SEAL_MAX_MM * mm or max(w, h) > SEAL_MAX_ASPECT * min(w, h):
             continue
-        if np.percentile(bright[y:y + h, x:x + w], 90) < 0.6 * paper:
-            continue  # no paper under it: a brown desk round a photographed page, not a stamp
         pad = 2 * mm
         out.append((int(max(0, (x - pad) * k)), int(max(0, (y - pad) * k)),
                     int(min(rgb.shape[1], (x + w + pad) * k)), int(min(rgb.shape[0], (y + h + pad) * k))))
@@ -234,7 +230,7 @@ def _order(pts: np.ndarray) -> np.ndarray:
 
 
 def flatten(grey: np.ndarray, quad: np.ndarray) -> np.ndarray:
-    """The quadrilateral warped onto a rectangle of its measured width and height."""
+    """The quadrilateral warped onto a rectangle of its measured width and height (grey or RGB)."""
     import cv2
 
     tl, tr, br, bl = quad
@@ -269,21 +265,21 @@ def even_light(grey: np.ndarray, back: np.ndarray) -> np.ndarray:
 def prepare(image: np.ndarray, dpi: float) -> Prepared:
     """Grey or RGB page image → the grey page to read (see the module docstring)."""
     notes = []
-    if image.ndim == 3:
-        rgb = image[:, :, :3]
-        grey = luminance(image)
-        boxes = seal_boxes(rgb, dpi)
-        if boxes:
-            grey = remove_seals(rgb, grey, boxes, paper_level(grey, dpi)[0])
-            notes.append(f"{len(boxes)} stamp(s) of coloured ink removed before OCR")
-    else:
-        grey = image
+    rgb = image[:, :, :3] if image.ndim == 3 else None
+    grey = luminance(image) if rgb is not None else image
     small = _small(grey)
+    # the page first: stamps are then looked for on paper only (a brown desk is not a seal)
     quad = find_page(grey, small)
     if quad is not None:
         grey = flatten(grey, quad)
+        rgb = flatten(rgb, quad) if rgb is not None else None
         small = _small(grey)
         notes.append("photographed page: flattened to its quadrilateral")
+    if rgb is not None:
+        boxes = seal_boxes(rgb, dpi)
+        if boxes:
+            grey = remove_seals(rgb, grey, boxes, paper_level(grey, dpi, small)[0])
+            notes.insert(0, f"{len(boxes)} stamp(s) of coloured ink removed before OCR")
     back, spread = paper_level(grey, dpi, small)
     if spread > LIGHT_SPREAD:
         grey = even_light(grey, back)
