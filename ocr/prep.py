@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 CHECK_SIDE = 600  # px on the long side of the copies the checks work on
-INK_COLOUR = 30  # red or blue excess (ink_colour) above which a pixel is stamp ink (pale blue ink in a JPEG is ~40)
+INK_COLOUR = 30  # red or blue excess (ink_colour, paper white-balanced) of clear stamp ink...
+INK_WEAK = 15  # ...and of pale ink around it (a light blue stamp in a JPEG: 15-50; paper, print: < 10)
 SEAL_MIN_MM = 10  # a seal or stamp blob is at least this big on both sides, at most SEAL_MAX_MM...
 SEAL_MAX_MM = 90
 SEAL_MAX_ASPECT = 3.0  # ...and not a long line (a red 红头 title stays: it is text)
@@ -56,22 +57,38 @@ def ink_colour(rgb: np.ndarray) -> np.ndarray:
     return np.clip(np.maximum(r - np.maximum(g, b), b - np.maximum(r, g)), 0, 255).astype(np.uint8)
 
 
+def white_balance(rgb: np.ndarray) -> np.ndarray:
+    """Per-channel gains that make the paper grey (warm lamp light tints a whole photo)."""
+    paper = np.percentile(rgb.reshape(-1, 3), 75, axis=0).astype(np.float32)
+    return paper.max() / np.maximum(paper, 1.0)
+
+
+def _balanced(rgb: np.ndarray, gains: np.ndarray) -> np.ndarray:
+    return np.clip(rgb.astype(np.float32) * gains, 0, 255).astype(np.uint8)
+
+
 def seal_boxes(rgb: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
     """Boxes (x0, y0, x1, y1, full-size px) of seal-shaped blobs of red or blue ink."""
     import cv2
 
     k = _factor(rgb)
-    small = rgb[::k, ::k]  # sampling is enough to find blobs millimetres wide
-    ink = (ink_colour(small) > INK_COLOUR).astype(np.uint8)
-    if ink.sum() < 20:
+    small = _balanced(rgb[::k, ::k], white_balance(rgb[::k, ::k]))  # sampling finds blobs mm wide
+    colour = ink_colour(small)
+    strong = colour > INK_COLOUR
+    if strong.sum() < 20:
         return []
     mm = dpi / k / 25.4  # small-image pixels per millimetre
-    # the ring, star and characters of one seal join into one blob
-    ink = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (max(3, int(2 * mm)) | 1,) * 2))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    # pale ink (a light blue stamp) is only faintly coloured: blobs grow over faint colour and
+    # count when they hold strongly coloured pixels; the ring, star and characters of one seal
+    # join into one blob
+    ink = cv2.dilate((colour > INK_WEAK).astype(np.uint8),
+                     cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (max(3, int(2 * mm)) | 1,) * 2))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    held = np.bincount(labels[strong], minlength=n)
     out = []
-    for x, y, w, h, _ in stats[1:]:
-        if min(w, h) < SEAL_MIN_MM * mm or max(w, h) > SEAL_MAX_MM * mm or max(w, h) > SEAL_MAX_ASPECT * min(w, h):
+    for i, (x, y, w, h, _) in enumerate(stats[1:], start=1):
+        if held[i] < 20 or min(w, h) < SEAL_MIN_MM * mm or max(w, h) > SEAL_MAX_MM * mm \
+                or max(w, h) > SEAL_MAX_ASPECT * min(w, h):
             continue
         pad = 2 * mm
         out.append((int(max(0, (x - pad) * k)), int(max(0, (y - pad) * k)),
@@ -92,10 +109,12 @@ def remove_seals(rgb: np.ndarray, grey: np.ndarray, boxes, paper: np.ndarray) ->
 
     out = grey.copy()
     fy, fx = paper.shape[0] / grey.shape[0], paper.shape[1] / grey.shape[1]
+    k = _factor(rgb)
+    gains = white_balance(rgb[::k, ::k])
     for x0, y0, x1, y1 in boxes:
-        sub = rgb[y0:y1, x0:x1]
+        sub = _balanced(rgb[y0:y1, x0:x1], gains)
         colour = ink_colour(sub)
-        stamp_px = colour > INK_COLOUR
+        stamp_px = colour > INK_WEAK
         if stamp_px.sum() < 10:
             continue
         a0, b0 = int(x0 * fx), int(y0 * fy)
