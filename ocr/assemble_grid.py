@@ -268,8 +268,20 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine) ->
         if crop is not None:
             todo.append((key, cell, glyphs))
             crops.append(crop)
+        elif cell.blank:
+            _inked_blank(cell)
     for (key, cell, glyphs), (text, conf) in zip(todo, read_crops(engine, crops)):
+        blank = cell.blank
         _take_reread(key, cell, text, conf, fmt, glyphs)
+        if blank and cell.blank:
+            _inked_blank(cell)
+
+
+def _inked_blank(cell: Cell) -> None:
+    """A cell read as blank that holds digit-sized ink no reading could make out: still 0 as
+    read, but not at a confidence that would hide a lost digit."""
+    cell.confidence = min(cell.confidence, LOST_DIGIT_CONF)
+    cell.reason = (cell.reason or "blank cell read as 0") + "; the cell holds digit-sized ink the re-read could not read"
 
 
 LOST_DIGIT_CONF = 0.85  # a re-read that found a digit the page OCR lost: right, but worth a look

@@ -178,8 +178,9 @@ def test_missed_number_in_an_inked_cell_is_recovered(tmp_path):
     eng = CropReader(str(printed), 0.95)
     c = assemble_grid(doc, fmt="2021", engine=eng)["active.penalty.decisions"]
     assert c.value == printed and not c.blank and "missed" in c.reason
-    weak = CropReader(str(printed), 0.3)  # too unsure to replace a blank
-    assert assemble_grid(doc, fmt="2021", engine=weak)["active.penalty.decisions"].blank
+    weak = CropReader(str(printed), 0.3)  # too unsure to replace a blank...
+    c = assemble_grid(doc, fmt="2021", engine=weak)["active.penalty.decisions"]
+    assert c.blank and c.value == 0 and c.confidence < 0.9 and "ink" in c.reason  # ...or to trust it
 
 
 def test_unreadable_number_cell_is_reread(tmp_path):
@@ -303,3 +304,22 @@ def test_a_reread_keeps_the_minus_sign_the_tight_crop_cannot_see():
     other = Cell(value=-3, text="-3", confidence=0.6, page=1, bbox=(0, 0, 10, 10))
     _take_reread("active.fees.change", other, "8", 0.95, "2019")
     assert other.value == -8 and other.alternatives[0] == -3
+
+
+def test_a_blank_only_the_text_lines_of_an_ocr_page_imply_is_not_trusted(tmp_path):
+    """Where no grid cell was read on an OCR'd page, a blank the text path placed (0) may be a
+    number the page OCR dropped: its confidence stays below the trust bar of 0.9."""
+    from nianbao.document import Cell
+    from nianbao.ocr.apply import OCR_BLANK_CONF, apply_grid
+
+    data, gold = report_pdf(seed=5, tables=("active",))
+    doc = _doc(tmp_path, data)
+    doc.format = "2021"
+    for p in doc.pages:
+        p.source = "ocr"
+    doc.fields = {"appeals.review.upheld": Cell(value=0, text="", confidence=0.9, blank=True),
+                  "appeals.review.total": Cell(value=3, text="3", confidence=0.95)}
+    apply_grid(doc, engine=CropReader("0", 0.9))
+    assert doc.fields["appeals.review.upheld"].confidence == OCR_BLANK_CONF < 0.9
+    assert doc.fields["appeals.review.total"].confidence == 0.95  # a number read stays as read
+    assert all(doc.fields[k].value == v for k, v in gold.items())
