@@ -4,7 +4,8 @@ meets when a published report comes back printed, stamped and photographed.
     python -m nianbao.eval.capture_copies ../shared/real/hongze_2024.pdf --gold ../shared/real/hongze_2024.gold.json \\
         -o /tmp/realcap --copies 3 [--degradations stamped_scan,phone_capture,light_scan]
 
-Writes OUT/docs/<stem>-<degradation>-<k>/scan.pdf, OUT/gold/<same>.gold.json (the original gold)
+Writes OUT/docs/<stem>-<degradation>-<k>/scan.pdf, OUT/gold/<same>.gold.json (the original gold
+under the copy's name)
 and OUT/manifest.jsonl (degradation per copy), so `nianbao eval --gold OUT/gold --inputs OUT`
 scores them by degradation. Seals land over the table numbers the PDF's text layer prints.
 """
@@ -49,7 +50,10 @@ def make(pdf: Path, gold: Path | None, out: Path, copies: int, degradations: lis
             (d / "scan.pdf").write_bytes(data)
             if gold is not None:
                 (out / "gold").mkdir(parents=True, exist_ok=True)
-                (out / "gold" / f"{doc}.gold.json").write_text(gold.read_text(encoding="utf-8"), encoding="utf-8")
+                g = json.loads(gold.read_text(encoding="utf-8"))
+                g["doc"] = doc  # the eval pairs gold and input by this name
+                (out / "gold" / f"{doc}.gold.json").write_text(json.dumps(g, ensure_ascii=False, indent=1),
+                                                               encoding="utf-8")
             rows.append({"doc_id": doc, "degradation": deg, "source": str(pdf),
                          "scan": [{k2: v for k2, v in i.items() if k2 not in ("affine", "homography")} for i in info]})
     with open(out / "manifest.jsonl", "a", encoding="utf-8") as f:
