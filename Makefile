@@ -1,12 +1,25 @@
 # The two commands of the README: `make demo` and `make test`.
-.PHONY: setup demo test bench
+.PHONY: setup demo demo-run test bench
+
+DEMO_OUT ?= out/examples
 
 setup:
 	@bash scripts/setup.sh
 
-demo: setup
-	.venv/bin/nianbao extract examples/ -o out/examples
-	@echo "wrote out/examples/*.json"
+demo: setup demo-run
+
+# the bundled text report and the bundled scan (examples/demo-scan-2022.pdf, made by
+# scripts/make_demo_scan.py): each extracted to JSON and shown on a review page
+demo-run:
+	.venv/bin/nianbao extract examples/ -o $(DEMO_OUT)
+	.venv/bin/nianbao review $(DEMO_OUT)/yunxi-2023.json
+	.venv/bin/nianbao review $(DEMO_OUT)/demo-scan-2022.json
+	@echo
+	@echo "outputs:"
+	@echo "  $(DEMO_OUT)/yunxi-2023.json       the text report's data (two printed errors flagged)"
+	@echo "  $(DEMO_OUT)/yunxi-2023.html       its review page: open it in a browser"
+	@echo "  $(DEMO_OUT)/demo-scan-2022.json   the scanned report's data, read by OCR"
+	@echo "  $(DEMO_OUT)/demo-scan-2022.html   its review page, with the page images"
 
 # the annotation tests need a real Label Studio server: installed once into .venv-ls (its own
 # venv; Django pins must not touch the project's)

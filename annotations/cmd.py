@@ -8,6 +8,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from nianbao.model_options import add_model_arguments, model_choice
+
 from .client import ENV_KEY, ENV_URL, AnnotateError
 
 
@@ -26,8 +28,7 @@ def add_arguments(p) -> None:
     push.add_argument("--files-root", type=Path, metavar="DIR",
                       help="the server's LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT, where page images are written "
                            "for it to serve (default: that variable)")
-    push.add_argument("--model", metavar="DIR",
-                      help="read with the token model too (a model directory, or 'default'); rules only by default")
+    add_model_arguments(push)
     push.add_argument("--upload", action="store_true",
                       help="upload the page images to the project instead (a server that cannot read this machine's files)")
     pull = sub.add_parser("pull", help="export annotations; write DIR/tokens (dataset) and DIR/gold (gold JSON)")
@@ -69,7 +70,8 @@ def _push(client, args) -> int:
     inputs = collect_inputs(args.inputs)
     if not inputs:
         raise AnnotateError(f"no PDF or page image in {' '.join(args.inputs)}")
-    rep = push(client, inputs, args.project, Path(root) if root else None, model=args.model)
+    rep = push(client, inputs, args.project, Path(root) if root else None, model=model_choice(args),
+               policy=args.policy)
     print(f"project {args.project!r} (id {rep.project_id}{', new' if rep.created else ''}): "
           f"{rep.tasks} page task(s) added, {len(rep.skipped)} document(s) already there, {len(rep.failed)} failed")
     for f in rep.failed:

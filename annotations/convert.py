@@ -16,7 +16,7 @@ from nianbao import schema
 
 from . import labels
 
-ZERO_MARKS = {"", "-", "—", "–", "－", "/", "／", "无", "0"}
+ZERO_MARKS = {"", "-", "—", "–", "－", "/", "／", "无", "0", "一", "―", "─"}  # 一: a dash as OCR reads it
 TRUE_TEXT = {"是", "true", "yes", "1", "收取", "有"}
 FALSE_TEXT = {"否", "false", "no", "0", "未收取", "无", "不收取"}
 
@@ -27,6 +27,7 @@ class Region:
     label: str | None
     text: str
     box: tuple[float, float, float, float] | None  # 0–1000 of the page: x0, y0, x1, y1
+    blank: bool = False  # the annotator ticked "blank cell" (nothing printed)
 
 
 def regions(result: list[dict]) -> tuple[list[Region], list[str]]:
@@ -35,7 +36,7 @@ def regions(result: list[dict]) -> tuple[list[Region], list[str]]:
     by_id: dict[str, dict] = {}
     for r in result or []:
         rid = str(r.get("id"))
-        g = by_id.setdefault(rid, {"label": None, "text": "", "box": None})
+        g = by_id.setdefault(rid, {"label": None, "text": "", "box": None, "blank": False})
         v = r.get("value") or {}
         if all(k in v for k in ("x", "y", "width", "height")):
             g["box"] = (v["x"] * 10, v["y"] * 10, (v["x"] + v["width"]) * 10, (v["y"] + v["height"]) * 10)
@@ -43,6 +44,8 @@ def regions(result: list[dict]) -> tuple[list[Region], list[str]]:
             g["label"] = v["rectanglelabels"][0]
         elif r.get("type") == "textarea":
             g["text"] = "".join(v.get("text") or [])
+        elif r.get("type") == "choices" and r.get("from_name") == labels.CELL:
+            g["blank"] = labels.BLANK in (v.get("choices") or [])
     out, problems = [], []
     for rid, g in by_id.items():
         if g["label"] is None:
@@ -53,7 +56,7 @@ def regions(result: list[dict]) -> tuple[list[Region], list[str]]:
         except labels.UnknownLabel as e:
             problems.append(f"region {rid}: {e}")
             continue
-        out.append(Region(rid, g["label"], g["text"], g["box"]))
+        out.append(Region(rid, g["label"], g["text"], g["box"], g["blank"]))
     return out, problems
 
 
@@ -120,10 +123,14 @@ def document_gold(doc_id: str, pages: list[dict]) -> tuple[dict, list[str]]:
     problems: list[str] = []
     seen: dict[str, str] = {}
     corrected: dict[str, dict] = {}
+    deleted: list[tuple[str, object]] = []
     for rec in pages:
         regs, probs = regions(rec["result"])
         page = rec["data"]["page"]
         problems += [f"page {page}: {p}" for p in probs]
+        # a value box pushed on this page and deleted by the annotator: nothing is printed there
+        kept = {labels.target(r.label) for r in regs if labels.kind(r.label) == "VAL"}
+        deleted += [(k, page) for k in rec["data"].get("boxed") or [] if k not in kept]
         for r in regs:
             kind, tgt = labels.kind(r.label), labels.target(r.label)
             if kind not in ("VAL", "MET"):
@@ -137,7 +144,7 @@ def document_gold(doc_id: str, pages: list[dict]) -> tuple[dict, list[str]]:
                     if tgt not in fields:
                         problems.append(f"page {page}: {r.label} is not a key of format {fmt}")
                         continue
-                    value = parse_value(r.text, schema.col_type(*_table_col(tgt, fmt)))
+                    value = 0 if r.blank else parse_value(r.text, schema.col_type(*_table_col(tgt, fmt)))
                     before = fields[tgt]
                     fields[tgt] = value
                 else:
@@ -149,6 +156,13 @@ def document_gold(doc_id: str, pages: list[dict]) -> tuple[dict, list[str]]:
                 continue
             if before != value:
                 corrected[r.label] = {"predicted": before, "annotated": value}
+    for key, page in deleted:
+        if f"VAL:{key}" in seen or key not in fields:  # moved to another box, or not of this format
+            continue
+        before, fields[key] = fields[key], 0
+        seen[f"VAL:{key}"] = f"page {page} (box deleted: blank)"
+        if before != 0:
+            corrected[f"VAL:{key}"] = {"predicted": before, "annotated": 0, "how": "box deleted: blank cell"}
     missing = [k for k, v in fields.items() if v is None]
     if missing:
         problems.append(f"{len(missing)} key(s) with no value (e.g. {missing[0]}): neither predicted nor annotated")

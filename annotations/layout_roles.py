@@ -14,21 +14,17 @@ above its columns.
 """
 from __future__ import annotations
 
-import re
 import statistics
-import unicodedata
 
 from nianbao import schema
 from nianbao.document import Document, Page, Token
 
+from .labels import caption
+from .labels import norm as _norm
+
 TABLES = ("active", "requests", "appeals")
 GAP_PT = 2.5        # wider gap between two characters of a line starts a new run
 HEADER_PT = 90.0    # how far above a column's first value its header may be
-
-
-def _norm(s: str) -> str:
-    s = unicodedata.normalize("NFKC", s)
-    return re.sub(r"\s+", "", s)
 
 
 def _runs(page: Page) -> list[list[Token]]:
@@ -117,7 +113,25 @@ def _rows(fmt, cells, runs):
         right = max(_box(r)[0] for r in cand)
         keep = [r for r in cand if _box(r)[0] >= right - 3]
         toks = [t for r in sorted(keep, key=lambda r: (_box(r)[1], _box(r)[0])) for t in r]
-        out.append((f"ROW:{rid}", _box(toks), "".join(t.text for t in toks), toks))
+        toks = _without_caption(f"ROW:{rid}", toks)
+        if toks:
+            out.append((f"ROW:{rid}", _box(toks), "".join(t.text for t in toks), toks))
+    return out
+
+
+def _without_caption(label: str, toks: list[Token]) -> list[Token]:
+    """A sub-row label printed after its group caption on one run ((五)不予处理1.信访…):
+    the caption's characters belong to the group, not to the row."""
+    cap = caption(label)
+    text = _norm("".join(t.text for t in toks))
+    if not cap or not text.startswith(cap) or len(text) == len(cap):
+        return toks
+    n, out = 0, []
+    for t in toks:
+        if n < len(cap):
+            n += len(_norm(t.text))
+            continue
+        out.append(t)
     return out
 
 

@@ -101,6 +101,22 @@ def existing_docs(client, project_id: int) -> set[tuple[str, str]]:
     return have
 
 
+IMAGES_CONFIG = f'<View><Image name="{labels.IMAGE}" value="${labels.IMAGE}"/></View>'
+
+
+def images_project(client, title: str) -> int:
+    """The project page images are uploaded to: Label Studio parses an uploaded file against
+    the project's config and refuses one whose config reads more than one data key (ours reads
+    the image and the tables), so uploads go to a companion project whose config reads only
+    the image. Its files are served to the same organisation as the tasks' own."""
+    name = f"{title} · page images"
+    p = find_project(client, name)
+    if p is None:
+        p = client.projects.create(title=name, label_config=IMAGES_CONFIG,
+                                   description=f"nianbao: page images of the tasks of {title!r}; no tasks here")
+    return p.id
+
+
 def upload_images(client, project_id: int, paths: list[Path]) -> list[str]:
     """Upload page images to the project without making tasks of them; their /data/ URLs."""
     import httpx
@@ -118,26 +134,21 @@ def upload_images(client, project_id: int, paths: list[Path]) -> list[str]:
     return ["/data/" + str(client.files.get(i).file).lstrip("/") for i in ids]
 
 
-def extractor(model: str | None):
-    """`nianbao.pipeline.extract`, with the token model `model` (a directory or "default")."""
-    import inspect
-
+def extractor(model: str | None = "auto", policy: str = "reconcile"):
+    """`nianbao.pipeline.extract` as `nianbao extract` runs it: `model` "auto" (the default: the
+    shipped token model on PDFs and images), "default", a model directory, or None (the rules)."""
     from nianbao.pipeline import extract
-    if not model:
-        return lambda path: extract(path, model=None)  # the rules' reading: nianbao-rules-<version>
-    if "model" not in inspect.signature(extract).parameters:
-        raise AnnotateError("this nianbao has no token-model stage; push without --model")
-    return lambda path: extract(path, model=model)
+    return lambda path: extract(path, model=model, policy=policy)
 
 
 def push(client, inputs: list[Path], project: str, files_root: Path | None, log=print,
-         work_dir: Path | None = None, model: str | None = None) -> PushReport:
+         work_dir: Path | None = None, model: str | None = "auto", policy: str = "reconcile") -> PushReport:
     """`files_root` None: upload the page images (rendered into `work_dir`, a temp dir by
-    default); `model`: predictions from the token model too (its labels give the row and
-    column boxes, and its name the predictions' model version)."""
+    default); `model`, `policy`: as `nianbao extract` (the token model's name becomes the
+    predictions' model version)."""
     import tempfile
 
-    extract = extractor(model)
+    extract = extractor(model, policy)
 
     p, created = ensure_project(client, project)
     report = PushReport(project_id=p.id, created=created)
@@ -170,7 +181,8 @@ def push(client, inputs: list[Path], project: str, files_root: Path | None, log=
                 rel = img["path"].resolve().relative_to(files_root)
                 img["url"] = f"/data/local-files/?d={quote(str(rel))}"
         else:
-            for img, url in zip(pages, upload_images(client, p.id, [img["path"] for img in pages])):
+            for img, url in zip(pages, upload_images(client, images_project(client, project),
+                                                     [img["path"] for img in pages])):
                 img["url"] = url
         tasks = page_tasks(doc, doc_id, pages)
         client.projects.import_tasks(p.id, request=tasks)

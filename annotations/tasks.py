@@ -15,11 +15,14 @@ from pathlib import Path
 
 from nianbao import __version__, schema
 from nianbao.document import Cell, Document, Metric, Page
+from nianbao.output import to_dict
+from nianbao.review.page import tables_fragment
 
 from . import labels
 from .layout_roles import layout_regions
 
 BOOL_TEXT = {True: "是", False: "否"}
+NO_TABLE = "<p style='color:#666;font:13px sans-serif'>本页没有提取到表格数字 (no table cell on this page)</p>"
 
 
 def doc_id_of(path: str | Path) -> str:
@@ -69,23 +72,59 @@ def _percent(bbox, w: float, h: float) -> dict:
             "width": clamp((x1 - x0) / w * 100), "height": clamp((y1 - y0) / h * 100), "rotation": 0}
 
 
-def region(rid: str, label: str, text: str, box: dict, img_w: int, img_h: int, score: float | None = None) -> list[dict]:
-    """A rectangle with its label and its per-region transcription: two results, one id."""
+def region(rid: str, label: str, text: str, box: dict, img_w: int, img_h: int, score: float | None = None,
+           blank: bool = False, note: str | None = None) -> list[dict]:
+    """A rectangle with its label and its per-region transcription (and, for a cell printed
+    blank, the "blank" choice ticked): results sharing one id. `note`: the region's meta text,
+    shown with the selected region (confidence, whether its identities hold)."""
     labels.check(label)
     common = {"id": rid, "to_name": labels.IMAGE, "original_width": img_w, "original_height": img_h,
               "image_rotation": 0}
     rect = {**common, "from_name": labels.LABEL, "type": "rectanglelabels",
             "value": {**box, "rectanglelabels": [label]}}
-    txt = {**common, "from_name": labels.TEXT, "type": "textarea", "value": {**box, "text": [text]}}
+    out = [rect, {**common, "from_name": labels.TEXT, "type": "textarea", "value": {**box, "text": [text]}}]
+    if blank:
+        out.append({**common, "from_name": labels.CELL, "type": "choices", "value": {**box, "choices": [labels.BLANK]}})
     if score is not None:
-        rect["score"] = txt["score"] = round(float(score), 4)
-    return [rect, txt]
+        for r in out:
+            r["score"] = round(float(score), 4)
+    if note:
+        for r in out:
+            r["meta"] = {"text": [note]}
+    return out
+
+
+VERIFIED_NOTE = {True: "勾稽相符 ✓ identities hold", False: "勾稽不符 ✗ an identity breaks", None: "未核验 unchecked"}
+
+
+def cell_note(c: Cell) -> str:
+    return f"置信度 {c.confidence:.2f} · {VERIFIED_NOTE[c.verified]}" + (f" · {c.reason}" if c.reason else "")
+
+
+# what a blank cell is printed as, or read as: a dash, a slash, a stroke OCR reads as the hanzi 一
+DASHES = {"-", "—", "–", "－", "/", "／", "一", "―", "─", "无"}
+
+
+def cell_is_blank(c: Cell) -> bool:
+    """A cell printed empty or as a dash (its value 0): the annotator sees an empty value."""
+    t = re.sub(r"\s+", "", c.text or "")
+    return c.value == 0 and (c.blank or t == "" or t in DASHES or set(t) <= DASHES)
 
 
 def cell_text(c: Cell) -> str:
-    if c.text:
-        return c.text
-    return "" if c.value is None else str(c.value)
+    """The value as the annotator should see it: as printed when the printed text reads as the
+    value, empty for a blank or dashed cell, else the value (never the OCR's 一 for a dash)."""
+    if c.value is None:
+        return c.text or ""
+    if cell_is_blank(c):
+        return ""
+    from .convert import parse_value
+    try:
+        if c.text and parse_value(c.text, "decimal" if isinstance(c.value, float) else "signed") == c.value:
+            return c.text.strip()
+    except ValueError:
+        pass
+    return str(c.value)
 
 
 def metric_text(m: Metric) -> str:
@@ -124,27 +163,84 @@ def number_in_clause(page: Page, m: Metric) -> tuple[str, tuple]:
 
 
 def _token_spans(tokens, boxes, tags) -> list[tuple[str, list[int], str]]:
-    """Runs of tokens the model labelled ROW:/COL: (BIO tags), as (role, 0–1000 box, text)."""
-    out = []
+    """Runs of tokens the model labelled ROW:/COL: (BIO tags), as (role, 0–1000 box, text),
+    tight on the printed label: a run is cut where the next character is not beside the last
+    one (another line, a gap, a column further left), the pieces of a label wrapped over
+    lines are joined again, and pieces that are not the role's own words (a group caption
+    such as 三、本年度办理结果 read into a row's run) are left out."""
+    pieces: list[list] = []
     cur = None
     for tok, box, tag in zip(tokens, boxes, tags):
         role = tag[2:] if tag and tag[:2] in ("B-", "I-") else tag
-        starts = bool(tag) and tag.startswith("B-")
-        if role and labels.kind(role) in ("ROW", "COL") and role in labels.all_labels():
-            if cur and cur[0] == role and not starts:
-                b = cur[1]
-                cur[1] = [min(b[0], box[0]), min(b[1], box[1]), max(b[2], box[2]), max(b[3], box[3])]
-                cur[2] += tok
-                continue
-            if cur:
-                out.append(tuple(cur))
-            cur = [role, list(box), tok]
-        else:
-            if cur:
-                out.append(tuple(cur))
+        if not (role and labels.kind(role) in ("ROW", "COL") and role in labels.all_labels()):
             cur = None
-    if cur:
-        out.append(tuple(cur))
+            continue
+        # a B- tag beside a run of the same role continues it: on OCR pages the model often
+        # begins each character anew
+        if cur and cur[0] == role and _beside(cur[3][-1], box):
+            cur[2] += tok
+            cur[3].append(box)
+            continue
+        cur = [role, None, tok, [box]]
+        pieces.append(cur)
+    for p in pieces:
+        p[2], p[3] = _trim(p[0], *_drop_caption(p[0], p[2], p[3]))
+        p[1] = _union(p[3]) if p[3] else None
+    pieces = _join_wrapped([p for p in pieces if p[2]])
+    return [(role, b, text) for role, b, text, _ in pieces
+            if labels.words_of(role, text) >= 0.75 and labels.covers(role, text) >= 0.5]
+
+
+def _union(boxes) -> list:
+    return [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
+
+
+def _trim(role: str, text: str, boxes: list) -> tuple[str, list]:
+    """Characters at either end of a run that are not in the label's words: a character of a
+    group caption printed vertically beside the label (年 of 三、本年度办理结果) read into it."""
+    own = set("".join(labels.names(role)))
+    a, b = 0, len(text)
+    while a < b and labels.norm(text[a]) not in own:
+        a += 1
+    while b > a and labels.norm(text[b - 1]) not in own:
+        b -= 1
+    return text[a:b], boxes[a:b]
+
+
+def _drop_caption(role: str, text: str, boxes: list) -> tuple[str, list]:
+    """A sub-row's run that starts with its group's caption, printed on the same line to its
+    left ((五)不予处理1.信访…): the caption's characters are the group's, not the row's."""
+    cap = labels.caption(role)
+    if cap and len(text) > len(cap):
+        k = 0
+        while k < len(cap) and k < len(text) and labels.norm(text[k]) == cap[k]:
+            k += 1
+        if k == len(cap):
+            return text[k:], boxes[k:]
+    return text, boxes
+
+
+def _beside(last, box) -> bool:
+    h = max(last[3] - last[1], box[3] - box[1], 1)
+    same_line = abs((last[1] + last[3]) - (box[1] + box[3])) / 2 < h * 0.6
+    return same_line and -h * 0.5 <= box[0] - last[2] <= h * 1.2
+
+
+def _join_wrapped(pieces: list[list]) -> list[list]:
+    """A label wrapped in a narrow cell: pieces of one role stacked right under each other."""
+    out: list[list] = []
+    for p in sorted(pieces, key=lambda p: (p[1][1], p[1][0])):
+        for q in out:
+            qb, pb = q[1], p[1]
+            h = max(pb[3] - pb[1], 1)
+            overlap = min(qb[2], pb[2]) - max(qb[0], pb[0])
+            if q[0] == p[0] and -0.5 * h <= pb[1] - qb[3] < 0.8 * h and overlap > 0:
+                q[1] = [min(qb[0], pb[0]), qb[1], max(qb[2], pb[2]), max(qb[3], pb[3])]
+                q[2] += p[2]
+                q[3] = q[3] + p[3]
+                break
+        else:
+            out.append(p)
     return out
 
 
@@ -155,7 +251,8 @@ def prediction_result(doc: Document, page: Page, img_w: int, img_h: int) -> list
     for key, c in doc.fields.items():
         if c.page == page.number and c.bbox:
             n += 1
-            out += region(f"v{n}", f"VAL:{key}", cell_text(c), _percent(c.bbox, w, h), img_w, img_h, c.confidence)
+            out += region(f"v{n}", f"VAL:{key}", cell_text(c), _percent(c.bbox, w, h), img_w, img_h, c.confidence,
+                          blank=cell_is_blank(c), note=cell_note(c))
     for mid, m in doc.metrics.items():
         if m.page == page.number and m.bbox and m.value is not None:
             n += 1
@@ -168,8 +265,10 @@ def prediction_result(doc: Document, page: Page, img_w: int, img_h: int) -> list
         box = {"x": b[0] / 10, "y": b[1] / 10, "width": (b[2] - b[0]) / 10, "height": (b[3] - b[1]) / 10,
                "rotation": 0}
         out += region(f"t{n}", role, text, box, img_w, img_h)
-    if not spans:  # no model labels on this page: propose row and column boxes from the layout
-        for role, bbox, text in layout_regions(doc, page):
+    # the row and column labels the model did not give: proposed from the layout of the cells
+    have = {role for role, _, _ in spans}
+    for role, bbox, text in layout_regions(doc, page):
+        if role not in have:
             n += 1
             out += region(f"l{n}", role, text, _percent(bbox, w, h), img_w, img_h, 0.5)
     return out
@@ -190,13 +289,18 @@ def page_tasks(doc: Document, doc_id: str, images: list[dict]) -> list[dict]:
               "pages": len(doc.pages), "format": doc.format, "agency": doc.agency, "year": doc.year,
               "predicted": predicted_values(doc), "model_version": version}
     tasks = []
+    report = to_dict(doc)
     for page, img in zip(doc.pages, images):
         toks, boxes, _ = page_tokens(page)
         result = prediction_result(doc, page, img["width_px"], img["height_px"])
         scores = [r["score"] for r in result if "score" in r and r["from_name"] == labels.LABEL]
+        boxed = sorted({labels.target(r["value"]["rectanglelabels"][0]) for r in result
+                        if r["from_name"] == labels.LABEL and r["value"]["rectanglelabels"][0].startswith("VAL:")})
+        on_page = {k for k, c in doc.fields.items() if c.page == page.number}
         tasks.append({
             "data": {**common, labels.IMAGE: img["url"], "page": page.number, "width": page.width,
-                     "height": page.height, "tokens": toks, "bboxes": boxes},
+                     "height": page.height, "tokens": toks, "bboxes": boxes, "boxed": boxed,
+                     labels.TABLES_HTML: tables_fragment(report, on_page) if on_page else NO_TABLE},
             "predictions": [{"model_version": version, "result": result,
                              "score": round(min(scores), 4) if scores else None}],
         })

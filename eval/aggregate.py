@@ -5,7 +5,7 @@ from collections import Counter
 
 from .corpus import kind_sort_key
 from .runner import Result
-from .score import gold_format, score_document
+from .score import CONF_BINS, SILENT_CONFIDENCE, conf_bin, gold_format, score_document
 
 SCHEMA = "nianbao-eval/1"
 WORST_N = 5
@@ -41,6 +41,7 @@ def doc_row(res: Result, gold: dict, corpus: str = "") -> dict:
         "doc": res.input.doc, "corpus": corpus, "input": res.input.name, "path": str(res.input.path),
         "kind": res.input.kind, "group": res.input.group, "format": gold_format(gold),
         "cells": _acc(c["correct"], c["total"]),
+        "silent_errors": c["silent_errors"], "calibration": c["calibration"],
         "by_table": {t: _acc(v["correct"], v["total"]) for t, v in c["by_table"].items()},
         "exact": s["exact"], "extra_keys": len(c["extra_keys"]),
         "wrong": c["wrong"], "metrics": s["metrics"], "flags": s["flags"], "meta": s["meta"],
@@ -104,6 +105,42 @@ def speed(rows: list[dict], by_kind: bool = True) -> dict:
     return out
 
 
+def trust(rows: list[dict]) -> dict:
+    """Silent errors and metric false positives, overall and per input kind/degradation, with
+    examples; and the reliability table: predicted values by confidence bin, how many were right."""
+    bins: dict[str, list[int]] = {}
+    for r in rows:
+        for b, (ok, n) in r["calibration"].items():
+            t = bins.setdefault(b, [0, 0])
+            t[0] += ok
+            t[1] += n
+    order = [conf_bin(lo) for lo in CONF_BINS[:-1]]
+    high = [sum(bins[b][i] for b in bins if float(b.split("-")[0]) >= SILENT_CONFIDENCE) for i in (0, 1)]
+    kinds: dict[str, list[int]] = {}
+    for r in rows:
+        t = kinds.setdefault(r["group"], [0, 0, 0])
+        t[0] += r["silent_errors"]
+        t[1] += r["metrics"]["false_positives"]
+        t[2] += r["cells"]["total"]
+    examples = [{"input": r["input"], **{k: w[k] for k in ("key", "gold", "pred", "confidence", "confusion")}}
+                for r in rows for w in r["wrong"] if w.get("silent")][:CONFUSION_EXAMPLES]
+    fp_examples = [{"input": r["input"], "key": k, "pred": next((w["pred"] for w in r["metrics"]["wrong"]
+                                                                 if w["key"] == k), None)}
+                   for r in rows for k in r["metrics"].get("false_positive_keys", [])][:CONFUSION_EXAMPLES]
+    return {
+        "silent_errors": sum(r["silent_errors"] for r in rows),
+        "metric_false_positives": sum(r["metrics"]["false_positives"] for r in rows),
+        "cells": sum(r["cells"]["total"] for r in rows),
+        "by_kind": {g: {"silent_errors": a, "metric_false_positives": b, "cells": c}
+                    for g, (a, b, c) in sorted(kinds.items(), key=lambda kv: kind_sort_key(kv[0]))},
+        "silent_examples": examples, "metric_false_positive_examples": fp_examples,
+        "calibration": [{"confidence": b, "right": bins[b][0], "cells": bins[b][1],
+                         "accuracy": ratio(bins[b][0], bins[b][1])} for b in order if b in bins],
+        "high_confidence": {"threshold": SILENT_CONFIDENCE, "right": high[0], "cells": high[1],
+                            "accuracy": ratio(high[0], high[1])},
+    }
+
+
 def summarise_variant(rows: list[dict]) -> dict:
     cells = _group(rows, lambda r: [("all", (r["cells"]["correct"], r["cells"]["total"]))]).get("all") or _acc(0, 0)
     m = Counter()
@@ -134,9 +171,11 @@ def summarise_variant(rows: list[dict]) -> dict:
             "by_kind": dict(sorted(_group(rows, lambda r: [(r["group"], (r["cells"]["correct"], r["cells"]["total"]))]).items(),
                                    key=lambda kv: kind_sort_key(kv[0]))),
         },
+        "trust": trust(rows),
         "exact_documents": {"exact": sum(r["exact"] for r in rows), "total": len(rows),
                             "rate": ratio(sum(r["exact"] for r in rows), len(rows))},
         "metrics": {"gold": m["gold"], "predicted": m["predicted"], "correct": m["correct"],
+                    "false_positives": m["false_positives"],
                     "precision": ratio(m["correct"], m["predicted"]), "recall": ratio(m["correct"], m["gold"]),
                     "value_accuracy": ratio(m["correct"], m["both"]),
                     "approx_total": m["approx_total"], "approx_accuracy": ratio(m["approx_correct"], m["approx_total"]),
@@ -180,6 +219,8 @@ def build_summary(results: dict[str, list[Result]], gold: dict[str, dict], info:
     summary = {"schema": SCHEMA, **info, "variants": variants,
                "documents": [{k: r[k] for k in ("variant", "corpus", "input", "kind", "group", "format", "exact", "errors",
                                                 "wall_ms", "pages")}
-                             | {"accuracy": r["cells"]["accuracy"], "wrong": r["cells"]["total"] - r["cells"]["correct"]}
+                             | {"accuracy": r["cells"]["accuracy"], "wrong": r["cells"]["total"] - r["cells"]["correct"],
+                                "silent_errors": r["silent_errors"],
+                                "metric_false_positives": r["metrics"]["false_positives"]}
                              for r in all_rows]}
     return summary, all_rows

@@ -25,7 +25,7 @@ from .runner import read_predictions, run_variant
 from .tables import build as build_tables
 from .tables import markdown, text
 
-DEFAULT_VARIANT = "rules"
+DEFAULT_VARIANT = "extract"  # the shipped pipeline, as `nianbao extract` runs it
 
 
 def add_arguments(p) -> None:
@@ -101,6 +101,8 @@ def run(args) -> int:
     if len(corpus.unmatched_inputs) > 5:
         log(f"warning: … {len(corpus.unmatched_inputs) - 5} more inputs without gold")
 
+    for n in names:
+        log(f"variant {n}: {variant_registry.get(n).description}")
     load_start = round(os.getloadavg()[0], 2)
     results, run_info = {}, {}
     if args.preds:
@@ -143,7 +145,10 @@ def run(args) -> int:
     tables = build_tables(summary)
 
     write_atomic(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
+    measured = "; ".join(f"`{n}` ({variant_registry.get(n).description})" if n in variant_registry.VARIANTS
+                         else f"`{n}`" for n in results)
     write_atomic(out / "summary.md", "# nianbao evaluation\n\n"
+                 + f"variant(s) measured: {measured}\n\n"
                  + f"gold `{', '.join(args.gold)}`, inputs `{', '.join(args.inputs or [])}`, preds `{args.preds}`, "
                    f"split `{args.split}`, commit `{info['git']}`, {info['created']}, "
                    f"{info['host']['cpus']} CPUs, load average {load_start} at start, {info['host']['loadavg_1m']} at end"
@@ -152,7 +157,9 @@ def run(args) -> int:
     if not args.no_html:
         from .html_report import render
         write_atomic(out / "report.html", render(summary, tables, rows))
-    lines = [text(tables), f"reports: {out / 'summary.json'}, {out / 'summary.md'}"
+    lines = [f"variant(s) measured: {', '.join(results)}"
+             + (" (the default: what `nianbao extract` runs)" if names == [DEFAULT_VARIANT] and not args.variant else ""),
+             text(tables), f"reports: {out / 'summary.json'}, {out / 'summary.md'}"
              + ("" if args.no_html else f", {out / 'report.html'}")]
     problems: list[str] = []
     status = 0

@@ -24,15 +24,21 @@ KIND_BY_NAME = {
     "pdfium.txt": "pdfium-text",
     "report.pdf": "digital_pdf",
     "scan.pdf": "scanned_pdf",
+    "report.html": "html",
+    "report.docx": "docx",
+    "report.doc": "doc",
+    "scraped.txt": "scraped_text",  # synth --kinds scraped: a web page's text, cells run together
 }
 KIND_BY_SUFFIX = {
     ".txt": "text", ".text": "text", ".pdf": "pdf",
     ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image", ".bmp": "image",
+    ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html", ".mht": "html", ".mhtml": "html",
+    ".docx": "docx", ".doc": "doc", ".wps": "doc", ".rtf": "doc", ".odt": "doc", ".ofd": "ofd",
 }
 # A document-level degradation (a scan's dpi, noise, photo warp) describes its page images only.
 DEGRADABLE_KINDS = ("scanned_pdf", "image")
-KIND_ORDER = ("text", "pdftotext-layout", "pdftotext-raw", "pdfium-text", "digital_pdf", "pdf",
-              "scanned_pdf", "image")
+KIND_ORDER = ("text", "pdftotext-layout", "pdftotext-raw", "pdfium-text", "scraped_text", "digital_pdf", "pdf",
+              "scanned_pdf", "image", "html", "docx", "doc", "ofd")
 
 
 class CorpusError(Exception):

@@ -41,7 +41,8 @@ def _grouped_bars(title: str, categories: list[str], series: dict[str, list[floa
         for b, v in zip(bars, vals):
             if v is None:
                 continue
-            label = f"{v * 100:.1f}" if percent else (f"{v:.0f}" if v >= 10 else f"{v:.2g}")
+            label = (f"{v * 100:.2f}" if v >= 0.99 else f"{v * 100:.1f}") if percent else \
+                (f"{v:.0f}" if v >= 10 else f"{v:.2g}")
             ax.annotate(label, (b.get_x() + b.get_width() / 2, b.get_height()), ha="center", va="bottom",
                         fontsize=7, xytext=(0, 2), textcoords="offset points")
     ax.set_xticks(range(len(categories)))
@@ -52,7 +53,7 @@ def _grouped_bars(title: str, categories: list[str], series: dict[str, list[floa
         ax.set_yscale("log")
         ax.set_ylabel(ylabel + " (log scale)")
     if percent:
-        ax.set_ylim(0, 105)
+        ax.set_ylim(*percent_axis([v for vals in series.values() for v in vals]))
     ax.set_title(title)
     ax.grid(axis="y", alpha=0.3)
     if len(series) > 1 or errors:
@@ -60,12 +61,27 @@ def _grouped_bars(title: str, categories: list[str], series: dict[str, list[floa
     return _png(fig)
 
 
+def percent_axis(fractions: list[float | None]) -> tuple[float, float]:
+    """y limits (in %) for accuracies: zoomed so that 99 % and 100 % look different. The lowest
+    value sets the floor, with room below it of at least half a point (and half the gap to 100)."""
+    vals = [v * 100 for v in fractions if v is not None]
+    if not vals:
+        return 0.0, 105.0
+    lo = min(vals)
+    floor = max(0.0, lo - max(0.5, (100 - lo) * 0.5))
+    if floor < 20:
+        floor = 0.0
+    return floor, 100 + (100 - floor) * 0.06
+
+
 def _doc_hist(vs: dict) -> str:
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6.5, 3.4))
+    all_accs = [d for v in vs.values() for d in v.get("_doc_accuracies", []) if d is not None]
+    lo, _ = percent_axis(all_accs)
     for i, (name, v) in enumerate(vs.items()):
         accs = [d for d in v.get("_doc_accuracies", []) if d is not None]
-        ax.hist([a * 100 for a in accs], bins=20, range=(0, 100), alpha=0.6, label=f"{name} (n={len(accs)})",
+        ax.hist([a * 100 for a in accs], bins=20, range=(lo, 100), alpha=0.6, label=f"{name} (n={len(accs)})",
                 color=COLORS[i % len(COLORS)])
     ax.set_xlabel("cell accuracy of one input (%)")
     ax.set_ylabel("inputs")
@@ -115,6 +131,45 @@ def plots(summary: dict, doc_rows: list[dict]) -> list[tuple[str, str]]:
     return out
 
 
+def host_words(host) -> str:
+    """{'cpus': 2, 'loadavg_1m_start': 0.4, 'loadavg_1m': 1.2} as a sentence."""
+    if not isinstance(host, dict):
+        return str(host)
+    parts = []
+    if host.get("cpus"):
+        parts.append(f"{host['cpus']} CPUs")
+    if host.get("loadavg_1m_start") is not None:
+        parts.append(f"load average {host['loadavg_1m_start']} at the start and {host.get('loadavg_1m')} at the end "
+                     "(timings on a loaded machine are slower)")
+    extra = {k: v for k, v in host.items() if k not in ("cpus", "loadavg_1m_start", "loadavg_1m")}
+    parts += [f"{k} {v}" for k, v in extra.items()]
+    return ", ".join(parts)
+
+
+def _headline(summary: dict) -> str:
+    """The numbers a reader came for, per variant, before any table or plot."""
+    cards = []
+    for name, v in summary["variants"].items():
+        c = v["cells"]["overall"]
+        m, f, sp = v["metrics"], v["flags"], v["speed"]
+        ex = v["exact_documents"]
+
+        def pct(x):
+            return "–" if x is None else (f"{x * 100:.2f} %" if x >= 0.99 else f"{x * 100:.1f} %")
+        doc_ms = (sp.get("per_doc_ms") or {}).get("p50")
+        items = [("cells right", pct(c.get("accuracy")), f"{c.get('correct', 0)} of {c.get('total', 0)}"),
+                 ("documents exactly right", f"{ex.get('exact')}/{ex.get('total')}", ""),
+                 ("narrative metrics", f"P {pct(m.get('precision'))} · R {pct(m.get('recall'))}", ""),
+                 ("flags vs gold", f"P {pct(f.get('precision'))} · R {pct(f.get('recall'))}", ""),
+                 ("failed inputs", str(v.get("failed", 0)), f"of {v.get('documents')}"),
+                 ("speed", f"{sp.get('pages_per_s', '–')} pages/s",
+                  f"{doc_ms / 1000:.2f} s per document (p50)" if doc_ms is not None else "")]
+        cells = "".join(f'<div class="num"><div class="k">{html.escape(k)}</div><div class="v">{html.escape(val)}</div>'
+                        f'<div class="s">{html.escape(sub)}</div></div>' for k, val, sub in items)
+        cards.append(f'<div class="card"><h3>variant <code>{html.escape(name)}</code></h3>{cells}</div>')
+    return f'<section id="headline">{"".join(cards)}</section>'
+
+
 def _table_html(t: Table) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in t.headers)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>" for r in t.rows)
@@ -138,14 +193,19 @@ h1{font-size:1.5em}h2{font-size:1.1em;margin-top:1.6em}
 table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}
 th{background:#f0f3f7}figure{display:inline-block;margin:8px 16px 8px 0;vertical-align:top}
 figcaption{font-size:12px;color:#555}.info{font-size:13px;color:#444}
+.card{border:1px solid #cfd8dc;border-radius:6px;padding:8px 12px;margin:8px 0;display:flex;flex-wrap:wrap;gap:18px}
+.card h3{width:100%;margin:0;font-size:1em}.num .k{font-size:12px;color:#555}.num .v{font-size:1.5em;font-weight:600}
+.num .s{font-size:11px;color:#777}
 </style>"""
 
 
 def render(summary: dict, tables: list[Table], doc_rows: list[dict]) -> str:
     figs = plots(summary, doc_rows)
-    def show(v):
+    def show(k, v):
+        if k == "host":
+            return host_words(v)
         return ", ".join(map(str, v)) if isinstance(v, list) else str(v)
-    info = "".join(f"<li><b>{html.escape(k)}</b>: {html.escape(show(summary.get(k)))}</li>"
+    info = "".join(f"<li><b>{html.escape(k)}</b>: {html.escape(show(k, summary.get(k)))}</li>"
                    for k in ("created", "gold", "inputs", "split", "preds", "git", "host", "note") if summary.get(k))
     fig_html = "\n".join(
         f'<figure><img class="plot" alt="{html.escape(cap)}" src="data:image/png;base64,{b64}">'
@@ -156,7 +216,8 @@ def render(summary: dict, tables: list[Table], doc_rows: list[dict]) -> str:
                       str(r["cells"]["total"] - r["cells"]["correct"]),
                       f"{r['wall_ms']:.0f}" if r["wall_ms"] is not None else "–", "; ".join(r["errors"])[:120]]
                      for r in doc_rows])
-    body = "\n".join(_table_html(t) for t in tables + [per_doc])
+    # a table with no rows (no failed input, no confusion) says nothing: leave it out
+    body = "\n".join(_table_html(t) for t in tables + [per_doc] if t.rows)
     return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>nianbao eval</title>{STYLE}"
-            f"</head>\n<body>\n<h1>nianbao evaluation</h1>\n<ul class=\"info\">{info}</ul>\n"
+            f"</head>\n<body>\n<h1>nianbao evaluation</h1>\n{_headline(summary)}\n<ul class=\"info\">{info}</ul>\n"
             f"<section id=\"plots\">{fig_html}</section>\n{body}\n{SELF_CHECK}\n</body></html>\n")

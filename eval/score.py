@@ -5,7 +5,11 @@ Comparison rules (docs/eval.md):
   equal to it within 1e-6; a missing key, a null value or a string such as "3" is wrong;
 - predicted keys the gold lacks are counted as `extra_keys` and do not change accuracy;
 - a bool metric must be predicted as a bool (0 is not False);
-- a metric predicted with value null counts as not predicted.
+- a metric predicted with value null counts as not predicted;
+- a *silent error* is a wrong cell with a non-null value, `confidence` >= 0.9 (1 when the
+  output gives none) and no flag naming its key (`keys` or `cells`): shared/tools/score.py's rule;
+- a *metric false positive* is a value predicted for a metric the gold says the report does not
+  state (`null`, or absent from the gold's `metrics`).
 """
 from __future__ import annotations
 
@@ -17,6 +21,9 @@ from .confusions import classify
 from .inconsistencies import gold_inconsistencies
 
 TOL = 1e-6
+SILENT_CONFIDENCE = 0.9
+# confidence bins of the reliability table: [lower, upper) each, the last one closed
+CONF_BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0)
 
 
 def value_of(x):
@@ -45,32 +52,62 @@ def table_of(key: str) -> str:
     return key.split(".", 1)[0]
 
 
+def confidence_of(x) -> float:
+    """A predicted cell's confidence; a bare value or one without a number claims full confidence."""
+    c = x.get("confidence") if isinstance(x, dict) else None
+    return float(c) if is_number(c) else 1.0
+
+
+def conf_bin(c: float) -> str:
+    for lo, hi in zip(CONF_BINS, CONF_BINS[1:]):
+        if c < hi:
+            return f"{lo:.2f}-{hi:.2f}"
+    return f"{CONF_BINS[-2]:.2f}-{CONF_BINS[-1]:.2f}"
+
+
+def flagged_keys(pred: dict) -> set[str]:
+    return set().union(*(f["keys"] for f in _pred_flags(pred))) if pred.get("flags") else set()
+
+
 def score_cells(gold: dict, pred: dict) -> dict:
     gf = gold.get("fields") or {}
     pf = pred.get("fields") if isinstance(pred.get("fields"), dict) else {}
+    flagged = flagged_keys(pred)
     by_table: dict[str, list[int]] = {}
+    calibration: dict[str, list[int]] = {}  # confidence bin -> [right, cells with a value]
     wrong = []
     for key, gv in gf.items():
         t = by_table.setdefault(table_of(key), [0, 0])
         t[1] += 1
         pv = value_of(pf.get(key)) if key in pf else None
-        if same(gv, pv):
+        ok = same(gv, pv)
+        if pv is not None:
+            b = calibration.setdefault(conf_bin(confidence_of(pf.get(key))), [0, 0])
+            b[0] += ok
+            b[1] += 1
+        if ok:
             t[0] += 1
         else:
             why = "missing" if key not in pf else classify(key, gv, pv, gf, gold.get("format"))
-            wrong.append({"key": key, "gold": gv, "pred": pv, "confusion": why})
+            silent = pv is not None and key not in flagged and confidence_of(pf.get(key)) >= SILENT_CONFIDENCE
+            wrong.append({"key": key, "gold": gv, "pred": pv, "confusion": why,
+                          "confidence": confidence_of(pf.get(key)) if key in pf else None,
+                          "flagged": key in flagged, "silent": silent})
     correct = sum(a for a, _ in by_table.values())
     return {"correct": correct, "total": len(gf), "by_table": {t: {"correct": a, "total": b}
                                                                for t, (a, b) in by_table.items()},
-            "extra_keys": sorted(k for k in pf if k not in gf), "wrong": wrong}
+            "extra_keys": sorted(k for k in pf if k not in gf), "wrong": wrong,
+            "silent_errors": sum(w["silent"] for w in wrong), "calibration": calibration}
 
 
 def score_metrics(gold: dict, pred: dict) -> dict:
     gm = gold.get("metrics") or {}
     pm = pred.get("metrics") if isinstance(pred.get("metrics"), dict) else {}
     predicted = {k: v for k, v in pm.items() if value_of(v) is not None}
+    # gold metrics: the ones the report states; a value for any other is a false positive
+    stated = {k for k, v in gm.items() if value_of(v) is not None}
     tp = [k for k in gm if k in predicted and same(value_of(gm[k]), value_of(predicted[k]))]
-    both = [k for k in gm if k in predicted]
+    both = [k for k in gm if k in predicted and k in stated]
     approx_n = approx_ok = 0
     for k in both:
         g = gm[k]
@@ -79,9 +116,11 @@ def score_metrics(gold: dict, pred: dict) -> dict:
             p = predicted[k]
             approx_ok += bool(g["approx"]) == bool(p.get("approx") if isinstance(p, dict) else False)
     wrong = [{"key": k, "gold": value_of(gm.get(k)), "pred": value_of(predicted.get(k))}
-             for k in sorted(set(gm) | set(predicted)) if k not in tp]
-    return {"gold": len(gm), "predicted": len(predicted), "correct": len(tp), "both": len(both),
-            "approx_total": approx_n, "approx_correct": approx_ok, "wrong": wrong}
+             for k in sorted(stated | set(predicted)) if k not in tp]
+    false_pos = sorted(k for k in predicted if k not in stated)
+    return {"gold": len(stated), "predicted": len(predicted), "correct": len(tp), "both": len(both),
+            "approx_total": approx_n, "approx_correct": approx_ok, "false_positives": len(false_pos),
+            "false_positive_keys": false_pos, "wrong": wrong}
 
 
 def _pred_flags(pred: dict) -> list[dict]:

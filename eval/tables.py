@@ -49,6 +49,24 @@ def build(summary: dict) -> list[Table]:
     fmts = sorted({f for v in vs.values() for f in v["cells"]["by_format"]})
     out.append(Table("Cell accuracy by format", ["format", *names],
                      [[f, *(frac(vs[n]["cells"]["by_format"].get(f, {})) for n in names)] for f in fmts]))
+    out.append(Table("Silent errors (wrong, confidence ≥ 0.9, no flag names the key) and metric false positives",
+                     ["variant", "cells", "silent errors", "metric false positives", "cells at ≥ 0.9 right"],
+                     [[n, str(t["cells"]), str(t["silent_errors"]), str(t["metric_false_positives"]),
+                       frac({"accuracy": t["high_confidence"]["accuracy"], "correct": t["high_confidence"]["right"],
+                             "total": t["high_confidence"]["cells"]})]
+                      for n, v in vs.items() for t in [v["trust"]]]))
+    tk = sorted({g for v in vs.values() for g in v["trust"]["by_kind"]}, key=kind_sort_key)
+    out.append(Table("Silent errors / metric false positives by input kind", ["kind", *names],
+                     [[g, *(_trust_kind(vs[n]["trust"]["by_kind"].get(g)) for n in names)] for g in tk]))
+    out.append(Table("Silent error examples", ["variant", "input", "key", "gold", "predicted", "confidence"],
+                     [[n, e["input"], e["key"], str(e["gold"]), str(e["pred"]), num(e["confidence"], "{:.3f}")]
+                      for n, v in vs.items() for e in v["trust"]["silent_examples"]]))
+    out.append(Table("Metric false positives", ["variant", "input", "metric", "predicted"],
+                     [[n, e["input"], e["key"], str(e["pred"])]
+                      for n, v in vs.items() for e in v["trust"]["metric_false_positive_examples"]]))
+    bins = list(dict.fromkeys(b["confidence"] for v in vs.values() for b in v["trust"]["calibration"]))
+    out.append(Table("Reliability: predicted cell values by confidence (right / cells)", ["confidence", *names],
+                     [[b, *(_bin(vs[n]["trust"]["calibration"], b) for n in names)] for b in bins]))
     out.append(Table("Narrative metrics", ["variant", "gold", "predicted", "precision", "recall", "value acc",
                                            "approx acc"],
                      [[n, str(v["metrics"]["gold"]), str(v["metrics"]["predicted"]), pct(v["metrics"]["precision"]),
@@ -104,6 +122,15 @@ def build(summary: dict) -> list[Table]:
                      [[n, e["input"], e["key"], str(e["gold"]), str(e["pred"]), e["confusion"]]
                       for n, v in vs.items() for e in v["confusions"]["examples"]]))
     return out
+
+
+def _trust_kind(t: dict | None) -> str:
+    return "–" if not t else f"{t['silent_errors']} / {t['metric_false_positives']} ({t['cells']} cells)"
+
+
+def _bin(cal: list[dict], b: str) -> str:
+    row = next((r for r in cal if r["confidence"] == b), None)
+    return "–" if row is None else f"{pct(row['accuracy'])} ({row['right']}/{row['cells']})"
 
 
 def _kind_speed(s: dict | None) -> str:

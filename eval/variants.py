@@ -79,6 +79,8 @@ def _with_model(path: Path, **options) -> dict:
 
 register("model", _with_model, "rules + token model, the model's reading wins where they differ "
          "(model dir: NIANBAO_EVAL_MODEL, default the shipped weights)", warmup=MODEL_MODULES, policy="model")
+register("extract", _pipeline, "what `nianbao extract` runs: rules, plus the token model on PDF and image "
+         "inputs (settled by the identities)", warmup=MODEL_MODULES, model="auto")
 register("model+reconciler", _with_model, "rules + token model, differences settled by the identities",
          warmup=MODEL_MODULES, policy="reconcile")
 register("text-path", _pipeline, "rules without the table-grid stage: PDF/image cells from text lines only",

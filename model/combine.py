@@ -5,7 +5,9 @@ Two policies, both measured by `nianbao eval` (variants `model` and `model+recon
 - "reconcile": where the two readings of a cell differ, keep the one under which the report's
   identities (勾稽关系) hold; on a tie the rules' reading unless the model is clearly (TIE_MARGIN) more confident. Both readings are what the
   document printed as one reader or the other saw it — nothing is computed — and the losing
-  reading stays in the cell's alternatives for the reviewer.
+  reading stays in the cell's alternatives for the reviewer. The identities count what they
+  can still check where cells are unread (reconcile/checks.py: bounds and derivations).
+A value only the model read says so in `reason` and claims at most CONF_MODEL_ONLY.
 """
 from __future__ import annotations
 
@@ -13,6 +15,11 @@ from nianbao.document import Cell, Document, Metric
 from nianbao.reconcile.identities import broken, equations
 
 EPS = 1e-6
+# a value only the model read has nothing but the model's softmax behind it, which runs near 1
+# whether the value sits in the right row or not (洪泽 2024: another row's value at 0.997); the
+# reconciler raises it again when an identity vouches for it
+CONF_MODEL_ONLY = 0.85
+ONLY_MODEL = "read only by the token model"
 # on a tie of the identities the model's reading wins only by this much more confidence: its
 # softmax scores run near 1 and are not calibrated against the OCR's (a model reading of 1.0
 # beat an OCR reading of 0.9998 in a row it had placed wrongly); a rules cell placed by fitting
@@ -27,6 +34,14 @@ def _same(a, b) -> bool:
         return abs(float(a) - float(b)) < EPS
     except (TypeError, ValueError):
         return a == b
+
+
+def _alone(cell: Cell, reason: str = ONLY_MODEL) -> Cell:
+    """The model's cell, marked as the model's reading alone."""
+    cell.confidence = min(cell.confidence, CONF_MODEL_ONLY)
+    if not cell.blank:
+        cell.reason = reason
+    return cell
 
 
 def _take(doc: Document, key: str, cell: Cell, other: Cell | None) -> None:
@@ -47,18 +62,19 @@ def combine(doc: Document, model_cells: dict[str, Cell], model_metrics: dict[str
                 # the identities have settled the cells both read: it must not tip them
                 later.append(key)
                 continue
-            _take(doc, key, mc, rc)
+            _take(doc, key, _alone(mc), rc)
         elif not _same(rc.value, mc.value):
             differ.append(key)
         else:
             rc.confidence = max(rc.confidence, mc.confidence)
     if policy == "model":
         for key in differ:
-            _take(doc, key, model_cells[key], doc.fields.get(key))
+            _take(doc, key, _alone(model_cells[key], f"{ONLY_MODEL} (the rules read {doc.fields[key].value})"),
+                  doc.fields.get(key))
     elif differ:
         _by_identities(doc, model_cells, differ)
     for key in later:
-        _take(doc, key, model_cells[key], doc.fields.get(key))
+        _take(doc, key, _alone(model_cells[key]), doc.fields.get(key))
     # metrics have no identities to settle a difference: under "reconcile" the rules' clause
     # reading stands (it was right on every set measured, docs/model.md) and the model only
     # fills metrics the rules did not find
@@ -99,6 +115,7 @@ def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str
     eqs = equations(doc.format, doc.aggregate) if doc.format else []
     vals = {k: c.value for k, c in doc.fields.items()}
     choice = {k: "rules" for k in differ}
+    by_conf: set[str] = set()  # cells the model won on confidence alone, the identities tied
     # readings differ in whole groups (a row the rules shifted into the wrong cells): a cell at a
     # time, either switch breaks the row's sum, so first weigh each group of linked cells whole
     for group in _linked(differ, eqs):
@@ -111,6 +128,8 @@ def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str
             for k in group:
                 choice[k] = "model"
                 vals[k] = model_cells[k].value
+                if b_model == b_rules:
+                    by_conf.add(k)
     for _ in range(2):  # a second pass lets one switch make another pay off
         for key in sorted(differ, key=lambda k: -model_cells[k].confidence):
             mine = [eq for eq in eqs if key in eq.keys()]
@@ -121,15 +140,20 @@ def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str
             b_model = broken(mine, vals)
             if b_model != b_rules:
                 choice[key] = "model" if b_model < b_rules else "rules"
+                by_conf.discard(key)
             elif _clearly_surer(model_cells[key].confidence, doc.fields[key].confidence):
                 choice[key] = "model"
+                by_conf.add(key)
             # otherwise a tie: the reading the group chose stays
             vals[key] = model_v if choice[key] == "model" else rules_v
     for key, who in choice.items():
         rc = doc.fields[key]
         if who == "model":
             mc = model_cells[key]
-            mc.reason = "token model's reading: the identities hold with it"
+            if key in by_conf:
+                _alone(mc, f"{ONLY_MODEL} (the rules read {rc.value}; the identities cannot tell)")
+            else:
+                mc.reason = "token model's reading: the identities hold with it"
             _take(doc, key, mc, rc)
         else:
             _take(doc, key, rc, model_cells[key])

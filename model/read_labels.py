@@ -12,13 +12,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from nianbao import schema
-from nianbao.assemble.metrics import read_fee
+from nianbao import schema, variants
+from nianbao.assemble.metrics import clause_around, has_cue, read_fee
 from nianbao.document import Cell, Document, Metric, Token
 
 from . import labels as L
 
-DASHES = set("-—–－―/／~～")
+DASHES = set("-—–－―/／~～无")  # zero marks (spec variant zero_marks)
 
 
 @dataclass
@@ -38,6 +38,11 @@ class Entity:
     @functools.cached_property
     def box(self):
         bs = [t.bbox for t in self.tokens if t.bbox]
+        if len(bs) > 2:
+            # a glyph of rotated text (the vertical 三、本年度办理结果 of a WPS table) can carry a
+            # box many lines tall; it would stretch the label over the rows below it
+            h = sorted(b[3] - b[1] for b in bs)[len(bs) // 2]
+            bs = [b for b in bs if b[3] - b[1] <= 3 * h] or bs
         if not bs:
             return None
         return (min(b[0] for b in bs), min(b[1] for b in bs), max(b[2] for b in bs), max(b[3] for b in bs))
@@ -127,6 +132,7 @@ def parse_value(text: str, ctype: str = "int"):
     s = unicodedata.normalize("NFKC", text).replace(",", "").replace(" ", "")
     if s and all(c in DASHES for c in s):
         return 0
+    s = re.sub(r"(?<=\d)(?:万元|万|元)$", "", s)  # the number as printed; 元 → 万元 happens once, later
     m = re.fullmatch(r"[+\-]?\d+(?:\.\d+)?", s)
     if not m:
         return None
@@ -138,9 +144,32 @@ def _ov(a0, a1, b0, b1) -> float:
     return min(a1, b1) - max(a0, b0)
 
 
+def prints_aggregate(fmt: str, ents: list[Entity]) -> bool:
+    """The model saw the single （六）其他处理 row of a 2021 table (spec variant
+    aggregate_other_in_2021): a label of that row and none of its sub-rows'."""
+    plain = {r.id for r in schema.rows("requests", fmt)}
+    extra = {f"ROW:requests.{r.id}" for r in schema.rows("requests", fmt, aggregate=True) if r.id not in plain}
+    subs = {f"ROW:requests.{rid}" for rid in schema.aggregated_rows(fmt)}
+    roles = {e.role for e in ents}
+    return bool(extra & roles) and not subs & roles
+
+
+def _aggregate_role(role: str, fmt: str) -> str:
+    """With the aggregate printed, a (六) label the model took for a sub-row is the aggregate's:
+    the table prints no other row of that group."""
+    for rid in schema.aggregated_rows(fmt):
+        if role == f"ROW:requests.{rid}":
+            return "ROW:requests." + rid.rsplit(".", 1)[0]
+    return role
+
+
 def cells(doc: Document, fmt: str, ents: list[Entity] | None = None) -> dict[str, Cell]:
+    """Cells the labels place; with the aggregate （六）其他处理 printed (doc.aggregate), its keys
+    and never the sub-rows' (not printed)."""
     ents = entities(doc) if ents is None else ents
-    keys = set(schema.field_keys(fmt))
+    keys = set(variants.printed_keys(fmt, doc.aggregate))
+    if doc.aggregate:
+        ents = [Entity(_aggregate_role(e.role, fmt), e.tokens, e.page) for e in ents]
     rows = [e for e in ents if e.role.startswith("ROW:") and e.box]
     cols = [e for e in ents if e.role.startswith("COL:") and e.box]
     out: dict[str, Cell] = {}
@@ -151,8 +180,9 @@ def cells(doc: Document, fmt: str, ents: list[Entity] | None = None) -> dict[str
         x0, y0, x1, y1 = v.box
         cx, cy, h = (x0 + x1) / 2, (y0 + y1) / 2, max(1.0, y1 - y0)
         same_page = [r for r in rows if r.page == v.page]
-        left = [r for r in same_page if r.box[1] - h * 0.5 <= cy <= r.box[3] + h * 0.5 and r.box[2] <= x0 + h]
-        row = min(left, key=lambda r: x0 - r.box[2], default=None)
+        # the row is a label the model saw on this value's own line, to its left
+        left = [(r, ends) for r in same_page for ends in [_line_end(r, y0, y1, h)] if ends is not None and ends <= x0 + h]
+        row = min(left, key=lambda re_: x0 - re_[1], default=(None, 0))[0]
         if row is None or row.role.startswith("ROW:appeals."):
             col = _column(cols, "appeals", v.page, x0, x1, cy, h, carry=False)
             group = _appeals_group(col, cols, rows) if col else None
@@ -179,6 +209,16 @@ def cells(doc: Document, fmt: str, ents: list[Entity] | None = None) -> dict[str
     for key, cell in _blanks(rows, cols, out, seen, keys).items():
         out.setdefault(key, cell)
     return out
+
+
+def _line_end(label: Entity, y0: float, y1: float, h: float) -> float | None:
+    """Where the label's characters printed on the line y0..y1 end (right edge), or None when
+    none is on it. The label's box is no guide: a wrapped label's box spans its lines, and a
+    text layer may give one glyph of a vertical caption a box as tall as the table (洪泽 2024:
+    果 of 三、本年度办理结果 joined to row 2's label took the values of rows 1-8)."""
+    on = [t.bbox[2] for t in label.tokens if t.bbox and t.bbox[3] - t.bbox[1] <= 2 * h
+          and min(t.bbox[3], y1) - max(t.bbox[1], y0) > 0]
+    return max(on) if on else None
 
 
 def _blanks(rows: list[Entity], cols: list[Entity], read: dict[str, Cell], seen: set[str],
@@ -274,7 +314,31 @@ def _is_year(number: str, after: str) -> bool:
     return after == "年" and re.fullmatch(r"(?:19|20)\d\d", number) is not None
 
 
+def _clause(doc: Document, e: Entity, ln) -> str:
+    """The clause the tagged tokens sit in, across the line breaks of the page (a sentence
+    wraps: 受理政府 / 信息公开申请 17 件，)."""
+    if ln is None:
+        return e.text
+    page = next((p for p in doc.pages if any(x is ln for x in p.lines)), None)
+    lines = page.lines if page else [ln]
+    i = next(j for j, x in enumerate(lines) if x is ln)
+    near = lines[max(0, i - 2): i + 3]
+    text, pos = "", {}
+    for x in near:
+        for t in x.tokens:
+            pos[id(t)] = len(text)
+            text += t.text.strip()
+        text += "" if x.tokens else x.text.strip()
+    at = [pos[id(t)] for t in e.tokens if id(t) in pos]
+    if not at:
+        return ln.text.strip()
+    return clause_around(text.replace("\n", ""), min(at), max(at) + 1)
+
+
 def metrics(doc: Document, ents: list[Entity] | None = None) -> dict[str, Metric]:
+    """Numbers the model tagged with a metric, when the clause they sit in names that metric
+    (nianbao.assemble.metrics.has_cue: 开放日 for open days, 解读 for interpretations…): the
+    model's tag alone put 信息公开申请 17 件 under open days."""
     out: dict[str, Metric] = {}
     lines_of = {id(t): ln for p in doc.pages for ln in p.lines for t in ln.tokens}
     for e in entities(doc) if ents is None else ents:
@@ -283,10 +347,13 @@ def metrics(doc: Document, ents: list[Entity] | None = None) -> dict[str, Metric
         mid = e.role[4:]
         unit = schema.metric_unit(mid)
         ln = lines_of.get(id(e.tokens[0]))
+        clause = _clause(doc, e, ln)
+        if not has_cue(mid, clause):
+            continue
         if unit == "bool":
             # the model tags the clause; what it says (none, an amount, charged) is read as the
             # rules read it — a year in the clause is not an amount
-            fee = read_fee(e.text) or (read_fee(ln.text) if ln else None)
+            fee = read_fee(e.text) or read_fee(clause)
             if fee is None:
                 continue
             value = fee[0]
@@ -299,6 +366,6 @@ def metrics(doc: Document, ents: list[Entity] | None = None) -> dict[str, Metric
                 continue
         if mid in out and out[mid].confidence >= e.conf:
             continue
-        out[mid] = Metric(value=value, unit=unit, evidence=ln.text.strip() if ln else e.text,
+        out[mid] = Metric(value=value, unit=unit, evidence=clause,
                           page=e.page, line=ln.number if ln else None, bbox=e.box, confidence=round(e.conf, 3))
     return out

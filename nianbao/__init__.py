@@ -2,6 +2,6 @@
 __version__ = "0.1.0"
 
 from .document import Document  # noqa: E402
-from .pipeline import extract, extract_text  # noqa: E402
+from .pipeline import extract, extract_all, extract_text  # noqa: E402
 
-__all__ = ["Document", "extract", "extract_text", "__version__"]
+__all__ = ["Document", "extract", "extract_all", "extract_text", "__version__"]

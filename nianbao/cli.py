@@ -19,6 +19,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ocr": ("nianbao.ocr.ocr_cmd", "show a PDF's or image's layout lines, or its ruled-table cells"),
     "train": ("nianbao.training.cmd", "fine-tune the layout token model on token datasets (synthetic, annotated)"),
     "annotate": ("nianbao.annotations.cmd", "push predictions to Label Studio, pull corrections as dataset + gold"),
+    "dataset": ("nianbao.dataset.cmd", "reports of many batches as one DuckDB/Parquet dataset: build, check, report, sql"),
+    "compare": ("nianbao.dataset.compare_cmd", "two reports side by side (two outputs, or one agency's years)"),
 }
 
 

@@ -32,6 +32,9 @@ class Line:
     bbox: tuple[float, float, float, float] | None = None
     conf: float = 1.0
     tokens: list[Token] = field(default_factory=list)
+    # a table row read from a structured source (HTML, Word): the (table, row, col) grid
+    # coordinate of each tab-separated field of `text`, so a cell's evidence names its grid cell
+    cells: list[tuple[int, int, int]] | None = None
 
 
 @dataclass

@@ -1,7 +1,8 @@
-"""Turn an input file into a Document: detect its kind and load its pages and lines.
+"""Turn an input file into a Document: detect its kind and hand it to its reader.
 
-Text files become one page of numbered lines. PDFs and images are handed to the OCR
-stage's loaders (`nianbao.ocr`), which own everything about page images and text layers.
+`nianbao.readers` has one reader per input kind (text, PDF, image, HTML, Word, LibreOffice
+formats, OFD, a folder of page images), chosen by the file's content; each gives the same
+Document. PDFs and images go to the OCR stage's loaders (`nianbao.ocr`).
 """
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from .document import Document, Line, Page, Source
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 # suffixes a folder walk reads as inputs (extract and batch); the readers decide by content
-INPUT_SUFFIXES = frozenset({".txt", ".text", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"})
+INPUT_SUFFIXES = frozenset({".txt", ".text", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp",
+                            ".html", ".htm", ".shtml", ".xhtml", ".mht", ".mhtml", ".docx", ".doc", ".wps",
+                            ".rtf", ".odt", ".ofd"})
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM", b"GIF8", b"RIFF")
 
 
@@ -72,26 +75,29 @@ def text_document(text: str, source: Source) -> Document:
 
 
 def load(path: str | Path) -> Document:
-    """Read `path` into a Document (text kinds fully; PDFs and images via nianbao.ocr)."""
+    """Read `path` into a Document with the reader its content calls for; a folder is read as
+    the page images of one report."""
+    from . import readers
+
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"no such file: {path}")
-    if not path.is_file():
-        raise InputError(f"not a regular file: {path}")
-    with open(path, "rb") as f:
-        head = f.read(4096)
-    kind = sniff_kind(head, path.suffix.lower())
-    source = Source(path=str(path), sha256=sha256_of(path))
-    if kind == "pdf":
-        from .ocr import load_pdf
-        return load_pdf(path, source)
-    if kind == "image":
-        from .ocr import load_image
-        return load_image(path, source)
-    if path.suffix.lower() == ".pdf":  # sites serve HTML error pages under report names
+    try:
+        if not path.exists():
+            raise InputError(f"no such file: {path}")
+        if path.is_dir():
+            from .readers import pages
+            return pages.load([path], Source(path=str(path)))
+        if not path.is_file():
+            raise InputError(f"not a regular file: {path}")
+        with open(path, "rb") as f:
+            head = f.read(4096)
+        source = Source(path=str(path), sha256=sha256_of(path))
+    except OSError as e:  # a folder we may not enter, a file we may not read
+        raise InputError(f"cannot read: {e.strerror or e}") from e
+    try:
+        kind = readers.sniff(head, path)
+    except readers.Unsupported as e:
+        raise InputError(f"unsupported input: {e}") from e
+    if path.suffix.lower() == ".pdf" and kind in ("text", "html"):  # sites serve HTML error pages under report names
         what = "an HTML page" if b"<html" in head[:1024].lower() or b"<!doctype" in head[:1024].lower() else "no PDF data"
         raise InputError(f"not a PDF although named .pdf: the file holds {what}")
-    if path.stat().st_size > MAX_TEXT_BYTES:
-        raise InputError(f"text input larger than {MAX_TEXT_BYTES // (1 << 20)} MiB")
-    source.kind = "text"
-    return text_document(decode_text(path.read_bytes()), source)
+    return readers.read(path, source, kind)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import schema
 from .document import Cell, Document, Metric
+from .names import fit_name
 
 
 def _bbox(b):
@@ -115,7 +116,7 @@ def write_atomic(path: str | Path, text: str) -> None:
     """Write via a temp file in the same folder and rename, so readers never see half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{fit_name(path.name)}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are for others to read
         with os.fdopen(fd, "w", encoding="utf-8") as f:

@@ -7,6 +7,7 @@ first alternative, so the reconciler can still choose it.
 """
 from __future__ import annotations
 
+from nianbao import variants
 from nianbao.document import Document
 
 GRID_KINDS = ("digital_pdf", "scanned_pdf", "image")
@@ -23,6 +24,10 @@ def apply_grid(doc: Document, engine=None) -> int:
     from .assemble_grid import assemble_grid
 
     cells = assemble_grid(doc, fmt=doc.format, engine=engine)
+    if not doc.aggregate and any(k in cells for k in variants.aggregate_keys(doc.format)):
+        variants.mark_aggregate(doc)  # the grid saw the aggregate （六）其他处理 row the text path missed
+    printed = set(variants.printed_keys(doc.format, doc.aggregate))
+    cells = {k: c for k, c in cells.items() if k in printed}
     if any(p.source == "ocr" for p in doc.pages):
         # a blank the text path inferred from OCR'd lines where no grid cell was read: the page OCR
         # drops lone digits, so the printed cell may hold a number nobody saw

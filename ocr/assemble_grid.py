@@ -17,6 +17,7 @@ from difflib import SequenceMatcher
 
 from nianbao import schema
 from nianbao.document import Cell, Document
+from nianbao.schema import labels
 
 from .grid import Grid, GridCell, find_grids
 
@@ -136,7 +137,10 @@ def table_kind(g: Grid) -> str | None:
 
 
 def match_row(label: str, rows: tuple[schema.Row, ...], used: set[str], after: int) -> int | None:
-    """Index of the schema row whose phrase best fits the label; ties go to the next row in print order."""
+    """Index of the schema row whose phrase best fits the label; ties go to the next row in print order.
+    A hit on a phrase that is not the row's own label (其他 inside 2.其他法律行政止公开) gives way to
+    a row whose own label the text keeps most of, with its item number (a label printed short or
+    with a slip, schema.labels)."""
     for exact in (True, False):  # fuzzy only when nothing matches exactly (it is slower and looser)
         best, best_key = None, (0.0, 0, 0)
         for i, row in enumerate(rows):
@@ -150,9 +154,38 @@ def match_row(label: str, rows: tuple[schema.Row, ...], used: set[str], after: i
                 key = (round(s, 3), len(p), 1 if i > after else 0)
                 if key > best_key:
                     best, best_key = i, key
+        if best is not None and exact and labels.share(rows[best], label) < 1.0:
+            return _closest_label(label, rows, used, after, best, best_key[1])
         if best is not None:
             return best
     return None
+
+
+def _closest_label(label: str, rows: tuple[schema.Row, ...], used: set[str], after: int,
+                   weak: int, weak_len: int) -> int:
+    """The row whose own label the text keeps the most characters of (in order), when that is
+    more than the weak phrase hit `weak` kept; a row whose item number differs from the one
+    printed is not it."""
+    printed = labels.printed_item(label)
+    chars = set(label)
+    best, best_key = weak, (weak_len, 0)
+    for i, row in enumerate(rows):
+        if row.id in used or i == weak:
+            continue
+        body = labels.body(row)
+        num = labels.item_number(row)
+        if len(body) < labels.MIN_BODY or (printed and num and num.isdigit() and num != printed):
+            continue
+        if sum(1 for ch in set(body) if ch in chars) < labels.MIN_SHARE_NUMBERED * len(set(body)):
+            continue  # cheap rejection before the subsequence
+        hit = labels.find(row, label)
+        if hit is None:
+            continue
+        kept = round(hit[2] * len(body))
+        key = (kept, 1 if i > after else 0)
+        if key > best_key:
+            best, best_key = i, key
+    return best
 
 
 def match_col(headers: list[str], cols: dict[str, schema.Column], allowed) -> str | None:
@@ -199,11 +232,12 @@ def _bbox(c: GridCell) -> tuple[float, float, float, float]:
 class _State:
     """What carries over from one table to the next (a table split across pages)."""
 
-    def __init__(self):
+    def __init__(self, aggregate: bool = False):
         self.kind: str | None = None
         self.colmap: dict[int, str] | None = None  # grid column → schema column (requests)
         self.ncols = 0
         self.last_row = -1
+        self.aggregate = aggregate  # the requests table prints the single （六）其他处理 row
 
 
 def assemble_grid(doc: Document, fmt: str | None = None, engine=None) -> dict[str, Cell]:
@@ -215,7 +249,7 @@ def assemble_grid(doc: Document, fmt: str | None = None, engine=None) -> dict[st
     if fmt is None:
         return {}
     out: dict[str, Cell] = {}
-    st = _State()
+    st = _State(doc.aggregate)
     used: dict[str, set[str]] = {t: set() for t in schema.TABLES}
     for page in doc.pages:
         if page.image is None:
@@ -228,7 +262,7 @@ def assemble_grid(doc: Document, fmt: str | None = None, engine=None) -> dict[st
             if kind is None:
                 continue
             if kind != st.kind:
-                st = _State()
+                st = _State(doc.aggregate)
                 st.kind = kind
             st.ncols = g.n_cols
             _read_table(g, kind, fmt, page.number, out, st, used[kind])
@@ -354,6 +388,10 @@ def _read_table(g: Grid, kind: str, fmt: str, page: int, out: dict, st: _State, 
     # still has its label left of this column and its blanks in the right columns
     firsts = Counter(next(c.col for c in rows[r] if _is_data(c) and c.rowspan == 1) for r in data_rows)
     start = firsts.most_common(1)[0][0] if firsts else 0
+    if kind == "requests" and not st.aggregate:
+        st.aggregate = _prints_aggregate(rows, start, fmt)
+    if st.aggregate:
+        srows = _printed_rows(fmt)
     if data_rows:
         # rows without a readable number (zeros left blank, digits misread) are data rows too
         # when their label names a row of this table exactly
@@ -396,6 +434,30 @@ def _read_table(g: Grid, kind: str, fmt: str, page: int, out: dict, st: _State, 
             key = row.key(cid)
             if key not in out:
                 out[key] = _cell(dc, kind, fmt, cid, page)
+
+
+def _printed_rows(fmt: str) -> tuple[schema.Row, ...]:
+    hidden = set(schema.aggregated_rows(fmt))
+    return tuple(r for r in schema.rows("requests", fmt, aggregate=True) if r.id not in hidden)
+
+
+def _prints_aggregate(rows: list[list[GridCell]], start: int, fmt: str) -> bool:
+    """A 2021 requests table that prints the single （六）其他处理 row (spec variant
+    aggregate_other_in_2021): a row with cells under the numbers whose label is that caption
+    and holds none of the sub-rows' own labels."""
+    plain = {r.id for r in schema.rows("requests", fmt)}
+    extra = [r for r in schema.rows("requests", fmt, aggregate=True) if r.id not in plain]
+    if not extra:
+        return False
+    hidden = set(schema.aggregated_rows(fmt))
+    subs = [r for r in schema.rows("requests", fmt) if r.id in hidden]
+    for r, cells in enumerate(rows):
+        label = norm("".join(c.text for c in cells if c.col < start))
+        if any(c.col >= start and c.row == r for c in cells) and \
+                any(norm(ph) in label for row in extra for ph in row.match[:1]) and \
+                all(labels.share(sub, label) < labels.MIN_SHARE for sub in subs):
+            return True
+    return False
 
 
 def _request_cols(g, rows, data_rows, r, data, cols, st: _State) -> dict[int, str]:

@@ -5,7 +5,9 @@ huge canvas) is refused instead of exhausting memory.
 """
 from __future__ import annotations
 
+import itertools
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -25,9 +27,11 @@ def check_pixels(width: int, height: int, what: str = "image") -> None:
                          " (decompression bomb?)", stage="ocr")
 
 
-def open_image_pages(path: Path) -> list[tuple[np.ndarray, float]]:
-    """Pages of an image file (grey, or RGB when the file is in colour) with their dpi; every
-    frame of a multi-page TIFF."""
+def image_frames(path: Path) -> tuple[int, Iterator[tuple[np.ndarray, float]]]:
+    """The number of pages of an image file and an iterator over them, decoded one at a time:
+    (page, dpi) for every frame of a multi-page TIFF, the page grey or RGB when the file is in
+    colour (stamp removal, prep.py). Only the frame being read is held decoded, so a 40-frame
+    scan costs one frame's memory, not forty."""
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -36,25 +40,37 @@ def open_image_pages(path: Path) -> list[tuple[np.ndarray, float]]:
             im = Image.open(path)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
         raise InputError(f"unreadable image: {e}", stage="ocr") from e
-    pages = []
     try:
         n = getattr(im, "n_frames", 1)
         if n > MAX_FRAMES:
             raise InputError(f"image has {n} frames; at most {MAX_FRAMES} pages are read", stage="ocr")
-        for i in range(n):
+        for i in range(n):  # every frame's size is checked before any is decoded
             im.seek(i)
             check_pixels(*im.size, what=f"image page {i + 1}")
-            dpi = im.info.get("dpi", (DEFAULT_DPI, DEFAULT_DPI))[0] or DEFAULT_DPI
-            dpi = float(dpi) if 50 <= float(dpi) <= 1200 else DEFAULT_DPI
-            try:
-                # colour is kept for stamp removal (prep.py); grey and bilevel pages stay grey
-                arr = np.asarray(im.convert("L" if im.mode in ("1", "L", "I", "I;16", "F") else "RGB"))
-            except (OSError, ValueError) as e:
-                raise InputError(f"image page {i + 1} cannot be decoded: {e}", stage="ocr") from e
-            pages.append((arr, dpi))
-    finally:
+    except BaseException:
         im.close()
-    return pages
+        raise
+
+    def frames():
+        try:
+            for i in range(n):
+                im.seek(i)
+                dpi = im.info.get("dpi", (DEFAULT_DPI, DEFAULT_DPI))[0] or DEFAULT_DPI
+                dpi = float(dpi) if 50 <= float(dpi) <= 1200 else DEFAULT_DPI
+                try:
+                    # colour is kept for stamp removal (prep.py); grey and bilevel pages stay grey
+                    grey = np.asarray(im.convert("L" if im.mode in ("1", "L", "I", "I;16", "F") else "RGB"))
+                except (OSError, ValueError) as e:
+                    raise InputError(f"image page {i + 1} cannot be decoded: {e}", stage="ocr") from e
+                yield grey, dpi
+        finally:
+            im.close()
+    return n, frames()
+
+
+def open_image_pages(path: Path) -> list[tuple[np.ndarray, float]]:
+    """Every page of an image file decoded at once (tests, tools); readers use image_frames."""
+    return list(image_frames(path)[1])
 
 
 def has_colour_image(page) -> bool:
@@ -146,20 +162,49 @@ def deskew(grey: np.ndarray, min_deg: float = 0.15) -> tuple[np.ndarray, float]:
     return out, a
 
 
+KEEP_RAW_PIXELS = 4_500_000  # a kept page raster larger than this (A4 past ~200 dpi) is held PNG-compressed
+
+
 class PageImage:
-    """A page raster kept for later stages (table grids, digit re-reads): grey pixels and pixels per point."""
+    """A page raster kept for later stages (table grids, digit re-reads): grey pixels and pixels per point.
+
+    Rasters are kept for every page of a document until the grid stage has read them; a large
+    one is held PNG-compressed (a scan compresses several-fold, blank paper far more) and
+    decoded again when a stage asks for `grey`; the most recently decoded page is cached."""
+
+    _cache: tuple[int, np.ndarray] | None = None  # (serial of the PageImage, its decoded pixels)
+    _serials = itertools.count()
 
     def __init__(self, grey: np.ndarray, scale: float, skew: float = 0.0, rotation: int = 0,
                  notes: list[str] | None = None):
-        self.grey = grey
+        self._serial = next(PageImage._serials)
+        self._raw, self._png = grey, None
+        self.shape = grey.shape
+        if grey.size > KEEP_RAW_PIXELS:
+            import cv2
+            ok, buf = cv2.imencode(".png", grey, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+            if ok:
+                self._raw, self._png = None, buf.tobytes()
         self.scale = scale  # pixels per PDF point
         self.skew = skew  # degrees corrected before OCR; boxes are in the corrected frame
         self.rotation = rotation  # clockwise quarter turns (0/90/180/270) applied to the scan before OCR
         self.notes = notes or []  # what was repaired before OCR (stamps, a photo's perspective, light)
 
+    @property
+    def grey(self) -> np.ndarray:
+        if self._raw is not None:
+            return self._raw
+        cached = PageImage._cache
+        if cached is not None and cached[0] == self._serial:
+            return cached[1]
+        import cv2
+        grey = cv2.imdecode(np.frombuffer(self._png, np.uint8), cv2.IMREAD_GRAYSCALE)
+        PageImage._cache = (self._serial, grey)
+        return grey
+
     def size_points(self) -> tuple[float, float]:
         """Width and height of the page as read, in points."""
-        h, w = self.grey.shape[:2]
+        h, w = self.shape[:2]
         return w / self.scale, h / self.scale
 
     def to_points(self, box):

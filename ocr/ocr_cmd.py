@@ -1,4 +1,5 @@
-"""`nianbao ocr FILE`: show what the OCR stage reads — layout lines per page, or the grid cells as JSON."""
+"""`nianbao ocr FILE`: show what the OCR stage reads — layout lines per page with their boxes and
+confidence, or the grid cells as JSON."""
 from __future__ import annotations
 
 import json
@@ -49,8 +50,16 @@ def run(args) -> int:
                    "alternatives": c.alternatives} for k, c in cells.items()}
         print(json.dumps(out, ensure_ascii=False, indent=1))
         return 0
+    print("# per line: x0 y0 x1 y1 (PDF points, origin top-left), confidence, text")
     for p in doc.pages:
-        print(f"=== page {p.number} ({p.source}) ===")
+        size = f", {p.width:.0f} x {p.height:.0f} pt" if p.width and p.height else ""
+        print(f"=== page {p.number} ({p.source}{size}) ===")
         for ln in p.lines:
-            print(ln.text)
+            print(f"{box_text(ln.bbox)}  {ln.conf:.2f}  {ln.text}")
     return 0
+
+
+def box_text(bbox) -> str:
+    if not bbox:
+        return " ".join(["      -"] * 4)
+    return " ".join(f"{v:7.1f}" for v in bbox)

@@ -129,16 +129,17 @@ def _grid_raster(page):
 def load_image(path: Path, source: Source, engine=None) -> Document:
     """A page image or multi-page TIFF, OCR'd page by page."""
     _ocr_parts()
-    from .images import open_image_pages
+    from .images import image_frames
 
     source.kind = "image"
-    pages = open_image_pages(Path(path))
-    source.pages = len(pages)
-    return ocr_images(pages, source, engine)
+    n, frames = image_frames(Path(path))
+    source.pages = n
+    return ocr_images(frames, source, engine)
 
 
 def ocr_images(pages, source: Source, engine=None) -> Document:
-    """A Document from page rasters [(grey array, dpi)]; `engine` is a name or an OcrEngine."""
+    """A Document from page rasters, any iterable of (grey array, dpi) (decoded one at a time
+    when it is an iterator); `engine` is a name or an OcrEngine."""
     from .page_ocr import ocr_page
 
     eng = _engine(engine or _settings()[1])

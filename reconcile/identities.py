@@ -1,9 +1,12 @@
 """The accounting identities (勾稽关系) of a report, checked against what it printed.
 
 Each table identity is one linear equation over cells, sum(left) == sum(right). A broken
-equation becomes a Flag (printed = left side, expected = right side). When one cell is the
-only change that repairs every broken equation it sits in (a row and a column pointing at
-the same cell), each of those flags carries it as `suggested`. Nothing printed is changed.
+equation becomes a Flag (printed = left side, expected = right side). An unread cell does not
+drop the equations through it (reconcile/checks.py): the cells read still bound them, and a
+bound the printed cells already exceed is flagged too. A flag's `keys` are the cells that can
+be wrong (reconcile/locate.py), not every cell it sums. When one cell is the only change that
+repairs every broken equation it sits in (a row and a column pointing at the same cell), each
+of those flags carries it as `suggested`. Nothing printed is changed.
 """
 from __future__ import annotations
 
@@ -12,7 +15,15 @@ from dataclasses import dataclass
 from nianbao import schema
 from nianbao.document import Document, Flag
 
+from . import blank_totals
+from . import checks as ck
+from . import confidence
+from .locate import suspects
+
 EPS = 1e-6
+# what each identity says, for a message about a cell two identities derive differently
+SAYS = {"requests.row_sum": "行：总计栏等于各类申请人之和", "requests.column_sum": "栏：总计等于办理结果各项之和",
+        "requests.balance": "栏：第一项加第二项等于第三项加第四项", "appeals.row_sum": "：总计栏等于各项结果之和"}
 
 
 @dataclass
@@ -22,6 +33,8 @@ class Equation:
     right: list[str]  # the parts they should add up to
     label: str  # which row or column, in Chinese, for the message
     template: str  # message with {label}, {printed}, {expected}
+    left_zh: str = "总计栏"  # the sides, in Chinese, for a bound's message
+    right_zh: str = "各项之和"
 
     def keys(self) -> list[str]:
         return self.left + self.right
@@ -41,20 +54,22 @@ def equations(fmt: str, aggregate: bool = False) -> list[Equation]:
     parts = [c for c in req_cols if c != "total"]
     for r in req_rows:
         eqs.append(Equation("requests.row_sum", [r.key("total")], [r.key(c) for c in parts], r.zh,
-                            "{label}：各类申请人之和为 {expected}，总计栏为 {printed}"))
+                            "{label}：各类申请人之和为 {expected}，总计栏为 {printed}", "总计栏", "各类申请人之和"))
     results = schema.request_result_rows(fmt, aggregate)
     for c, col in req_cols.items():
         eqs.append(Equation("requests.column_sum", [f"requests.result.total.{c}"],
                             [f"requests.{r}.{c}" for r in results], col.zh,
-                            "{label}栏：办理结果各项之和为 {expected}，总计栏为 {printed}"))
+                            "{label}栏：办理结果各项之和为 {expected}，总计栏为 {printed}", "总计栏", "办理结果各项之和"))
         eqs.append(Equation("requests.balance",
                             [f"requests.result.total.{c}", f"requests.carried_forward.{c}"],
                             [f"requests.new_received.{c}", f"requests.carried_over.{c}"], col.zh,
-                            "{label}栏：第一项加第二项之和为 {expected}，第三项加第四项之和为 {printed}"))
+                            "{label}栏：第一项加第二项之和为 {expected}，第三项加第四项之和为 {printed}",
+                            "第三项加第四项之和", "第一项加第二项之和"))
     for r in schema.rows("appeals", fmt):
         eqs.append(Equation("appeals.row_sum", [r.key("total")],
                             [r.key(c) for c in ("upheld", "corrected", "other", "pending")], r.zh,
-                            "{label}：结果维持、结果纠正、其他结果、尚未审结之和为 {expected}，总计栏为 {printed}"))
+                            "{label}：结果维持、结果纠正、其他结果、尚未审结之和为 {expected}，总计栏为 {printed}",
+                            "总计栏", "结果维持、结果纠正、其他结果、尚未审结之和"))
     return eqs
 
 
@@ -65,8 +80,9 @@ def _sides(eq: Equation, vals: dict) -> tuple[float, float] | None:
 
 
 def broken(eqs: list[Equation], vals: dict) -> int:
-    """How many of `eqs` the values break (an equation with an unread cell counts as holding)."""
-    return sum(1 for eq in eqs for s in [_sides(eq, vals)] if s and abs(s[0] - s[1]) > EPS)
+    """How many checks of `eqs` the values break: equations with every cell read, and the bounds
+    and derivations that still hold where cells are unread (reconcile/checks.py)."""
+    return ck.violations(eqs, vals)
 
 
 def _solve(eq: Equation, key: str, vals: dict) -> float:
@@ -80,42 +96,103 @@ def _num(v):
     return int(round(v)) if abs(v - round(v)) < EPS else v
 
 
-def verify(doc: Document, eqs: list[Equation], vals: dict) -> None:
-    """Each cell's `verified`: False when an identity through it breaks, True when one holds and
-    none breaks, None when no identity through it can be checked (a partner is unread)."""
+# a cell the reader placed by fitting identities ("2 blank cell(s) placed by the row identity",
+# "… by the row and column identities", "split … by the row, column and balance identities")
+# holds those identities by construction: they cannot vouch for it
+CHOSEN_BY = {"row": "row_sum", "column": "column_sum", "balance": "balance"}
+
+
+def chosen_by(reason: str | None) -> set[str]:
+    """The identities (row_sum, column_sum, balance) a cell's reason says chose its value."""
+    if not reason or "identit" not in reason or " by the " not in reason:
+        return set()
+    phrase = reason.rsplit(" by the ", 1)[1]
+    return {v for k, v in CHOSEN_BY.items() if k in phrase}
+
+
+def verify(doc: Document, cks: list[ck.Check]) -> None:
+    """Each cell's `verified`: False when a check through it breaks, True when an equation through
+    it holds with every cell read and none breaks, None when nothing can vouch for it (no
+    identity covers it, its partners are unread and only bound it, or the identities through it
+    are the ones that placed it)."""
     state: dict[str, bool] = {}
-    for eq in eqs:
-        sides = _sides(eq, vals)
-        if sides is None:
-            continue
-        ok = abs(sides[0] - sides[1]) <= EPS
-        for k in eq.keys():
-            state[k] = state.get(k, True) and ok
+    for c in cks:
+        if c.broken:
+            for k in c.coef:
+                state[k] = False
+        elif c.vouches:
+            kind = c.sources[0].identity.rsplit(".", 1)[1]
+            for k in c.coef:
+                cell = doc.fields.get(k)
+                if cell is None or kind not in chosen_by(cell.reason):
+                    state.setdefault(k, True)
     for k, cell in doc.fields.items():
         cell.verified = state.get(k) if cell.value is not None else None
 
 
-def check_tables(doc: Document) -> list[Flag]:
+def _identity_values(doc: Document) -> dict:
+    """Cell values as the identities see them: a total the report left blank on purpose
+    (variant blank_totals) was not printed, so the identities cannot check it."""
     vals = {k: c.value for k, c in doc.fields.items() if not isinstance(c.value, bool)}
+    if "blank_totals" in doc.variants:
+        for k, c in doc.fields.items():
+            if c.blank and k.startswith("requests.") and k.endswith(".total"):
+                vals[k] = None
+    return vals
+
+
+def _flag(c: ck.Check, vals: dict, keys: list[str]) -> Flag:
+    eq = c.sources[0]
+    left = sum(vals[k] for k in eq.left if vals.get(k) is not None)
+    right = sum(vals[k] for k in eq.right if vals.get(k) is not None)
+    p, e = _num(left), _num(right)
+    if c.kind == "eq" and not c.unread:
+        msg = eq.template.format(label=eq.label, printed=_fmt(p), expected=_fmt(e))
+    elif c.kind == "ge":
+        n = len(c.unread)
+        if any(k in eq.right for k in c.unread):
+            msg = (f"{eq.label}：{eq.right_zh}中已读出的部分为 {_fmt(e)}，已超过{eq.left_zh} {_fmt(p)}"
+                   f"（另有 {n} 格未读出，不能小于 0）")
+        else:
+            msg = (f"{eq.label}：{eq.left_zh}中已读出的部分为 {_fmt(p)}，已超过{eq.right_zh} {_fmt(e)}，"
+                   f"由此推得未读出的 {'、'.join(c.unread)} 小于 0")
+    else:
+        u = c.unread[0]
+        e2 = c.sources[1]
+        d1, d2 = _derive(eq, u, vals), _derive(e2, u, vals)
+        p, e = _num(d1), _num(d2)
+        msg = (f"未读出的 {u}：由{eq.label}{SAYS.get(eq.identity, '')}推得 {_fmt(p)}，"
+               f"由{e2.label}{SAYS.get(e2.identity, '')}推得 {_fmt(e)}，两者不一致")
+    return Flag(eq.identity, keys, p, e, msg)
+
+
+def _derive(eq: Equation, u: str, vals: dict) -> float:
+    return _solve(eq, u, {k: (0 if k == u else v) for k, v in vals.items()})
+
+
+def check_tables(doc: Document) -> list[Flag]:
+    vals = _identity_values(doc)
     eqs = equations(doc.format, doc.aggregate)
-    verify(doc, eqs, vals)
-    broken: list[tuple[Equation, float, float]] = []
-    for eq in eqs:
-        sides = _sides(eq, vals)
-        if sides and abs(sides[0] - sides[1]) > EPS:
-            broken.append((eq, *sides))
-    flags = [Flag(eq.identity, eq.keys(), _num(p), _num(e),
-                  eq.template.format(label=eq.label, printed=_fmt(_num(p)), expected=_fmt(_num(e))))
-             for eq, p, e in broken]
+    cks = ck.checks(eqs, vals)
+    verify(doc, cks)
+    conf = {k: c.confidence for k, c in doc.fields.items()}
+    named = suspects(cks, vals, conf, {k for k, c in doc.fields.items() if chosen_by(c.reason)})
+    confidence.settle(doc, cks)
+    flags: list[Flag] = []
+    for i, c in enumerate(cks):
+        if c.broken:
+            flags.append(_flag(c, vals, named[i]))
     # one cell that repairs every broken equation it appears in, and breaks no other
+    broken_eqs = [(c.sources[0], f) for c, f in zip([c for c in cks if c.broken], flags)
+                  if c.kind == "eq" and not c.unread]
     by_key: dict[str, list[int]] = {}
-    for i, (eq, _, _) in enumerate(broken):
+    for i, (eq, _) in enumerate(broken_eqs):
         for k in eq.keys():
             by_key.setdefault(k, []).append(i)
     for key, idxs in by_key.items():
         if len(idxs) < 2:
             continue
-        sols = {_num(_solve(broken[i][0], key, vals)) for i in idxs}
+        sols = {_num(_solve(broken_eqs[i][0], key, vals)) for i in idxs}
         if len(sols) != 1:
             continue
         v = sols.pop()
@@ -124,7 +201,7 @@ def check_tables(doc: Document) -> list[Flag]:
         trial = dict(vals, **{key: v})
         if all(abs(s[0] - s[1]) <= EPS for eq in eqs if key in eq.keys() for s in [_sides(eq, trial)] if s):
             for i in idxs:
-                f = flags[i]
+                f = broken_eqs[i][1]
                 f.suggested = dict(f.suggested or {}, **{key: v})
                 f.message += f"；若 {key} 为 {_fmt(v)}（现为 {_fmt(vals[key])}），相关关系均成立"
     return flags
@@ -162,6 +239,7 @@ def check_prose(doc: Document) -> list[Flag]:
 def reconcile(doc: Document) -> Document:
     if not doc.format:
         return doc
-    doc.flags.extend(check_tables(doc))
+    found = blank_totals.mark(doc)
+    doc.flags.extend(blank_totals.fold(doc, found, check_tables(doc)))
     doc.flags.extend(check_prose(doc))
     return doc

@@ -96,7 +96,7 @@ def test_retraining_on_corrections_moves_the_model_towards_them(pulled, synth, t
     from nianbao.model.infer import TokenModel
     ls = label_studio
     conn = ["--url", ls["url"], "--api-key", ls["token"], "--project", PROJECT + " round 2"]
-    assert main(["annotate", "push", str(pdf), *conn, "--upload", "--model", str(fixed)]) == 0
+    assert main(["annotate", "push", str(pdf), *conn, "--upload", "--model-dir", str(fixed)]) == 0
     client = connect(ls["url"], ls["token"])
     tasks = list(client.tasks.list(project=require_project(client, PROJECT + " round 2").id, fields="all"))
     versions = {(t.predictions[0]["model_version"] if isinstance(t.predictions[0], dict)

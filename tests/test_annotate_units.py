@@ -1,5 +1,6 @@
 """The annotation loop's pieces that need no server: labels from the schema, tasks from a
 Document, regions → token roles and gold values, the pull store's merge rule."""
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -24,12 +25,21 @@ def test_labels_cover_the_schema_and_nothing_else():
 
 def test_labelling_config_is_xml_listing_every_label_once():
     root = ET.fromstring(labels.labelling_config())
-    values = [e.get("value") for e in root.iter("Label")]
-    assert values == list(labels.all_labels())
-    names = {e.tag: e.get("name") for e in root}
+    shown = [e for e in root.iter("Label")]
+    assert [e.get("alias") for e in shown] == list(labels.all_labels())  # the role is what is stored
+    values = [e.get("value") for e in shown]
+    assert len(set(values)) == len(values)  # no two roles read the same
+    assert all(re.search(r"[\u4e00-\u9fff]", v) for v in values)  # every name in Chinese
+    assert labels.display("VAL:requests.result.disclosed.natural_person") == "三（一）予以公开 · 自然人"
+    assert "新收" in labels.display("VAL:requests.new_received.total")
+    # an explicit blank hotkey on every label: Label Studio assigns single keys to those without
+    assert {e.get("hotkey") for e in shown} == {labels.NO_HOTKEY}
+    assert all(e.get("hotkey") for e in root.iter() if e.tag in ("Choice", "Filter"))
+    names = {e.tag: e.get("name") for e in root.iter()}
     assert names["Image"] == labels.IMAGE and names["RectangleLabels"] == labels.LABEL
-    assert names["TextArea"] == labels.TEXT
-    assert root.find("TextArea").get("perRegion") == "true"
+    assert names["TextArea"] == labels.TEXT and names["HyperText"] == "tables"
+    area = next(root.iter("TextArea"))
+    assert area.get("perRegion") == "true"
 
 
 def _doc() -> Document:
@@ -37,9 +47,10 @@ def _doc() -> Document:
     toks = [Token(c, (100 + 10 * i, 100, 110 + 10 * i, 112)) for i, c in enumerate("本年新收")]
     toks += [Token("1", (500, 100, 505, 112), label="B-VAL"), Token("7", (505, 100, 510, 112), label="I-VAL")]
     mtoks = [Token(c, (100 + 10 * i, 300, 110 + 10 * i, 312)) for i, c in enumerate("收到申请23件")]
-    row = Token("自", (100, 200, 110, 212), label="B-COL:requests.natural_person")
+    row = [Token(c, (100 + 10 * i, 200, 110 + 10 * i, 212), label=("B-" if i == 0 else "I-") + "COL:requests.natural_person")
+           for i, c in enumerate("自然人")]
     doc = Document(source=Source(path="x/report.pdf", sha256="ab" * 32, kind="digital_pdf", pages=1), format="2021")
-    doc.pages = [Page(1, 600, 800, [Line("本年新收 17", 1, 1, tokens=toks), Line("自", 2, 1, tokens=[row]),
+    doc.pages = [Page(1, 600, 800, [Line("本年新收 17", 1, 1, tokens=toks), Line("自然人", 2, 1, tokens=row),
                                     Line("收到申请23件", 3, 1, tokens=mtoks)], "text_layer")]
     doc.fields = {"requests.new_received.total": Cell(17, "17", 0.99, 1, 1, (500, 100, 510, 112))}
     doc.metrics = {"requests_received": Metric(23, evidence="收到申请23件", page=1, bbox=(100, 300, 170, 312),
@@ -59,7 +70,11 @@ def test_page_task_holds_tokens_and_percent_boxes_with_known_labels():
     for r in pred["result"]:
         by.setdefault(r["id"], {})[r["from_name"]] = r
     got = {g["label"]["value"]["rectanglelabels"][0]: g for g in by.values()}
-    assert set(got) == {"VAL:requests.new_received.total", "MET:requests_received", "COL:requests.natural_person"}
+    # the column box from the model's labels, the row box proposed from the layout
+    assert set(got) == {"VAL:requests.new_received.total", "MET:requests_received", "COL:requests.natural_person",
+                        "ROW:requests.new_received"}
+    assert got["ROW:requests.new_received"]["transcription"]["value"]["text"] == ["本年新收"]
+    assert got["VAL:requests.new_received.total"]["label"]["meta"]["text"] == ["置信度 0.99 · 未核验 unchecked"]
     v = got["VAL:requests.new_received.total"]
     assert v["transcription"]["value"]["text"] == ["17"]
     assert v["label"]["value"]["x"] == pytest.approx(500 / 600 * 100)
@@ -169,3 +184,40 @@ def test_page_images_refuse_a_decompression_bomb_and_render_a_report(tmp_path):
     assert all(p["width_px"] > 500 and p["path"].read_bytes()[:4] == b"\x89PNG" for p in pages)
     with pytest.raises(ValueError, match="no pages"):
         images.write_pages(tmp_path / "x.txt", "text", tmp_path / "t")
+
+
+@pytest.mark.parametrize("cell,want", [
+    (Cell(0, "一", 0.9), ""),          # a dash OCR read as the hanzi 一: blank, not 一
+    (Cell(0, "-", 0.9), ""), (Cell(0, "", 0.9, blank=True), ""),
+    (Cell(1234, "1,234", 0.9), "1,234"),  # as printed when it reads as the value
+    (Cell(17, "l7", 0.6), "17"),          # else the value
+    (Cell(None, "x", 0.0), "x"),          # unread: what was read, for the annotator to fix
+])
+def test_pushed_text_is_the_value_as_printed_and_a_dash_is_blank(cell, want):
+    assert tasks.cell_text(cell) == want
+
+
+def _page_rec(result, boxed=()):
+    return {"project": "p", "task_id": 1, "annotation_id": 1, "updated_at": "2026-01-01T00:00:00+00:00",
+            "result": result, "data": {"page": 1, "format": "2021", "doc_id": "d", "boxed": list(boxed),
+                                       "predicted": {"fields": {k: 5 for k in schema.field_keys("2021")},
+                                                     "metrics": {}}}}
+
+
+def test_gold_blank_choice_and_deleted_box_mean_nothing_printed():
+    a, b, c = ("requests.new_received.natural_person", "requests.new_received.enterprise",
+               "requests.new_received.research")
+    blank = _region("r1", f"VAL:{a}", "5", 1, 1, 1, 1)
+    blank.append({"id": "r1", "from_name": labels.CELL, "to_name": "image", "type": "choices",
+                  "value": {"x": 1, "y": 1, "width": 1, "height": 1, "choices": [labels.BLANK]}})
+    kept = _region("r2", f"VAL:{b}", "5", 2, 1, 1, 1)
+    # c was pushed with a box (boxed) and the annotator deleted it; `un` had no box and keeps 5
+    gold, problems = convert.document_gold("d", [_page_rec(blank + kept, boxed=[a, b, c])])
+    assert gold["fields"][a] == 0 and gold["fields"][c] == 0 and gold["fields"][b] == 5
+    assert gold["fields"]["requests.new_received.total"] == 5
+    assert gold["annotation"]["corrected"][f"VAL:{c}"]["how"].startswith("box deleted")
+    assert not [p for p in problems if "not a number" in p]
+
+
+def test_pull_reads_a_lone_hanzi_one_as_a_dash():
+    assert convert.parse_value("一", "int") == 0

@@ -57,18 +57,20 @@ def test_bad_inputs_get_error_records_and_others_complete(tmp_path, capsys):
     assert "5 failed" in err and "1 extracted" in err
 
 
-def test_directories_and_globs(tmp_path):
+def test_directories_and_globs(tmp_path, capsys):
     d = tmp_path / "in" / "sub"
     d.mkdir(parents=True)
     good_report(d / "x.txt")
     good_report(tmp_path / "in" / "y.txt")
     (tmp_path / "in" / "notes.md").write_text("ignored", encoding="utf-8")
     out = tmp_path / "out"
-    assert main(["extract", str(tmp_path / "in"), "-o", str(out), "-q"]) == 0
-    assert sorted(os.listdir(out)) == ["x.json", "y.json"]
+    # every report read; a file of another type in the folder is named and gives status 4
+    assert main(["extract", str(tmp_path / "in"), "-o", str(out), "-q"]) == 4
+    assert "notes.md: not a report file type: .md" in capsys.readouterr().err
+    assert sorted(os.listdir(out)) == ["sub", "y.json"] and os.listdir(out / "sub") == ["x.json"]
     out2 = tmp_path / "out2"
     assert main(["extract", str(tmp_path / "in" / "**" / "*.txt"), "-o", str(out2), "-q"]) == 0
-    assert sorted(os.listdir(out2)) == ["x.json", "y.json"]
+    assert sorted(os.listdir(out2)) == ["sub", "y.json"] and os.listdir(out2 / "sub") == ["x.json"]
 
 
 def test_same_stem_does_not_overwrite(tmp_path):
@@ -78,7 +80,12 @@ def test_same_stem_does_not_overwrite(tmp_path):
     good_report(tmp_path / "b" / "r.txt", 2)
     out = tmp_path / "out"
     main(["extract", str(tmp_path / "a" / "r.txt"), str(tmp_path / "b" / "r.txt"), "-o", str(out), "-q"])
-    assert sorted(os.listdir(out)) == ["r.2.json", "r.json"]
+    names = sorted(os.listdir(out))
+    assert len(names) == 2 and all(n.startswith("r.") and n.endswith(".json") for n in names)
+    (tmp_path / "b" / "r.pdf").write_bytes((tmp_path / "b" / "r.txt").read_bytes())
+    out2 = tmp_path / "out2"
+    main(["extract", str(tmp_path / "b" / "r.txt"), str(tmp_path / "b" / "r.pdf"), "-o", str(out2), "-q"])
+    assert sorted(os.listdir(out2)) == ["r.pdf.json", "r.txt.json"]
 
 
 def test_stdout_prints_one_report(tmp_path, capsys):

@@ -79,7 +79,7 @@ def test_usage_errors_are_clear(seeds_like, capsys):
     g = str(seeds_like / "gold")
     assert main(["eval", "--gold", g, "--inputs", str(seeds_like / "inputs"), "--variant", "nope", "-o",
                  str(seeds_like / "r")]) == 2
-    assert "unknown variant 'nope'; known variants: model, model+reconciler, ocr-onnxruntime, ocr-paddle, rules, text-path" in capsys.readouterr().err
+    assert "unknown variant 'nope'; known variants: extract, model, model+reconciler, ocr-onnxruntime, ocr-paddle, rules, text-path" in capsys.readouterr().err
     assert main(["eval", "--gold", g, "-o", str(seeds_like / "r")]) == 2
     assert "--inputs DIR" in capsys.readouterr().err
     assert main(["eval", "--gold", str(seeds_like / "none"), "--inputs", str(seeds_like), "-o",

@@ -65,3 +65,20 @@ def test_screenshot_is_not_blank(report, tmp_path):
     px = np.asarray(im.resize((300, 500)), dtype=np.int32).reshape(-1, 3)
     assert (px.sum(axis=1) < 700).mean() > 0.03
     assert len(np.unique(px, axis=0)) > 50  # bars in several colours, text and axes, not one flat fill
+
+
+def test_headline_first_host_in_words_no_empty_tables(report):
+    page = report.read_text(encoding="utf-8")
+    assert 0 < page.index('id="headline"') < page.index('id="plots"') < page.index("<h2>")
+    head = page[page.index('id="headline"'):page.index('id="plots"')]
+    assert "cells right" in head and "variant <code>rules</code>" in head and "variant <code>other</code>" in head
+    assert "{'cpus'" not in page and "CPUs, load average" in page
+    assert "<tbody></tbody>" not in page
+
+
+def test_accuracy_axes_tell_99_from_100():
+    from nianbao.eval.html_report import percent_axis
+    lo, hi = percent_axis([0.99, 1.0, 0.995])
+    assert 98 <= lo < 99 and 100 < hi < 100.5  # a 1-point gap spans most of the axis
+    assert percent_axis([0.40, 1.0])[0] == 0.0  # wide ranges keep the zero
+    assert percent_axis([None]) == (0.0, 105.0)

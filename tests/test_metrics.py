@@ -98,3 +98,73 @@ def test_a_decimal_point_stays():
     assert metrics_of("全年收取信息处理费 12.5 元。")["fee_collected"].value == 12.5
     c = clauses([Line(text="公开信息12.5条。", number=1)], set())
     assert c[0].text == "公开信息12.5条。"
+
+
+# phrasings met in real reports (../shared/real: hongze_2024, pingtan_*, shanghai_*)
+@pytest.mark.parametrize("text,mid,value", [
+    ("公开政府常务会议 7\n期，解读信息发布 7 条。", "policy_interpretations", 7),
+    ("解读类信息发布 21 条，", "policy_interpretations", 21),
+    ("全年发布政策解读117篇。", "policy_interpretations", 117),
+    ("发布文字、图解、H5等多形式政策解读82篇。", "policy_interpretations", 82),
+    ("通过“中国上海”门户网站发布政策解读共132件。", "policy_interpretations", 132),
+    ("本机关未收取申请人的任何费用。", "fee_collected", False),
+    ("全年收取政府信息公开信息处理费0元。", "fee_collected", False),
+    ("2021年，无收取信息处理费情况。", "fee_collected", False),
+    ("市科委未发生政府信息公开收费事项。", "fee_collected", False),
+    ("2025 年度本机关未收取信息公开处理费。", "fee_collected", False),
+    # a list prints its verb once: 公开 belongs to every item (上海 2019)
+    ("主动公开规章13件，行政规范性文件60件，市政府其他文件162件。", "normative_docs_published", 60),
+])
+def test_real_phrasings(text, mid, value):
+    m = metrics_of(text)[mid]
+    assert m.value is value if isinstance(value, bool) else m.value == value
+
+
+@pytest.mark.parametrize("text,absent", [
+    # hongze 2024: a count of requests is no count of open days (no 开放日 in the clause)
+    ("区政府办代表区政府受理政府\n信息公开申请 17 件，均已在法定期限内予以答复。", "open_day_events"),
+    # the 2021 table's row label speaks of fees but states nothing charged or not
+    ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "fee_collected"),
+    ("四是做好减税降费信息公开。", "fee_collected"),
+    ("召开68海里景区观光区收费标准定价听证会并将相关信息上网公开。", "fee_collected"),
+    ("视频解读政策 8期。", "policy_interpretations"),
+    # the verb of an earlier sentence does not carry over
+    ("主动公开规章13件。清理行政规范性文件60件。", "normative_docs_published"),
+    ("主动公开信息。行政规范性文件60件。", "normative_docs_published"),
+])
+def test_a_metric_needs_its_cue_in_the_clause(text, absent):
+    assert absent not in metrics_of(text)
+
+
+def test_every_metric_has_a_cue_and_a_clause_without_it_is_refused():
+    from nianbao import schema
+    from nianbao.assemble.metrics import CUES, has_cue
+    assert set(CUES) | {"fee_collected"} == set(schema.metric_ids())
+    assert has_cue("open_day_events", "开展“政府开放日”活动3场")
+    assert not has_cue("open_day_events", "信息公开申请17件")
+    assert has_cue("fee_collected", "未收取申请人的任何费用") and not has_cue("fee_collected", "减税降费")
+    assert not has_cue("proactive_total", "通过网络平台、信件邮寄等方式共收到政府信息公开申请25件")
+
+
+def test_the_models_metric_needs_its_cue_in_the_clause():
+    """hongze 2024: the model tagged 17 of 信息公开申请 17 件 as open days; the clause, over the
+    line break, holds no 开放日, so the number is no open-day count (the rules read it as requests)."""
+    from nianbao.document import Document, Page, Source, Token
+    from nianbao.model import read_labels
+
+    def line(text, y, n, tags=None):
+        ln = Line(text=text, number=n, page=1, bbox=(50, y, 500, y + 10))
+        for i, ch in enumerate(text):
+            tag = (tags or {}).get(i, "O")
+            ln.tokens.append(Token(ch, (50 + 9 * i, y, 58 + 9 * i, y + 10), label=tag, label_conf=0.99))
+        return ln
+    first = "2024年，区政府办代表区政府受理政府"
+    second = "信息公开申请17件，均已在法定期限内予以答复。"
+    i = second.index("17")
+    lines = [line(first, 100, 1), line(second, 114, 2, {i: "B-MET:open_day_events", i + 1: "I-MET:open_day_events"})]
+    doc = Document(source=Source("x.pdf", kind="digital_pdf"),
+                   pages=[Page(number=1, width=600.0, height=800.0, lines=lines, source="text_layer")])
+    assert "open_day_events" not in read_labels.metrics(doc)
+    lines[1].tokens[i].label, lines[1].tokens[i + 1].label = "B-MET:requests_received", "I-MET:requests_received"
+    m = read_labels.metrics(doc)["requests_received"]
+    assert m.value == 17 and m.evidence == "区政府办代表区政府受理政府信息公开申请17件，"

@@ -113,3 +113,21 @@ def test_rotated_page_boxes_sit_on_the_displayed_glyphs(tmp_path, rotation):
         x0, y0, x1, y1 = (int(t.bbox[0] * s), int(t.bbox[1] * s), int(t.bbox[2] * s) + 1, int(t.bbox[3] * s) + 1)
         inked += bool((grey[y0:y1, x0:x1] < 128).any())
     assert inked >= 0.98 * len(toks)
+
+
+def test_ocr_command_prints_lines_with_their_boxes(capsys):
+    import re
+    from pathlib import Path
+
+    from nianbao.cli import main
+    pdf = Path(__file__).resolve().parent / "eval_samples" / "synth" / "docs" / "synth1-00000" / "report.pdf"
+    assert main(["ocr", str(pdf)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    lines = [ln for ln in out if not ln.startswith(("#", "==="))]
+    assert lines and out[0].startswith("# per line: x0 y0 x1 y1")
+    for ln in lines:
+        m = re.match(r"^\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s\s(.*)$", ln)
+        assert m, ln
+        x0, y0, x1, y1 = map(float, m.groups()[:4])
+        assert x0 < x1 and y0 < y1 and x1 <= 600 and y1 <= 850
+    assert any("政府信息公开工作年度报告" in ln for ln in lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from html import unescape as html_unescape
 import re
 import shutil
 import struct
@@ -58,11 +59,19 @@ def test_page_structure(flagged_report, tmp_path):
     data = json.loads(flagged_report.read_text(encoding="utf-8"))
     assert "http://" not in html and "https://" not in html  # self-contained
     assert html.count('<img alt="page') == data["source"]["pages"]
-    assert re.search(r'<td class="[^"]*flagged[^"]*" data-key="%s"' % re.escape(BROKEN_KEY), html)
-    for f in data["flags"]:
-        assert f["message"] in html
-    # every value read from the page has a box on the page image, and the broken cell's box is flagged
-    assert re.search(r'<div class="[^"]*box[^"]*flagged[^"]*" data-key="%s"' % re.escape(BROKEN_KEY), html)
+    # the cell the flags suggest repairing is marked, not the whole columns its identities cover
+    suggested = re.findall(r'<td class="suggested cell[^"]*" data-key="([^"]+)"', html)
+    assert suggested == [BROKEN_KEY]
+    broken = re.findall(r'<td class="broken cell[^"]*" data-key="([^"]+)"', html)
+    assert len(broken) >= 5 and BROKEN_KEY not in broken
+    assert re.findall(r'<td class="verified cell', html) and re.findall(r'<td class="unchecked cell', html)
+    # messages and names in Chinese: no dotted key left in what a person reads
+    for msg in re.findall(r'<div class="msg">(.*?)</div>', html):
+        assert not re.search(r"(requests|active|appeals)\.[a-z_]+\.", msg), msg
+    assert "办理结果各项之和等于总计" in html and "全年主动公开政府信息总数" in html
+    assert '<th class="rowh" title="metrics.proactive_total">' in html
+    # every value read from the page has a box on the page image, and the suggested cell's box is marked
+    assert re.search(r'<div class="[^"]*box[^"]*suggested[^"]*" data-key="%s"' % re.escape(BROKEN_KEY), html)
     boxes = re.findall(r'class="([^"]*\bbox\b[^"]*)" data-key="([^"]+)"', html)
     assert len(boxes) >= 150
     # boxes from the output's own bbox ("exact") or found on the text layer ("token") are tight
@@ -78,14 +87,20 @@ def test_page_loads_in_chromium_and_shows_the_flagged_cell(flagged_report, tmp_p
     assert console_messages(r.stderr) == []
     dom = r.stdout
     assert 'data-ready="1"' in dom  # the page's script ran to its end
-    assert int(re.search(r'data-flagged-cells="(\d+)"', dom).group(1)) >= 1
-    # the script selected the first flagged cell and filled the evidence panel with it
+    counts = {s: int(re.search(r'data-%s-cells="(\d+)"' % s, dom).group(1))
+              for s in ("suggested", "broken", "verified", "unchecked")}
+    assert counts["suggested"] == 1 and counts["broken"] >= 5 and counts["verified"] > 50 and counts["unchecked"] >= 1
+    colours = json.loads(html_unescape(re.search(r'data-state-colours="([^"]+)"', dom).group(1)))
+    assert len(set(colours.values())) == 4, colours  # four states, four colours
+    assert colours["broken"] in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")  # digits stay readable
+    # the script selected the suggested cell and filled the evidence panel with it
     ev = re.search(r'<div id="evidence" data-key="([^"]+)">(.*?)</div>\s*<h2>', dom, re.S)
     assert ev, "evidence panel not filled"
     key, panel = ev.groups()
     td = re.search(r'<td class="([^"]*)" data-key="%s"' % re.escape(key), dom).group(1).split()
-    assert "flagged" in td and "sel" in td
-    assert "⚑" in panel and "申请数量" in panel  # flag message and the line of text it was read from
+    assert key == BROKEN_KEY and "suggested" in td and "sel" in td
+    assert "⚑" in panel and "requests." not in panel.replace(key, "")
+    assert "page 2" in panel and "建议值 suggested: 43" in panel
 
 
 @needs_chromium
@@ -144,6 +159,26 @@ def test_text_report_shows_evidence_lines(tmp_path):
     for it in with_line:
         assert it["evidence_line"] == lines[it["line"] - 1]
         assert [it["line"], lines[it["line"] - 1]] in it["context"]
+    # the source text is shown beside the tables, every line addressable
+    shown = re.findall(r'<div id="L(\d+)"><span class="n">\d+</span>', html)
+    assert len(shown) == len(lines) and '<div id="source">' in html
+
+
+@needs_chromium
+def test_text_report_highlights_the_line_of_the_selected_cell(tmp_path):
+    seeds = sorted((Path(__file__).resolve().parents[1].parent / "shared" / "seeds").glob("*.txt"))
+    if not seeds:
+        pytest.skip("needs ../shared/seeds")
+    src = tmp_path / "seed.txt"
+    shutil.copyfile(seeds[0], src)  # 红寺堡 2023: one duplicate-request cell suggested
+    report = tmp_path / "seed.json"
+    report.write_text(dumps(to_dict(extract(src))), encoding="utf-8")
+    page = review_report(report)
+    r = chromium(tmp_path, "--dump-dom", page.as_uri())
+    assert console_messages(r.stderr) == []
+    key = re.search(r'<div id="evidence" data-key="([^"]+)"', r.stdout).group(1)
+    line = json.loads(report.read_text(encoding="utf-8"))["fields"][key]["line"]
+    assert re.search(r'<div id="L%d" class="hl">' % line, r.stdout)
 
 
 def test_batch_index(tmp_path):
@@ -159,4 +194,26 @@ def test_batch_index(tmp_path):
     index = (tmp_path / "out" / "review" / "index.html").read_text(encoding="utf-8")
     assert "not_pdf" in index and "1 done, 1 failed" in index
     link = re.search(r'<a href="([^"]+\.html)">a\.pdf</a>', index).group(1)
-    assert 'flagged' in (tmp_path / "out" / "review" / link).read_text(encoding="utf-8")
+    assert 'class="suggested cell' in (tmp_path / "out" / "review" / link).read_text(encoding="utf-8")
+    assert "<td>测试市人民政府办公室</td><td>2023</td>" in index
+
+
+def test_batch_index_tells_same_named_inputs_apart_and_review_reports_progress(tmp_path, capsys):
+    from batch_helpers import seed_copies
+    from nianbao.batch import Options, run_batch
+    if not seed_copies.__globals__["SEEDS"]:
+        pytest.skip("needs ../shared/seeds")
+    for i, sub in enumerate("abcd"):
+        (src,) = seed_copies(tmp_path / "tmp" / sub, 1, marker=sub)
+        (tmp_path / "in" / sub).mkdir(parents=True)
+        src.rename(tmp_path / "in" / sub / "scan.pdf")
+    run_batch(tmp_path / "in", tmp_path / "out", Options(workers=1, progress=False,
+                                                         extractor="batch_helpers:fake_extract"))
+    capsys.readouterr()
+    assert main(["review", str(tmp_path / "out"), "--no-images"]) == 0
+    err = capsys.readouterr().err
+    assert "[1/4]" in err and "[4/4]" in err and "wrote " in err and "index.html" in err
+    index = (tmp_path / "out" / "review" / "index.html").read_text(encoding="utf-8")
+    for sub in "abcd":
+        assert f">{sub}/scan.pdf</a>" in index
+    assert index.count("<td>测试县人民政府办公室</td><td>2023</td>") == 4

@@ -16,14 +16,16 @@ def same(a, b):
     return a == b
 
 
-def gold_keys(inconsistency: str) -> set[str]:
-    """Keys a gold inconsistency names: 'requests row R: …' or 'requests column C: …'."""
+def gold_keys(inconsistency: str, fmt: str) -> set[str]:
+    """The cells a gold inconsistency is about: 'requests row R: …' that row's cells,
+    'requests column C: …' the column's result cells and its total."""
     m = re.match(r"requests row (\S+): (\w+) .* but total", inconsistency)
     if m:
-        return {f"requests.{m.group(1)}.{m.group(2)}", f"requests.{m.group(1)}.total"}
+        return {f"requests.{m.group(1)}.{c}" for c in schema.columns("requests", fmt)}
     m = re.match(r"requests column (\w+):", inconsistency)
     if m:
-        return {f"requests.result.total.{m.group(1)}"}
+        return {f"requests.{r}.{m.group(1)}" for r in schema.request_result_rows(fmt)} | \
+            {f"requests.result.total.{m.group(1)}"}
     raise AssertionError(f"unparsed gold inconsistency {inconsistency!r}")
 
 
@@ -49,8 +51,11 @@ def test_exactly_the_listed_inconsistencies_are_flagged(seeds):
         listed = gold.get("source_inconsistencies", [])
         assert len(doc.flags) == len(listed), (path.name, [f.message for f in doc.flags])
         for inc in listed:
-            keys = gold_keys(inc)
-            assert any(keys <= set(f.keys) for f in doc.flags), (path.name, inc)
+            keys = gold_keys(inc, gold["format"])
+            # a flag names cells of the row or column the inconsistency is in: the ones that can
+            # be wrong, not every cell it sums
+            assert any(f.keys and set(f.keys) <= keys and len(f.keys) < len(keys) for f in doc.flags), \
+                (path.name, inc, [f.keys for f in doc.flags])
 
 
 def test_seed_000_duplicate_total_suggestion(seeds):
@@ -60,6 +65,7 @@ def test_seed_000_duplicate_total_suggestion(seeds):
     assert doc.value(key) == 0  # printed value kept
     suggested = [f.suggested for f in doc.flags if f.suggested]
     assert suggested and all(s == {key: 1} for s in suggested)
+    assert all(f.keys == [key] for f in doc.flags)  # the row and the column point at this cell
 
 
 def test_evidence_points_at_the_printed_line(seeds):

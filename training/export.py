@@ -2,8 +2,10 @@
 config, metrics and a model card. `nianbao.model.infer.TokenModel` reads exactly this."""
 from __future__ import annotations
 
+import contextlib
 import json
 import time
+import warnings
 from pathlib import Path
 
 from nianbao import __version__
@@ -11,6 +13,28 @@ from nianbao.model import labels as L
 from nianbao.model.vocab import PAD
 
 INT8_TOLERANCE = 0.005  # F1 the int8 model may lose against float32 and still be chosen
+
+
+@contextlib.contextmanager
+def quiet_libraries():
+    """Keep the exporters' advice off the terminal: torch's TracerWarning about a traced branch
+    (the model runs with a fixed mask), onnxruntime's 'consider pre-processing' and its C++
+    logger's notices; they say nothing about this model."""
+    import logging
+    root = logging.getLogger()
+    level = root.level
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        root.setLevel(logging.ERROR)
+        try:
+            import onnxruntime as ort
+            ort.set_default_logger_severity(3)
+        except ImportError:
+            pass
+        try:
+            yield
+        finally:
+            root.setLevel(level)
 
 
 def export_onnx(model, path: Path, max_len: int) -> None:
@@ -50,15 +74,16 @@ def save_model(model, cfg, vocab, out: Path, splits: dict, val_gold, val_pages, 
               "config": cfg.name, "onnx": "model.onnx"}
     (out / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")
     fp32 = out / "model.fp32.onnx"
-    export_onnx(model, fp32, cfg.arch.max_len)
-    from onnxruntime.quantization import QuantType, quantize_dynamic
     int8 = out / "model.int8.onnx"
-    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
-    s32, ms32 = _onnx_scores(out, fp32.name, val_pages, val_gold)
-    s8, ms8 = _onnx_scores(out, int8.name, val_pages, val_gold)
+    with quiet_libraries():
+        export_onnx(model, fp32, cfg.arch.max_len)
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+        quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
+        s32, ms32 = _onnx_scores(out, fp32.name, val_pages, val_gold)
+        s8, ms8 = _onnx_scores(out, int8.name, val_pages, val_gold)
     chosen = "int8" if s8["f1"] >= s32["f1"] - INT8_TOLERANCE else "fp32"
     log(f"[train] validation F1 fp32 {s32['f1']:.4f} ({ms32:.1f} ms/page), int8 {s8['f1']:.4f} "
-        f"({ms8:.1f} ms/page): shipping {chosen}")
+        f"({ms8:.1f} ms/page): exporting {chosen} as model.onnx")
     keep, drop = (int8, fp32) if chosen == "int8" else (fp32, int8)
     final = out / "model.onnx"
     keep.replace(final)
@@ -66,7 +91,8 @@ def save_model(model, cfg, vocab, out: Path, splits: dict, val_gold, val_pages, 
     test_pages = splits.get("test") or []
     test_gold = [L.bio(p["roles"]) for p in test_pages]
     by_kind: dict = {}
-    test_scores, test_ms = _onnx_scores(out, final.name, test_pages, test_gold, by_kind) if test_pages else ({}, None)
+    with quiet_libraries():
+        test_scores, test_ms = _onnx_scores(out, final.name, test_pages, test_gold, by_kind) if test_pages else ({}, None)
     metrics = {"validation": {"fp32": s32, "int8": s8, "fp32_ms_per_page": round(ms32, 1),
                               "int8_ms_per_page": round(ms8, 1)},
                "shipped": chosen, "test": test_scores, "test_by_kind": by_kind,

@@ -80,8 +80,9 @@ RULES: list[tuple[str, re.Pattern, tuple[str, ...], tuple[str, ...]]] = [
     # (metric, pattern with groups pre/number/post, clause must contain one of, words that must
     # not come before the match in its clause)
     ("proactive_total",
-     re.compile(r"(?:全年|本年度|本年|年内|共|累计|总计|\d{4}年)[^，,。；;]{0,25}?(?:主动)?(?:公开|发布)[^，,。；;]{0,15}?信息"
-                r"(?:共|合计|总计)?" + N + r"条"),
+     # the information counted is all of it (政府信息, 各类信息), not one kind (征地信息61条)
+     re.compile(r"(?:全年|本年度|本年|年内|共|累计|总计|\d{4}年)[^，,。；;]{0,25}?(?:主动)?(?:公开|发布|公布)"
+                r"(?:[^，,。；;]{0,15}?(?:政府|政务|各类|各项))?信息(?:共|合计|总计)?" + N + r"条"),
      (), ("留言", "私信", "来信")),
     ("proactive_total",
      re.compile(r"主动公开[^，,。；;]{0,12}?(?:总量|总数)(?:达到|达|为|共)?" + N + r"条"), (), ()),
@@ -98,6 +99,8 @@ RULES: list[tuple[str, re.Pattern, tuple[str, ...], tuple[str, ...]]] = [
     ("policy_interpretations",
      re.compile(r"(?:政策解读(?:类)?(?:信息|文件|稿件|材料|文章)?|解读政策文件)(?:共)?" + N + r"(?:件|篇|次|条|期|个)"),
      (), ()),
+    ("policy_interpretations",  # 解读信息发布 7 条, 解读类信息发布 21 条
+     re.compile(r"解读(?:类)?(?:信息|稿件|材料|文章)(?:发布|公开)?(?:共|累计)?" + N + r"(?:件|篇|次|条|个)"), (), ()),
     ("requests_received",
      re.compile(r"(?:收到|受理|接收|新收|接到|办理)[^，,。；;]{0,20}?申请[^，,。；;\d]{0,6}?" + N + r"(?:件|个|份|条|宗)"),
      (), ("结转", "上年度", "上一年")),
@@ -107,9 +110,45 @@ RULES: list[tuple[str, re.Pattern, tuple[str, ...], tuple[str, ...]]] = [
      re.compile(N + r"(?:场次|场|次|期)[^，,。；;]{0,4}?[“\"「]?政府开放日"), (), ()),
 ]
 
-FEE_NONE = re.compile(r"(?:未|没有|无|不|均未|并未|未曾)[^，,。；;]{0,8}?(?:收取|产生|收|涉及)[^，,。；;]{0,10}?(?:信息)?处理费")
+FEE_NONE = re.compile(r"(?:未|没有|无|不|均未|并未|未曾)[^，,。；;]{0,8}?(?:收取|产生|收|涉及|发生)[^，,。；;]{0,12}?"
+                      r"(?:(?:信息)?处理费|费用|收费)")
 FEE_NONE2 = re.compile(r"(?:信息)?处理费[^，,。；;\d]{0,6}?(?:为零|为0(?!\d)|(?<!\d)0元|零元)")
 FEE_AMOUNT = re.compile(r"(?:信息)?处理费[^，,。；;]{0,12}?(\d+(?:\.\d+)?)(万)?元")
+# a clause is about the fee for information requests when it names the 信息处理费, or a fee or
+# charge together with the requests (未收取申请人的任何费用, 未发生政府信息公开收费事项)
+FEE_CUE = re.compile(r"处理费|(?:申请|信息公开)[^，,。；;]{0,16}?(?:费用|收费)|(?:费用|收费)[^，,。；;]{0,8}?(?:申请|信息公开)")
+# the 2021 table's row 申请人逾期未按收费通知要求缴纳费用 is no statement about fees charged
+FEE_NOT = ("逾期", "缴纳", "收费通知")
+
+# a metric's clause must name the metric: a number in a clause about something else is not it
+CUES: dict[str, tuple[str, ...]] = {
+    "proactive_total": ("公开", "发布"),
+    "website_items": ("网站",),
+    "wechat_items": ("微信",),
+    "weibo_items": ("微博",),
+    "new_media_items": ("新媒体",),
+    "normative_docs_published": ("规范性文件",),
+    "policy_interpretations": ("解读",),
+    "requests_received": ("申请",),
+    "open_day_events": ("开放日",),
+}
+
+
+# …and not be about something else: a count of requests is no count of information published
+CUES_NOT: dict[str, tuple[str, ...]] = {"proactive_total": ("申请",)}
+
+
+def has_cue(mid: str, clause: str) -> bool:
+    if mid == "fee_collected":
+        return bool(FEE_CUE.search(clause)) and not any(w in clause for w in FEE_NOT)
+    return any(w in clause for w in CUES.get(mid, ("",))) and not any(w in clause for w in CUES_NOT.get(mid, ()))
+
+
+def clause_around(text: str, start: int, end: int) -> str:
+    """The clause of `text` (cut at ，；。 and line ends) that holds text[start:end]."""
+    a = max((text.rfind(c, 0, start) for c in CLAUSE_END), default=-1) + 1
+    ends = [i for c in CLAUSE_END for i in [text.find(c, end)] if i >= 0]
+    return text[a:(min(ends) + 1 if ends else len(text))].strip()
 
 
 def _metric(mid: str, value, approx: bool, clause: Clause, lines: list[Line], conf: float = 0.9) -> Metric:
@@ -121,18 +160,19 @@ def _metric(mid: str, value, approx: bool, clause: Clause, lines: list[Line], co
 
 def extract_metrics(cls: list[Clause], lines: list[Line]) -> dict[str, Metric]:
     found: dict[str, Metric] = {}
+    lead = ""  # the sentence's earlier clauses: a list's verb is printed once (主动公开规章13件，行政规范性文件60件)
     for cl in cls:
         t = cl.text
         for mid, rx, need, avoid in RULES:
             if mid in found:
                 continue
-            if need and not any(w in t for w in need):
+            if need and not any(w in lead + t for w in need):
                 continue
             if mid == "proactive_total" and any(w in t for w in CHANNEL_WORDS) and not re.search(
                     r"各类|各渠道|各平台|多渠道|各种渠道", t):
                 continue
             m = rx.search(t)
-            if not m or any(w in t[:m.end()] for w in avoid):
+            if not m or any(w in t[:m.end()] for w in avoid) or not has_cue(mid, t):
                 continue  # 上年结转的3项申请 is not this year's count; "(含上年结转2件)" after it is fine
             pre, num, post = m.group(1), m.group(2), m.group(3)
             approx = bool(post) or pre in ("约", "近", "超过", "逾")
@@ -141,6 +181,7 @@ def extract_metrics(cls: list[Clause], lines: list[Line]) -> dict[str, Metric]:
             fee = read_fee(t)
             if fee is not None:
                 found["fee_collected"] = _metric("fee_collected", fee[0], False, cl, lines, conf=fee[1])
+        lead = lead + t if t.endswith(("，", ",", "、")) else ""
     return found
 
 
@@ -148,14 +189,14 @@ def read_fee(t: str) -> tuple[object, float] | None:
     """(value, confidence) of a clause about 信息处理费: False when none was charged, the
     amount in yuan when one is printed, True when charged without an amount; None when the
     clause says neither. Shared with the token model's reader, which tags the clause."""
-    if "处理费" not in t:
+    if not has_cue("fee_collected", t):
         return None
     if FEE_NONE.search(t) or FEE_NONE2.search(t):
         return False, 0.9
     m = FEE_AMOUNT.search(t)
     if m and "收取" in t:
         return _number(m.group(1)) * (10000 if m.group(2) else 1), 0.8
-    if re.search(r"收取[^，,。；;]{0,8}?处理费", t):
+    if re.search(r"收取[^，,。；;]{0,8}?处理费", t) and not re.search(r"(?:未|没有|无|不)[^，,。；;]{0,4}?收取", t):
         return True, 0.7  # charged, amount not stated
     return None
 
@@ -166,13 +207,17 @@ NO_APPEALS = [
 ]
 
 
+# "no case was corrected or lost on appeal" speaks of outcomes, not of whether appeals happened
+APPEAL_OUTCOME = re.compile(r"纠错|败诉|被纠正|撤销|确认违法")
+
+
 def extract_statements(cls: list[Clause], lines: list[Line]) -> dict[str, Metric]:
     """Prose that says no 行政复议 (no_review) or no 行政诉讼 (no_suit) took place."""
     out: dict[str, Metric] = {}
     for cl in cls:
         for rx in NO_APPEALS:
             m = rx.search(cl.text)
-            if not m:
+            if not m or APPEAL_OUTCOME.search(m.group(0)):
                 continue
             span = m.group(0)
             for word, sid in (("复议", "no_review"), ("诉讼", "no_suit")):

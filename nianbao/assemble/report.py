@@ -1,14 +1,17 @@
 """Assemble a Document's tables, metrics, agency, year and format from its lines."""
 from __future__ import annotations
 
-from nianbao import schema
-from nianbao.document import Cell, Document
+from nianbao import schema, variants
+from dataclasses import replace
+
+from nianbao.document import Cell, Document, Line
 
 from .meta import detect_agency, detect_format, detect_year
 from .metrics import clauses, extract_metrics, extract_statements
 from .sections import find_sections
 from .stream import build
-from .tables import anchor_rows, read_appeals, read_row_table
+from . import runs
+from .tables import anchor_rows, detect_aggregate, not_printed, printed_rows, read_appeals, read_row_table
 
 MIN_ANCHORS = 5  # row labels a text must show before it counts as a report
 
@@ -37,12 +40,23 @@ def assemble(doc: Document) -> Document:
     if doc.year is not None and schema.format_for_year(doc.year) != fmt:
         doc.warnings.append(f"report year {doc.year} but tables in the {fmt} format")
 
+    aggregate = detect_aggregate(st, fmt, *requests)
+    if aggregate:
+        variants.add(doc, variants.AGGREGATE)
+    glued = runs.glued(st, fmt, *requests)
+    if glued:
+        variants.add(doc, "run_together_cells")
     for table, (t0, t1) in (("active", active), ("requests", requests)):
-        cells, warns = read_row_table(st, table, fmt, t0, t1)
+        if glued:
+            cells, warns = runs.read_rows(st, table, fmt, t0, t1, printed_rows(table, fmt, aggregate), aggregate)
+            if aggregate and table == "requests":
+                cells.update(not_printed(fmt))
+        else:
+            cells, warns = read_row_table(st, table, fmt, t0, t1, aggregate)
         doc.fields.update(cells)
         doc.warnings.extend(warns)
     if appeals:
-        cells, warns = read_appeals(st, fmt, *appeals)
+        cells, warns = (runs.read_appeals if glued else read_appeals)(st, fmt, *appeals)
         doc.fields.update(cells)
         doc.warnings.extend(warns)
     else:
@@ -54,11 +68,34 @@ def assemble(doc: Document) -> Document:
     skip: set[int] = set()
     t_start = active[0] if "active" in secs else requests[0]
     t_end = secs["problems"][0] - 1 if "problems" in secs else (appeals[1] if appeals else requests[1])
+    prose_lines = lines
     if st.tline and t_start < len(st.tline):
-        first = st.tline[max(0, t_start - 1)]
-        last = st.tline[min(len(st.tline) - 1, max(t_end, 0))]
+        a, b = max(0, t_start - 1), min(len(st.tline) - 1, max(t_end, 0))
+        first, last = st.tline[a], st.tline[b]
         skip = set(range(first, last + 1))
-    prose = clauses(lines, skip)
+        prose_lines = _keep_prose(lines, st, a, b, skip)
+    prose = clauses(prose_lines, skip)
     doc.metrics.update(extract_metrics(prose, lines))
     doc.statements.update(extract_statements(prose, lines))
     return doc
+
+
+LONG_LINE = 200  # a line this long holds more than the tables: a web page scraped into one line
+
+
+def _keep_prose(lines: list[Line], st, a: int, b: int, skip: set[int]) -> list[Line]:
+    """The lines with the tables blanked out; where the tables sit inside a long line (a scraped
+    page whose body is one line), the prose before and after them on that line stays."""
+    first, last = st.tline[a], st.tline[b]
+    if first not in st.slines or last not in st.slines:
+        return lines
+    if len(st.slines[first]) < LONG_LINE and len(st.slines[last]) < LONG_LINE:
+        return lines
+    out = list(lines)
+    for li in {first, last}:
+        s = st.slines[li]
+        lo = st.tcol[a] + 1 if li == first else 0  # what comes before the tables on the line stays
+        hi = st.tcol[b] + 1 if li == last else len(s)  # ... and what comes after them
+        out[li] = replace(lines[li], text=s[:lo] + " " * max(0, hi - lo) + s[hi:])
+        skip.discard(li)
+    return out

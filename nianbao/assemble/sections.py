@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from nianbao import schema
+from nianbao.schema import labels
 
 from .stream import Stream
 
@@ -37,6 +38,8 @@ def find_sections(st: Stream) -> dict[str, tuple[int, int]]:
                 i = st.text.find(phrase, cursor)
                 if i >= 0 and (best is None or i < best[0]):
                     best = (i, i + len(phrase))
+        if best is None and name in FOLLOWERS:
+            best = _miswritten(st.text, heads[name], cursor, name)
         if best:
             found[name] = best
             cursor = best[1]
@@ -46,3 +49,19 @@ def find_sections(st: Stream) -> dict[str, tuple[int, int]]:
         end = found[names[j + 1]][0] if j + 1 < len(names) else len(st.text)
         out[name] = (found[name][1], end)
     return out
+
+
+def _miswritten(text: str, phrases: tuple[str, ...], cursor: int, name: str) -> tuple[int, int] | None:
+    """A table heading printed with a slip (政府信息公开行政法复议、行政诉讼情况): most of a heading
+    phrase, in order, followed by what follows that table's heading (schema.labels)."""
+    for phrase in phrases:
+        i = cursor
+        while True:
+            hit = labels.find_phrase(phrase, text, i, min(len(text), i + 4000))
+            if hit is None:
+                break
+            start, end, _ = hit
+            if any(f in text[end: end + 80] for f in FOLLOWERS[name]):
+                return start, end
+            i = end
+    return None

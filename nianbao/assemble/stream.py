@@ -17,7 +17,8 @@ from nianbao.document import Line
 from .normalize import is_cjk, is_footer, norm, strip_glued_page_number
 
 NUM_RE = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?")
-DASH_RE = re.compile(r"(?<!\S)(?:-{1,3}|—{1,2}|/)(?!\S)")
+# marks printed in a cell for zero (spec variant zero_marks): -, －, —, ―, / and 无 standing alone
+DASH_RE = re.compile(r"(?<!\S)(?:-{1,3}|—{1,2}|―{1,2}|/|无)(?!\S)")
 HEADING_AFTER = re.compile(r"[一二三四五六七八九十]{1,2}、")
 UNIT_AFTER_SPACE = set("年月日条件个份次项人家名场篇期号届批余多台套所处万")
 TEXTY_BEFORE = set("第〔[《<\"'“_@#")
@@ -50,6 +51,8 @@ class Stream:
     tline: list[int] = field(default_factory=list)  # line index of each character of `text`
     tx: list[float | None] = field(default_factory=list)  # x centre of each character (boxes only)
     tpg: list[int] = field(default_factory=list)  # page of each character of `text`
+    tcol: list[int] = field(default_factory=list)  # offset of each character of `text` in its line of `slines`
+    slines: dict[int, str] = field(default_factory=dict)  # line index → the normalised line the stream read
     nums: list[Num] = field(default_factory=list)
     boxed: bool = False  # numbers carry boxes in points (positions comparable across lines)
 
@@ -102,7 +105,7 @@ def _value(text: str) -> tuple[int | float, bool]:
 
 def build(lines: list[Line]) -> Stream:
     st = Stream(lines=lines)
-    chars, tseq, tline, tx, tpg = [], [], [], [], []
+    chars, tseq, tline, tx, tpg, tcol = [], [], [], [], [], []
     seq = 0
     run = 0
     last_was_num = False
@@ -116,6 +119,7 @@ def build(lines: list[Line]) -> Stream:
         if not line.text.strip() or is_footer(line.text):
             continue
         s = strip_glued_page_number(norm(line.text))
+        st.slines[li] = s
         # character boxes, when the line's tokens are its characters (spaces may have none)
         boxes = [t.bbox for t in line.tokens] if len(line.tokens) == len(line.text) and line.tokens else None
         if boxes and any(boxes) and len(s) == len(line.text):
@@ -144,6 +148,7 @@ def build(lines: list[Line]) -> Stream:
                 bb = boxes[i] if boxes else None
                 tx.append((bb[0] + bb[2]) / 2 if bb else None)
                 tpg.append(tpage)
+                tcol.append(i)
                 seq += 1
                 if last_was_num:
                     run += 1
@@ -184,5 +189,6 @@ def build(lines: list[Line]) -> Stream:
     st.tline = tline
     st.tx = tx
     st.tpg = tpg
+    st.tcol = tcol
     st.boxed = boxed_lines > 0
     return st

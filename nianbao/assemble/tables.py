@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from nianbao import schema
 from nianbao.document import Cell, Line
-from nianbao.schema import Row
+from nianbao.schema import Row, labels
 
 from . import blanks
 from .normalize import compact, norm
@@ -38,10 +38,45 @@ class Anchor:
     tpos: int  # text index where the label phrase starts
     seq: int
     line: int
+    end: int = -1  # text index after the label phrase
+    reason: str | None = None  # how a label printed short or with a slip was recognised
 
 
 def anchor_rows(st: Stream, rows: tuple[Row, ...], t0: int, t1: int) -> list[Anchor]:
-    """Find each row's label in printed order; a row whose label is missing is skipped."""
+    """Find each row's label in printed order; a row whose match phrases are all missing is
+    looked for between its neighbours as a label printed short or with a slip; a row found
+    neither way is skipped."""
+    return _fill_gaps(st, rows, _anchor_phrases(st, rows, t0, t1), t0, t1)
+
+
+def _fill_gaps(st: Stream, rows: tuple[Row, ...], found: list[Anchor], t0: int, t1: int) -> list[Anchor]:
+    """Rows not found by a phrase, looked for in the text between the rows found before and
+    after them (schema.labels: item number, order, kept share of the label)."""
+    have = {a.row.id for a in found}
+    if len(have) == len(rows):
+        return found
+    by_id = {a.row.id: a for a in found}
+    out: list[Anchor] = []
+    lo = t0
+    for i, row in enumerate(rows):
+        if row.id in by_id:
+            a = by_id[row.id]
+            out.append(a)
+            lo = a.end
+            continue
+        nxt = next((by_id[r.id] for r in rows[i + 1:] if r.id in by_id), None)
+        hi = nxt.tpos if nxt is not None else t1
+        hit = labels.find(row, st.text, lo, hi)
+        if hit is None:
+            continue
+        start, end, kept = hit
+        out.append(Anchor(row, start, st.tseq[start], st.tline[start], end,
+                          f"row label printed as {st.text[start:end]!r} ({kept:.0%} of {labels.own_label(row)})"))
+        lo = end
+    return out
+
+
+def _anchor_phrases(st: Stream, rows: tuple[Row, ...], t0: int, t1: int) -> list[Anchor]:
     out, cursor = [], t0
     for row in rows:
         label = compact(norm(row.zh.split()[-1]))  # the row's own label, without its group's
@@ -65,7 +100,7 @@ def anchor_rows(st: Stream, rows: tuple[Row, ...], t0: int, t1: int) -> list[Anc
         o = label.find(phrase)
         while o > 0 and i > cursor and st.text[i - 1] == label[o - 1]:
             i, o = i - 1, o - 1
-        out.append(Anchor(row, i, st.tseq[i], st.tline[i]))
+        out.append(Anchor(row, i, st.tseq[i], st.tline[i], end))
         cursor = end
     return out
 
@@ -142,13 +177,32 @@ def _num_value(n: Num, ctype: str):
     return v
 
 
-def _cell(n: Num | None, ctype: str, lines: list[Line], conf: float, reason: str | None = None) -> Cell:
+def _grid_coord(line: Line, field: int | None) -> tuple[int, int, int] | None:
+    """(table, row, col) of a tab field of a table-row line from HTML or Word."""
+    if line.cells is None or field is None or not 0 <= field < len(line.cells):
+        return None
+    return line.cells[field]
+
+
+def blank_coords(placed: list[Num | None], lines: list[Line]) -> list[tuple[int, int, int] | None]:
+    """Grid coordinates of the blank cells of a row placed by its tab fields (place_by_fields
+    puts column i in field start + i), counted from a printed cell of the row."""
+    known = next(((j, n) for j, n in enumerate(placed) if n is not None and n.field is not None), None)
+    if known is None:
+        return [None] * len(placed)
+    j, n = known
+    return [None if p is not None else _grid_coord(lines[n.line], n.field + i - j) for i, p in enumerate(placed)]
+
+
+def _cell(n: Num | None, ctype: str, lines: list[Line], conf: float, reason: str | None = None,
+          coord: tuple[int, int, int] | None = None) -> Cell:
     if n is None:
         return Cell(value=0, text="", confidence=conf, blank=True,
-                    reason=reason or "blank cell read as 0")
+                    reason=reason or "blank cell read as 0", table_cell=coord)
     ln = lines[n.line]
     return Cell(value=_num_value(n, ctype), text=n.text, confidence=conf, page=ln.page, line=ln.number,
-                bbox=n.bbox, blank=n.dash, reason=reason or ("dash read as 0" if n.dash else None))
+                bbox=n.bbox, blank=n.dash, reason=reason or ("dash read as 0" if n.dash else None),
+                table_cell=_grid_coord(ln, n.field))
 
 
 def _row_sum_ok(vals: list) -> bool:
@@ -175,7 +229,9 @@ def drop_stray(nums: list[Num], k: int, has_total: bool) -> tuple[list[Num], str
             if best_score is None or score > best_score:
                 best, best_score = keep, score
     if best is None:
-        best = nums[:k - 1] + nums[-1:] if has_total else nums[:k]
+        # more numbers than stray cells explain (two rows' numbers given to one label, as a
+        # garbled dump does): which are its own would be a guess
+        return None, f"row given {m} numbers for {k} columns; cannot tell which are its own"
     dropped = [n.text for n in nums if n not in best]
     return best, f"row printed {m} cells for {k} columns; dropped {', '.join(dropped)}"
 
@@ -242,8 +298,10 @@ class RowReader:
     positional reference for rows with blank cells."""
 
     def __init__(self, st: Stream, table: str, fmt: str, got: dict[str, list[Num]], rows: dict[str, Row],
-                 header: tuple[int, int] | None = None):
-        self.st, self.table, self.fmt = st, table, fmt
+                 header: tuple[int, int] | None = None, aggregate: bool = False):
+        self.st, self.table, self.fmt, self.aggregate = st, table, fmt, aggregate
+        self.label_lines: dict[str, set[int]] = {}  # row id → lines its printed label spans
+        self.doubtful: set[str] = set()  # rows given numbers away from their label that break their total
         self.header = header  # text range of the column header, for column positions
         self.all_nums = [n for nums in got.values() for n in nums]
         self.ambiguous: dict[str, list[list[Num | None]]] = {}
@@ -374,25 +432,44 @@ class RowReader:
     def centre(self, page: int, col: str) -> float | None:
         return self.centres.get((page, col), self.centres.get((None, col)))
 
-    def read(self, row: Row, nums: list[Num]) -> dict[str, Cell]:
+    def empty_row_coords(self, line: int | None, k: int) -> list | None:
+        """A row that printed no number in a structured table: its cells are the label line's
+        last k fields, when those are empty."""
+        ln = self.st.lines[line] if line is not None else None
+        if ln is None or ln.cells is None:
+            return None
+        fields = norm(ln.text).split("\t")
+        if len(fields) <= k or any(f.strip() for f in fields[-k:]):
+            return None
+        return ln.cells[-k:]
+
+    def read(self, row: Row, nums: list[Num], line: int | None = None) -> dict[str, Cell]:
         k, lines = len(row.cols), self.st.lines
         has_total = self.table in ("requests", "appeals")
         placed: list[Num | None] | None = None
+        coords = None
         conf, reason = CONF_DIRECT, None
         if len(nums) == k:
             placed = list(nums)
         elif len(nums) > k:
             placed, reason = drop_stray(nums, k, has_total)
             conf = CONF_STRAY
+            if placed is None:
+                return {row.key(c): Cell(value=None, reason=f"unreadable: {reason}") for c in row.cols}
         elif not nums:
             placed, conf = [None] * k, CONF_BLANK
+            coords = self.empty_row_coords(line, k)
         else:
             one_line = len({n.line for n in nums}) == 1
             if one_line and nums[0].field is not None:
                 placed = place_by_fields(nums, k, lines[nums[0].line].text)
+                coords = blank_coords(placed, lines) if placed is not None else None
             if placed is None and one_line and all(map(self.st.positioned, nums)):
                 placed = place_by_position(nums, [self.centre(nums[0].tpage, c) for c in row.cols])
-            if placed is not None:
+            if placed is not None and coords and all(xy for xy, n in zip(coords, placed) if n is None):
+                # empty cells of a structured table's grid (HTML, Word): blank as printed, no guess
+                conf, reason = CONF_DIRECT, f"{k - len(nums)} blank cell(s) read from the table grid"
+            elif placed is not None:
                 conf, reason = CONF_POSITIONAL, f"{k - len(nums)} blank cell(s) placed by position"
             elif has_total:
                 options = placements_by_identity(nums, k)
@@ -404,15 +481,65 @@ class RowReader:
                 return {row.key(c): Cell(value=None, confidence=0.0,
                                          reason=f"{len(nums)} numbers for {k} columns; cannot tell which are blank")
                         for c in row.cols}
-        cells = {}
-        return self.cells(row, placed, conf, reason)
+        if has_total and self._detached(row, placed) and not _row_sum_ok(_values(placed)):
+            self.doubtful.add(row.id)
+        return self.cells(row, placed, conf, reason, coords)
 
-    def cells(self, row: Row, placed: list[Num | None], conf: float, reason: str | None) -> dict[str, Cell]:
+    def garbled(self, rows: dict[str, Row], got: dict[str, list[Num]], cells: dict[str, Cell]) -> None:
+        """A table whose dump lost its structure — some label was given two rows' numbers —
+        cannot vouch for rows whose numbers sit away from their label: those whose total does
+        not hold are left unread rather than flagged as printed errors."""
+        if not self.doubtful or not any(len(got.get(r, [])) >= 2 * len(rows[r].cols) for r in rows):
+            return
+        for rid in self.doubtful:
+            for c in rows[rid].cols:
+                cells[rows[rid].key(c)] = Cell(value=None, reason="unreadable: the table's text lost its structure; "
+                                                                  "the numbers taken for this row are not on its "
+                                                                  "label's lines and do not add up to its total")
+
+    def _detached(self, row: Row, placed: list[Num | None]) -> bool:
+        """Numbers given to the row that sit on none of its label's lines, in text without
+        character boxes: a dump that lost the table's structure (Markdown with the labels
+        apart from their numbers) gives a row whatever numbers follow its label."""
+        lines = self.label_lines.get(row.id)
+        return bool(lines) and not self.st.boxed and any(n is not None and n.line not in lines for n in placed)
+
+    def cells(self, row: Row, placed: list[Num | None], conf: float, reason: str | None,
+              coords: list | None = None) -> dict[str, Cell]:
         out = {}
-        for c, n in zip(row.cols, placed):
+        for i, (c, n) in enumerate(zip(row.cols, placed)):
             ctype = self.types.get(c, "int")
-            out[row.key(c)] = _cell(n, ctype, self.st.lines, conf if n is not None else min(conf, CONF_BLANK), reason)
+            out[row.key(c)] = _cell(n, ctype, self.st.lines, conf if n is not None else min(conf, CONF_BLANK), reason,
+                                    coords[i] if coords else None)
         return out
+
+    def blank_totals(self, rows: dict[str, Row], got: dict[str, list[Num]], cells: dict[str, Cell]) -> bool:
+        """A 总计 column left blank on every result row (spec variant blank_totals), in text that
+        keeps no positions: rows print one number fewer than their columns and no placement fits
+        their (broken) row sums. When at least two result rows do and every result row's numbers
+        in the applicant columns add up, column by column, to the printed （七）总计 row, those
+        numbers are the applicant columns and the 总计 cells are blank."""
+        if self.table != "requests":
+            return False
+        results = [rows[r] for r in schema.request_result_rows(self.fmt, self.aggregate) if r in rows]
+        k = len(next(iter(rows.values())).cols)
+        short = [r for r in results if len(got.get(r.id, [])) == k - 1]
+        total_row = rows.get("result.total")
+        if len(short) < 2 or total_row is None or any(len(got.get(r.id, [])) not in (0, k - 1) for r in results):
+            return False
+        totals = [cells[total_row.key(c)].value for c in total_row.cols[:-1]]
+        sums = [0] * (k - 1)
+        for r in short:
+            for j, n in enumerate(got[r.id]):
+                if n.value is None and not n.dash:
+                    return False
+                sums[j] += 0 if n.dash else n.value
+        if any(t is None for t in totals) or sums != totals:
+            return False
+        why = "the 总计 column is left blank on every result row; the numbers fill the applicant columns"
+        for r in short:
+            cells.update(self.cells(r, list(got[r.id]) + [None], CONF_POSITIONAL, why))
+        return True
 
     def resolve_ambiguous(self, rows: dict[str, Row], cells: dict[str, Cell]) -> None:
         """Choose among the row-identity placements so that the column identities hold too."""
@@ -422,7 +549,7 @@ class RowReader:
                  if rid not in self.ambiguous}
         options = {rid: [[0 if n is None else _num_value(n, "int") for n in opt] for opt in opts]
                    for rid, opts in self.ambiguous.items()}
-        found = blanks.resolve(self.fmt, fixed, options)
+        found = blanks.resolve(self.fmt, fixed, options, self.aggregate)
         if found is None:
             return
         choice, unique = found
@@ -432,27 +559,61 @@ class RowReader:
             cells.update(self.cells(row, self.ambiguous[rid][j], CONF_STRAY if unique else CONF_GUESS, why))
 
 
-def read_row_table(st: Stream, table: str, fmt: str, t0: int, t1: int) -> tuple[dict[str, Cell], list[str]]:
-    """Cells of `active` or `requests` from the section text range [t0, t1)."""
-    rows = schema.rows(table, fmt)
+def printed_rows(table: str, fmt: str, aggregate: bool = False) -> tuple[Row, ...]:
+    """The rows a table prints: with the aggregate （六）其他处理 row, not the sub-rows it stands for."""
+    if not aggregate or table != "requests":
+        return schema.rows(table, fmt)
+    hidden = set(schema.aggregated_rows(fmt))
+    return tuple(r for r in schema.rows(table, fmt, aggregate=True) if r.id not in hidden)
+
+
+def detect_aggregate(st: Stream, fmt: str, t0: int, t1: int) -> bool:
+    """A 2021 requests table that prints the single （六）其他处理 row (spec variant
+    aggregate_other_in_2021): its caption is there and none of the sub-rows with a label long
+    enough to tell (逾期不补正…, 逾期未按收费通知…) is — 3.其他 alone is too short to decide."""
+    rows = schema.rows("requests", fmt, aggregate=True)
+    plain = {r.id for r in schema.rows("requests", fmt)}
+    extra = [r.id for r in rows if r.id not in plain]
+    if not extra:
+        return False
+    found = {a.row.id for a in anchor_rows(st, rows, t0, t1)}
+    telling = [r.id for r in rows if r.id in schema.aggregated_rows(fmt) and len(labels.body(r)) >= labels.MIN_BODY]
+    return all(r in found for r in extra) and not any(r in found for r in telling)
+
+
+def not_printed(fmt: str) -> dict[str, Cell]:
+    """Null cells for the sub-rows an aggregate row stands for."""
+    hidden = set(schema.aggregated_rows(fmt))
+    return {r.key(c): Cell(value=None, reason="not_printed")
+            for r in schema.rows("requests", fmt) if r.id in hidden for c in r.cols}
+
+
+def read_row_table(st: Stream, table: str, fmt: str, t0: int, t1: int,
+                   aggregate: bool = False) -> tuple[dict[str, Cell], list[str]]:
+    """Cells of `active` or `requests` from the section text range [t0, t1); `aggregate`: the
+    requests table prints （六）其他处理 in place of its sub-rows (their cells: not printed)."""
+    rows = printed_rows(table, fmt, aggregate)
     anchors = anchor_rows(st, rows, t0, t1)
     seq_lo = st.tseq[t0 - 1] + 1 if 0 < t0 <= len(st.tseq) else st.seq_of_text(t0)
     seq_hi = st.seq_of_text(t1) if t1 < len(st.text) else (st.nums[-1].seq + 1 if st.nums else 0)
     got = assign_runs(st, anchors, seq_lo, seq_hi)
     by_id = {r.id: r for r in rows}
     header = (t0, anchors[0].tpos) if anchors else None
-    reader = RowReader(st, table, fmt, got, by_id, header)
-    cells: dict[str, Cell] = {}
-    warnings = []
-    found = {a.row.id for a in anchors}
+    reader = RowReader(st, table, fmt, got, by_id, header, aggregate)
+    reader.label_lines = {a.row.id: set(st.tline[a.tpos:max(a.end, a.tpos + 1)]) for a in anchors}
+    cells: dict[str, Cell] = not_printed(fmt) if aggregate and table == "requests" else {}
+    warnings = [f"{table}: {a.reason}" for a in anchors if a.reason]
+    found = {a.row.id: a for a in anchors}
     for row in rows:
         if row.id not in found:
             warnings.append(f"{table}: row label {row.zh!r} not found")
             for c in row.cols:
                 cells[row.key(c)] = Cell(value=None, reason=f"row label {row.zh} not found")
             continue
-        cells.update(reader.read(row, got[row.id]))
-    reader.resolve_ambiguous(by_id, cells)
+        cells.update(reader.read(row, got[row.id], found[row.id].line))
+    if not reader.blank_totals(by_id, got, cells):
+        reader.resolve_ambiguous(by_id, cells)
+    reader.garbled(by_id, got, cells)
     return cells, warnings
 
 
@@ -484,8 +645,10 @@ def read_appeals(st: Stream, fmt: str, t0: int, t1: int) -> tuple[dict[str, Cell
     if len({n.line for n in kept}) == 1 and kept[0].field is not None:
         placed = place_by_fields(kept, k, lines[kept[0].line].text)
         if placed is not None:
-            return {key: _cell(n, "int", lines, CONF_POSITIONAL if n else CONF_BLANK)
-                    for key, n in zip(keys, placed)}, []
+            coords = blank_coords(placed, lines)
+            grid = all(xy for xy, n in zip(coords, placed) if n is None)  # HTML/Word: blank as printed
+            return {key: _cell(n, "int", lines, (CONF_DIRECT if grid else CONF_POSITIONAL) if n else CONF_BLANK, coord=xy)
+                    for key, n, xy in zip(keys, placed, coords)}, []
     placed = place_appeals_by_identity(kept)
     if placed is not None:
         why = f"{k - len(kept)} blank cell(s) placed by the row identities"

@@ -1,7 +1,8 @@
 """`nianbao batch INPUT_DIR|LIST_FILE -o OUT_DIR …` and `nianbao batch export OUT_DIR --format …`.
 
-Exit status: 0 when every file is done, 1 when any failed (its error record is written), 2 for
-a usage error.
+Exit status (nianbao.exit_codes): 0 when every file is done, 1 when any failed or could not be
+read (its record is written), 2 for a usage error, 3 when outputs cannot be written (disk full),
+130 when interrupted.
 """
 from __future__ import annotations
 
@@ -42,9 +43,17 @@ def _export(out_dir: Path, formats) -> int:
     if not (out_dir / "manifest.sqlite").is_file():
         print(f"nianbao batch export: {out_dir} has no manifest.sqlite (not a batch output folder)", file=sys.stderr)
         return 2
+    from ..exit_codes import CANNOT_WRITE, is_write_failure, why
     from .export import export
     for fmt in formats or ["csv"]:
-        for path in export(out_dir, fmt):
+        try:
+            written = export(out_dir, fmt)
+        except OSError as e:
+            if not is_write_failure(e):
+                raise
+            print(f"nianbao batch export: cannot write {out_dir / 'exports'}: {why(e)}", file=sys.stderr)
+            return CANNOT_WRITE
+        for path in written:
             print(path)
     return 0
 
@@ -61,21 +70,28 @@ def run(args) -> int:
     if args.workers < 1:
         print("nianbao batch: --workers must be at least 1", file=sys.stderr)
         return 2
-    from .runner import BatchBusy, Options, format_summary, run_batch
+    from ..exit_codes import CANNOT_WRITE, FAILED, INTERRUPTED, OK, USAGE, CannotWrite
+    from .runner import BatchBusy, Options, UnsafeOutput, format_summary, run_batch
     opts = Options(workers=args.workers, engine=args.engine, retry_failed=args.retry_failed,
                    timeout_s=args.timeout or None, max_memory_mb=args.max_memory_mb or None,
                    extractor=args.extractor, progress=not args.quiet, ray_address=args.ray_address,
                    model=model_choice(args), policy=args.policy)
     try:
         summary = run_batch(args.input, args.out, opts)
-    except (FileNotFoundError, BatchBusy) as e:
+    except (FileNotFoundError, BatchBusy, UnsafeOutput) as e:
         print(f"nianbao batch: {e}", file=sys.stderr)
-        return 2
+        return USAGE
+    except CannotWrite as e:
+        print(f"nianbao batch: {e}. Every file recorded done is complete; free space (or fix the output "
+              "folder) and run the same command to resume.", file=sys.stderr)
+        return CANNOT_WRITE
     except KeyboardInterrupt:
         print("nianbao batch: interrupted; finished files are kept, run the same command to resume",
               file=sys.stderr)
-        return 130
+        return INTERRUPTED
     print(format_summary(summary), file=sys.stderr)
     if args.formats:
-        _export(Path(args.out), args.formats)
-    return 1 if summary["failed"] or summary["this_run"]["unreadable"] else 0
+        code = _export(Path(args.out), args.formats)
+        if code:
+            return code
+    return FAILED if summary["failed"] or summary["not_read"] else OK

@@ -6,14 +6,16 @@ person or written into a report goes through `display_name`.
 """
 from __future__ import annotations
 
+import errno
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..ingest import INPUT_SUFFIXES, sha256_of
-from nianbao.output import printable_path as display_name
-
+from ..ingest import sha256_of, sniff_kind
+from ..names import fit_name
+from ..output import printable_path as display_name
+from ..walk import Skipped, walk
 
 
 @dataclass
@@ -23,6 +25,7 @@ class InputFile:
     mtime_ns: int = 0
     sha256: str | None = None  # None: the file could not be read
     error: str | None = None
+    reason: str | None = None  # why it could not be read: missing, unreadable, not_regular
 
     @property
     def display(self) -> str:
@@ -53,25 +56,19 @@ _UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
 
 def output_name(f: InputFile) -> str:
     """`<stem>.<sha256[:12]>.json`: unique per content, stable across reruns, safe on any disk."""
-    stem = _UNSAFE.sub("_", display_name(f.path.stem)).strip("._")[:80] or "input"
+    stem = _UNSAFE.sub("_", display_name(f.path.stem)).strip("._") or "input"
     tag = (f.sha256 or "unreadable")[:12]
-    return f"{stem}.{tag}.json"
+    return fit_name(stem, f".{tag}.json")
 
 
-def discover(source: str | Path) -> list[Path]:
-    """Input files under a directory (report-like suffixes, recursively), or listed one per line
-    in a text file (blank lines and lines starting with # are skipped; relative paths are taken
-    from the list file's folder)."""
+def discover(source: str | Path) -> tuple[list[Path], list[Skipped]]:
+    """Input files under a directory (input suffixes, recursively, links followed: see
+    nianbao.walk), or listed one per line in a text file (blank lines and lines starting with #
+    are skipped; relative paths are taken from the list file's folder); and the records of what
+    the walk could not search."""
     source = Path(source)
     if source.is_dir():
-        out = []
-        for root, dirs, files in os.walk(source):
-            dirs.sort()
-            for name in sorted(files):
-                p = Path(root) / name
-                if p.suffix.lower() in INPUT_SUFFIXES and not name.startswith("."):
-                    out.append(p)
-        return out
+        return walk(source)
     if source.is_file():
         out = []
         for line in source.read_text(encoding="utf-8", errors="surrogateescape").splitlines():
@@ -79,7 +76,7 @@ def discover(source: str | Path) -> list[Path]:
             if line and not line.startswith("#"):
                 p = Path(line)
                 out.append(p if p.is_absolute() else source.parent / p)
-        return out
+        return out, []
     raise FileNotFoundError(f"no such input folder or list file: {source}")
 
 
@@ -89,7 +86,7 @@ def stat_and_hash(path: Path, cached: dict[bytes, tuple[int, int, str]] | None =
     try:
         st = path.stat()
         if not path.is_file():
-            f.error = "not a regular file"
+            f.error, f.reason = "not a regular file", "not_regular"
             return f
         f.size, f.mtime_ns = st.st_size, st.st_mtime_ns
         hit = (cached or {}).get(f.path_key)
@@ -99,4 +96,20 @@ def stat_and_hash(path: Path, cached: dict[bytes, tuple[int, int, str]] | None =
             f.sha256 = sha256_of(path)
     except OSError as e:
         f.error = f"cannot read: {e.strerror or e}"
+        f.reason = "missing" if e.errno == errno.ENOENT else "unreadable"
     return f
+
+
+SUFFIX_KINDS = {".pdf": "pdf", ".txt": "text", ".text": "text"}
+
+
+def name_fits_content(f: InputFile) -> bool:
+    """Whether the file's suffix agrees with what its first bytes are (a report saved as .txt
+    and as .pdf is read from the copy whose name its reader accepts)."""
+    try:
+        with open(f.path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    expected = SUFFIX_KINDS.get(f.path.suffix.lower(), "image")
+    return sniff_kind(head, f.path.suffix.lower()) == expected

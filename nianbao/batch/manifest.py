@@ -40,10 +40,26 @@ CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     started REAL, finished REAL, engine TEXT, workers INTEGER, files INTEGER, summary TEXT
 );
+CREATE TABLE IF NOT EXISTS skipped (  -- what the latest run's walk found and could not read
+    path TEXT PRIMARY KEY,
+    reason TEXT,          -- unreadable, link_loop, broken_link, not_regular, missing, duplicate, ...
+    message TEXT
+);
 """
+# columns added after the first release: (name, SQL type); older manifests get them on open
+ADDED_COLUMNS = (("outputs", "TEXT"),   # JSON list of every output file of the input (one per report)
+                 ("reports", "INTEGER"))  # reports found in the file
 
 FILE_COLUMNS = ("sha256", "path", "size", "status", "reason", "error", "output", "kind", "pages",
-                "format", "flags", "attempts", "started", "finished", "seconds")
+                "format", "flags", "attempts", "started", "finished", "seconds", "outputs", "reports")
+
+
+def row_outputs(row: dict) -> list[str]:
+    """Every output file of a manifest row (one per report; rows written before outputs existed
+    have only `output`)."""
+    if row.get("outputs"):
+        return json.loads(row["outputs"])
+    return [row["output"]] if row.get("output") else []
 
 
 class Manifest:
@@ -54,6 +70,10 @@ class Manifest:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        have = {r[1] for r in self.db.execute("PRAGMA table_info(files)")}
+        for name, kind in ADDED_COLUMNS:
+            if name not in have:
+                self.db.execute(f"ALTER TABLE files ADD COLUMN {name} {kind}")
 
     def close(self) -> None:
         self.db.close()
@@ -91,17 +111,31 @@ class Manifest:
             args = (status,)
         return [dict(zip(FILE_COLUMNS, r)) for r in self.db.execute(q + " ORDER BY path", args)]
 
-    def start(self, sha: str) -> None:
-        self.db.execute("UPDATE files SET status='running', attempts=attempts+1, started=? WHERE sha256=?",
-                        (time.time(), sha))
+    def start(self, sha: str, path: str | None = None) -> None:
+        """Mark running; `path` is the copy being read when the content has several names."""
+        self.db.execute("UPDATE files SET status='running', attempts=attempts+1, started=?,"
+                        " path=COALESCE(?, path) WHERE sha256=?", (time.time(), path, sha))
 
-    def finish(self, sha: str, result: dict, output: str | None) -> None:
+    def finish(self, sha: str, result: dict, outputs: list[str]) -> None:
         self.db.execute(
-            "UPDATE files SET status=?, reason=?, error=?, output=?, kind=?, pages=?, format=?, flags=?,"
-            " finished=?, seconds=? WHERE sha256=?",
-            (result["status"], result.get("reason"), result.get("error"), output, result.get("kind"),
+            "UPDATE files SET status=?, reason=?, error=?, output=?, outputs=?, reports=?, kind=?, pages=?,"
+            " format=?, flags=?, finished=?, seconds=? WHERE sha256=?",
+            (result["status"], result.get("reason"), result.get("error"), outputs[0] if outputs else None,
+             json.dumps(outputs, ensure_ascii=False), result.get("reports"), result.get("kind"),
              result.get("pages"), result.get("format"), json.dumps(result.get("flags") or [], ensure_ascii=False),
              time.time(), result.get("seconds"), sha))
+
+    def set_skipped(self, records: list[dict]) -> None:
+        """Replace the records of inputs the latest walk could not read."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute("DELETE FROM skipped")
+            self.db.executemany("INSERT OR REPLACE INTO skipped VALUES (?,?,?)",
+                                [(r["path"], r["reason"], r["message"]) for r in records])
+
+    def skipped(self) -> list[dict]:
+        return [{"path": p, "reason": r, "message": m}
+                for p, r, m in self.db.execute("SELECT path, reason, message FROM skipped ORDER BY path")]
 
     def begin_run(self, engine: str, workers: int, files: int) -> int:
         cur = self.db.execute("INSERT INTO runs (started, engine, workers, files) VALUES (?,?,?,?)",

@@ -1,6 +1,7 @@
 """What runs for one input file, inside an isolated child process.
 
-`process(job)` extracts the file, renders the output JSON and a short summary for the manifest.
+`process(job)` extracts the file, renders the output JSON of each report it holds and a short
+summary for the manifest.
 The coordinating process writes the JSON (so a killed child never leaves a file behind).
 """
 from __future__ import annotations
@@ -11,7 +12,7 @@ import time
 from ..output import dumps, to_dict
 from .inputs import clean_text
 
-DEFAULT_EXTRACTOR = "nianbao.pipeline:extract"
+DEFAULT_EXTRACTOR = "nianbao.pipeline:extract_all"
 
 # (substring of the error message, reason) — first match wins; reasons are what the summary counts
 REASONS = (
@@ -27,6 +28,7 @@ REASONS = (
     ("empty input", "empty"),
     ("not a text file", "not_text"),
     ("no such file", "missing"),
+    ("cannot read", "unreadable"),
     ("not a regular file", "missing"),
     ("too many pixels", "too_large"),
     ("larger than", "too_large"),
@@ -85,22 +87,45 @@ def summarize(data: dict, seconds: float) -> dict:
         "format": data.get("format"),
         "flags": [f.get("identity") for f in data.get("flags") or []],
         "seconds": round(seconds, 3),
+        "reports": 1,
     }
 
 
+def summarize_reports(datas: list[dict], seconds: float) -> dict:
+    """One manifest summary for a file's reports: failed when any report failed (the others'
+    outputs are still written), the flags of all of them."""
+    parts = [summarize(d, seconds) for d in datas]
+    if len(parts) == 1:
+        return parts[0]
+    out = dict(parts[0])
+    bad = [(d, p) for d, p in zip(datas, parts) if p["status"] == "failed"]
+    out["status"] = "failed" if bad else "done"
+    out["reason"] = bad[0][1]["reason"] if bad else None
+    out["error"] = "; ".join(f"pages {'-'.join(map(str, d['source'].get('page_range') or []))}: {p['error']}"
+                             for d, p in bad) or None
+    out["format"] = next((p["format"] for p in parts if p["format"]), None)
+    out["flags"] = [f for p in parts for f in p["flags"]]
+    out["reports"] = len(parts)
+    return out
+
+
 def process(job: dict) -> dict:
-    """Extract `job['path']`; returns {'summary': …, 'json': output text}."""
+    """Extract `job['path']`; returns {'summary': …, 'outputs': [{'page_range', 'json'}]}, one
+    output per report the file holds."""
     t0 = time.perf_counter()
     extract = resolve(job.get("extractor") or DEFAULT_EXTRACTOR)
     # a custom extractor (tests, alternative pipelines) is called with the path alone
     options = {"model": job.get("model"), "policy": job.get("policy") or "reconcile"} if not job.get("extractor") else {}
-    doc = extract(job["path"], **options)
-    data = to_dict(doc)
-    data["source"]["path"] = job["display"]
-    if not data["source"].get("sha256"):
-        data["source"]["sha256"] = job["sha256"]
-    data = clean_text(data)
-    return {"summary": summarize(data, time.perf_counter() - t0), "json": dumps(data) + "\n"}
+    found = extract(job["path"], **options)
+    datas = []
+    for doc in found if isinstance(found, list) else [found]:
+        data = to_dict(doc)
+        data["source"]["path"] = job["display"]
+        if not data["source"].get("sha256"):
+            data["source"]["sha256"] = job["sha256"]
+        datas.append(clean_text(data))
+    return {"summary": summarize_reports(datas, time.perf_counter() - t0),
+            "outputs": [{"page_range": d["source"].get("page_range"), "json": dumps(d) + "\n"} for d in datas]}
 
 
 def failure_record(job: dict, stage: str, message: str) -> dict:
@@ -109,4 +134,4 @@ def failure_record(job: dict, stage: str, message: str) -> dict:
             "errors": [{"stage": stage, "message": message}], "timings_ms": {}}
     summary = summarize(data, job.get("seconds", 0.0))
     summary["reason"] = stage
-    return {"summary": summary, "json": dumps(data) + "\n"}
+    return {"summary": summary, "outputs": [{"page_range": None, "json": dumps(data) + "\n"}]}

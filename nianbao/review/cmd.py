@@ -20,16 +20,20 @@ def run(args) -> int:
         if not (target / "manifest.sqlite").is_file():
             print(f"nianbao review: {target} is not a batch output folder (no manifest.sqlite)", file=sys.stderr)
             return 2
-        from .index import review_batch
-        print(review_batch(target, args.out, images=not args.no_images, limit=args.limit))
+        from .index import review_batch, stderr_log
+        index = review_batch(target, args.out, images=not args.no_images, limit=args.limit, log=stderr_log)
+        print(f"wrote {index} (open it in a browser; one page per report beside it)", file=sys.stderr)
+        print(index)
         return 0
     if not target.is_file():
         print(f"nianbao review: no such file: {target}", file=sys.stderr)
         return 2
     from .page import review_report
     try:
-        print(review_report(target, args.out, source=args.source, images=not args.no_images))
+        page = review_report(target, args.out, source=args.source, images=not args.no_images)
     except ValueError as e:  # not JSON
         print(f"nianbao review: {target} is not a report JSON: {e}", file=sys.stderr)
         return 2
+    print(f"wrote {page} (open it in a browser)", file=sys.stderr)
+    print(page)
     return 0

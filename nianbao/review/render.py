@@ -128,13 +128,15 @@ def locate(pdf_path: str, wanted: list[dict]) -> dict:
         pdf.close()
 
 
-def render_pages(pdf_path: str, max_pages: int = 60) -> list[dict]:
-    """[{number, width, height (points), png (base64 or None), note}] for the first pages."""
+def render_pages(pdf_path: str, max_pages: int = 60, page_range=None) -> list[dict]:
+    """[{number, width, height (points), png (base64 or None), note}] for the first pages (of
+    `page_range`, the report's pages when the file holds several)."""
     import pypdfium2 as pdfium
     pdf = pdfium.PdfDocument(pdf_path)
     try:
         pages = []
-        for i in range(min(len(pdf), max_pages)):
+        first, last = (page_range[0] - 1, min(len(pdf), page_range[1])) if page_range else (0, len(pdf))
+        for i in range(first, min(last, first + max_pages)):
             page = pdf[i]
             w, h = page.get_size()
             item = {"number": i + 1, "width": w, "height": h, "png": None, "note": ""}
@@ -147,8 +149,8 @@ def render_pages(pdf_path: str, max_pages: int = 60) -> list[dict]:
                 bitmap.to_pil().save(buf, format="PNG", optimize=True)
                 item["png"] = base64.b64encode(buf.getvalue()).decode("ascii")
             pages.append(item)
-        if len(pdf) > max_pages:
-            pages.append({"number": None, "note": f"{len(pdf) - max_pages} more page(s) not shown"})
+        if last - first > max_pages:
+            pages.append({"number": None, "note": f"{last - first - max_pages} more page(s) not shown"})
         return pages
     finally:
         pdf.close()
@@ -157,16 +159,16 @@ def render_pages(pdf_path: str, max_pages: int = 60) -> list[dict]:
 def pdf_view(job: dict) -> dict:
     """Child-process entry: pages and value boxes for one PDF."""
     try:
-        return {"pages": render_pages(job["path"]) if job.get("images", True) else [],
+        return {"pages": render_pages(job["path"], page_range=job.get("page_range")) if job.get("images", True) else [],
                 "boxes": locate(job["path"], job["wanted"])}
     except Exception as e:  # noqa: BLE001 - a page that cannot be shown is reported on the page
         return {"pages": [], "boxes": {}, "error": f"{type(e).__name__}: {e}"}
 
 
 def guarded_pdf_view(path: str, wanted: list[dict], images: bool = True, timeout_s: float = 120,
-                     max_memory_mb: int = 2048) -> dict:
+                     max_memory_mb: int = 2048, page_range=None) -> dict:
     from ..batch import guard
-    job = {"path": path, "wanted": wanted, "images": images, "display": path, "sha256": ""}
+    job = {"path": path, "wanted": wanted, "images": images, "display": path, "sha256": "", "page_range": page_range}
     res = guard.run_one(job, guard.Limits(timeout_s, max_memory_mb), fn=pdf_view)
     if "summary" in res:  # the child was killed or died
         return {"pages": [], "boxes": {}, "error": res["summary"].get("error") or "rendering failed"}

@@ -53,8 +53,16 @@ class Content:
     prose_no_appeals: bool                  # prose says no 复议/诉讼 happened
     injected: list[dict] = field(default_factory=list)
     found: list[Violation] = field(default_factory=list)
+    printed: object = None  # printed.Printed: deviations of real reports the page prints (synth --variants)
 
     def gold(self) -> dict:
+        g = self._gold()
+        if self.printed is not None:
+            from .printed import gold
+            g = gold(self.printed, g)
+        return g
+
+    def _gold(self) -> dict:
         return {
             "doc": self.doc_id, "agency": self.agency.name, "year": self.year, "format": self.fmt,
             "fields": dict(self.fields), "metrics": dict(self.metrics),
@@ -257,14 +265,20 @@ def _inject(rng: random.Random, c: Content) -> None:
             return
 
 
-def generate(doc_id: str, seed: int, fmt: str | None = None, error_rate: float = 0.15) -> Content:
-    """One report's content; deterministic in (doc_id, seed)."""
+def generate(doc_id: str, seed: int, fmt: str | None = None, error_rate: float = 0.15,
+             agency: Agency | None = None, year: int | None = None) -> Content:
+    """One report's content; deterministic in (doc_id, seed). `agency` and `year` fix who reports
+    on which year (a series of one agency's years: series.py)."""
     py = random.Random(f"{seed}:{doc_id}:content")
     rng = np.random.default_rng(py.getrandbits(64))
-    agency = pick_agency(py)
+    picked = pick_agency(py)
+    agency = agency or picked
+    if year is not None:
+        fmt = schema.format_for_year(year)
     if fmt is None:
         fmt = py.choice(schema.FORMATS)
-    year = py.choice([2019, 2020]) if fmt == "2019" else py.randint(2021, 2025)
+    drawn = py.choice([2019, 2020]) if fmt == "2019" else py.randint(2021, 2025)
+    year = year if year is not None else drawn
     assert schema.format_for_year(year) == fmt
     s = SCALE[agency.level]
     z = ZERO_P[agency.level]

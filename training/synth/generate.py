@@ -11,11 +11,14 @@ from pathlib import Path
 from nianbao import schema
 from nianbao.output import write_atomic
 
-from . import render, scans, styles, textdump, tokens
+from . import printed, render, scans, scraped, styles, textdump, tokens, web, word
 from .content import generate as make_content
 from .dataset import split_of
 
-KINDS = ("pdf", "text", "scan")
+KINDS = ("pdf", "text", "scan", "html", "docx", "doc", "scraped")
+# `doc` runs LibreOffice once per document (seconds each): made only when asked for
+DEFAULT_KINDS = ("pdf", "text", "scan", "html", "docx")
+WEB_SUFFIX = "-web"  # the scraped page of document <id> is document <id>-web: its own gold
 
 
 @dataclass(frozen=True)
@@ -31,10 +34,11 @@ class Task:
     kinds: tuple[str, ...]
     error_rate: float
     out: str
+    variants: bool = False  # print deviations of real reports (printed.py)
 
 
-def plan(n: int, seed: int, out: str, kinds=KINDS, error_rate: float = 0.15,
-         degradations=scans.DEGRADATIONS) -> list[Task]:
+def plan(n: int, seed: int, out: str, kinds=DEFAULT_KINDS, error_rate: float = 0.15,
+         variants: bool = False, degradations=scans.DEGRADATIONS) -> list[Task]:
     r = random.Random(f"plan:{seed}")
     st = list(styles.STYLE_NAMES)
     fm = list(schema.FORMATS)
@@ -50,7 +54,7 @@ def plan(n: int, seed: int, out: str, kinds=KINDS, error_rate: float = 0.15,
     for i in range(n):
         f, s, d = fm[i % len(fm)], st[i % len(st)], dg[(i + i // (len(st) * len(fm))) % len(dg)]
         tasks.append(Task(i, n, seed, f"synth{seed}-{i:05d}", f, s, d, split_of(i, n, seed),
-                          tuple(kinds), error_rate, str(out)))
+                          tuple(kinds), error_rate, str(out), variants))
     return tasks
 
 
@@ -70,6 +74,9 @@ def make(task: Task) -> dict:
     c = make_content(task.doc_id, task.seed, task.fmt, task.error_rate)
     rng = random.Random(f"{task.seed}:{task.doc_id}:render")
     style = styles.jitter(styles.get(task.style), rng)
+    if task.variants:
+        c.printed = printed.choose(random.Random(f"{task.seed}:{task.doc_id}:printed"), c)
+        style = printed.style_for(c.printed, style)
     pdf_path = ddir / "report.pdf"
     tmp_pdf = ddir / "report.pdf.tmp"
     drawn = render.render(c, style, str(tmp_pdf), rng)
@@ -88,16 +95,51 @@ def make(task: Task) -> dict:
         _write_bytes(ddir / "scan.pdf", data)
         all_examples += tokens.transform_examples(examples, scan_info)
     write_atomic(ddir / "tokens.jsonl", "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in all_examples))
+    web_style = word_style = None
+    if "html" in task.kinds:
+        web_style = web.web_style(task.index, task.seed)
+        data, _ = web.page(c, styles.get(task.style), web_style, random.Random(f"{task.seed}:{task.doc_id}:web"))
+        _write_bytes(ddir / "report.html", data)
+    if "docx" in task.kinds or "doc" in task.kinds:
+        word_style = word.word_style(task.index, task.seed)
+        word.write_docx(c, styles.get(task.style), word_style, random.Random(f"{task.seed}:{task.doc_id}:word"),
+                        ddir / "report.docx")
+        if "doc" in task.kinds:
+            word.write_doc(ddir / "report.docx", ddir / "report.doc")
     gold = c.gold()
     gold["synth"] = {"style": task.style, "degradation": task.degradation if scan_info else None,
                      "split": task.split, "seed": task.seed, "index": task.index}
     write_atomic(out / "gold" / f"{task.doc_id}.gold.json", json.dumps(gold, ensure_ascii=False, indent=1))
+    if "scraped" in task.kinds:
+        _scraped(task, c, gold, out)
     return {"doc_id": task.doc_id, "index": task.index, "split": task.split, "format": c.fmt, "year": c.year,
             "agency": c.agency.name, "level": c.agency.level, "style": task.style,
             "degradation": task.degradation if scan_info else None, "kinds": list(task.kinds),
+            "web_style": web_style, "word_style": word_style,
             "pages": len(read), "tokens_exact": exact, "injected": [e["kind"] for e in c.injected],
             "scan": [{k: v for k, v in i.items() if k not in ("affine", "homography")} for i in scan_info]
             if scan_info else None}
+
+
+def _scraped(task: Task, c, gold: dict, out: Path) -> None:
+    """OUT/docs/<id>-web/scraped.txt and its gold: the report as scraped from its web page, with
+    its blank-total variant dropped (a scraped page loses where blank cells were)."""
+    if c.printed is not None and c.printed.blank_totals:
+        c = replace_printed(c, blank_totals=False)
+        gold = dict(c.gold(), synth=gold["synth"])
+    text, page = scraped.render(c, random.Random(f"{task.seed}:{task.doc_id}:scraped"))
+    doc = task.doc_id + WEB_SUFFIX
+    (out / "docs" / doc).mkdir(parents=True, exist_ok=True)
+    write_atomic(out / "docs" / doc / "scraped.txt", text)
+    web = dict(gold, doc=doc, fields=scraped.gold_fields(page, gold))
+    # a scraped page prints its zeros as 0 and keeps no blank cells
+    web["variants"] = sorted(set(web.get("variants", [])) - {"zero_marks", "blank_totals"} | {"run_together_cells"})
+    write_atomic(out / "gold" / f"{doc}.gold.json", json.dumps(web, ensure_ascii=False, indent=1))
+
+
+def replace_printed(c, **changes):
+    from dataclasses import replace
+    return replace(c, printed=replace(c.printed, **changes))
 
 
 def task_dict(t: Task) -> dict:

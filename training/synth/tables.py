@@ -33,7 +33,25 @@ def value_text(key: str, v, fmt: str, style: Style) -> str:
 
 
 def _val(t: Table, r: int, c: int, key: str, c_: Content, style: Style, colspan: int = 1):
-    t.add(r, c, value_text(key, c_.fields[key], c_.fmt, style), f"VAL:{key}", colspan=colspan)
+    v = c_.fields[key] if key in c_.fields else _printed_fields(c_)[key]
+    text = value_text(key, v, c_.fmt, style)
+    if c_.printed is not None:
+        text = c_.printed.cell_text(key, v, text)
+    t.add(r, c, text, f"VAL:{key}", colspan=colspan)
+
+
+def _printed_fields(c: Content) -> dict:
+    from .printed import printed_fields
+    return printed_fields(c.printed, c.fields, c.fmt)
+
+
+def _request_rows(c: Content) -> tuple:
+    return c.printed.rows(c.fmt) if c.printed is not None else schema.rows("requests", c.fmt)
+
+
+def _own(c: Content, r, text: str) -> str:
+    """A row's own label as the page prints it (a slip, with synth --variants)."""
+    return c.printed.label(r, text) if c.printed is not None else text
 
 
 def active(c: Content, style: Style) -> Table:
@@ -81,7 +99,7 @@ def active(c: Content, style: Style) -> Table:
 def requests_flat(c: Content, style: Style) -> Table:
     """One label column; 三、本年度办理结果 and the （三）… group captions get rows of their own."""
     fmt = c.fmt
-    rows = schema.rows("requests", fmt)
+    rows = _request_rows(c)
     lines: list[tuple[str, str, object]] = []      # (label, role, row or None for a caption)
     seen: set[str] = set()
     for r in rows:
@@ -93,9 +111,9 @@ def requests_flat(c: Content, style: Style) -> Table:
             if grp not in seen:
                 seen.add(grp)
                 lines.append((grp, "O", None))
-            lines.append((sub, f"ROW:requests.{r.id}", r))
+            lines.append((_own(c, r, sub), f"ROW:requests.{r.id}", r))
         else:
-            lines.append((r.zh, f"ROW:requests.{r.id}", r))
+            lines.append((_own(c, r, r.zh), f"ROW:requests.{r.id}", r))
     vw = 0.52 / 7
     t = Table([0.48] + [vw] * 7, 3 + len(lines), header_rows=3)
     t.add(0, 0, "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", rowspan=3)
@@ -119,7 +137,7 @@ def requests(c: Content, style: Style) -> Table:
     if style.flat_labels:
         return requests_flat(c, style)
     fmt = c.fmt
-    rows = schema.rows("requests", fmt)
+    rows = _request_rows(c)
     label_w = [0.10, 0.11, 0.30]
     vw = (1 - sum(label_w)) / 7
     n_rows = 3 + len(rows)
@@ -150,9 +168,9 @@ def requests(c: Content, style: Style) -> Table:
                     group_start[grp] = i
                     span = sum(1 for x in results if x.zh.startswith(grp + " "))
                     t.add(i, 1, grp, rowspan=span)
-                t.add(i, 2, sub, role, align="left")
+                t.add(i, 2, _own(c, r, sub), role, align="left")
             else:
-                t.add(i, 1, r.zh, role, colspan=2, align="left")
+                t.add(i, 1, _own(c, r, r.zh), role, colspan=2, align="left")
         for j, col in enumerate(REQ_PARTS + ("total",)):
             _val(t, i, 3 + j, r.key(col), c, style)
         i += 1

@@ -1,0 +1,102 @@
+"""Printed deviations from the national formats (spec `variants`) that concern every reader.
+
+Each reader (text path, table grids, token model, structured sources) detects what it sees; this
+module holds what must read the same whichever reader saw it: the aggregate （六）其他处理 row of a
+2021 table and its not-printed sub-rows, and money printed in 元.
+"""
+from __future__ import annotations
+
+import re
+
+from . import schema
+from .document import Cell, Document
+
+AGGREGATE = schema.AGGREGATE_OTHER
+NOT_PRINTED = "not_printed"
+
+
+def add(doc: Document, name: str) -> None:
+    if name not in doc.variants:
+        doc.variants.append(name)
+
+
+def hidden_keys(fmt: str) -> tuple[str, ...]:
+    """The keys of the sub-rows an aggregate row stands for (not printed when it is)."""
+    hidden = set(schema.aggregated_rows(fmt))
+    return tuple(r.key(c) for r in schema.rows("requests", fmt) if r.id in hidden for c in r.cols)
+
+
+def aggregate_keys(fmt: str) -> tuple[str, ...]:
+    """The keys of the aggregate row itself (requests.result.other.<col> in a 2021 table)."""
+    plain = set(schema.field_keys(fmt))
+    return tuple(k for k in schema.field_keys(fmt, aggregate=True) if k not in plain)
+
+
+def printed_keys(fmt: str, aggregate: bool) -> tuple[str, ...]:
+    """Keys a reader may write: with the aggregate printed, its keys and not the sub-rows'."""
+    if not aggregate:
+        return schema.field_keys(fmt)
+    hidden = set(hidden_keys(fmt))
+    return tuple(k for k in schema.field_keys(fmt, aggregate=True) if k not in hidden)
+
+
+def mark_aggregate(doc: Document) -> None:
+    """The report prints the aggregate row: its sub-rows are present, null, not printed; the
+    aggregate's own keys exist (null until a reader fills them)."""
+    if not doc.format or not aggregate_keys(doc.format):
+        return
+    add(doc, AGGREGATE)
+    for key in hidden_keys(doc.format):
+        doc.fields[key] = Cell(value=None, reason=NOT_PRINTED)
+    for key in aggregate_keys(doc.format):
+        doc.fields.setdefault(key, Cell(value=None, reason="not_found"))
+
+
+# ---------------------------------------------------------------- amounts printed in 元
+
+YUAN_RE = re.compile(r"(?<!万)元\s*$")
+
+
+def in_yuan(text: str) -> bool:
+    """A money cell printed with the unit 元 (not 万元): 251000元."""
+    return bool(YUAN_RE.search(text or ""))
+
+
+def yuan_to_wan(value: float) -> float:
+    """元 → 万元, rounded to the 分 the 元 amount could print (6 decimals of 万元)."""
+    return round(value / 10000, 6)
+
+
+def _printed_number(text: str) -> float | None:
+    m = re.search(r"[+-]?\d[\d,]*(?:\.\d+)?", text or "")
+    return float(m.group(0).replace(",", "")) if m else None
+
+
+def money_in_yuan(doc: Document) -> int:
+    """Money cells printed in 元 (251000元) become the canonical 万元 (25.1); `text` keeps what was
+    printed. Only a value still equal to the printed number is converted, so a reader that
+    converted already is left alone. Returns how many cells were converted."""
+    if not doc.format:
+        return 0
+    n = 0
+    for key, cell in doc.fields.items():
+        table, _, col = schema.parse_key(key)
+        if table != "active" or schema.col_type(table, doc.format, col) != "decimal":
+            continue
+        if isinstance(cell.value, bool) or not in_yuan(cell.text):
+            continue
+        if cell.value is None:
+            # an unread cell's candidates (a run-together split) are numbers as printed
+            cell.alternatives = [yuan_to_wan(a) for a in cell.alternatives if isinstance(a, (int, float))]
+            continue
+        printed = _printed_number(cell.text)
+        if printed is None or abs(printed - cell.value) > 1e-9:
+            continue
+        cell.value = yuan_to_wan(printed)
+        cell.alternatives = [yuan_to_wan(a) for a in cell.alternatives if isinstance(a, (int, float))]
+        note = f"printed in 元 ({cell.text}), read as 万元"
+        cell.reason = f"{cell.reason}; {note}" if cell.reason else note
+        n += 1
+    if n:
+        add(doc, "amounts_in_yuan")
+    return n
