@@ -11,6 +11,7 @@ from nianbao import variants
 from nianbao.document import Document
 
 GRID_KINDS = ("digital_pdf", "scanned_pdf", "image")
+OCR_BLANK_CONF = 0.85  # at most, for a blank no grid cell confirms on an OCR'd page
 
 
 def apply_grid(doc: Document, engine=None) -> int:
@@ -27,6 +28,12 @@ def apply_grid(doc: Document, engine=None) -> int:
         variants.mark_aggregate(doc)  # the grid saw the aggregate （六）其他处理 row the text path missed
     printed = set(variants.printed_keys(doc.format, doc.aggregate))
     cells = {k: c for k, c in cells.items() if k in printed}
+    if any(p.source == "ocr" for p in doc.pages):
+        # a blank the text path inferred from OCR'd lines where no grid cell was read: the page OCR
+        # drops lone digits, so the printed cell may hold a number nobody saw
+        for key, old in doc.fields.items():
+            if key not in cells and old.blank and old.bbox is None and old.confidence > OCR_BLANK_CONF:
+                old.confidence = OCR_BLANK_CONF
     for key, cell in cells.items():
         old = doc.fields.get(key)
         if old is not None and old.value is not None and cell.value is not None and old.value != cell.value:

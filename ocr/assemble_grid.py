@@ -271,8 +271,12 @@ def assemble_grid(doc: Document, fmt: str | None = None, engine=None) -> dict[st
     return out
 
 
+def _digits_read(cell: Cell) -> int:
+    return sum(ch.isdigit() for ch in (number_text(cell.text or "") or ""))
+
+
 def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine) -> None:
-    from .digits import LOW_CONF, has_ink, read_crops, tight_crop
+    from .digits import LOW_CONF, glyph_count, has_ink, read_crops, tight_crop
 
     pages = {p.number: p for p in doc.pages}
     todo, crops = [], []
@@ -280,20 +284,44 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine) ->
         page = pages.get(cell.page)
         if page is None or page.source != "ocr" or page.image is None or cell.bbox is None:
             continue
+        glyphs = 0
         if cell.blank:
-            if (cell.text and norm(cell.text) not in LOOKS_LIKE_ONE) or not has_ink(page.image, cell.bbox):
-                continue  # a printed dash, or really empty
+            if not has_ink(page.image, cell.bbox):
+                continue  # really empty, or a printed dash (no digit-tall ink)
+            if cell.text and norm(cell.text) not in LOOKS_LIKE_ONE:
+                glyphs = glyph_count(page.image, cell.bbox)
+                if not glyphs:
+                    continue  # a dash read as a dash
         elif cell.value is not None and cell.confidence >= LOW_CONF:
-            continue  # confident numbers stay; unreadable text in a number cell is tried again
+            # a lost digit is not a printed 0: a confident reading with fewer digits than the
+            # cell has glyphs (50 read as 5, 12 as 0) is read again before it counts
+            glyphs = glyph_count(page.image, cell.bbox)
+            if glyphs <= _digits_read(cell):
+                continue
         crop = tight_crop(page.image, cell.bbox)
         if crop is not None:
-            todo.append((key, cell))
+            todo.append((key, cell, glyphs))
             crops.append(crop)
-    for (key, cell), (text, conf) in zip(todo, read_crops(engine, crops)):
-        _take_reread(key, cell, text, conf, fmt)
+        elif cell.blank:
+            _inked_blank(cell)
+    for (key, cell, glyphs), (text, conf) in zip(todo, read_crops(engine, crops)):
+        blank = cell.blank
+        _take_reread(key, cell, text, conf, fmt, glyphs)
+        if blank and cell.blank:
+            _inked_blank(cell)
 
 
-def _take_reread(key: str, cell: Cell, text: str, conf: float, fmt: str) -> None:
+def _inked_blank(cell: Cell) -> None:
+    """A cell read as blank that holds digit-sized ink no reading could make out: still 0 as
+    read, but not at a confidence that would hide a lost digit."""
+    cell.confidence = min(cell.confidence, LOST_DIGIT_CONF)
+    cell.reason = (cell.reason or "blank cell read as 0") + "; the cell holds digit-sized ink the re-read could not read"
+
+
+LOST_DIGIT_CONF = 0.85  # a re-read that found a digit the page OCR lost: right, but worth a look
+
+
+def _take_reread(key: str, cell: Cell, text: str, conf: float, fmt: str, glyphs: int = 0) -> None:
     from .digits import LOW_CONF, alternatives, to_value
 
     table, _, col = schema.parse_key(key)
@@ -301,6 +329,23 @@ def _take_reread(key: str, cell: Cell, text: str, conf: float, fmt: str) -> None
     num = number_text(text)
     value = to_value(num, ctype) if num else None
     if value is None:
+        return
+    if isinstance(cell.value, (int, float)) and cell.value < 0 and value > 0 and not num.startswith("+"):
+        # the tight crop keeps digit-tall ink only, so a minus sign is never in it
+        value, num = -value, "-" + num
+    if glyphs and (cell.blank or cell.confidence >= LOW_CONF):
+        # the page OCR read fewer digits than the cell holds glyphs: the crop's reading wins when
+        # it has more digits than the page's (touching digits can count as one glyph, so not
+        # necessarily as many as counted), at a confidence that says two readings disagreed
+        n = sum(ch.isdigit() for ch in num)
+        if value != cell.value and n > _digits_read(cell) and conf >= MISSED_MIN_CONF:
+            old = cell.value
+            cell.reason = f"re-read on a tight crop: {text} (page OCR read {cell.text!r}: a digit lost)"
+            cell.alternatives = [old] + [a for a in alternatives(num, None, ctype) if a != old]
+            cell.value, cell.text, cell.blank = value, text, False
+            cell.confidence = min(conf, LOST_DIGIT_CONF)
+        elif value == cell.value:
+            cell.reason = "confirmed by a second reading"
         return
     if cell.blank:
         if conf >= MISSED_MIN_CONF:

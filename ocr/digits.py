@@ -70,6 +70,32 @@ def has_ink(image, bbox_pt, inset_pt: float = 2.0, min_px_pt2: float = 1.5) -> b
     return sum(int(stats[i, 4]) for i in tall) >= min_px_pt2 * s * s
 
 
+def glyph_count(image, bbox_pt, inset_pt: float = 2.0) -> int:
+    """How many digit-tall marks stand side by side in a cell (0 for paper, a dash or speckle).
+    Marks whose x-ranges overlap count once (a broken stroke); marks touching the crop's left or
+    right edge are rule remnants. Used to tell a lost digit: a cell read as 0 or 5 whose crop
+    holds two glyphs was misread, whatever the page OCR's confidence."""
+    import cv2
+
+    crop = _interior(image, bbox_pt, inset_pt)
+    if crop.size == 0 or crop.max() - crop.min() < 60:
+        return 0
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    s = image.scale
+    w = crop.shape[1]
+    spans = sorted((int(x), int(x + cw)) for x, y, cw, ch, _ in stats[1:]
+                   if ch >= 3.5 * s and cw <= 0.9 * w and x > 0 and x + cw < w and ch <= 12 * cw)
+    count, end = 0, -1
+    for x0, x1 in spans:
+        if x0 >= end:
+            count += 1
+            end = x1
+        else:
+            end = max(end, x1)
+    return count
+
+
 def tight_crop(image, bbox_pt, inset_pt: float = 1.2, margin_px: int = 3, pad_px: int = 8):
     """The box around a cell's digit-sized ink (Otsu, so grey scans keep whole strokes), padded
     with the cell's own background so no artificial edge is added; None for an inkless cell."""

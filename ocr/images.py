@@ -29,8 +29,9 @@ def check_pixels(width: int, height: int, what: str = "image") -> None:
 
 def image_frames(path: Path) -> tuple[int, Iterator[tuple[np.ndarray, float]]]:
     """The number of pages of an image file and an iterator over them, decoded one at a time:
-    (grey page, dpi) for every frame of a multi-page TIFF. Only the frame being read is held
-    decoded, so a 40-frame scan costs one frame's memory, not forty."""
+    (page, dpi) for every frame of a multi-page TIFF, the page grey or RGB when the file is in
+    colour (stamp removal, prep.py). Only the frame being read is held decoded, so a 40-frame
+    scan costs one frame's memory, not forty."""
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -57,7 +58,8 @@ def image_frames(path: Path) -> tuple[int, Iterator[tuple[np.ndarray, float]]]:
                 dpi = im.info.get("dpi", (DEFAULT_DPI, DEFAULT_DPI))[0] or DEFAULT_DPI
                 dpi = float(dpi) if 50 <= float(dpi) <= 1200 else DEFAULT_DPI
                 try:
-                    grey = np.asarray(im.convert("L"))
+                    # colour is kept for stamp removal (prep.py); grey and bilevel pages stay grey
+                    grey = np.asarray(im.convert("L" if im.mode in ("1", "L", "I", "I;16", "F") else "RGB"))
                 except (OSError, ValueError) as e:
                     raise InputError(f"image page {i + 1} cannot be decoded: {e}", stage="ocr") from e
                 yield grey, dpi
@@ -71,47 +73,76 @@ def open_image_pages(path: Path) -> list[tuple[np.ndarray, float]]:
     return list(image_frames(path)[1])
 
 
-def render_page(page, dpi: float) -> tuple[np.ndarray, float]:
-    """A pypdfium2 page as a grey array; dpi is lowered if the page would exceed the pixel cap."""
+def has_colour_image(page) -> bool:
+    """Whether a PDF page shows a colour raster (a colour scan or photo, where stamps can be told
+    from print by colour); grey scans are rendered grey, which is cheaper."""
+    import pypdfium2.raw as raw
+
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        try:
+            if obj.get_metadata().bits_per_pixel >= 24:
+                return True
+        except Exception:  # noqa: BLE001 - an image pdfium cannot describe: render it grey
+            continue
+    return False
+
+
+def render_page(page, dpi: float, colour: bool = False) -> tuple[np.ndarray, float]:
+    """A pypdfium2 page as a grey (or RGB) array; dpi is lowered if the page would exceed the pixel cap."""
     w, h = page.get_size()
     scale = dpi / 72
     if w * h * scale * scale > MAX_PIXELS:
         scale = (MAX_PIXELS / (w * h)) ** 0.5
-    bitmap = page.render(scale=scale, grayscale=True)
+    bitmap = page.render(scale=scale, grayscale=not colour, rev_byteorder=colour)
     arr = bitmap.to_numpy()
-    if arr.ndim == 3:
+    if arr.ndim == 3 and not colour:
         arr = arr[:, :, 0]
     return np.ascontiguousarray(arr), scale * 72
 
 
-def skew_angle(grey: np.ndarray, max_deg: float = 5.0, step: float = 0.1) -> float:
-    """Skew in degrees (positive = content rotated counter-clockwise), by projection-profile sharpness."""
+MAX_SKEW = 15.0  # degrees either way: pages fed crooked, photos taken askew
+
+
+def _profile_score(ink: np.ndarray, angle: float) -> float:
+    """How sharp the row and column ink profiles are with the page turned by `angle`: text lines,
+    the character grid of CJK text and table rules all line up at the page's true angle."""
     import cv2
 
-    small_w = 800
-    f = small_w / grey.shape[1] if grey.shape[1] > small_w else 1.0
+    h, w = ink.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    rot = cv2.warpAffine(ink, m, (w, h), flags=cv2.INTER_NEAREST)
+    rows = rot.sum(axis=1, dtype=np.float64)
+    cols = rot.sum(axis=0, dtype=np.float64)
+    return float(np.square(np.diff(rows)).sum() + np.square(np.diff(cols)).sum())
+
+
+def _ink(grey: np.ndarray, width: int) -> np.ndarray:
+    import cv2
+
+    f = width / grey.shape[1] if grey.shape[1] > width else 1.0
     img = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f != 1.0 else grey
     _, ink = cv2.threshold(img, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    if ink.mean() < 0.5:
+    return ink
+
+
+def skew_angle(grey: np.ndarray, max_deg: float = MAX_SKEW, step: float = 0.1) -> float:
+    """Skew in degrees (positive = content rotated counter-clockwise), modulo quarter turns, by
+    projection-profile sharpness: 1° steps over ±max_deg on a 400 px copy, then `step` within
+    ±0.6° of the best on an 800 px copy."""
+    coarse_ink = _ink(grey, 400)
+    if coarse_ink.mean() < 0.5:
         return 0.0
-    h, w = ink.shape
-    centre = (w / 2, h / 2)
-
-    def score(a: float) -> float:
-        m = cv2.getRotationMatrix2D(centre, a, 1.0)
-        rot = cv2.warpAffine(ink, m, (w, h), flags=cv2.INTER_NEAREST)
-        prof = rot.sum(axis=1, dtype=np.float64)
-        return float(np.square(np.diff(prof)).sum())
-
-    coarse = np.arange(-max_deg, max_deg + 1e-9, 0.5)
-    best = max(coarse, key=score)
-    fine = np.arange(best - 0.5, best + 0.5 + 1e-9, step)
-    best = max(fine, key=score)
+    coarse = np.arange(-max_deg, max_deg + 1e-9, 1.0)
+    best = max(coarse, key=lambda a: _profile_score(coarse_ink, a))
+    ink = _ink(grey, 800)
+    fine = np.arange(best - 0.6, best + 0.6 + 1e-9, step)
+    best = max(fine, key=lambda a: _profile_score(ink, a))
     return -float(best)
 
 
 def deskew(grey: np.ndarray, min_deg: float = 0.15) -> tuple[np.ndarray, float]:
-    """The page rotated upright, and the angle that was corrected."""
+    """The page rotated upright, and the angle that was corrected. Beyond a small angle the canvas
+    grows to hold the whole turned page (a page fed 15° crooked keeps its corners)."""
     import cv2
 
     a = skew_angle(grey)
@@ -119,7 +150,15 @@ def deskew(grey: np.ndarray, min_deg: float = 0.15) -> tuple[np.ndarray, float]:
         return grey, 0.0
     h, w = grey.shape
     m = cv2.getRotationMatrix2D((w / 2, h / 2), -a, 1.0)
-    out = cv2.warpAffine(grey, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    cw, ch = w, h
+    if abs(a) > 2:
+        r = np.radians(a)
+        cw = int(np.ceil(abs(w * np.cos(r)) + abs(h * np.sin(r))))
+        ch = int(np.ceil(abs(w * np.sin(r)) + abs(h * np.cos(r))))
+        m[0, 2] += (cw - w) / 2
+        m[1, 2] += (ch - h) / 2
+    paper = int(np.percentile(grey[::16, ::16], 90))
+    out = cv2.warpAffine(grey, m, (cw, ch), flags=cv2.INTER_LINEAR, borderValue=paper)
     return out, a
 
 
@@ -136,7 +175,8 @@ class PageImage:
     _cache: tuple[int, np.ndarray] | None = None  # (serial of the PageImage, its decoded pixels)
     _serials = itertools.count()
 
-    def __init__(self, grey: np.ndarray, scale: float, skew: float = 0.0, rotation: int = 0):
+    def __init__(self, grey: np.ndarray, scale: float, skew: float = 0.0, rotation: int = 0,
+                 notes: list[str] | None = None):
         self._serial = next(PageImage._serials)
         self._raw, self._png = grey, None
         self.shape = grey.shape
@@ -148,6 +188,7 @@ class PageImage:
         self.scale = scale  # pixels per PDF point
         self.skew = skew  # degrees corrected before OCR; boxes are in the corrected frame
         self.rotation = rotation  # clockwise quarter turns (0/90/180/270) applied to the scan before OCR
+        self.notes = notes or []  # what was repaired before OCR (stamps, a photo's perspective, light)
 
     @property
     def grey(self) -> np.ndarray:

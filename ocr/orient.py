@@ -50,8 +50,11 @@ def is_sideways(grey: np.ndarray) -> bool:
 
 
 def reading_confidence(lines) -> tuple[float, int]:
-    """(mean confidence per character, characters) of the engine's lines of two characters or more."""
-    n = sum(len(ln.text) for ln in lines if len(ln.text) >= 2)
+    """(mean confidence per character, characters) of the engine's lines of two characters or
+    more that run left to right (wider than tall): rapidocr turns tall line crops itself, so a
+    sideways page can read confidently as vertical lines and must not win a turn on them."""
+    lines = [ln for ln in lines if len(ln.text) >= 2 and ln.box[2] - ln.box[0] >= ln.box[3] - ln.box[1]]
+    n = sum(len(ln.text) for ln in lines)
     if n == 0:
         return 0.0, 0
-    return sum(ln.conf * len(ln.text) for ln in lines if len(ln.text) >= 2) / n, n
+    return sum(ln.conf * len(ln.text) for ln in lines) / n, n

@@ -10,6 +10,7 @@ from .images import PageImage, deskew
 from .layout import CELL_GAP as LAYOUT_CELL_GAP
 from .layout import build_lines
 from .orient import DOUBTFUL_CONF, is_sideways, reading_confidence
+from .prep import luminance, prepare
 
 
 def _space_after(text: str, chars: list[str]) -> list[bool]:
@@ -54,22 +55,63 @@ def ocr_tokens(ocr_lines: list[OcrLine], scale: float) -> list[Token]:
     return toks
 
 
-def ocr_page(engine: OcrEngine, grey: np.ndarray, dpi: float, page_no: int, first_line: int = 1,
+def _turned(grey: np.ndarray, clockwise: int) -> np.ndarray:
+    return np.ascontiguousarray(np.rot90(grey, k=-(clockwise // 90)))
+
+
+SPARSE_CHARS = 80  # a page read with fewer characters may be sideways where the ink test missed it
+
+
+def _sideways(engine: OcrEngine, grey: np.ndarray):
+    """A sideways page turned upright: clockwise or counter-clockwise, whichever reads with more
+    confidence (upside-down CJK text can still read at > 0.8 per character, so the 180° check
+    alone does not catch a quarter turn the wrong way). Returns (page, turn, reading)."""
+    cw, ccw = _turned(grey, 90), _turned(grey, 270)
+    a, b = engine.recognize(cw), engine.recognize(ccw)
+    return (ccw, 270, b) if reading_confidence(b)[0] > reading_confidence(a)[0] else (cw, 90, a)
+
+
+def _retry_turns(engine: OcrEngine, grey: np.ndarray, read, conf: float, n: int):
+    """An unsure reading: the page turned 180° (and, for a sparse page, 90° and 270°: the ink test
+    needs text to see a sideways page) is read again; a turn that reads ≥ 0.05 more confidently wins.
+    Returns (page, turn, reading)."""
+    best = (grey, 0, read)
+    best_conf = conf + 0.05
+    # upside down first, and it wins when it clears the bar: a table turned a quarter reads its
+    # dashes and ones (一, 1 turned) as confident left-to-right lines too
+    for turns in ((180,), (90, 270) if n < SPARSE_CHARS else ()):
+        for turn in turns:
+            turned = _turned(grey, turn)
+            again = engine.recognize(turned)
+            c = reading_confidence(again)[0]
+            if c > best_conf:
+                best, best_conf = (turned, turn, again), c
+        if best[1]:
+            break
+    return best
+
+
+def ocr_page(engine: OcrEngine, image: np.ndarray, dpi: float, page_no: int, first_line: int = 1,
              straighten: bool = True) -> tuple[list[Line], PageImage]:
-    """One page raster → lines; the kept PageImage is the page as read (turned upright, deskewed)."""
-    skew, rotation = 0.0, 0
-    if straighten and is_sideways(grey):
-        grey, rotation = np.ascontiguousarray(np.rot90(grey, k=-1)), 90  # clockwise; 270 shows as upside down
+    """One page raster (grey or RGB) → lines; the kept PageImage is the page as read (stamps
+    removed, flattened, light evened, deskewed, turned upright: prep.py, images.deskew, orient.py)."""
+    skew, rotation, notes = 0.0, 0, []
     if straighten:
+        prepared = prepare(image, dpi)
+        grey, notes = prepared.grey, prepared.notes
+        # skew first (up to ±15°, modulo quarter turns): the sideways test needs level lines
         grey, skew = deskew(grey)
-    read = engine.recognize(grey)
+    else:
+        grey = image if image.ndim == 2 else luminance(image)
+    if straighten and is_sideways(grey):
+        grey, rotation, read = _sideways(engine, grey)
+    else:
+        read = engine.recognize(grey)
     if straighten:
         conf, n = reading_confidence(read)
-        if n and conf < DOUBTFUL_CONF:
-            turned = np.ascontiguousarray(grey[::-1, ::-1])
-            again = engine.recognize(turned)
-            if reading_confidence(again)[0] > conf + 0.05:
-                grey, read, rotation = turned, again, (rotation + 180) % 360
+        if read and conf < DOUBTFUL_CONF:  # n == 0 with lines read: they all ran top to bottom
+            grey, turn, read = _retry_turns(engine, grey, read, conf, n)
+            rotation = (rotation + turn) % 360
     scale = dpi / 72
     lines = build_lines(ocr_tokens(read, scale), page_no, first_line)
-    return lines, PageImage(grey, scale, skew, rotation)
+    return lines, PageImage(grey, scale, skew, rotation, notes)

@@ -76,13 +76,16 @@ def load_pdf(path: Path, source: Source, dpi: int | None = None, engine: str | N
                          image=_grid_raster(page))
             else:
                 render_page, ocr_page = _ocr_parts()
+                from .images import has_colour_image
 
                 if verdict.chars >= 10 and not force_ocr:
                     doc.warnings.append(f"page {i + 1}: text layer not trusted ({verdict.reason}); OCR used")
-                grey, used_dpi = render_page(page, dpi)
-                lines, image = ocr_page(_engine(engine), grey, used_dpi, i + 1, line_no)
-                if image.rotation in (90, 270):  # read turned: token boxes are in the upright frame
-                    width, height = height, width
+                raster, used_dpi = render_page(page, dpi, colour=has_colour_image(page))
+                lines, image = ocr_page(_engine(engine), raster, used_dpi, i + 1, line_no)
+                # token boxes are in the frame of the page as read (turned upright, flattened, deskewed)
+                width, height = image.size_points()
+                doc.warnings.extend(f"page {i + 1}: {note}" for note in image.notes)
+                if image.rotation in (90, 270):
                     doc.warnings.append(f"page {i + 1}: scanned sideways; turned {image.rotation}° before OCR")
                 elif image.rotation == 180:
                     doc.warnings.append(f"page {i + 1}: scanned upside down; turned 180° before OCR")
@@ -144,6 +147,7 @@ def ocr_images(pages, source: Source, engine=None) -> Document:
     line_no = 1
     for i, (grey, dpi) in enumerate(pages):
         lines, image = ocr_page(eng, grey, dpi, i + 1, line_no)
+        doc.warnings.extend(f"page {i + 1}: {note}" for note in image.notes)
         if image.rotation:
             doc.warnings.append(f"page {i + 1}: turned {image.rotation}° before OCR (scanned sideways or upside down)")
         w, h = image.size_points()

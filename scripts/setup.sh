@@ -32,5 +32,12 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     tail -30 .venv/pip-install.log
     exit 1
   fi
+  # paddleocr (the paddle extra) requires opencv-python and opencv-contrib-python beside the
+  # opencv-python-headless that everything else uses; all three unpack into one cv2/ folder
+  # (pyproject.toml pins them to one release). Lay the headless build last, so cv2's files come
+  # from one wheel and need neither Qt nor libGL, whatever order pip installed them in.
+  cv=$(.venv/bin/python -c "import importlib.metadata as m; print(m.version('opencv-python-headless'))")
+  .venv/bin/python -m pip install -q --no-deps --force-reinstall "opencv-python-headless==$cv" \
+    >> .venv/pip-install.log 2>&1
   touch "$stamp"
 fi

@@ -143,6 +143,18 @@ def test_list_file_input_and_cli(tmp_path, capsys):
     assert len(report_files(out)) == 2
 
 
+def test_files_of_other_types_are_named_and_give_status_4(tmp_path, capsys):
+    seed_copies(tmp_path / "in", 2)
+    (tmp_path / "in" / "统计表.xlsx").write_bytes(b"PK\x03\x04")
+    out = tmp_path / "out"
+    code = main(["batch", str(tmp_path / "in"), "-o", str(out), "--extractor", FAKE, "-q"])
+    err = capsys.readouterr().err
+    assert code == 4  # every report done; the spreadsheet is passed over by name, not silently
+    assert "2 done, 0 failed" in err and "统计表.xlsx" in err and "unsupported_type" in err
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["passed_over"] == 1 and summary["not_read"] == 0
+
+
 def test_cli_usage_errors(tmp_path, capsys):
     assert main(["batch", str(tmp_path / "nope"), "-o", str(tmp_path / "o")]) == 2
     assert main(["batch", str(tmp_path)]) == 2

@@ -178,8 +178,9 @@ def test_missed_number_in_an_inked_cell_is_recovered(tmp_path):
     eng = CropReader(str(printed), 0.95)
     c = assemble_grid(doc, fmt="2021", engine=eng)["active.penalty.decisions"]
     assert c.value == printed and not c.blank and "missed" in c.reason
-    weak = CropReader(str(printed), 0.3)  # too unsure to replace a blank
-    assert assemble_grid(doc, fmt="2021", engine=weak)["active.penalty.decisions"].blank
+    weak = CropReader(str(printed), 0.3)  # too unsure to replace a blank...
+    c = assemble_grid(doc, fmt="2021", engine=weak)["active.penalty.decisions"]
+    assert c.blank and c.value == 0 and c.confidence < 0.9 and "ink" in c.reason  # ...or to trust it
 
 
 def test_unreadable_number_cell_is_reread(tmp_path):
@@ -257,3 +258,68 @@ def test_a_one_read_as_the_hanzi_yi_is_checked_on_a_tight_crop(tmp_path):
     box = (0.0, 0.0, 60 / scale, 60 / scale)
     assert tight_crop(PageImage(dash, scale), box) is None
     assert tight_crop(PageImage(one, scale), box) is not None
+
+
+def test_a_lost_digit_is_not_a_printed_zero(tmp_path):
+    """A cell the page OCR read as a confident 0 (or 5 for 50) while its crop holds more
+    digit-tall glyphs than that is read again before it counts; a real 0 is left alone."""
+    from nianbao.document import Token
+    from nianbao.ocr.digits import glyph_count
+
+    doc, gold = _doubtful_doc(tmp_path, "行政许可")
+    key, printed = "active.licensing.decisions", gold["active.licensing.decisions"]
+    assert printed >= 100
+    ln = next(ln for ln in doc.pages[0].lines if ln.text.startswith("行政许可"))
+    digits = [t for t in ln.tokens if t.text.isdigit()]
+    first = digits[0]
+    # the page OCR kept one of the three digits and called it a 0, very sure of itself
+    ln.tokens = [t for t in ln.tokens if t not in digits] + [Token("0", first.bbox, conf=0.99)]
+    ln.text = "".join(t.text for t in ln.tokens)
+    for t in ln.tokens:
+        t.conf = 0.99
+    before = assemble_grid(doc, fmt="2021")[key]
+    assert before.value == 0 and not before.blank and before.confidence >= 0.9
+    assert glyph_count(doc.pages[0].image, before.bbox) >= 2  # at this raster's 100 dpi two digits touch
+    eng = CropReader(str(printed), 0.95)
+    c = assemble_grid(doc, fmt="2021", engine=eng)[key]
+    assert c.value == printed and 0 in c.alternatives and c.confidence < 0.9 and "lost" in c.reason
+    # the printed zeros of the table are confident single glyphs: never sent for a re-read
+    zero_key = "active.rules.repealed"
+    assert gold[zero_key] == 0
+    z = assemble_grid(doc, fmt="2021", engine=CropReader("8", 0.99))[zero_key]
+    assert z.value == 0
+    # a re-read that finds no more digits than the page OCR changes nothing
+    c2 = assemble_grid(doc, fmt="2021", engine=CropReader("7", 0.99))[key]
+    assert c2.value == 0
+
+
+def test_a_reread_keeps_the_minus_sign_the_tight_crop_cannot_see():
+    """tight_crop keeps digit-tall ink only; a re-read of '-1' reads '1', which is the same number."""
+    from nianbao.document import Cell
+    from nianbao.ocr.assemble_grid import _take_reread
+
+    cell = Cell(value=-1, text="-1", confidence=0.6, page=1, bbox=(0, 0, 10, 10))
+    _take_reread("active.fees.change", cell, "1", 0.99, "2019")
+    assert cell.value == -1 and cell.reason == "confirmed by a second reading" and cell.confidence == 0.99
+    other = Cell(value=-3, text="-3", confidence=0.6, page=1, bbox=(0, 0, 10, 10))
+    _take_reread("active.fees.change", other, "8", 0.95, "2019")
+    assert other.value == -8 and other.alternatives[0] == -3
+
+
+def test_a_blank_only_the_text_lines_of_an_ocr_page_imply_is_not_trusted(tmp_path):
+    """Where no grid cell was read on an OCR'd page, a blank the text path placed (0) may be a
+    number the page OCR dropped: its confidence stays below the trust bar of 0.9."""
+    from nianbao.document import Cell
+    from nianbao.ocr.apply import OCR_BLANK_CONF, apply_grid
+
+    data, gold = report_pdf(seed=5, tables=("active",))
+    doc = _doc(tmp_path, data)
+    doc.format = "2021"
+    for p in doc.pages:
+        p.source = "ocr"
+    doc.fields = {"appeals.review.upheld": Cell(value=0, text="", confidence=0.9, blank=True),
+                  "appeals.review.total": Cell(value=3, text="3", confidence=0.95)}
+    apply_grid(doc, engine=CropReader("0", 0.9))
+    assert doc.fields["appeals.review.upheld"].confidence == OCR_BLANK_CONF < 0.9
+    assert doc.fields["appeals.review.total"].confidence == 0.95  # a number read stays as read
+    assert all(doc.fields[k].value == v for k, v in gold.items())

@@ -34,8 +34,8 @@ def test_blank_page_is_left_alone():
 
 
 def test_reading_confidence_weights_by_characters_and_skips_lone_marks():
-    lines = [OcrLine("一二三四", 1.0, (0, 0, 1, 1), []), OcrLine("ab", 0.5, (0, 0, 1, 1), []),
-             OcrLine("7", 0.1, (0, 0, 1, 1), [])]
-    conf, n = reading_confidence(lines)
+    lines = [OcrLine("一二三四", 1.0, (0, 0, 80, 20), []), OcrLine("ab", 0.5, (0, 0, 40, 20), []),
+             OcrLine("7", 0.1, (0, 0, 20, 20), []), OcrLine("竖排文字", 0.99, (0, 0, 20, 80), [])]
+    conf, n = reading_confidence(lines)  # the vertical line (rapidocr reads it turned) does not count
     assert n == 6 and conf == pytest.approx((4 * 1.0 + 2 * 0.5) / 6)
     assert reading_confidence([]) == (0.0, 0)

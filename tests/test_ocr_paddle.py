@@ -1,15 +1,10 @@
-"""The optional PaddleOCR engine (`nianbao[paddle]`): offline, and reads a generated table page.
-
-Skipped unless paddleocr 2.x and rapidocr-paddle are installed (they are not in `dev`).
-"""
+"""The PaddleOCR engine (`nianbao[paddle]`, part of `dev`, so `make test` runs this): offline,
+and reads a generated table page; its install leaves one consistent cv2."""
+import importlib.metadata
 import socket
 
 import numpy as np
 import pytest
-
-pytest.importorskip("paddleocr")
-pytest.importorskip("rapidocr_paddle")
-pytest.importorskip("reportlab")
 
 from nianbao.document import Source
 from nianbao.eval.ocr_pages import report_pdf, scan
@@ -32,3 +27,21 @@ def test_paddle_engine_offline_reads_cells(monkeypatch):
     assert all(len(ln.tokens) == len(ln.text) for ln in doc.lines())
     fields = assemble_grid(doc, fmt="2021", engine=engine)
     assert {k: fields[k].value for k in gold if k in fields} == gold
+
+
+def test_one_opencv_release_and_the_headless_build():
+    """paddleocr pulls opencv-python and opencv-contrib-python beside opencv-python-headless; all
+    three write cv2/, so they must be one release, and setup lays the headless build last."""
+    import cv2
+
+    names = ("opencv-python-headless", "opencv-python", "opencv-contrib-python")
+    versions = {}
+    for n in names:
+        try:
+            versions[n] = importlib.metadata.version(n)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    assert len(set(versions.values())) == 1, versions
+    assert cv2.__version__ == next(iter(versions.values())).rsplit(".", 1)[0]
+    gui = [ln for ln in cv2.getBuildInformation().splitlines() if ln.strip().startswith("GUI:")]
+    assert gui and gui[0].split(":", 1)[1].strip() == "NONE", gui

@@ -2,6 +2,7 @@
 
 Exit status (nianbao.exit_codes): 0 when every file is done, 1 when any failed or could not be
 read (its record is written), 2 for a usage error, 3 when outputs cannot be written (disk full),
+4 when every file is done but the folders held files of other types (listed),
 130 when interrupted.
 """
 from __future__ import annotations
@@ -70,7 +71,7 @@ def run(args) -> int:
     if args.workers < 1:
         print("nianbao batch: --workers must be at least 1", file=sys.stderr)
         return 2
-    from ..exit_codes import CANNOT_WRITE, FAILED, INTERRUPTED, OK, USAGE, CannotWrite
+    from ..exit_codes import CANNOT_WRITE, FAILED, INTERRUPTED, OK, SKIPPED, USAGE, CannotWrite
     from .runner import BatchBusy, Options, UnsafeOutput, format_summary, run_batch
     opts = Options(workers=args.workers, engine=args.engine, retry_failed=args.retry_failed,
                    timeout_s=args.timeout or None, max_memory_mb=args.max_memory_mb or None,
@@ -94,4 +95,6 @@ def run(args) -> int:
         code = _export(Path(args.out), args.formats)
         if code:
             return code
-    return FAILED if summary["failed"] or summary["not_read"] else OK
+    if summary["failed"] or summary["not_read"]:
+        return FAILED
+    return SKIPPED if summary.get("passed_over") else OK

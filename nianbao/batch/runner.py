@@ -267,6 +267,7 @@ def summarize(manifest: Manifest, jobs, skipped_counts, notes: list[Skipped], co
         "failed": len(failed),
         "reports": sum(r["reports"] or (1 if r["status"] == "done" else 0) for r in rows),
         "not_read": sum(1 for n in notes if n.failing),
+        "passed_over": sum(1 for n in notes if not n.failing),  # files of other types in the folders
         "failed_by_reason": dict(Counter(r["reason"] or "error" for r in failed).most_common()),
         "flags_by_identity": dict(flags.most_common()),
         "this_run": {"processed": ran, "skipped": dict(skipped_counts), "interrupted_before": interrupted,

@@ -24,6 +24,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--variants", action="store_true",
                    help="print deviations of real reports (aggregate （六）其他处理 row, short or miswritten labels, "
                         "amounts in 元, blank 总计 column, zero marks), gold to match (docs/variants.md)")
+    p.add_argument("--degradations", default=None,
+                   help="scan degradations to cycle through, comma-separated (default all: "
+                        "light_scan,photocopy,phone_photo,worn_copy,stamped_scan,phone_capture)")
     p.add_argument("--error-rate", type=float, default=0.15,
                    help="fraction of documents with an injected source error (default 0.15)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -42,13 +45,26 @@ def _kinds(s: str) -> tuple[str, ...]:
     return tuple(k for k in KINDS if k in ks or k == "pdf")
 
 
+def _degradations(s: str | None) -> tuple[str, ...]:
+    from .scans import DEGRADATIONS
+    if not s:
+        return DEGRADATIONS
+    ds = tuple(d.strip() for d in s.split(",") if d.strip())
+    bad = [d for d in ds if d not in DEGRADATIONS]
+    if bad or not ds:
+        raise SystemExit(f"nianbao synth: unknown degradation(s) {bad}; expected some of {list(DEGRADATIONS)}")
+    return ds
+
+
 def generate_corpus(n: int, out: str | Path, seed: int = 0, workers: int = 2, kinds=DEFAULT_KINDS,
-                    error_rate: float = 0.15, progress: bool = True, variants: bool = False) -> list[dict]:
+                    error_rate: float = 0.15, progress: bool = True, variants: bool = False,
+                    degradations=None) -> list[dict]:
+    from .scans import DEGRADATIONS
     from . import dataset, fonts
     fonts.check_installed()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    tasks = plan(n, seed, str(out), kinds, error_rate, variants)
+    tasks = plan(n, seed, str(out), kinds, error_rate, variants, degradations or DEGRADATIONS)
     rows: list[dict] = []
     bar = None
     if progress:
@@ -99,10 +115,12 @@ def run(args) -> int:
         print("nianbao synth: --error-rate must be in [0, 1]", file=sys.stderr)
         return 2
     kinds = _kinds(args.kinds)
+    degradations = _degradations(getattr(args, "degradations", None))
     t0 = time.time()
     try:
         rows = generate_corpus(args.n, args.out, args.seed, max(1, args.workers), kinds,
-                               args.error_rate, progress=not args.no_progress, variants=args.variants)
+                               args.error_rate, progress=not args.no_progress, variants=args.variants,
+                               degradations=degradations)
     except Exception as e:  # a missing font or pdftotext is the usual cause
         print(f"nianbao synth: {type(e).__name__}: {e}", file=sys.stderr)
         return 1

@@ -95,19 +95,39 @@ def label_pages(doc_id: str, drawn: list[list[tuple]], read: list[dict],
 
 
 def transform_examples(examples: list[dict], scan_info: list[dict], kind: str = "scanned_pdf") -> list[dict]:
-    """Carry digital-page tokens onto the degraded scan: each box's corners go through the
-    page's pixel affine (the skew), and the new box is their bounding box."""
+    """Carry digital-page tokens onto the degraded scan: each box's corners go through the page's
+    pixel transform (the skew's affine, or the homography of a tilted, photographed or turned
+    page), and the new box is their bounding box in the scan image's frame (0-1000 of its size;
+    `width`/`height` become the scan page's size in points when the image is not the page's)."""
+    import numpy as np
+
     out = []
     for ex, info in zip(examples, scan_info):
-        (a, b, c), (d, e, f) = info["affine"]
-        pw, ph = info["px"]
+        if "homography" in info:
+            hom = np.asarray(info["homography"], dtype=np.float64)
+        else:
+            hom = np.vstack([np.asarray(info["affine"], dtype=np.float64), [0, 0, 1]])
+        pw, ph = info.get("page_px", info["px"])
+        iw, ih = info["px"]
         boxes = []
         for x0, y0, x1, y1 in ex["bboxes"]:
-            xs, ys = [], []
-            for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1)):
-                px, py = x / 1000 * pw, y / 1000 * ph
-                xs.append((a * px + b * py + c) / pw * 1000)
-                ys.append((d * px + e * py + f) / ph * 1000)
-            boxes.append([max(0, min(1000, int(round(v)))) for v in (min(xs), min(ys), max(xs), max(ys))])
-        out.append({**ex, "kind": kind, "bboxes": boxes})
+            corners = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=np.float64)
+            corners[:, 0] *= pw / 1000
+            corners[:, 1] *= ph / 1000
+            m = corners @ hom.T
+            xs, ys = m[:, 0] / m[:, 2] / iw * 1000, m[:, 1] / m[:, 2] / ih * 1000
+            boxes.append([max(0, min(1000, int(round(v)))) for v in (xs.min(), ys.min(), xs.max(), ys.max())])
+        size = {}
+        if "page_px" in info:
+            size = {"width": round(iw / info["dpi"] * 72, 2), "height": round(ih / info["dpi"] * 72, 2)}
+        out.append({**ex, **size, "kind": kind, "bboxes": boxes})
+    return out
+
+
+def value_centres(examples: list[dict]) -> list[list[tuple[float, float]]]:
+    """Per page, the centres (0-1000) of printed table values: where a seal over a table lands."""
+    out = []
+    for ex in examples:
+        out.append([((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for b, r in zip(ex["bboxes"], ex["roles"])
+                    if r.startswith("VAL:")])
     return out
