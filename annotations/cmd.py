@@ -1,6 +1,8 @@
 """`nianbao annotate push|pull|status`: the Label Studio correction loop (docs/annotate.md).
 
-Exit status: 0 done; 1 some input could not be pushed (or a folder could not be read); 2 a usage or connection error (wrong
+Exit status (nianbao.exit_codes): 0 done; 1 some input could not be pushed (or a folder could
+not be read); 4 every input pushed, but the folders held files not pushed (text, OFD, other
+types: each listed); 2 a usage or connection error (wrong
 URL, refused key, missing project), printed as one line.
 """
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from nianbao.exit_codes import FAILED, OK, SKIPPED
 from nianbao.model_options import add_model_arguments, model_choice
 
 from .client import ENV_KEY, ENV_URL, AnnotateError
@@ -80,7 +83,9 @@ def _push(client, args) -> int:
           + (f", {len(notes)} file(s) in the folders not pushed" if notes else ""))
     for f in rep.failed:
         print(f"  failed: {f}", file=sys.stderr)
-    return 1 if rep.failed or any(n.failing for n in notes) else 0
+    if rep.failed or any(n.failing for n in notes):
+        return FAILED
+    return SKIPPED if notes else OK
 
 
 def _pull(client, args) -> int:
