@@ -41,6 +41,12 @@ img{max-width:100%}
 """
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
 
+# the content's size: its height, not the viewport's (a document is never shorter than its viewport)
+SIZE = r"""(() => {
+  const d = document.documentElement, b = document.body, bottom = b.getBoundingClientRect().bottom + window.scrollY;
+  return {width: Math.max(d.scrollWidth, b.scrollWidth),
+          height: Math.ceil(bottom + parseFloat(getComputedStyle(b).marginBottom || "0"))};
+})()"""
 # every non-blank character's rectangle, and every marked cell's, in page coordinates
 PROBE = r"""(() => {
   const sx = window.scrollX, sy = window.scrollY, chars = [];
@@ -64,10 +70,7 @@ PROBE = r"""(() => {
     const r = el.getBoundingClientRect();
     return [el.dataset.nb, el.dataset.nbspan, r.left + sx, r.top + sy, r.right + sx, r.bottom + sy];
   });
-  // the content's height, not the viewport's (the document is never shorter than its viewport)
-  const d = document.documentElement, b = document.body, bottom = b.getBoundingClientRect().bottom + sy;
-  return {chars, cells, width: Math.max(d.scrollWidth, b.scrollWidth),
-          height: Math.ceil(bottom + parseFloat(getComputedStyle(b).marginBottom || "0"))};
+  return {chars, cells};
 })()"""
 
 
@@ -92,7 +95,7 @@ class GridBox:
 
 @dataclass
 class Rendered:
-    pages: list[Page]                     # one per slice: its characters as tokens, CSS px
+    pages: list[Page]                     # one per slice: its characters as tokens, points
     images: list[dict]                    # {path, width_px, height_px} per page
     cells: dict[tuple[int, int, int], GridBox] = field(default_factory=dict)
 
@@ -191,6 +194,7 @@ def _pt(box) -> tuple:
 
 def _render(b, page: Path, dest: Path) -> Rendered:
     import base64
+    import bisect
     import io
 
     from PIL import Image
@@ -200,33 +204,39 @@ def _render(b, page: Path, dest: Path) -> Rendered:
     b.call("Emulation.setScrollbarsHidden", {"hidden": True})  # a scrollbar would narrow the layout
     _metrics(b, width, round(width * PAGE_RATIO), scale)
     b.goto(page.as_uri())
-    probe = b.js(PROBE)
-    if probe["width"] > width + 1:  # a table wider than A4: widen the page rather than cut it off
-        width = int(probe["width"]) + 1
+    size = b.js(SIZE)
+    if size["width"] > width + 1:  # a table wider than A4: widen the page rather than cut it off
+        width = int(size["width"]) + 1
     # the whole document in the viewport (screenshots need no scrolling), measured as shot
     for _ in range(3):
-        height = float(probe["height"])
+        height = float(size["height"])
         _metrics(b, width, int(height) + 1, scale)
-        probe = b.js(PROBE)
-        if abs(float(probe["height"]) - height) < 1:
+        size = b.js(SIZE)
+        if abs(float(size["height"]) - height) < 1:
             break
     page_h = width * PAGE_RATIO
-    height = float(probe["height"])
+    height = float(size["height"])
+    probe = b.js(PROBE, timeout=300)
     chars = [(c[0], tuple(c[1:])) for c in probe["chars"]]
     rows = [tuple(c[2:]) for c in probe["cells"] if c[1].split(",")[0] == "1"]
     keep = [(bx[1], bx[3]) for _, bx in chars] + [(r[1], r[3]) for r in rows if r[3] - r[1] < page_h / 2]
     slices = _cuts(height, page_h, keep)
+    order = sorted(range(len(chars)), key=lambda i: (chars[i][1][1] + chars[i][1][3]) / 2)
+    centres = [(chars[i][1][1] + chars[i][1][3]) / 2 for i in order]
     pages, images = [], []
     for i, (top, bottom) in enumerate(slices, 1):
-        shot = b.call("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True,
+        # the viewport holds the whole document: nothing beyond it to capture (and capturing
+        # beyond it re-renders the page for every shot)
+        shot = b.call("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": False,
                                                  "clip": {"x": 0, "y": top, "width": width,
                                                           "height": bottom - top, "scale": 1}})
         img = Image.open(io.BytesIO(base64.b64decode(shot["data"])))
         out = dest / f"page-{i:03d}.png"
         img.save(out, format="PNG", optimize=True)
         images.append({"path": out, "width_px": img.width, "height_px": img.height})
-        mine = [(ch, _pt((bx[0], bx[1] - top, bx[2], bx[3] - top))) for ch, bx in chars
-                if top <= (bx[1] + bx[3]) / 2 < bottom]
+        a, z = bisect.bisect_left(centres, top), bisect.bisect_left(centres, bottom)
+        mine = [(ch, _pt((bx[0], bx[1] - top, bx[2], bx[3] - top)))
+                for ch, bx in (chars[i] for i in sorted(order[a:z]))]  # in document order
         pages.append(Page(number=i, width=width * PT, height=(bottom - top) * PT, lines=_lines(mine),
                           source="text_layer"))
     on_page = [[(t_.text, t_.bbox) for ln in p.lines for t_ in ln.tokens] for p in pages]
