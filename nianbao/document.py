@@ -45,6 +45,9 @@ class Page:
     lines: list[Line] = field(default_factory=list)
     source: str = "text"  # text | text_layer | ocr
     image: Any = None  # rendered page image, when a stage needs one
+    # boxes (points, the page as read) where stamp ink was removed before OCR: what is read there
+    # may carry traces of the stamp
+    stamps: list[tuple[float, float, float, float]] = field(default_factory=list)
 
 
 @dataclass

@@ -451,8 +451,14 @@ def _prints_aggregate(rows: list[list[GridCell]], start: int, fmt: str) -> bool:
         return False
     hidden = set(schema.aggregated_rows(fmt))
     subs = [r for r in schema.rows("requests", fmt) if r.id in hidden]
+    row_labels = [norm("".join(c.text for c in cells if c.col < start)) for cells in rows]
+    # a sub-row's own label in any row of the table: the sub-rows are printed (the caption
+    # （六）其他处理 spanning them is then a group label, whichever row it is drawn in)
+    telling = [sub for sub in subs if len(labels.body(sub)) >= labels.MIN_BODY]
+    if any(labels.share(sub, label) >= labels.MIN_SHARE for sub in telling for label in row_labels):
+        return False
     for r, cells in enumerate(rows):
-        label = norm("".join(c.text for c in cells if c.col < start))
+        label = row_labels[r]
         if any(c.col >= start and c.row == r for c in cells) and \
                 any(norm(ph) in label for row in extra for ph in row.match[:1]) and \
                 all(labels.share(sub, label) < labels.MIN_SHARE for sub in subs):

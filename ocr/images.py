@@ -148,7 +148,18 @@ def deskew(grey: np.ndarray, min_deg: float = 0.15) -> tuple[np.ndarray, float]:
     a = skew_angle(grey)
     if abs(a) < min_deg:
         return grey, 0.0
-    h, w = grey.shape
+    m, (cw, ch) = deskew_transform(grey.shape, a)
+    paper = int(np.percentile(grey[::16, ::16], 90))
+    out = cv2.warpAffine(grey, m, (cw, ch), flags=cv2.INTER_LINEAR, borderValue=paper)
+    return out, a
+
+
+def deskew_transform(shape: tuple[int, ...], a: float) -> tuple[np.ndarray, tuple[int, int]]:
+    """The 2×3 matrix that turns a page of `shape` by the skew `a` (degrees), and the canvas size:
+    beyond a small angle the canvas grows to hold the whole turned page."""
+    import cv2
+
+    h, w = shape[:2]
     m = cv2.getRotationMatrix2D((w / 2, h / 2), -a, 1.0)
     cw, ch = w, h
     if abs(a) > 2:
@@ -157,9 +168,7 @@ def deskew(grey: np.ndarray, min_deg: float = 0.15) -> tuple[np.ndarray, float]:
         ch = int(np.ceil(abs(w * np.sin(r)) + abs(h * np.cos(r))))
         m[0, 2] += (cw - w) / 2
         m[1, 2] += (ch - h) / 2
-    paper = int(np.percentile(grey[::16, ::16], 90))
-    out = cv2.warpAffine(grey, m, (cw, ch), flags=cv2.INTER_LINEAR, borderValue=paper)
-    return out, a
+    return m, (cw, ch)
 
 
 KEEP_RAW_PIXELS = 4_500_000  # a kept page raster larger than this (A4 past ~200 dpi) is held PNG-compressed
@@ -176,7 +185,7 @@ class PageImage:
     _serials = itertools.count()
 
     def __init__(self, grey: np.ndarray, scale: float, skew: float = 0.0, rotation: int = 0,
-                 notes: list[str] | None = None):
+                 notes: list[str] | None = None, stamps: list | None = None):
         self._serial = next(PageImage._serials)
         self._raw, self._png = grey, None
         self.shape = grey.shape
@@ -189,6 +198,7 @@ class PageImage:
         self.skew = skew  # degrees corrected before OCR; boxes are in the corrected frame
         self.rotation = rotation  # clockwise quarter turns (0/90/180/270) applied to the scan before OCR
         self.notes = notes or []  # what was repaired before OCR (stamps, a photo's perspective, light)
+        self.stamps = stamps or []  # boxes (px, this frame) where stamp ink was removed before OCR
 
     @property
     def grey(self) -> np.ndarray:

@@ -6,7 +6,7 @@ import numpy as np
 from nianbao.document import Line, Token
 
 from .engine import OcrEngine, OcrLine
-from .images import PageImage, deskew
+from .images import PageImage, deskew, deskew_transform
 from .layout import CELL_GAP as LAYOUT_CELL_GAP
 from .layout import build_lines
 from .orient import DOUBTFUL_CONF, is_sideways, reading_confidence
@@ -95,12 +95,14 @@ def ocr_page(engine: OcrEngine, image: np.ndarray, dpi: float, page_no: int, fir
              straighten: bool = True) -> tuple[list[Line], PageImage]:
     """One page raster (grey or RGB) → lines; the kept PageImage is the page as read (stamps
     removed, flattened, light evened, deskewed, turned upright: prep.py, images.deskew, orient.py)."""
-    skew, rotation, notes = 0.0, 0, []
+    skew, rotation, notes, stamps = 0.0, 0, [], []
     if straighten:
         prepared = prepare(image, dpi)
         grey, notes = prepared.grey, prepared.notes
         # skew first (up to ±15°, modulo quarter turns): the sideways test needs level lines
+        shape = grey.shape
         grey, skew = deskew(grey)
+        stamps = [_box_through(b, deskew_transform(shape, skew)[0]) if skew else b for b in prepared.stamps]
     else:
         grey = image if image.ndim == 2 else luminance(image)
     if straighten and is_sideways(grey):
@@ -114,4 +116,26 @@ def ocr_page(engine: OcrEngine, image: np.ndarray, dpi: float, page_no: int, fir
             rotation = (rotation + turn) % 360
     scale = dpi / 72
     lines = build_lines(ocr_tokens(read, scale), page_no, first_line)
-    return lines, PageImage(grey, scale, skew, rotation, notes)
+    if rotation:
+        h, w = grey.shape[:2]  # the page as read; before the turn it was (w, h) or (h, w)
+        before = (w, h) if rotation in (90, 270) else (h, w)
+        stamps = [_box_turned(b, before, rotation) for b in stamps]
+    return lines, PageImage(grey, scale, skew, rotation, notes, [tuple(v / scale for v in b) for b in stamps])
+
+
+def _box_through(box, m: np.ndarray) -> tuple[float, float, float, float]:
+    """The box around a pixel box's corners mapped by a 2×3 affine matrix."""
+    x0, y0, x1, y1 = box
+    pts = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=float) @ m.T
+    return (pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max())
+
+
+def _box_turned(box, shape: tuple[int, int], clockwise: int) -> tuple[float, float, float, float]:
+    """A pixel box of a page of `shape` (h, w) in the frame of that page turned clockwise."""
+    x0, y0, x1, y1 = box
+    h, w = shape
+    if clockwise == 90:
+        return (h - y1, x0, h - y0, x1)
+    if clockwise == 180:
+        return (w - x1, h - y1, w - x0, h - y0)
+    return (y0, w - x1, y1, w - x0)  # 270

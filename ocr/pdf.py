@@ -89,7 +89,8 @@ def load_pdf(path: Path, source: Source, dpi: int | None = None, engine: str | N
                     doc.warnings.append(f"page {i + 1}: scanned sideways; turned {image.rotation}° before OCR")
                 elif image.rotation == 180:
                     doc.warnings.append(f"page {i + 1}: scanned upside down; turned 180° before OCR")
-                p = Page(number=i + 1, width=width, height=height, lines=lines, source="ocr", image=image)
+                p = Page(number=i + 1, width=width, height=height, lines=lines, source="ocr", image=image,
+                         stamps=image.stamps)
                 ocr_pages += 1
             line_no += len(p.lines)
             doc.pages.append(p)
@@ -151,6 +152,7 @@ def ocr_images(pages, source: Source, engine=None) -> Document:
         if image.rotation:
             doc.warnings.append(f"page {i + 1}: turned {image.rotation}° before OCR (scanned sideways or upside down)")
         w, h = image.size_points()
-        doc.pages.append(Page(number=i + 1, width=w, height=h, lines=lines, source="ocr", image=image))
+        doc.pages.append(Page(number=i + 1, width=w, height=h, lines=lines, source="ocr", image=image,
+                              stamps=image.stamps))
         line_no += len(lines)
     return doc

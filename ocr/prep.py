@@ -33,6 +33,7 @@ class Prepared:
     grey: np.ndarray
     notes: list[str] = field(default_factory=list)
     quad: np.ndarray | None = None  # page corners found in the input (px), when it was flattened
+    stamps: list[tuple[int, int, int, int]] = field(default_factory=list)  # stamp ink removed (px, this frame)
 
 
 def _factor(img: np.ndarray) -> int:
@@ -294,6 +295,7 @@ def prepare(image: np.ndarray, dpi: float) -> Prepared:
         rgb = flatten(rgb, quad) if rgb is not None else None
         small = _small(grey)
         notes.append("photographed page: flattened to its quadrilateral")
+    boxes = []
     if rgb is not None:
         boxes = seal_boxes(rgb, dpi)
         if boxes:
@@ -303,4 +305,4 @@ def prepare(image: np.ndarray, dpi: float) -> Prepared:
     if spread > LIGHT_SPREAD:
         grey = even_light(grey, back)
         notes.append("uneven light evened out")
-    return Prepared(np.ascontiguousarray(grey), notes, quad)
+    return Prepared(np.ascontiguousarray(grey), notes, quad, list(boxes))

@@ -170,3 +170,47 @@ def test_deskew_keeps_the_corners_of_a_page_turned_15_degrees(page):
 
 def test_page_image_notes_default_empty():
     assert PageImage(np.zeros((2, 2), np.uint8), 1.0).notes == []
+
+
+@pytest.mark.parametrize("degrees,turns", [(0.0, 0), (7.0, 1)])
+def test_where_a_stamp_was_removed_is_known_in_the_page_as_read(engine, page, degrees, turns):
+    """The stamp's box follows the page through deskew and quarter turns, so a cell read there is
+    known to be read over removed ink (reconcile.confidence: no confident unchecked value there)."""
+    grey, _ = page
+    (x0, y0, x1, y1), value = _number_box(engine, grey)
+    rgb = _rgb(grey)
+    alpha = capture.seal_alpha(int(42 / 25.4 * DPI), random.Random(5))
+    capture.stamp(rgb, alpha, (x0 + x1) / 2, (y0 + y1) / 2, (215, 40, 50))
+    h, w = grey.shape
+    hom, size = capture.tilt(w, h, degrees)
+    rgb = cv2.warpPerspective(rgb, hom, size, flags=cv2.INTER_LINEAR, borderValue=(250, 250, 250))
+    rgb = np.ascontiguousarray(np.rot90(rgb, turns))
+    doc = ocr_images([(rgb, DPI)], Source(path="p"), engine)
+    stamps = doc.pages[0].stamps
+    assert len(stamps) == 1
+    boxes = [t.bbox for ln in doc.lines() if len(ln.tokens) == len(ln.text)
+             for i in [ln.text.find(str(value))] if i >= 0 for t in ln.tokens[i:i + len(str(value))]]
+    assert boxes, "the number under the stamp was read"
+    bx0, by0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    bx1, by1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    sx0, sy0, sx1, sy1 = stamps[0]
+    assert sx0 <= bx0 and sy0 <= by0 and sx1 >= bx1 and sy1 >= by1
+
+
+def test_an_unchecked_value_read_over_a_removed_stamp_is_not_confident():
+    from nianbao.document import Cell, Document, Page
+    from nianbao.reconcile import reconcile
+    from reportgen import make_values
+
+    doc = Document(source=Source(path="p"), format="2021")
+    doc.pages = [Page(number=1, source="ocr", stamps=[(100.0, 100.0, 200.0, 200.0)])]
+    doc.fields = {k: Cell(value=v, confidence=0.999, page=1, bbox=(300, 300, 320, 310))
+                  for k, v in make_values("2021", seed=2).items()}
+    doc.fields["active.licensing.decisions"].bbox = (150, 150, 170, 160)  # under the stamp
+    doc.fields["requests.new_received.total"].bbox = (150, 170, 170, 180)  # under it, but checked
+    reconcile(doc)
+    assert doc.fields["active.licensing.decisions"].confidence <= 0.85
+    assert "stamp" in doc.fields["active.licensing.decisions"].reason
+    assert doc.fields["active.penalty.decisions"].confidence == 0.999
+    assert doc.fields["requests.new_received.total"].verified is True
+    assert doc.fields["requests.new_received.total"].confidence == 0.999

@@ -140,6 +140,22 @@ def test_the_aggregate_row_in_a_2021_text_report():
     assert not doc.flags
 
 
+def test_a_caption_read_among_its_sub_rows_is_no_aggregate_row():
+    """A caption （六）其他处理 drawn centred on the three sub-rows it spans is read after the first
+    (or second) of them: the sub-rows are printed, so this is no aggregate row (three synthetic
+    PDF styles lost 21 cells each to this before)."""
+    values = make_values("2021", seed=9)
+    lines = report_text("2021", values).splitlines()
+    lines = [ln.replace("（六）其他处理", "") for ln in lines]
+    second = next(i for i, ln in enumerate(lines) if "逾期未按收费通知" in ln)
+    lines.insert(second + 1, "（六）其他处理")
+    doc = extract_text("\n".join(lines))
+    assert not doc.aggregate
+    for r in schema.rows("requests", "2021"):
+        for c in r.cols:
+            assert doc.fields[r.key(c)].value == values[r.key(c)], r.key(c)
+
+
 # ---------------------------------------------------------------- amounts in 元, zero marks
 
 def test_amounts_in_yuan_become_wan_once():

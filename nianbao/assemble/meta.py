@@ -70,6 +70,9 @@ def _join_split_titles(heads: list[str]) -> list[str]:
     out = list(heads)
     for i in range(len(out) - 1):
         t = out[i]
+        if t.endswith("报") and out[i + 1].startswith("告") and any(w in t for w in REPORT_WORDS):
+            out[i] = t + out[i + 1]  # …工作年度报 / 告
+            continue
         if any(w in t for w in REPORT_WORDS):
             continue
         both = t + out[i + 1]

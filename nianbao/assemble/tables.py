@@ -577,8 +577,12 @@ def detect_aggregate(st: Stream, fmt: str, t0: int, t1: int) -> bool:
     if not extra:
         return False
     found = {a.row.id for a in anchor_rows(st, rows, t0, t1)}
-    telling = [r.id for r in rows if r.id in schema.aggregated_rows(fmt) and len(labels.body(r)) >= labels.MIN_BODY]
-    return all(r in found for r in extra) and not any(r in found for r in telling)
+    telling = [r for r in rows if r.id in schema.aggregated_rows(fmt) and len(labels.body(r)) >= labels.MIN_BODY]
+    # a sub-row's label anywhere in the table, not only after the caption in reading order: a
+    # caption centred on the rows it spans is read after the first of them (or two)
+    section = st.text[t0:t1]
+    printed = any(r.id in found or any(ph in section for ph in r.match) for r in telling)
+    return all(r in found for r in extra) and not printed
 
 
 def not_printed(fmt: str) -> dict[str, Cell]:
