@@ -196,7 +196,7 @@ class PageMaker:
         """(the document as its tasks show it, page images, label boxes per page or None)."""
         from . import render
         if doc.source.kind not in render.STRUCTURED_KINDS:
-            return doc, images.write_pages(doc.source.path, doc.source.kind, dest), None
+            return doc, images.write_pages(doc.source.path, doc.source.kind, dest, doc=doc), None
         if self.browser is None:
             self.browser = render.browser()
         try:

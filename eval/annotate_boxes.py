@@ -88,9 +88,27 @@ def _match_gold(chars, gold: dict, tol: float = 20.0) -> list[str | None]:
     return out
 
 
+def _gold_as_read(gold: dict, page) -> dict:
+    """Gold boxes (0–1000 of the page as published) in the frame of the page as read, where the
+    page was straightened before it was read (push shows that frame)."""
+    if page.to_source is None or not page.width:
+        return gold
+    import numpy as np
+    inv = np.linalg.inv(np.array(page.to_source).reshape(3, 3))
+    gw, gh = gold.get("width") or page.width, gold.get("height") or page.height
+    boxes = np.array(gold["bboxes"], dtype=float).reshape(-1, 4)
+    cx, cy = (boxes[:, 0] + boxes[:, 2]) / 2000 * gw, (boxes[:, 1] + boxes[:, 3]) / 2000 * gh
+    p = np.c_[cx, cy, np.ones(len(cx))] @ inv.T
+    x, y = p[:, 0] / p[:, 2] / page.width * 1000, p[:, 1] / p[:, 2] / page.height * 1000
+    hw, hh = (boxes[:, 2] - boxes[:, 0]) / 2, (boxes[:, 3] - boxes[:, 1]) / 2
+    mapped = np.c_[x - hw, y - hh, x + hw, y + hh].tolist()
+    return {**gold, "bboxes": mapped}
+
+
 def score_synth_page(doc, page, gold: dict, acc: Counter, detail: list | None = None,
                      values: dict | None = None) -> None:
     """`values`: the document's gold values, for value boxes on blank cells (nothing inside)."""
+    gold = _gold_as_read(gold, page)
     chars = _page_chars(page)
     roles = _match_gold(chars, gold)
     acc["chars"] += len(chars)

@@ -48,6 +48,27 @@ class Page:
     # boxes (points, the page as read) where stamp ink was removed before OCR: what is read there
     # may carry traces of the stamp
     stamps: list[tuple[float, float, float, float]] = field(default_factory=list)
+    # a scan straightened before reading (flattened, deskewed, turned): 3×3 row-major matrix from
+    # points of the page as read (every box above) to points of the page as published, and that
+    # page's size; None when the two are the same
+    to_source: tuple[float, ...] | None = None
+    source_size: tuple[float, float] | None = None
+
+    def box_on_source(self, box):
+        """A box of the page as read, as the box around it on the page as published."""
+        if box is None or self.to_source is None:
+            return box
+        m = self.to_source
+        xs, ys = [], []
+        for x, y in ((box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])):
+            w = m[6] * x + m[7] * y + m[8]
+            xs.append((m[0] * x + m[1] * y + m[2]) / w)
+            ys.append((m[3] * x + m[4] * y + m[5]) / w)
+        if self.source_size:
+            sw, sh = self.source_size
+            xs = [min(max(v, 0.0), sw) for v in xs]
+            ys = [min(max(v, 0.0), sh) for v in ys]
+        return (min(xs), min(ys), max(xs), max(ys))
 
 
 @dataclass

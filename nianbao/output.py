@@ -15,9 +15,16 @@ def _bbox(b):
     return [round(float(x), 2) for x in b] if b else None
 
 
-def cell_dict(c: Cell) -> dict:
+def _on_page(pages: dict, page_no, box):
+    """Boxes are kept in the frame of the page as read; the contract's are on the page as
+    published (a straightened scan's differ)."""
+    page = pages.get(page_no)
+    return page.box_on_source(box) if page is not None and box else box
+
+
+def cell_dict(c: Cell, pages: dict | None = None) -> dict:
     d = {"value": c.value, "confidence": round(c.confidence, 4), "verified": c.verified, "page": c.page,
-         "bbox": _bbox(c.bbox), "text": c.text}
+         "bbox": _bbox(_on_page(pages or {}, c.page, c.bbox)), "text": c.text}
     if c.table_cell is not None:
         d["cell"] = dict(zip(("table", "row", "col"), c.table_cell))
     if c.line is not None:
@@ -31,9 +38,9 @@ def cell_dict(c: Cell) -> dict:
     return d
 
 
-def metric_dict(m: Metric) -> dict:
+def metric_dict(m: Metric, pages: dict | None = None) -> dict:
     d = {"value": m.value, "approx": m.approx, "unit": m.unit, "page": m.page,
-         "bbox": _bbox(m.bbox) or [], "evidence": m.evidence, "confidence": round(m.confidence, 4)}
+         "bbox": _bbox(_on_page(pages or {}, m.page, m.bbox)) or [], "evidence": m.evidence, "confidence": round(m.confidence, 4)}
     if m.line is not None:
         d["line"] = m.line
     return d
@@ -68,14 +75,15 @@ def to_dict(doc: Document) -> dict:
         return {"source": source_dict(doc), "errors": doc.errors,
                 "timings_ms": {k: round(v, 2) for k, v in doc.timings_ms.items()}}
     fields = {}
+    pages = {p.number: p for p in doc.pages if p.to_source is not None}
     if doc.format:
         for key in schema.field_keys(doc.format, doc.aggregate):
             cell = doc.fields.get(key) or Cell(value=None, reason="not_found")
-            fields[key] = cell_dict(cell)
+            fields[key] = cell_dict(cell, pages)
     metrics = {}
     for mid in schema.metric_ids():
         m = doc.metrics.get(mid)
-        metrics[mid] = metric_dict(m) if m else {"value": None, "approx": False, "unit": schema.metric_unit(mid),
+        metrics[mid] = metric_dict(m, pages) if m else {"value": None, "approx": False, "unit": schema.metric_unit(mid),
                                                   "page": None, "bbox": [], "evidence": "",
                                                   "reason": "not stated in the text"}
     flags = []

@@ -199,6 +199,8 @@ class PageImage:
         self.rotation = rotation  # clockwise quarter turns (0/90/180/270) applied to the scan before OCR
         self.notes = notes or []  # what was repaired before OCR (stamps, a photo's perspective, light)
         self.stamps = stamps or []  # boxes (px, this frame) where stamp ink was removed before OCR
+        # 3×3 row-major: points of this page (as read) → points of the page as given, when they differ
+        self.to_source: tuple[float, ...] | None = None
 
     @property
     def grey(self) -> np.ndarray:

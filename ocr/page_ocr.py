@@ -10,7 +10,7 @@ from .images import PageImage, deskew, deskew_transform
 from .layout import CELL_GAP as LAYOUT_CELL_GAP
 from .layout import build_lines
 from .orient import DOUBTFUL_CONF, is_sideways, reading_confidence
-from .prep import luminance, prepare
+from .prep import flatten_transform, luminance, prepare
 
 
 def _space_after(text: str, chars: list[str]) -> list[bool]:
@@ -96,12 +96,17 @@ def ocr_page(engine: OcrEngine, image: np.ndarray, dpi: float, page_no: int, fir
     """One page raster (grey or RGB) → lines; the kept PageImage is the page as read (stamps
     removed, flattened, light evened, deskewed, turned upright: prep.py, images.deskew, orient.py)."""
     skew, rotation, notes, stamps = 0.0, 0, [], []
+    warp = np.eye(3)  # pixels of the image given → pixels of the page as read
     if straighten:
         prepared = prepare(image, dpi)
         grey, notes = prepared.grey, prepared.notes
+        if prepared.quad is not None:
+            warp = flatten_transform(prepared.quad)[0]
         # skew first (up to ±15°, modulo quarter turns): the sideways test needs level lines
         shape = grey.shape
         grey, skew = deskew(grey)
+        if skew:
+            warp = np.vstack([deskew_transform(shape, skew)[0], [0, 0, 1]]) @ warp
         stamps = [_box_through(b, deskew_transform(shape, skew)[0]) if skew else b for b in prepared.stamps]
     else:
         grey = image if image.ndim == 2 else luminance(image)
@@ -120,7 +125,23 @@ def ocr_page(engine: OcrEngine, image: np.ndarray, dpi: float, page_no: int, fir
         h, w = grey.shape[:2]  # the page as read; before the turn it was (w, h) or (h, w)
         before = (w, h) if rotation in (90, 270) else (h, w)
         stamps = [_box_turned(b, before, rotation) for b in stamps]
-    return lines, PageImage(grey, scale, skew, rotation, notes, [tuple(v / scale for v in b) for b in stamps])
+        warp = _turn_matrix(before, rotation) @ warp
+    image = PageImage(grey, scale, skew, rotation, notes, [tuple(v / scale for v in b) for b in stamps])
+    if not np.allclose(warp, np.eye(3)):
+        # points of the page as read → points of the page as given (same pixels per point)
+        s_ = np.diag([scale, scale, 1.0])
+        image.to_source = tuple(float(v) for v in (np.linalg.inv(s_) @ np.linalg.inv(warp) @ s_).ravel())
+    return lines, image
+
+
+def _turn_matrix(shape: tuple[int, int], clockwise: int) -> np.ndarray:
+    """Pixels of a page of `shape` (h, w) → pixels of that page turned clockwise (as _box_turned)."""
+    h, w = shape
+    if clockwise == 90:
+        return np.array([[0, -1, h], [1, 0, 0], [0, 0, 1]], dtype=float)
+    if clockwise == 180:
+        return np.array([[-1, 0, w], [0, -1, h], [0, 0, 1]], dtype=float)
+    return np.array([[0, 1, 0], [-1, 0, w], [0, 0, 1]], dtype=float)  # 270
 
 
 def _box_through(box, m: np.ndarray) -> tuple[float, float, float, float]:

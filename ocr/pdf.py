@@ -90,7 +90,8 @@ def load_pdf(path: Path, source: Source, dpi: int | None = None, engine: str | N
                 elif image.rotation == 180:
                     doc.warnings.append(f"page {i + 1}: scanned upside down; turned 180° before OCR")
                 p = Page(number=i + 1, width=width, height=height, lines=lines, source="ocr", image=image,
-                         stamps=image.stamps)
+                         stamps=image.stamps, to_source=image.to_source,
+                         source_size=page.get_size() if image.to_source else None)
                 ocr_pages += 1
             line_no += len(p.lines)
             doc.pages.append(p)
@@ -153,6 +154,8 @@ def ocr_images(pages, source: Source, engine=None) -> Document:
             doc.warnings.append(f"page {i + 1}: turned {image.rotation}° before OCR (scanned sideways or upside down)")
         w, h = image.size_points()
         doc.pages.append(Page(number=i + 1, width=w, height=h, lines=lines, source="ocr", image=image,
-                              stamps=image.stamps))
+                              stamps=image.stamps, to_source=image.to_source,
+                              source_size=(grey.shape[1] / image.scale, grey.shape[0] / image.scale)
+                              if image.to_source else None))
         line_no += len(lines)
     return doc

@@ -249,15 +249,23 @@ def _order(pts: np.ndarray) -> np.ndarray:
     return np.roll(pts, -start, axis=0)
 
 
-def flatten(grey: np.ndarray, quad: np.ndarray) -> np.ndarray:
-    """The quadrilateral warped onto a rectangle of its measured width and height (grey or RGB)."""
+def flatten_transform(quad: np.ndarray) -> tuple[np.ndarray, tuple[int, int]]:
+    """The 3×3 perspective matrix that takes the quadrilateral onto a rectangle of its measured
+    width and height, and that size."""
     import cv2
 
     tl, tr, br, bl = quad
     w = int(round((np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2))
     h = int(round((np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2))
     dst = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
-    m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+    return cv2.getPerspectiveTransform(quad.astype(np.float32), dst), (w, h)
+
+
+def flatten(grey: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """The quadrilateral warped onto a rectangle of its measured width and height (grey or RGB)."""
+    import cv2
+
+    m, (w, h) = flatten_transform(quad)
     return cv2.warpPerspective(grey, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 

@@ -186,6 +186,25 @@ def test_page_images_refuse_a_decompression_bomb_and_render_a_report(tmp_path):
         images.write_pages(tmp_path / "x.txt", "text", tmp_path / "t")
 
 
+def test_a_straightened_page_is_shown_as_read(tmp_path):
+    """A scan straightened before reading (here turned a quarter) is pushed as the page the boxes
+    and the token dataset are in, not as the file's page; other pages as the file has them."""
+    import numpy as np
+    from pdf_fixtures import text_pdf
+    from nianbao.annotations import images
+    from nianbao.ocr.images import PageImage
+    pdf = text_pdf(tmp_path / "two.pdf", ["第一页", "第二页"])  # A4 portrait
+    read = np.full((1190, 1684), 255, np.uint8)  # the page as read: landscape, 144 px per point
+    turned = Page(number=2, width=842, height=595, source="ocr", image=PageImage(read, 2.0),
+                  to_source=(0, -1, 595, 1, 0, 0, 0, 0, 1), source_size=(595, 842))
+    doc = Document(source=Source(path=str(pdf), kind="scanned_pdf"), pages=[Page(number=1, width=595, height=842), turned])
+    pages = images.write_pages(pdf, "scanned_pdf", tmp_path / "o", doc=doc)
+    assert pages[0]["width_px"] < pages[0]["height_px"]  # as the file has it
+    assert pages[1]["width_px"] > pages[1]["height_px"]  # as read
+    assert pages[1]["width_px"] == round(842 * images.DPI / 72)
+    assert turned.box_on_source((0, 0, 842, 595)) == pytest.approx((0, 0, 595, 842))
+
+
 @pytest.mark.parametrize("cell,want", [
     (Cell(0, "一", 0.9), ""),          # a dash OCR read as the hanzi 一: blank, not 一
     (Cell(0, "-", 0.9), ""), (Cell(0, "", 0.9, blank=True), ""),

@@ -214,3 +214,53 @@ def test_an_unchecked_value_read_over_a_removed_stamp_is_not_confident():
     assert doc.fields["active.penalty.decisions"].confidence == 0.999
     assert doc.fields["requests.new_received.total"].verified is True
     assert doc.fields["requests.new_received.total"].confidence == 0.999
+
+
+def _rot90_point(x, y, shape, turns):
+    """Where (x, y) of an image of `shape` lands after np.rot90(image, turns) (counter-clockwise)."""
+    h, w = shape[:2]
+    for _ in range(turns % 4):
+        x, y, h, w = y, w - x, w, h
+    return x, y
+
+
+@pytest.mark.parametrize("case", ["tilt 7° + quarter turn", "tilt -13° + three turns", "photo 8°"])
+def test_boxes_on_a_straightened_page_are_given_on_the_page_as_published(engine, page, case):
+    """Boxes are kept in the frame of the page as read; output, review pages and the contract
+    give them on the page as published (Page.box_on_source), where a reader looks for them."""
+    grey, _ = page
+    (x0, y0, x1, y1), value = _number_box(engine, grey)
+    h, w = grey.shape
+    if case.startswith("photo"):
+        image, _, hom = _photo(grey, 4, 8.0)
+        turns = 0
+    else:
+        degrees, turns = (7.0, 1) if "quarter" in case else (-13.0, 3)
+        hom, size = capture.tilt(w, h, degrees)
+        image = cv2.warpPerspective(grey, hom, size, flags=cv2.INTER_LINEAR, borderValue=250)
+        shape = image.shape
+        image = np.ascontiguousarray(np.rot90(image, turns))
+    c = np.array([(x0 + x1) / 2, (y0 + y1) / 2, 1.0]) @ hom.T
+    cx, cy = c[0] / c[2], c[1] / c[2]
+    if turns:
+        cx, cy = _rot90_point(cx, cy, shape, turns)
+    doc = ocr_images([(image, DPI)], Source(path="p"), engine)
+    p = doc.pages[0]
+    assert p.to_source is not None and p.source_size == pytest.approx((image.shape[1] * 72 / DPI, image.shape[0] * 72 / DPI))
+    boxes = [t.bbox for ln in p.lines if len(ln.tokens) == len(ln.text)
+             for i in [ln.text.find(str(value))] if i >= 0 for t in ln.tokens[i:i + len(str(value))]]
+    assert boxes, "the number was read"
+    read = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    bx0, by0, bx1, by1 = (v * DPI / 72 for v in p.box_on_source(read))
+    # the box on the published page holds the number's centre, and is not much bigger than it
+    assert bx0 <= cx <= bx1 and by0 <= cy <= by1
+    assert (bx1 - bx0) * (by1 - by0) < 4 * (x1 - x0 + 6) * (y1 - y0 + 6)
+    from nianbao.output import to_dict
+    assert p.box_on_source(None) is None and to_dict(doc)["source"]["path"] == "p"
+
+
+def test_an_upright_page_keeps_its_boxes(engine, page):
+    grey, _ = page
+    doc = ocr_images([(grey, DPI)], Source(path="p"), engine)
+    p = doc.pages[0]
+    assert p.to_source is None and p.box_on_source((1.0, 2.0, 3.0, 4.0)) == (1.0, 2.0, 3.0, 4.0)
