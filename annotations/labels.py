@@ -185,6 +185,30 @@ def words_of(label: str, text: str) -> float:
     return max((sum(ch in n for ch in t) / len(t) for n in names(label)), default=0.0)
 
 
+_ITEM = re.compile(r"\d{1,2}\.(?!\d)")
+
+
+def own_item_span(label: str, pieces: list[str]) -> tuple[int, int]:
+    """A row whose label starts with its item number (4.保护第三方合法权益), printed as
+    `pieces` (characters or tokens): the pieces from that number up to the next item number.
+    Before it stands the label printed before it (a caption, the wrapped end of the row above),
+    from the next number on the row below. All of them when the number is not there."""
+    first = names(label)[0] if names(label) else ""
+    m = _ITEM.match(first)
+    if kind(label) != "ROW" or not m:
+        return 0, len(pieces)
+    joined, where = "", []
+    for i, piece in enumerate(pieces):
+        n = norm(piece)
+        joined += n
+        where += [i] * len(n)
+    k = joined.find(m.group())
+    if k < 0:
+        return 0, len(pieces)
+    nxt = _ITEM.search(joined, k + len(m.group()))
+    return where[k], where[nxt.start()] if nxt else len(pieces)
+
+
 def covers(label: str, text: str) -> float:
     """How much of the label's best-matching name `text` holds (share of the name's characters)."""
     t = norm(text)

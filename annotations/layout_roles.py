@@ -19,7 +19,7 @@ import statistics
 from nianbao import schema
 from nianbao.document import Document, Page, Token
 
-from .labels import caption
+from .labels import caption, own_item_span
 from .labels import norm as _norm
 
 TABLES = ("active", "requests", "appeals")
@@ -114,6 +114,8 @@ def _rows(fmt, cells, runs):
         keep = [r for r in cand if _box(r)[0] >= right - 3]
         toks = [t for r in sorted(keep, key=lambda r: (_box(r)[1], _box(r)[0])) for t in r]
         toks = _without_caption(f"ROW:{rid}", toks)
+        a, b = own_item_span(f"ROW:{rid}", [t.text for t in toks])
+        toks = toks[a:b]
         if toks:
             out.append((f"ROW:{rid}", _box(toks), "".join(t.text for t in toks), toks))
     return out

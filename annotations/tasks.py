@@ -184,11 +184,24 @@ def _token_spans(tokens, boxes, tags) -> list[tuple[str, list[int], str]]:
         cur = [role, None, tok, [box]]
         pieces.append(cur)
     for p in pieces:
-        p[2], p[3] = _trim(p[0], *_drop_caption(p[0], p[2], p[3]))
+        p[2], p[3] = _trim(p[0], *_own_item(p[0], *_drop_caption(p[0], p[2], p[3])))
         p[1] = _union(p[3]) if p[3] else None
-    pieces = _join_wrapped([p for p in pieces if p[2]])
+    # a piece left with marks only (the "." of another row's "1.") is nothing to join
+    pieces = _join_wrapped([p for p in pieces if any(ch.isalnum() for ch in p[2])])
+    for p in pieces:  # joining may have stacked the wrapped end of the row above onto a label
+        text, boxes = _own_item(p[0], p[2], p[3])
+        if text != p[2]:
+            p[2], p[3] = text, boxes
+            p[1] = _union(boxes) if boxes else None
+    pieces = [p for p in pieces if p[2]]
+    # one character is no label's box (规 of 规范性文件 read as 规章 covers half of that name)
     return [(role, b, text) for role, b, text, _ in pieces
-            if labels.words_of(role, text) >= 0.75 and labels.covers(role, text) >= 0.5]
+            if len(labels.norm(text)) > 1 and labels.words_of(role, text) >= 0.75 and labels.covers(role, text) >= 0.5]
+
+
+def _own_item(role: str, text: str, boxes: list) -> tuple[str, list]:
+    start, end = labels.own_item_span(role, list(text))
+    return text[start:end], boxes[start:end]
 
 
 def _union(boxes) -> list:

@@ -71,6 +71,27 @@ def test_model_spans_are_cut_to_the_label_and_wrapped_headers_joined():
     assert labels.caption(sub) == "(五)不予处理"
 
 
+def test_a_row_span_keeps_its_own_item_only():
+    """From stamped and photographed synthetic scans: a row's run that starts inside the label
+    printed before it, a run that goes on into the next row's label, the lone "." left of
+    another row's "1." joined under a label, and one character taken for a two-character label."""
+    third = "ROW:requests.result.withheld.third_party_rights"
+    toks = list("三)不4.保护第三方合法权益")
+    boxes = [[100 + 10 * i, 300, 110 + 10 * i, 315] for i in range(len(toks))]
+    (span,) = tasks._token_spans(toks, boxes, [f"I-{third}"] * len(toks))
+    assert span[2] == "4.保护第三方合法权益" and span[1][0] == 130
+    query = "ROW:requests.result.withheld.query_matter"
+    toks = list("8.属于行政查询事项") + list("1.本机")
+    boxes = [[300 + 10 * i, 600, 310 + 10 * i, 615] for i in range(10)] + \
+            [[300 + 10 * i, 618, 310 + 10 * i, 633] for i in range(4)]
+    (span,) = tasks._token_spans(toks, boxes, [f"B-{query}"] + [f"I-{query}"] * 9 + [f"B-{query}"] * 4)
+    assert span[2] == "8.属于行政查询事项" and span[1][3] == 615
+    assert labels.own_item_span(query, list("8.属于行政查询事项1.本机关")) == (0, 10)
+    assert labels.own_item_span(query, list("属于行政查询事项")) == (0, 8)  # no number printed: all kept
+    rules = "ROW:active.rules"
+    assert tasks._token_spans(["规"], [[100, 100, 110, 115]], [f"B-{rules}"]) == []
+
+
 def test_synthetic_scan_boxes_agree_with_the_gold(tmp_path):
     from nianbao.cli import main
     # a plain scan (the boxes are compared in the scan image's frame; a photographed page is read
