@@ -193,20 +193,31 @@ def own_item_span(label: str, pieces: list[str]) -> tuple[int, int]:
     `pieces` (characters or tokens): the pieces from that number up to the next item number.
     Before it stands the label printed before it (a caption, the wrapped end of the row above),
     from the next number on the row below. All of them when the number is not there."""
+    found = _own_item(label, pieces)
+    if found is None:
+        return 0, len(pieces)
+    k, item, joined, where = found
+    nxt = _ITEM.search(joined, k + len(item))
+    return where[k], where[nxt.start()] if nxt else len(pieces)
+
+
+def has_own_item(label: str, pieces: list[str]) -> bool:
+    """Whether the row's own item number (4. of 4.保护第三方合法权益) is among `pieces`."""
+    return _own_item(label, pieces) is not None
+
+
+def _own_item(label: str, pieces: list[str]):
     first = names(label)[0] if names(label) else ""
     m = _ITEM.match(first)
     if kind(label) != "ROW" or not m:
-        return 0, len(pieces)
+        return None
     joined, where = "", []
     for i, piece in enumerate(pieces):
         n = norm(piece)
         joined += n
         where += [i] * len(n)
     k = joined.find(m.group())
-    if k < 0:
-        return 0, len(pieces)
-    nxt = _ITEM.search(joined, k + len(m.group()))
-    return where[k], where[nxt.start()] if nxt else len(pieces)
+    return None if k < 0 else (k, m.group(), joined, where)
 
 
 def covers(label: str, text: str) -> float:

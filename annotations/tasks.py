@@ -195,8 +195,16 @@ def _token_spans(tokens, boxes, tags) -> list[tuple[str, list[int], str]]:
             p[1] = _union(boxes) if boxes else None
     pieces = [p for p in pieces if p[2]]
     # one character is no label's box (规 of 规范性文件 read as 规章 covers half of that name)
-    return [(role, b, text) for role, b, text, _ in pieces
+    kept = [(role, b, text) for role, b, text, _ in pieces
             if len(labels.norm(text)) > 1 and labels.words_of(role, text) >= 0.75 and labels.covers(role, text) >= 0.5]
+    # a row label is printed once on a page (column labels repeat: the appeals table's 结果维持
+    # under each group): of two runs of one row's role, the one that holds more of its name
+    # (年度办理结 of a caption read as 四、结转下年度继续办理's role loses to the label)
+    best: dict[str, float] = {}
+    for role, _, text in kept:
+        best[role] = max(best.get(role, 0.0), labels.covers(role, text))
+    return [(role, b, text) for role, b, text in kept
+            if labels.kind(role) != "ROW" or labels.covers(role, text) >= best[role] - 1e-9]
 
 
 def _own_item(role: str, text: str, boxes: list) -> tuple[str, list]:
@@ -248,9 +256,17 @@ def _join_wrapped(pieces: list[list]) -> list[list]:
             h = max(pb[3] - pb[1], 1)
             overlap = min(qb[2], pb[2]) - max(qb[0], pb[0])
             if q[0] == p[0] and -0.5 * h <= pb[1] - qb[3] < 0.8 * h and overlap > 0:
+                # a wrapped line starts under the label, not left of it: characters wholly left
+                # of the line above belong to the cell beside (a caption printed over two lines)
+                k = 0
+                while (k < len(p[3]) - 1 and p[3][k][2] <= qb[0]
+                       and not labels.has_own_item(p[0], list(p[2]))):  # a label's first line is its own
+                    k += 1
+                text, boxes = p[2][k:], p[3][k:]
+                pb = _union(boxes)
                 q[1] = [min(qb[0], pb[0]), qb[1], max(qb[2], pb[2]), max(qb[3], pb[3])]
-                q[2] += p[2]
-                q[3] = q[3] + p[3]
+                q[2] += text
+                q[3] = q[3] + boxes
                 break
         else:
             out.append(p)

@@ -348,7 +348,12 @@ def main(argv=None) -> int:
                         score_rendered(rendered(extract(d / STRUCTURED[a.kind], model=model)), values, acc, detail)
                     continue
                 doc = extract(d / f"{a.kind}.pdf", model=model)
-                gold = {g["page"]: g for g in map(json.loads, (d / "tokens.jsonl").read_text(encoding="utf-8").splitlines())}
+                # tokens.jsonl holds the digital PDF's pages and, where the scan's pages differ
+                # (stamped, photographed), the scan's: each input against its own
+                want = "digital_pdf" if a.kind == "report" else "scanned_pdf"
+                entries = list(map(json.loads, (d / "tokens.jsonl").read_text(encoding="utf-8").splitlines()))
+                gold = {g["page"]: g for g in entries if g.get("kind", want) == want}
+                gold = gold or {g["page"]: g for g in entries}
                 for page in doc.pages:
                     if page.number in gold:
                         score_synth_page(doc, page, gold[page.number], acc, detail, values["fields"])

@@ -92,6 +92,26 @@ def test_a_row_span_keeps_its_own_item_only():
     assert tasks._token_spans(["规"], [[100, 100, 110, 115]], [f"B-{rules}"]) == []
 
 
+def test_a_wrapped_label_does_not_take_the_caption_beside_it_and_a_row_is_boxed_once():
+    fee = "ROW:requests.result.other.overdue_fee"
+    # line 1: 2.申请人逾期未按收费通知要 ; line 2: the caption's 他处理 (left, in its own cell) and
+    # the label's 求缴纳费用 under line 1
+    first = list("2.申请人逾期未按收费通知要")
+    toks = first + list("他处理") + list("求缴纳费用")
+    boxes = [[280 + 17 * i, 256, 297 + 17 * i, 274] for i in range(len(first))] + \
+            [[212 + 15 * i, 263, 227 + 15 * i, 284] for i in range(3)] + \
+            [[279 + 17 * i, 271, 296 + 17 * i, 289] for i in range(5)]
+    (span,) = tasks._token_spans(toks, boxes, [f"B-{fee}"] + [f"I-{fee}"] * (len(toks) - 1))
+    assert span[2] == "2.申请人逾期未按收费通知要求缴纳费用" and span[1][0] == 279  # 求, not 他 at 212
+    # 年度办理结 of a caption taken for the row 四、结转下年度继续办理: the label's own run wins
+    fwd = "ROW:requests.carried_forward"
+    toks = list("年度办理结") + list("四、结转下年度继续办理")
+    boxes = [[137 + 18 * i, 347, 155 + 18 * i, 359] for i in range(5)] + \
+            [[132 + 18 * i, 628, 150 + 18 * i, 640] for i in range(11)]
+    spans = tasks._token_spans(toks, boxes, [f"I-{fwd}"] * 5 + [f"B-{fwd}"] + [f"I-{fwd}"] * 10)
+    assert [t for _, _, t in spans] == ["四、结转下年度继续办理"]
+
+
 def test_synthetic_scan_boxes_agree_with_the_gold(tmp_path):
     from nianbao.cli import main
     # a plain scan (the boxes are compared in the scan image's frame; a photographed page is read
