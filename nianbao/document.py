@@ -58,17 +58,22 @@ class Page:
         """A box of the page as read, as the box around it on the page as published."""
         if box is None or self.to_source is None:
             return box
-        m = self.to_source
-        xs, ys = [], []
-        for x, y in ((box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])):
-            w = m[6] * x + m[7] * y + m[8]
-            xs.append((m[0] * x + m[1] * y + m[2]) / w)
-            ys.append((m[3] * x + m[4] * y + m[5]) / w)
+        x0, y0, x1, y1 = map_box(self.to_source, box)
         if self.source_size:
             sw, sh = self.source_size
-            xs = [min(max(v, 0.0), sw) for v in xs]
-            ys = [min(max(v, 0.0), sh) for v in ys]
-        return (min(xs), min(ys), max(xs), max(ys))
+            x0, x1 = min(max(x0, 0.0), sw), min(max(x1, 0.0), sw)
+            y0, y1 = min(max(y0, 0.0), sh), min(max(y1, 0.0), sh)
+        return (x0, y0, x1, y1)
+
+
+def map_box(m, box) -> tuple[float, float, float, float]:
+    """The box around a box's corners mapped by a 3×3 projective matrix, given row-major (9 numbers)."""
+    xs, ys = [], []
+    for x, y in ((box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])):
+        w = m[6] * x + m[7] * y + m[8]
+        xs.append((m[0] * x + m[1] * y + m[2]) / w)
+        ys.append((m[3] * x + m[4] * y + m[5]) / w)
+    return (min(xs), min(ys), max(xs), max(ys))
 
 
 @dataclass

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nianbao.document import Line, Token
+from nianbao.document import Line, Token, map_box
 
 from .engine import OcrEngine, OcrLine
 from .images import PageImage, deskew, deskew_transform
@@ -96,18 +96,18 @@ def ocr_page(engine: OcrEngine, image: np.ndarray, dpi: float, page_no: int, fir
     """One page raster (grey or RGB) → lines; the kept PageImage is the page as read (stamps
     removed, flattened, light evened, deskewed, turned upright: prep.py, images.deskew, orient.py)."""
     skew, rotation, notes, stamps = 0.0, 0, [], []
-    warp = np.eye(3)  # pixels of the image given → pixels of the page as read
+    flat = np.eye(3)  # pixels of the image given → pixels of the prepared page (a photo flattened)
+    upright = np.eye(3)  # pixels of the prepared page → pixels of the page as read (deskewed, turned)
     if straighten:
         prepared = prepare(image, dpi)
-        grey, notes = prepared.grey, prepared.notes
+        grey, notes, stamps = prepared.grey, prepared.notes, prepared.stamps
         if prepared.quad is not None:
-            warp = flatten_transform(prepared.quad)[0]
+            flat = flatten_transform(prepared.quad)[0]
         # skew first (up to ±15°, modulo quarter turns): the sideways test needs level lines
         shape = grey.shape
         grey, skew = deskew(grey)
         if skew:
-            warp = np.vstack([deskew_transform(shape, skew)[0], [0, 0, 1]]) @ warp
-        stamps = [_box_through(b, deskew_transform(shape, skew)[0]) if skew else b for b in prepared.stamps]
+            upright = np.vstack([deskew_transform(shape, skew)[0], [0, 0, 1]])
     else:
         grey = image if image.ndim == 2 else luminance(image)
     if straighten and is_sideways(grey):
@@ -123,10 +123,11 @@ def ocr_page(engine: OcrEngine, image: np.ndarray, dpi: float, page_no: int, fir
     lines = build_lines(ocr_tokens(read, scale), page_no, first_line)
     if rotation:
         h, w = grey.shape[:2]  # the page as read; before the turn it was (w, h) or (h, w)
-        before = (w, h) if rotation in (90, 270) else (h, w)
-        stamps = [_box_turned(b, before, rotation) for b in stamps]
-        warp = _turn_matrix(before, rotation) @ warp
-    image = PageImage(grey, scale, skew, rotation, notes, [tuple(v / scale for v in b) for b in stamps])
+        upright = _turn_matrix((w, h) if rotation in (90, 270) else (h, w), rotation) @ upright
+    # the stamps were found on the prepared page; they follow it through deskew and turns
+    stamps = [tuple(v / scale for v in map_box(upright.ravel(), b)) for b in stamps]
+    image = PageImage(grey, scale, skew, rotation, notes, stamps)
+    warp = upright @ flat
     if not np.allclose(warp, np.eye(3)):
         # points of the page as read → points of the page as given (same pixels per point)
         s_ = np.diag([scale, scale, 1.0])
@@ -135,28 +136,10 @@ def ocr_page(engine: OcrEngine, image: np.ndarray, dpi: float, page_no: int, fir
 
 
 def _turn_matrix(shape: tuple[int, int], clockwise: int) -> np.ndarray:
-    """Pixels of a page of `shape` (h, w) → pixels of that page turned clockwise (as _box_turned)."""
+    """Pixels of a page of `shape` (h, w) → pixels of that page turned clockwise."""
     h, w = shape
     if clockwise == 90:
         return np.array([[0, -1, h], [1, 0, 0], [0, 0, 1]], dtype=float)
     if clockwise == 180:
         return np.array([[-1, 0, w], [0, -1, h], [0, 0, 1]], dtype=float)
     return np.array([[0, 1, 0], [-1, 0, w], [0, 0, 1]], dtype=float)  # 270
-
-
-def _box_through(box, m: np.ndarray) -> tuple[float, float, float, float]:
-    """The box around a pixel box's corners mapped by a 2×3 affine matrix."""
-    x0, y0, x1, y1 = box
-    pts = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=float) @ m.T
-    return (pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max())
-
-
-def _box_turned(box, shape: tuple[int, int], clockwise: int) -> tuple[float, float, float, float]:
-    """A pixel box of a page of `shape` (h, w) in the frame of that page turned clockwise."""
-    x0, y0, x1, y1 = box
-    h, w = shape
-    if clockwise == 90:
-        return (h - y1, x0, h - y0, x1)
-    if clockwise == 180:
-        return (w - x1, h - y1, w - x0, h - y0)
-    return (y0, w - x1, y1, w - x0)  # 270
