@@ -259,9 +259,9 @@ def _join_wrapped(pieces: list[list]) -> list[list]:
                 # a wrapped line starts under the label, not left of it: characters wholly left
                 # of the line above belong to the cell beside (a caption printed over two lines)
                 k = 0
-                while (k < len(p[3]) - 1 and p[3][k][2] <= qb[0]
-                       and not labels.has_own_item(p[0], list(p[2]))):  # a label's first line is its own
-                    k += 1
+                if not labels.has_own_item(p[0], list(p[2])):  # a label's first line is all its own
+                    while k < len(p[3]) - 1 and p[3][k][2] <= qb[0]:
+                        k += 1
                 text, boxes = p[2][k:], p[3][k:]
                 pb = _union(boxes)
                 q[1] = [min(qb[0], pb[0]), qb[1], max(qb[2], pb[2]), max(qb[3], pb[3])]
