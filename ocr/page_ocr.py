@@ -1,6 +1,8 @@
 """OCR one page image into Lines with per-character boxes (points, origin top-left)."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 
 from nianbao.document import Line, Token, map_box
@@ -91,30 +93,49 @@ def _retry_turns(engine: OcrEngine, grey: np.ndarray, read, conf: float, n: int)
     return best
 
 
+@dataclass
+class Straightened:
+    """A page raster made ready to read, before any OCR: stamps removed, flattened, light
+    evened, deskewed, and whether its lines run top to bottom. Needs no engine, so the next
+    page can be straightened while this one is read (pdf.py)."""
+    grey: np.ndarray
+    skew: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    stamps: list = field(default_factory=list)  # pixel boxes on the prepared page
+    flat: np.ndarray = field(default_factory=lambda: np.eye(3))  # image given → prepared page, pixels
+    upright: np.ndarray = field(default_factory=lambda: np.eye(3))  # prepared page → deskewed page
+    sideways: bool = False
+
+
+def straighten(image: np.ndarray, dpi: float) -> Straightened:
+    """prep.py, then skew (up to ±15°, modulo quarter turns: the sideways test needs level lines)."""
+    prepared = prepare(image, dpi)
+    out = Straightened(prepared.grey, notes=prepared.notes, stamps=prepared.stamps)
+    if prepared.quad is not None:
+        out.flat = flatten_transform(prepared.quad)[0]
+    shape = out.grey.shape
+    out.grey, out.skew = deskew(out.grey)
+    if out.skew:
+        out.upright = np.vstack([deskew_transform(shape, out.skew)[0], [0, 0, 1]])
+    out.sideways = is_sideways(out.grey)
+    return out
+
+
 def ocr_page(engine: OcrEngine, image: np.ndarray, dpi: float, page_no: int, first_line: int = 1,
-             straighten: bool = True) -> tuple[list[Line], PageImage]:
+             straighten_page: bool = True, straight: Straightened | None = None) -> tuple[list[Line], PageImage]:
     """One page raster (grey or RGB) → lines; the kept PageImage is the page as read (stamps
-    removed, flattened, light evened, deskewed, turned upright: prep.py, images.deskew, orient.py)."""
-    skew, rotation, notes, stamps = 0.0, 0, [], []
-    flat = np.eye(3)  # pixels of the image given → pixels of the prepared page (a photo flattened)
-    upright = np.eye(3)  # pixels of the prepared page → pixels of the page as read (deskewed, turned)
-    if straighten:
-        prepared = prepare(image, dpi)
-        grey, notes, stamps = prepared.grey, prepared.notes, prepared.stamps
-        if prepared.quad is not None:
-            flat = flatten_transform(prepared.quad)[0]
-        # skew first (up to ±15°, modulo quarter turns): the sideways test needs level lines
-        shape = grey.shape
-        grey, skew = deskew(grey)
-        if skew:
-            upright = np.vstack([deskew_transform(shape, skew)[0], [0, 0, 1]])
-    else:
-        grey = image if image.ndim == 2 else luminance(image)
-    if straighten and is_sideways(grey):
+    removed, flattened, light evened, deskewed, turned upright: prep.py, images.deskew, orient.py).
+    `straight` is `straighten(image, dpi)` when the caller has it already."""
+    if straight is None:
+        straight = straighten(image, dpi) if straighten_page else \
+            Straightened(image if image.ndim == 2 else luminance(image))
+    grey, skew, notes, stamps = straight.grey, straight.skew, straight.notes, straight.stamps
+    flat, upright, rotation = straight.flat, straight.upright, 0
+    if straight.sideways:
         grey, rotation, read = _sideways(engine, grey)
     else:
         read = engine.recognize(grey)
-    if straighten:
+    if straighten_page:
         conf, n = reading_confidence(read)
         if read and conf < DOUBTFUL_CONF:  # n == 0 with lines read: they all ran top to bottom
             grey, turn, read = _retry_turns(engine, grey, read, conf, n)

@@ -7,11 +7,15 @@ order with one token per character, the same shape as the text path's lines.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
 from nianbao.document import Document, Page, Source
 from nianbao.ingest import InputError
 
+from .ahead import ahead
 from .garbled import judge
 from .layout import build_lines
 from .textlayer import page_chars
@@ -65,41 +69,69 @@ def load_pdf(path: Path, source: Source, dpi: int | None = None, engine: str | N
             raise InputError(f"PDF has {n} pages; at most {MAX_PAGES} are read")
         source.pages = n
         line_no, ocr_pages = 1, 0
-        for i in range(n):
-            page = pdf[i]
-            width, height = page.get_size()
-            layer = page_chars(page)
-            verdict = judge("".join(t.text for t in layer.tokens), layer.map_errors)
-            if verdict.ok and not force_ocr:
-                lines = build_lines(layer.tokens, i + 1, line_no)
-                p = Page(number=i + 1, width=width, height=height, lines=lines, source="text_layer",
-                         image=_grid_raster(page))
-            else:
-                render_page, ocr_page = _ocr_parts()
-                from .images import has_colour_image
-
-                if verdict.chars >= 10 and not force_ocr:
-                    doc.warnings.append(f"page {i + 1}: text layer not trusted ({verdict.reason}); OCR used")
-                raster, used_dpi = render_page(page, dpi, colour=has_colour_image(page))
-                lines, image = ocr_page(_engine(engine), raster, used_dpi, i + 1, line_no)
-                # token boxes are in the frame of the page as read (turned upright, flattened, deskewed)
-                width, height = image.size_points()
-                doc.warnings.extend(f"page {i + 1}: {note}" for note in image.notes)
-                if image.rotation in (90, 270):
-                    doc.warnings.append(f"page {i + 1}: scanned sideways; turned {image.rotation}° before OCR")
-                elif image.rotation == 180:
-                    doc.warnings.append(f"page {i + 1}: scanned upside down; turned 180° before OCR")
-                p = Page(number=i + 1, width=width, height=height, lines=lines, source="ocr", image=image,
-                         stamps=image.stamps, to_source=image.to_source,
-                         source_size=page.get_size() if image.to_source else None)
-                ocr_pages += 1
-            line_no += len(p.lines)
-            doc.pages.append(p)
+        with closing(ahead(_pdf_pages(pdf, n, dpi, force_ocr))) as pages:
+            for pg in pages:
+                i, verdict = pg.index, pg.verdict
+                if pg.straight is None:
+                    p = Page(number=i + 1, width=pg.size[0], height=pg.size[1],
+                             lines=build_lines(pg.layer.tokens, i + 1, line_no), source="text_layer", image=pg.image)
+                else:
+                    _, ocr_page = _ocr_parts()
+                    if verdict.chars >= 10 and not force_ocr:
+                        doc.warnings.append(f"page {i + 1}: text layer not trusted ({verdict.reason}); OCR used")
+                    lines, image = ocr_page(_engine(engine), pg.raster, pg.dpi, i + 1, line_no, straight=pg.straight)
+                    # token boxes are in the frame of the page as read (turned upright, flattened, deskewed)
+                    width, height = image.size_points()
+                    doc.warnings.extend(f"page {i + 1}: {note}" for note in image.notes)
+                    if image.rotation in (90, 270):
+                        doc.warnings.append(f"page {i + 1}: scanned sideways; turned {image.rotation}° before OCR")
+                    elif image.rotation == 180:
+                        doc.warnings.append(f"page {i + 1}: scanned upside down; turned 180° before OCR")
+                    p = Page(number=i + 1, width=width, height=height, lines=lines, source="ocr", image=image,
+                             stamps=image.stamps, to_source=image.to_source,
+                             source_size=pg.size if image.to_source else None)
+                    ocr_pages += 1
+                line_no += len(p.lines)
+                doc.pages.append(p)
         source.kind = "scanned_pdf" if ocr_pages == n and not any(
             "text layer not trusted" in w for w in doc.warnings) else "digital_pdf"
         return doc
     finally:
         pdf.close()
+
+
+@dataclass
+class _PdfPage:
+    index: int
+    size: tuple[float, float]  # points
+    layer: object  # textlayer.Layer
+    verdict: object  # garbled.Verdict
+    image: object = None  # a trusted page's grid raster (PageImage)
+    raster: object = None  # a page to OCR: its rendering, and that made ready to read
+    dpi: float = 0.0
+    straight: object = None  # page_ocr.Straightened
+
+
+def _pdf_pages(pdf, n: int, dpi: int, force_ocr: bool) -> Iterator[_PdfPage]:
+    """Everything about each page that needs pdfium but not the OCR engine: its text layer and
+    verdict, and for a page to OCR its rendering straightened (stamps, photo, skew, sideways).
+    Run by `ahead` in one thread, one page ahead of the OCR; pdfium is not thread-safe, so
+    nothing else touches `pdf` while it runs."""
+    for i in range(n):
+        page = pdf[i]
+        layer = page_chars(page)
+        verdict = judge("".join(t.text for t in layer.tokens), layer.map_errors)
+        out = _PdfPage(i, page.get_size(), layer, verdict)
+        if verdict.ok and not force_ocr:
+            out.image = _grid_raster(page)
+        else:
+            render_page, _ = _ocr_parts()
+            from .images import has_colour_image
+            from .page_ocr import straighten
+
+            out.raster, out.dpi = render_page(page, dpi, colour=has_colour_image(page))
+            out.straight = straighten(out.raster, out.dpi)
+        yield out
 
 
 def _has_no_pages(path: Path) -> bool:
@@ -141,21 +173,29 @@ def load_image(path: Path, source: Source, engine=None) -> Document:
 
 def ocr_images(pages, source: Source, engine=None) -> Document:
     """A Document from page rasters, any iterable of (grey array, dpi) (decoded one at a time
-    when it is an iterator); `engine` is a name or an OcrEngine."""
+    when it is an iterator, one page ahead of the OCR); `engine` is a name or an OcrEngine."""
     from .page_ocr import ocr_page
 
     eng = _engine(engine or _settings()[1])
     doc = Document(source=source)
     line_no = 1
-    for i, (grey, dpi) in enumerate(pages):
-        lines, image = ocr_page(eng, grey, dpi, i + 1, line_no)
-        doc.warnings.extend(f"page {i + 1}: {note}" for note in image.notes)
-        if image.rotation:
-            doc.warnings.append(f"page {i + 1}: turned {image.rotation}° before OCR (scanned sideways or upside down)")
-        w, h = image.size_points()
-        doc.pages.append(Page(number=i + 1, width=w, height=h, lines=lines, source="ocr", image=image,
-                              stamps=image.stamps, to_source=image.to_source,
-                              source_size=(grey.shape[1] / image.scale, grey.shape[0] / image.scale)
-                              if image.to_source else None))
-        line_no += len(lines)
+    with closing(ahead(_straightened(pages))) as ready:
+        for i, (grey, dpi, straight) in enumerate(ready):
+            lines, image = ocr_page(eng, grey, dpi, i + 1, line_no, straight=straight)
+            doc.warnings.extend(f"page {i + 1}: {note}" for note in image.notes)
+            if image.rotation:
+                doc.warnings.append(f"page {i + 1}: turned {image.rotation}° before OCR (scanned sideways or upside down)")
+            w, h = image.size_points()
+            doc.pages.append(Page(number=i + 1, width=w, height=h, lines=lines, source="ocr", image=image,
+                                  stamps=image.stamps, to_source=image.to_source,
+                                  source_size=(grey.shape[1] / image.scale, grey.shape[0] / image.scale)
+                                  if image.to_source else None))
+            line_no += len(lines)
     return doc
+
+
+def _straightened(pages):
+    from .page_ocr import straighten
+
+    for grey, dpi in pages:
+        yield grey, dpi, straighten(grey, dpi)
