@@ -94,10 +94,12 @@ def render_page(page, dpi: float, colour: bool = False) -> tuple[np.ndarray, flo
     if w * h * scale * scale > MAX_PIXELS:
         scale = (MAX_PIXELS / (w * h)) ** 0.5
     bitmap = page.render(scale=scale, grayscale=not colour, rev_byteorder=colour)
-    arr = bitmap.to_numpy()
+    arr = bitmap.to_numpy()  # a view of pdfium's bitmap
     if arr.ndim == 3 and not colour:
         arr = arr[:, :, 0]
-    return np.ascontiguousarray(arr), scale * 72
+    # always a copy: the bitmap is then freed here, in the thread that renders (pdf.py renders one
+    # page ahead in a thread; pdfium must not be called from two threads at once)
+    return np.array(arr, order="C", copy=True), scale * 72
 
 
 MAX_SKEW = 15.0  # degrees either way: pages fed crooked, photos taken askew
