@@ -166,10 +166,11 @@ def _rapid_class():
             return super().recognize_txt(squeeze_crops(img, self.squeeze))
 
         def _load_det_model(self):
-            if self.text_det is None:
-                det = super()._load_det_model()
+            fresh = self.text_det is None
+            det = super()._load_det_model()
+            if fresh:  # rapidocr builds a DetPreProcess per call through this method
                 det.get_preprocess = lambda: LutDetPreProcess(det.limit_side_len, det.limit_type, det.mean, det.std)
-            return super()._load_det_model()
+            return det
 
         def _load_rec_model(self):
             # on OpenVINO the recogniser is compiled for throughput and fed from a queue
