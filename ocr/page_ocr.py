@@ -12,7 +12,7 @@ from .images import PageImage, deskew, deskew_transform
 from .layout import CELL_GAP as LAYOUT_CELL_GAP
 from .layout import build_lines
 from .orient import DOUBTFUL_CONF, is_sideways, reading_confidence
-from .prep import flatten_transform, luminance, prepare
+from .prep import flatten_transform, prepare
 
 
 def _space_after(text: str, chars: list[str]) -> list[bool]:
@@ -122,24 +122,21 @@ def straighten(image: np.ndarray, dpi: float) -> Straightened:
 
 
 def ocr_page(engine: OcrEngine, image: np.ndarray, dpi: float, page_no: int, first_line: int = 1,
-             straighten_page: bool = True, straight: Straightened | None = None) -> tuple[list[Line], PageImage]:
+             straight: Straightened | None = None) -> tuple[list[Line], PageImage]:
     """One page raster (grey or RGB) → lines; the kept PageImage is the page as read (stamps
     removed, flattened, light evened, deskewed, turned upright: prep.py, images.deskew, orient.py).
     `straight` is `straighten(image, dpi)` when the caller has it already."""
-    if straight is None:
-        straight = straighten(image, dpi) if straighten_page else \
-            Straightened(image if image.ndim == 2 else luminance(image))
+    straight = straight or straighten(image, dpi)
     grey, skew, notes, stamps = straight.grey, straight.skew, straight.notes, straight.stamps
     flat, upright, rotation = straight.flat, straight.upright, 0
     if straight.sideways:
         grey, rotation, read = _sideways(engine, grey)
     else:
         read = engine.recognize(grey)
-    if straighten_page:
-        conf, n = reading_confidence(read)
-        if read and conf < DOUBTFUL_CONF:  # n == 0 with lines read: they all ran top to bottom
-            grey, turn, read = _retry_turns(engine, grey, read, conf, n)
-            rotation = (rotation + turn) % 360
+    conf, n = reading_confidence(read)
+    if read and conf < DOUBTFUL_CONF:  # n == 0 with lines read: they all ran top to bottom
+        grey, turn, read = _retry_turns(engine, grey, read, conf, n)
+        rotation = (rotation + turn) % 360
     scale = dpi / 72
     lines = build_lines(ocr_tokens(read, scale), page_no, first_line)
     if rotation:

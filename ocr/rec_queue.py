@@ -22,10 +22,12 @@ REQUESTS_PER_STREAM = 2
 class QueuedRecognizer(TextRecognizer):
     def __init__(self, cfg):
         super().__init__(cfg)  # compiles the model with cfg's engine settings (throughput: engine.py)
-        compiled = self.session.session.get_compiled_model()
+        own = self.session.session
+        compiled = own.get_compiled_model()
         streams = max(1, int(compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")))
-        # no completion callbacks: they need the GIL, and a request stays busy until its callback ran
-        self.requests = [compiled.create_infer_request() for _ in range(streams * REQUESTS_PER_STREAM)]
+        # the session's own request and more of the same model; no completion callbacks: they
+        # need the GIL, and a request stays busy until its callback ran
+        self.requests = [own] + [compiled.create_infer_request() for _ in range(streams * REQUESTS_PER_STREAM - 1)]
 
     def __call__(self, args: TextRecInput) -> TextRecOutput:
         start = time.perf_counter()
