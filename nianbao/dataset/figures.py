@@ -1,0 +1,229 @@
+"""Figures and indicators: the numbers people publish, each from cells that were read.
+
+A figure is the sum of named cells (予以公开 = requests.result.disclosed.total; 不予公开 = the eight
+reason rows' totals). It is computed only when every one of its cells was read; otherwise it is
+null and names the cells that are missing (`figure_values.missing`) and why. A 总计 cell left blank
+or unread is derived from its row's applicant (or result) columns when all of them were read —
+the row identity 总计 = the sum of its columns makes it so — and the figure says `derived`.
+Every figure carries `complete` (all its cells read) and `verified` (an identity vouches for every
+cell, or for every part a derived total came from). Counts are integers.
+
+An indicator is a ratio of figures (formula in INDICATORS); it is null with the reason when its
+numerator or denominator is not complete, or the denominator is 0.
+
+Tables and views made here (see docs/dataset.md):
+  figure_parts       format × figure × cell key (the formulas)
+  figure_values      report × figure: value, complete, verified, derived, missing, reason
+  figures            report: one column per figure (null when incomplete), complete, incomplete, derived
+  indicator_values   report × indicator: value, numerator, denominator, reason
+  indicators         report: one column per indicator
+  figures_zh, indicators_zh   the same with Chinese column names
+"""
+from __future__ import annotations
+
+from nianbao import schema
+
+APPLICANT_COLS = ("natural_person", "enterprise", "research", "nonprofit", "legal_service", "other_org")
+WITHHELD = ("state_secret", "prohibited_by_law", "three_safeties", "third_party_rights", "internal_affairs",
+            "process_info", "enforcement_file", "query_matter")
+UNABLE = ("not_held", "needs_creation", "unclear")
+NOT_PROCESSED = ("petition", "duplicate", "publication", "excessive", "confirm_reissue")
+OTHER_2021 = ("overdue_correction", "overdue_fee", "other")
+
+
+def _r(row: str) -> str:
+    return f"requests.{row}.total"
+
+
+# name, Chinese name, {format: cell keys} (a key list per format; None: not in that format)
+FIGURES: list[tuple[str, str, dict[str, list[str] | None]]] = []
+
+
+def _fig(name: str, zh: str, keys19: list[str] | None, keys21: list[str] | None = None) -> None:
+    FIGURES.append((name, zh, {"2019": keys19, "2021": keys19 if keys21 is None else keys21}))
+
+
+_fig("requests_received", "本年新收申请", [_r("new_received")])
+_fig("carried_over", "上年结转", [_r("carried_over")])
+_fig("requests_processed", "办理结果总计", [_r("result.total")])
+_fig("disclosed", "予以公开", [_r("result.disclosed")])
+_fig("partially_disclosed", "部分公开", [_r("result.partially_disclosed")])
+_fig("withheld", "不予公开", [_r(f"result.withheld.{x}") for x in WITHHELD])
+_fig("unable", "无法提供", [_r(f"result.unable.{x}") for x in UNABLE])
+_fig("not_processed", "不予处理", [_r(f"result.not_processed.{x}") for x in NOT_PROCESSED])
+# 2021: the three 其他处理 rows, or the single aggregate row where a report prints that instead
+_fig("other_processed", "其他处理", [_r("result.other")], [_r(f"result.other.{x}") for x in OTHER_2021])
+_fig("carried_forward", "结转下年度", [_r("carried_forward")])
+_fig("reviews", "行政复议", ["appeals.review.total"])
+_fig("reviews_corrected", "复议结果纠正", ["appeals.review.corrected"])
+_fig("suits", "行政诉讼", ["appeals.suit_direct.total", "appeals.suit_after_review.total"])
+_fig("suits_corrected", "诉讼结果纠正", ["appeals.suit_direct.corrected", "appeals.suit_after_review.corrected"])
+_fig("licensing_decisions", "行政许可决定", ["active.licensing.decisions"])
+_fig("penalty_decisions", "行政处罚决定", ["active.penalty.decisions"])
+_fig("normative_in_force", "现行有效规范性文件", None, ["active.normative_docs.in_force"])
+FIGURE_NAMES = [f[0] for f in FIGURES]
+FIGURE_ZH = {f[0]: f[1] for f in FIGURES}
+OTHER_AGGREGATE = "requests.result.other.total"   # 2021 reports printing the single 其他处理 row
+
+# name, Chinese name, numerator figures, denominator figures, formula as printed in the docs
+INDICATORS: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
+    ("carry_forward_rate", "结转率", ("carried_forward",), ("requests_received", "carried_over")),
+    ("substantive_disclosure_rate", "实质公开率", ("disclosed", "partially_disclosed"), ("requests_processed",)),
+    ("unable_rate", "无法提供率", ("unable",), ("requests_processed",)),
+    ("review_rate", "行政复议率", ("reviews",), ("requests_processed",)),
+    ("suit_rate", "行政诉讼率", ("suits",), ("requests_processed",)),
+    ("review_correction_rate", "复议纠错率", ("reviews_corrected",), ("reviews",)),
+    ("suit_correction_rate", "诉讼纠错率", ("suits_corrected",), ("suits",)),
+] + [(f"share_{c}", f"{FIGURE_ZH[c]}占比", (c,), ("requests_processed",))
+     for c in ("disclosed", "partially_disclosed", "withheld", "unable", "not_processed", "other_processed")]
+INDICATOR_NAMES = [i[0] for i in INDICATORS]
+INDICATOR_ZH = {i[0]: i[1] for i in INDICATORS}
+# the identifying columns of the wide tables, with their Chinese names
+ID_COLUMNS = [("report_id", "报告编号"), ("agency_id", "机关编号"), ("agency", "机关"), ("region", "地区"),
+              ("province", "省"), ("city", "市"), ("county", "县"), ("adcode", "行政区划代码"), ("level", "层级"),
+              ("organ_type", "机关类型"), ("year", "年度"), ("format", "格式")]
+
+
+def formula(ind: tuple) -> str:
+    name, zh, num, den = ind
+    return f"({' + '.join(FIGURE_ZH[f] for f in num)}) ÷ ({' + '.join(FIGURE_ZH[f] for f in den)})"
+
+
+def parts_rows() -> list[dict]:
+    """figure_parts: alt 0 = always; 2021 其他处理: alt 1 = the aggregate row, alt 2 = its sub-rows."""
+    rows = []
+    for name, zh, by_fmt in FIGURES:
+        for fmt in schema.FORMATS:
+            keys = by_fmt.get(fmt)
+            if not keys:
+                continue
+            alt = 2 if (name == "other_processed" and fmt == "2021") else 0
+            for k in keys:
+                rows.append({"format": fmt, "figure": name, "figure_zh": zh, "key": k, "alt": alt})
+            if alt == 2:
+                rows.append({"format": fmt, "figure": name, "figure_zh": zh, "key": OTHER_AGGREGATE, "alt": 1})
+    return rows
+
+
+# A 总计 cell blank or unread, with every part of its row read, takes the parts' sum (the row identity).
+EFFECTIVE_SQL = """
+CREATE OR REPLACE TEMP TABLE _cells_eff AS
+WITH parts AS (
+  SELECT report_id, tbl, "row", count(*) AS n, count(value) AS n_read, sum(value) AS s,
+         bool_and(verified IS TRUE) AS all_verified
+  FROM cells WHERE tbl IN ('requests', 'appeals') AND col <> 'total' GROUP BY ALL
+)
+SELECT c.report_id, c.key, c.blank, c.reason, c.verified,
+       (c.col = 'total' AND p.n > 0 AND p.n_read = p.n AND (c.value IS NULL OR (c.blank AND c.value <> p.s))) AS derived,
+       p.all_verified, p.s AS parts_sum
+FROM cells c LEFT JOIN parts p ON p.report_id = c.report_id AND p.tbl = c.tbl AND p."row" = c."row"
+WHERE c.key IN (SELECT key FROM figure_parts)
+"""
+
+FIGURE_VALUES_SQL = """
+CREATE OR REPLACE TABLE figure_values AS
+WITH agg AS (   -- 2021 reports that print the single 其他处理 row
+  SELECT DISTINCT report_id FROM cells WHERE key = '{other}'
+), want AS (
+  SELECT r.report_id, r.agency_id, r.year, r.format, fp.figure, fp.figure_zh, fp.key
+  FROM reports r JOIN figure_parts fp ON fp.format = r.format
+  WHERE r.status = 'report' AND (fp.alt = 0 OR (fp.alt = 1) = (r.report_id IN (SELECT report_id FROM agg)))
+), vals AS (
+  SELECT w.*, CASE WHEN e.derived THEN e.parts_sum ELSE c.value END AS value,
+         coalesce(e.derived, FALSE) AS derived,
+         CASE WHEN e.derived THEN e.all_verified ELSE c.verified IS TRUE END AS verified,
+         c.reason, c.key IS NULL AS absent, fz.row_zh || '·' || fz.col_zh AS label
+  FROM want w
+  LEFT JOIN (SELECT DISTINCT format, key, row_zh, col_zh FROM fields) fz ON fz.format = w.format AND fz.key = w.key
+  LEFT JOIN cells c ON c.report_id = w.report_id AND c.key = w.key
+  LEFT JOIN _cells_eff e ON e.report_id = w.report_id AND e.key = w.key
+)
+SELECT report_id, any_value(agency_id) AS agency_id, any_value(year) AS year, any_value(format) AS format,
+       figure, any_value(figure_zh) AS figure_zh,
+       CASE WHEN count(value) = count(*) THEN CAST(round(sum(value)) AS BIGINT) END AS value,
+       count(value) = count(*) AS complete,
+       count(value) = count(*) AND bool_and(verified) AS verified,
+       bool_or(derived) AS derived,
+       list(key ORDER BY key) FILTER (WHERE value IS NULL) AS missing,
+       list(label ORDER BY key) FILTER (WHERE value IS NULL) AS missing_zh,
+       CASE WHEN count(value) < count(*) THEN
+         string_agg(DISTINCT CASE WHEN value IS NOT NULL THEN NULL WHEN absent THEN '未印出'
+                                  ELSE coalesce(reason, '未读出') END, '；') END AS reason,
+       list(key ORDER BY key) FILTER (WHERE derived) AS derived_cells
+FROM vals GROUP BY report_id, figure
+"""
+
+
+def _wide_sql() -> str:
+    cols = ",\n  ".join(f"max(v.value) FILTER (WHERE v.figure = '{n}') AS {n}" for n in FIGURE_NAMES)
+    ids = ", ".join(f"r.{c}" for c, _ in ID_COLUMNS)
+    share = ("CASE WHEN requests_processed > 0 THEN (disclosed + partially_disclosed) / requests_processed END")
+    return f"""
+CREATE OR REPLACE TABLE figures AS
+SELECT *, {share} AS disclosed_share FROM (
+SELECT {ids},
+  {cols},
+  bool_and(v.complete) AS complete,
+  list(v.figure ORDER BY v.figure) FILTER (WHERE NOT v.complete) AS incomplete,
+  list(v.figure ORDER BY v.figure) FILTER (WHERE v.derived) AS derived
+FROM reports r JOIN figure_values v ON v.report_id = r.report_id
+GROUP BY ALL)
+"""
+
+
+def _indicator_sql() -> str:
+    parts = []
+    for name, zh, num, den in INDICATORS:
+        def expr(figs):
+            return " + ".join(f"f.{x}" for x in figs)
+
+        def missing(figs, label):
+            items = " || '、' || ".join(f"coalesce(m_{x}, '')" for x in figs)
+            return f"'{label}未读出：' || regexp_replace(regexp_replace({items}, '、+', '、', 'g'), '^、|、$', '', 'g')"
+        n, d = expr(num), expr(den)
+        parts.append(f"""
+SELECT f.report_id, f.agency_id, f.year, f.format, '{name}' AS indicator, '{zh}' AS indicator_zh,
+       CAST({n} AS BIGINT) AS numerator, CAST({d} AS BIGINT) AS denominator,
+       CASE WHEN ({d}) > 0 AND ({n}) IS NOT NULL THEN ({n}) / ({d}) END AS value,
+       CASE WHEN ({d}) IS NULL THEN {missing(den, '分母')}
+            WHEN ({d}) = 0 THEN '分母为 0'
+            WHEN ({n}) IS NULL THEN {missing(num, '分子')} END AS reason
+FROM _fm f""")
+    return "CREATE OR REPLACE TABLE indicator_values AS" + "\nUNION ALL".join(parts)
+
+
+def drop_view(con, name: str) -> None:
+    if con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND NOT internal", [name]).fetchone()[0]:
+        con.execute(f"DROP VIEW {name}")
+
+
+def derive(con) -> None:
+    import pyarrow as pa
+    from . import store
+    rows = parts_rows()
+    store.replace(con, "figure_parts", pa.Table.from_pylist(rows, schema=pa.schema(
+        [("format", pa.string()), ("figure", pa.string()), ("figure_zh", pa.string()), ("key", pa.string()),
+         ("alt", pa.int64())])))
+    con.execute(EFFECTIVE_SQL)
+    con.execute(FIGURE_VALUES_SQL.format(other=OTHER_AGGREGATE))
+    drop_view(con, "figures")   # a view in datasets built before figures were checked
+    con.execute(_wide_sql())
+    # the figures with the cells each misses, for the indicators' reasons
+    miss = ", ".join(f"array_to_string(any_value(v.missing_zh) FILTER (WHERE v.figure = '{n}'), '、') AS m_{n}"
+                     for n in FIGURE_NAMES)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _fm AS SELECT f.*, {miss} FROM figures f "
+                "JOIN figure_values v ON v.report_id = f.report_id GROUP BY ALL")
+    con.execute(_indicator_sql())
+    ind = ",\n  ".join(f"max(value) FILTER (WHERE indicator = '{n}') AS {n}" for n in INDICATOR_NAMES)
+    ids = ", ".join(f"r.{c}" for c, _ in ID_COLUMNS)
+    con.execute(f"""CREATE OR REPLACE VIEW indicators AS
+        SELECT {ids}, {ind.replace('max(value)', 'max(i.value)').replace("indicator =", "i.indicator =")}
+        FROM reports r JOIN indicator_values i ON i.report_id = r.report_id GROUP BY ALL""")
+    con.execute("CREATE OR REPLACE VIEW figures_zh AS SELECT " + ", ".join(
+        [f'{c} AS "{zh}"' for c, zh in ID_COLUMNS] + [f'{n} AS "{FIGURE_ZH[n]}"' for n in FIGURE_NAMES]
+        + ['complete AS "全部读出"', 'incomplete AS "未读全的数"', 'derived AS "由分项推出的数"']) + " FROM figures")
+    con.execute("CREATE OR REPLACE VIEW indicators_zh AS SELECT " + ", ".join(
+        [f'{c} AS "{zh}"' for c, zh in ID_COLUMNS] + [f'{n} AS "{INDICATOR_ZH[n]}"' for n in INDICATOR_NAMES])
+        + " FROM indicators")
+    con.execute("DROP TABLE IF EXISTS _fm")
+    con.execute("DROP TABLE IF EXISTS _cells_eff")
