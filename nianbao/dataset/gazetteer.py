@@ -131,15 +131,13 @@ class Gazetteer:
             # a 市 printed as the city may be a county-level city (浏阳市 alone): any level
             distinct = {d.code: d for d in hits}
             same_level = {c: d for c, d in distinct.items() if d.level == lv}
-            if len(distinct) > 1 and len(same_level) == 1:   # 上海市: the municipality, not its 3101 twin
+            if how == "exact" and len(distinct) > 1 and len(same_level) == 1:   # 上海市: the municipality, not its 3101 twin
                 distinct = same_level
             if len(distinct) == 1:
                 d = next(iter(distinct.values()))
                 return self._place(d, how)
-            if len(distinct) > 1:
-                # one county of a name under several cities, one of which the name prints: kept;
-                # otherwise more than one division fits and nothing is placed
-                return None
+            # none or several fit (a zone's stem: 长沙 → 长沙市 and 长沙县): the place above, when printed,
+            # places it, and this place stays below that division in the id
         return None
 
     def _place(self, d: Division, how: str) -> Place:

@@ -26,7 +26,7 @@ FILE_TYPES = {"path": S, "size": I, "mtime_ns": I, "sha256": S, "status": S, "me
 # tables a build derives from the copies each time (users query these)
 DERIVED = ("reports", "cells", "metrics", "flags", "conflicts", "fields", "agencies", "agency_aliases", "report_copies",
            "check_summary", "figure_parts", "figure_values", "figures", "indicator_values")
-VIEWS = ("figures", "indicators", "figures_zh", "indicators_zh")
+VIEWS = ("figures", "indicators", "figures_zh", "indicators_zh", "rankings")
 PARQUET_TABLES = ("reports", "cells", "metrics", "flags", "figures", "figure_values", "indicator_values", "conflicts",
                   "fields", "agencies", "agency_aliases", "files")
 BY_YEAR = ("reports", "cells", "metrics", "flags", "figures", "figure_values", "indicator_values")

