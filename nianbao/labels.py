@@ -18,6 +18,13 @@ IDENTITY_ZH = {
     "appeals.row_sum": "复议、诉讼各结果之和等于总计",
     "cross.requests_received": "正文所述收到申请数与表三本年新收申请数一致",
     "cross.no_appeals": "正文所述无复议诉讼与表四总计一致",
+    "requests.blank_total": "办理结果各行总计栏留空",
+    # a dataset's checks across reports (nianbao dataset)
+    "cross_year.carry_over": "跨年度：上年结转 = 上一年结转下年度继续办理",
+    "cross_year.in_force": "跨年度：现行有效件数 = 上年现行有效 + 本年制发 − 本年废止",
+    "dataset.copy_conflict": "同一报告的几份文件读数不一致",
+    "dataset.copy_format": "同一报告的另一份文件读作另一种格式",
+    "dataset.same_year": "同一机关同一年有两份报告",
 }
 KEY_RE = re.compile(r"\b(?:(?:active|requests|appeals)\.[a-z_]+(?:\.[a-z_]+)+|metrics\.[a-z_]+)\b")
 

@@ -94,8 +94,28 @@ def parse_all(to_parse: dict[str, str], workers: int) -> tuple[list[dict], list[
     return [r[0] for r in results], [x for r in results for x in r[1]]
 
 
+def _earlier_files(con, walked: set[str], drop_missing: bool) -> tuple[list[tuple], list[str], list[str]]:
+    """Files an earlier build read that this one did not walk (other folders): kept, so that a build
+    of a new folder adds to the dataset. A file no longer on disk is kept too unless `drop_missing`.
+    Returns (file rows kept, paths gone but kept, paths dropped)."""
+    kept, gone_kept, dropped = [], [], []
+    for row in con.execute("SELECT path, size, mtime_ns, sha256, status, message FROM files ORDER BY path").fetchall():
+        if row[0] in walked:
+            continue
+        if Path(row[0]).exists() or not drop_missing:
+            kept.append(tuple(row))
+            if not Path(row[0]).exists() and row[4] == "output":
+                gone_kept.append(row[0])
+        elif row[4] == "output":
+            dropped.append(row[0])
+    return kept, gone_kept, dropped
+
+
 def build(folders: list[str | Path], db_path: str | Path, aliases: str | Path | None = None,
-          parquet: str | Path | None = None, workers: int | None = None) -> dict:
+          parquet: str | Path | None = None, workers: int | None = None, drop_missing: bool = False) -> dict:
+    """Add the output files under `folders` to the dataset at `db_path` (created when new). Reports
+    read by earlier builds stay, also when their files are gone, unless `drop_missing` (the summary
+    names what was dropped, and what is gone but kept)."""
     import duckdb
     from .agencies import read_overrides
     t0 = time.monotonic()
@@ -124,8 +144,9 @@ def build(folders: list[str | Path], db_path: str | Path, aliases: str | Path | 
                 store.insert(con, name, part[name])
         # file rows: which path holds which copy, and what the others are
         have = {r[0]: r[1] for r in con.execute("SELECT copy_id, path FROM copies").fetchall()}
+        earlier, gone_kept, dropped = _earlier_files(con, {r[0] for r in file_rows}, drop_missing)
         rows, first = [], {}
-        for sp, size, mtime, sha, status, msg in file_rows:
+        for sp, size, mtime, sha, status, msg in file_rows + earlier:
             if status == "pending":
                 if sha in bad:
                     status, msg = bad[sha]
@@ -182,6 +203,7 @@ def build(folders: list[str | Path], db_path: str | Path, aliases: str | Path | 
     status = Counter(r[4] for r in rows)
     summary.update({"files": len(rows), "files_by_status": dict(status.most_common()), "parsed": len(to_parse),
                     "reused": len(rows) - len(to_parse) - status.get("unreadable", 0), "removed_copies": removed,
+                    "dropped_files": dropped, "gone_but_kept": gone_kept,
                     "seconds": round(time.monotonic() - t0, 2), "dataset": str(db_path),
                     "timings_s": {k: round(v, 2) for k, v in timings.items()}})
     if parquet:

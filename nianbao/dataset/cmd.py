@@ -5,6 +5,10 @@ import json
 import sys
 from pathlib import Path
 
+from nianbao.labels import identity_label, label
+
+SEVERITY_ZH = {"error": "错误", "warning": "提示"}
+
 
 def add_arguments(p) -> None:
     sub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -15,6 +19,8 @@ def add_arguments(p) -> None:
     b.add_argument("--parquet", metavar="DIR", help="also write the tables as Parquet under DIR, partitioned by year")
     b.add_argument("--aliases", metavar="FILE.csv", help="agency names to read as another (CSV: name,agency[,region])")
     b.add_argument("--workers", type=int, default=None, help="processes parsing the files (default 2)")
+    b.add_argument("--drop-missing", action="store_true",
+                   help="drop the reports whose files are gone (default: a build adds to the dataset and keeps them)")
     b.add_argument("--json", action="store_true", help="print the build summary as JSON")
     c = sub.add_parser("check", help="list the cross-year breaks (exit 1 when one is an error)")
     c.add_argument("dataset", metavar="FILE.duckdb")
@@ -44,7 +50,8 @@ def _build(args) -> int:
 
     from .build import build
     try:
-        s = build(args.folders, args.out, aliases=args.aliases, parquet=args.parquet, workers=args.workers)
+        s = build(args.folders, args.out, aliases=args.aliases, parquet=args.parquet, workers=args.workers,
+                  drop_missing=args.drop_missing)
     except (FileNotFoundError, ValueError) as e:
         print(f"nianbao dataset build: {e}", file=sys.stderr)
         return 2
@@ -63,6 +70,14 @@ def _build(args) -> int:
     print(f"cross-year: {cy['pairs']} consecutive-year pairs, {cy['checked']} identities checked, "
           f"{cy['unchecked']} not checked (a cell unread), breaks: "
           + (", ".join(f"{k} {v}" for k, v in cy["breaks"].items()) or "none"))
+    if s["dropped_files"]:
+        print(f"dropped {len(s['dropped_files'])} file(s) that are gone (--drop-missing):", file=sys.stderr)
+        for p in s["dropped_files"]:
+            print(f"  {p}", file=sys.stderr)
+    if s["gone_but_kept"]:
+        shown = ", ".join(s["gone_but_kept"][:5]) + (" …" if len(s["gone_but_kept"]) > 5 else "")
+        print(f"warning: {len(s['gone_but_kept'])} file(s) read earlier are gone; their reports are kept "
+              f"(--drop-missing drops them): {shown}", file=sys.stderr)
     if s.get("parquet"):
         print(f"parquet: {s['parquet']}")
     return 0
@@ -88,6 +103,20 @@ def resolve_agency(con, name: str) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
+def suggest_agencies(con, name: str, n: int = 5) -> list[str]:
+    """The names the dataset knows nearest to `name` (printed names and display names)."""
+    import difflib
+
+    from .agencies import clean
+    names = sorted({r[0] for r in con.execute("SELECT name FROM agency_aliases UNION SELECT agency FROM agencies")
+                    .fetchall() if r[0]})
+    target = clean(name) or name
+    # a name that contains what was typed (平潭 → 平潭综合实验区…) is nearer than any edit distance
+    contains = [x for x in names if target in clean(x)]
+    close = difflib.get_close_matches(target, names, n=n, cutoff=0.3)
+    return list(dict.fromkeys(contains + close))[:n]
+
+
 def breaks(con, all_scopes: bool = False, agency_id: str | None = None) -> list[dict]:
     scopes = "('cross_year', 'copies', 'dataset')" if all_scopes else "('cross_year')"
     sql = f"""SELECT f.identity, f.severity, f.scope, f.agency_id, a.agency, f.prev_year, f.year, f.prev_report_id,
@@ -97,7 +126,13 @@ def breaks(con, all_scopes: bool = False, agency_id: str | None = None) -> list[
               ORDER BY f.agency_id, f.year, f.identity, f.keys[1]"""
     cur = con.execute(sql, [agency_id] if agency_id else [])
     names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
+    rows = [dict(zip(names, r)) for r in cur.fetchall()]
+    fmt = dict(con.execute("SELECT report_id, format FROM reports").fetchall())
+    for r in rows:   # what a person reads, beside the ids tools read
+        r["identity_zh"] = identity_label(r["identity"])
+        r["severity_zh"] = SEVERITY_ZH.get(r["severity"], r["severity"])
+        r["cells_zh"] = [label(k, fmt.get(r["report_id"])) for k in r["keys"] or []]
+    return rows
 
 
 def _check(args) -> int:
@@ -107,7 +142,9 @@ def _check(args) -> int:
     if args.agency:
         aid = resolve_agency(con, args.agency)
         if aid is None:
-            print(f"nianbao dataset check: no agency {args.agency!r} in {args.dataset}", file=sys.stderr)
+            near = suggest_agencies(con, args.agency)
+            print(f"nianbao dataset check: no agency {args.agency!r} in {args.dataset}"
+                  + (f"; did you mean: {'、'.join(near)}" if near else ""), file=sys.stderr)
             return 2
     rows = breaks(con, args.all, aid)
     summary = con.execute("SELECT * FROM check_summary").fetchone()
@@ -116,10 +153,10 @@ def _check(args) -> int:
         print(json.dumps({"breaks": rows, "pairs": summary[0], "checked": summary[1], "unchecked": summary[2],
                           "gaps": summary[3]}, ensure_ascii=False, indent=1))
     else:
-        print(render(["identity", "severity", "agency", "years", "cell", "printed", "expected", "message"],
-                     [[r["identity"], r["severity"], r["agency"] or r["agency_id"],
+        print(render(["核对", "级别", "机关", "年度", "单元格", "印出", "应为", "说明"],
+                     [[r["identity_zh"], r["severity_zh"], r["agency"] or r["agency_id"],
                        f"{r['prev_year']}→{r['year']}" if r["prev_year"] else r["year"],
-                       (r["keys"] or [""])[0], r["printed"], r["expected"], r["message"]] for r in rows],
+                       (r["cells_zh"] or [""])[0], r["printed"], r["expected"], r["message"]] for r in rows],
                      right={5, 6}, max_width=90))
         print(f"\n{len(rows)} break(s); {summary[0]} consecutive-year pairs, {summary[1]} identities checked, "
               f"{summary[2]} not checked (a cell unread), {len(summary[3])} gap(s) between years")

@@ -16,10 +16,13 @@ from collections import Counter
 
 import pyarrow as pa
 
+from pathlib import Path
+
 from nianbao import schema
+from nianbao.labels import label
 
 from . import agencies as ag
-from . import crossyear, figures, store
+from . import crossyear, numbers, store
 
 VERSION = "3"   # of what derive() makes: a change re-derives datasets built before it
 KIND_ORDER = {"digital_pdf": 0, "html": 1, "docx": 1, "word": 1, "ofd": 1, "text": 2, "scanned_pdf": 3, "image": 4}
@@ -42,6 +45,14 @@ class UnionFind:
         a, b = self.find(a), self.find(b)
         if a != b:
             self.p[max(a, b)] = min(a, b)
+
+
+def _num(v: str | None) -> str:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    return str(int(f)) if f.is_integer() else f"{f:g}"
 
 
 def _rank(c: dict) -> tuple:
@@ -253,10 +264,15 @@ def derive(con, overrides: dict) -> dict:
     extra: list[dict] = []
     report_by = {r["report_id"]: r for r in reports}
     copy_by = {c["copy_id"]: c for c in copies}
-    for rid, keys, n in con.execute("""SELECT report_id, list(DISTINCT key ORDER BY key), count(DISTINCT key)
-                                        FROM conflicts GROUP BY report_id ORDER BY report_id""").fetchall():
+    for rid, keys, n, detail in con.execute("""
+            SELECT report_id, list(DISTINCT key ORDER BY key), count(DISTINCT key),
+                   list([key, CAST(value AS VARCHAR), copy_path, CAST(other_value AS VARCHAR), other_copy_path]
+                        ORDER BY key, other_copy_path)
+            FROM conflicts GROUP BY report_id ORDER BY report_id""").fetchall():
         r = report_by[rid]
-        shown = "、".join(keys[:5]) + ("等" if n > 5 else "")
+        # each cell with both readings and the files they come from (the kept one first)
+        shown = "；".join(f"「{label(k, r['format'])}」{_num(v)}（{Path(pa).name}，采用）与 {_num(ov)}（{Path(pb).name}）"
+                         for k, v, pa, ov, pb in detail[:5]) + ("等" if len(detail) > 5 else "")
         extra.append({"report_id": rid, "agency_id": r["agency_id"], "year": r["year"], "scope": "copies",
                       "identity": "dataset.copy_conflict", "severity": "error", "keys": keys,
                       "message": f"同一报告的 {r['copies']} 份文件在 {n} 个单元格读数不一致：{shown}"})
@@ -294,7 +310,7 @@ def derive(con, overrides: dict) -> dict:
                    WHERE scope = 'cross_year' GROUP BY report_id) s WHERE reports.report_id = s.report_id""")
     con.execute("""UPDATE reports SET n_conflicts = s.n FROM (SELECT report_id, count(DISTINCT key) AS n FROM conflicts
                    GROUP BY report_id) s WHERE reports.report_id = s.report_id""")
-    figures.derive(con)
+    numbers.derive(con)
     con.execute("CREATE OR REPLACE TABLE check_summary AS SELECT ? AS pairs, ? AS equations_checked, "
                 "? AS equations_unchecked, ? AS gaps", [res.pairs, res.checked, res.unchecked,
                                                        [f"{a}:{y0}-{y1}" for a, y0, y1 in res.gaps]])

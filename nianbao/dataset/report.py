@@ -39,7 +39,7 @@ def _charts(years: list[int], fig: dict[int, dict], marks: dict[str, dict[int, s
 def _breaks_table(rows: list[dict], link: bool) -> str:
     if not rows:
         return '<p class="note">没有跨年度或副本间的不一致。</p>'
-    out = ['<table class="breaks"><thead><tr><th>identity</th><th>级别</th><th>机关</th><th>年度</th><th>单元格</th>'
+    out = ['<table class="breaks"><thead><tr><th>核对</th><th>级别</th><th>机关</th><th>年度</th><th>单元格</th>'
            '<th>印出</th><th>应为</th><th>说明</th></tr></thead><tbody>']
     for r in rows:
         agency = esc(r["agency"] or r["agency_id"])
@@ -47,9 +47,10 @@ def _breaks_table(rows: list[dict], link: bool) -> str:
             agency = f'<a href="{agency_file(r["agency_id"])}">{agency}</a>'
         years = f"{r['prev_year']}→{r['year']}" if r["prev_year"] else esc(r["year"])
         cls = "break" if r["severity"] == "error" else "warn"
-        out.append(f'<tr class="{cls}" data-identity="{esc(r["identity"])}"><td>{esc(r["identity"])}</td>'
-                   f'<td class="sev-{esc(r["severity"])}">{esc(r["severity"])}</td><td>{agency}</td><td>{years}</td>'
-                   f'<td>{esc(", ".join(r["keys"] or []))}</td><td class="num">{num(r["printed"])}</td>'
+        out.append(f'<tr class="{cls}" data-identity="{esc(r["identity"])}"><td>{esc(r["identity_zh"])}</td>'
+                   f'<td class="sev-{esc(r["severity"])}">{esc(r["severity_zh"])}</td><td>{agency}</td><td>{years}</td>'
+                   f'<td title="{esc(", ".join(r["keys"] or []))}">{esc("；".join(r["cells_zh"]))}</td>'
+                   f'<td class="num">{num(r["printed"])}</td>'
                    f'<td class="num">{num(r["expected"])}</td><td>{esc(r["message"])}</td></tr>')
     out.append("</tbody></table>")
     return "".join(out)
