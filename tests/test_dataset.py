@@ -288,7 +288,10 @@ def test_check_json_and_exit_status(series, capsys):
     assert set(b) >= {"identity", "agency", "agency_id", "prev_year", "year", "keys", "printed", "expected", "message"}
     assert main(["dataset", "check", str(db), "--all"]) == 1
     text = capsys.readouterr().out
-    assert "dataset.copy_conflict" in text and "cross_year.carry_over" in text
+    # a person reads the identities and cells in Chinese, not their ids
+    assert "同一报告的几份文件读数不一致" in text and "跨年度：上年结转" in text
+    assert "dataset.copy_conflict" not in text and "cross_year.carry_over" not in text
+    assert "requests.carried_over." not in text and "二、上年结转政府信息公开申请数量" in text
     one = gold["planted"][0]
     name = next(a["names"][-1] for a in gold["agencies"] if a["id"] == one["agency"])
     main(["dataset", "check", str(db), "--json", "--agency", name])

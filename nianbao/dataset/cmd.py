@@ -30,6 +30,10 @@ def add_arguments(p) -> None:
     r = sub.add_parser("report", help="HTML pages: one per agency with its time series, one with every break")
     r.add_argument("dataset", metavar="FILE.duckdb")
     r.add_argument("-o", "--out", required=True, metavar="DIR")
+    e = sub.add_parser("export", help="the dataset as a spreadsheet: a 时间序列 sheet (agency × year), rankings, formulas")
+    e.add_argument("dataset", metavar="FILE.duckdb")
+    e.add_argument("--xlsx", metavar="OUT.xlsx", help="write an XLSX workbook")
+    e.add_argument("--csv", metavar="DIR", help="write one CSV per sheet (UTF-8 with a BOM) under DIR")
     q = sub.add_parser("sql", help="run a query against the dataset")
     q.add_argument("dataset", metavar="FILE.duckdb")
     q.add_argument("query", metavar="SQL")
@@ -202,5 +206,27 @@ def _report(args) -> int:
     return 0
 
 
+def _export(args) -> int:
+    from .export import sheets, write_csv, write_xlsx
+    if not (args.xlsx or args.csv):
+        print("nianbao dataset export: give --xlsx OUT.xlsx and/or --csv DIR", file=sys.stderr)
+        return 2
+    con = _open(args.dataset)
+    try:
+        tables = sheets(con)
+    finally:
+        con.close()
+    try:
+        if args.xlsx:
+            print(write_xlsx(tables, args.xlsx))
+        if args.csv:
+            for p in write_csv(tables, args.csv):
+                print(p)
+    except OSError as e:
+        print(f"nianbao dataset export: cannot write: {e}", file=sys.stderr)
+        return 3
+    return 0
+
+
 def run(args) -> int:
-    return {"build": _build, "check": _check, "sql": _sql, "report": _report}[args.action](args)
+    return {"build": _build, "check": _check, "sql": _sql, "report": _report, "export": _export}[args.action](args)

@@ -22,72 +22,8 @@ Tables and views made here (see docs/dataset.md):
 from __future__ import annotations
 
 from nianbao import schema
-
-APPLICANT_COLS = ("natural_person", "enterprise", "research", "nonprofit", "legal_service", "other_org")
-WITHHELD = ("state_secret", "prohibited_by_law", "three_safeties", "third_party_rights", "internal_affairs",
-            "process_info", "enforcement_file", "query_matter")
-UNABLE = ("not_held", "needs_creation", "unclear")
-NOT_PROCESSED = ("petition", "duplicate", "publication", "excessive", "confirm_reissue")
-OTHER_2021 = ("overdue_correction", "overdue_fee", "other")
-
-
-def _r(row: str) -> str:
-    return f"requests.{row}.total"
-
-
-# name, Chinese name, {format: cell keys} (a key list per format; None: not in that format)
-FIGURES: list[tuple[str, str, dict[str, list[str] | None]]] = []
-
-
-def _fig(name: str, zh: str, keys19: list[str] | None, keys21: list[str] | None = None) -> None:
-    FIGURES.append((name, zh, {"2019": keys19, "2021": keys19 if keys21 is None else keys21}))
-
-
-_fig("requests_received", "本年新收申请", [_r("new_received")])
-_fig("carried_over", "上年结转", [_r("carried_over")])
-_fig("requests_processed", "办理结果总计", [_r("result.total")])
-_fig("disclosed", "予以公开", [_r("result.disclosed")])
-_fig("partially_disclosed", "部分公开", [_r("result.partially_disclosed")])
-_fig("withheld", "不予公开", [_r(f"result.withheld.{x}") for x in WITHHELD])
-_fig("unable", "无法提供", [_r(f"result.unable.{x}") for x in UNABLE])
-_fig("not_processed", "不予处理", [_r(f"result.not_processed.{x}") for x in NOT_PROCESSED])
-# 2021: the three 其他处理 rows, or the single aggregate row where a report prints that instead
-_fig("other_processed", "其他处理", [_r("result.other")], [_r(f"result.other.{x}") for x in OTHER_2021])
-_fig("carried_forward", "结转下年度", [_r("carried_forward")])
-_fig("reviews", "行政复议", ["appeals.review.total"])
-_fig("reviews_corrected", "复议结果纠正", ["appeals.review.corrected"])
-_fig("suits", "行政诉讼", ["appeals.suit_direct.total", "appeals.suit_after_review.total"])
-_fig("suits_corrected", "诉讼结果纠正", ["appeals.suit_direct.corrected", "appeals.suit_after_review.corrected"])
-_fig("licensing_decisions", "行政许可决定", ["active.licensing.decisions"])
-_fig("penalty_decisions", "行政处罚决定", ["active.penalty.decisions"])
-_fig("normative_in_force", "现行有效规范性文件", None, ["active.normative_docs.in_force"])
-FIGURE_NAMES = [f[0] for f in FIGURES]
-FIGURE_ZH = {f[0]: f[1] for f in FIGURES}
-OTHER_AGGREGATE = "requests.result.other.total"   # 2021 reports printing the single 其他处理 row
-
-# name, Chinese name, numerator figures, denominator figures, formula as printed in the docs
-INDICATORS: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
-    ("carry_forward_rate", "结转率", ("carried_forward",), ("requests_received", "carried_over")),
-    ("substantive_disclosure_rate", "实质公开率", ("disclosed", "partially_disclosed"), ("requests_processed",)),
-    ("unable_rate", "无法提供率", ("unable",), ("requests_processed",)),
-    ("review_rate", "行政复议率", ("reviews",), ("requests_processed",)),
-    ("suit_rate", "行政诉讼率", ("suits",), ("requests_processed",)),
-    ("review_correction_rate", "复议纠错率", ("reviews_corrected",), ("reviews",)),
-    ("suit_correction_rate", "诉讼纠错率", ("suits_corrected",), ("suits",)),
-] + [(f"share_{c}", f"{FIGURE_ZH[c]}占比", (c,), ("requests_processed",))
-     for c in ("disclosed", "partially_disclosed", "withheld", "unable", "not_processed", "other_processed")]
-INDICATOR_NAMES = [i[0] for i in INDICATORS]
-INDICATOR_ZH = {i[0]: i[1] for i in INDICATORS}
-# the identifying columns of the wide tables, with their Chinese names
-ID_COLUMNS = [("report_id", "报告编号"), ("agency_id", "机关编号"), ("agency", "机关"), ("region", "地区"),
-              ("province", "省"), ("city", "市"), ("county", "县"), ("adcode", "行政区划代码"), ("level", "层级"),
-              ("organ_type", "机关类型"), ("year", "年度"), ("format", "格式")]
-
-
-def formula(ind: tuple) -> str:
-    name, zh, num, den = ind
-    return f"({' + '.join(FIGURE_ZH[f] for f in num)}) ÷ ({' + '.join(FIGURE_ZH[f] for f in den)})"
-
+from nianbao.figures import (FIGURE_NAMES, FIGURE_ZH, FIGURES, ID_COLUMNS, INDICATOR_NAMES, INDICATOR_ZH,  # noqa: F401
+                             INDICATORS, OTHER_2021, OTHER_AGGREGATE, formula)
 
 def parts_rows() -> list[dict]:
     """figure_parts: alt 0 = always; 2021 其他处理: alt 1 = the aggregate row, alt 2 = its sub-rows."""
