@@ -98,7 +98,8 @@ def test_long_rows_carry_label_confidence_verified_and_suggestion(seed_batch):
     row = next(r for r in long if r["key"] == key and r["suggested"])
     assert row["suggested"] == "1" and row["verified"] == "False" and row["flagged"] == "True"
     assert row["label"].endswith("· 总计") and "重复申请" in row["label"]
-    assert "requests.row_sum" in row["flags"] and float(row["confidence"]) > 0
+    assert "requests.row_sum" in row["flag_ids"] and "各类申请人之和等于总计" in row["flags"]
+    assert float(row["confidence"]) > 0
     assert {r["verified"] for r in long if r["kind"] == "field"} == {"True", "False", ""}
     fee = [r for r in long if r["key"] == "metrics.fee_collected" and r["value"]]
     assert fee and {r["value"] for r in fee} == {"False"}  # a yes/no, not 0.0
@@ -125,10 +126,13 @@ def test_xlsx_is_made_for_a_person(seed_batch):
     wb = openpyxl.load_workbook(seed_batch / "exports" / "batch.xlsx")
     ws = wb["wide_2021"]
     keys = [c.value for c in ws[1]]
-    assert ws.freeze_panes == "K3" and ws.auto_filter.ref.startswith("A2:")
+    # only agency and year frozen, the agency's name wide enough to read, hashes and paths last
+    assert ws.freeze_panes == "C3" and ws.auto_filter.ref.startswith("A2:")
+    assert keys[:2] == ["agency", "year"] and keys[-2:] == ["sha256", "path"]
+    assert ws.column_dimensions["A"].width >= 20 and ws.column_dimensions["B"].width <= 8
     col = keys.index("requests.result.not_processed.duplicate.total") + 1
     assert "重复申请" in ws.cell(row=2, column=col).value
-    agencies = [c.value for c in ws["D"]]
+    agencies = [c.value for c in ws["A"]]
     r = agencies.index("红寺堡区人民政府办公室") + 1
     flagged = ws.cell(row=r, column=col)
     assert flagged.fill.fgColor.rgb.endswith("E57373") and "建议值 1" in flagged.comment.text
@@ -136,7 +140,7 @@ def test_xlsx_is_made_for_a_person(seed_batch):
     assert plain.fill.fill_type is None
     fee = ws.cell(row=r, column=keys.index("metrics.fee_collected") + 1)
     assert fee.value is False and fee.data_type == "b"
-    assert set(wb.sheetnames) >= {"long", "wide_2021", "wide_2019", "files", "labels"}
+    assert set(wb.sheetnames) >= {"时间序列", "long", "wide_2021", "wide_2019", "files", "labels"}
     assert wb["long"].freeze_panes and wb["files"].auto_filter.ref
 
 
@@ -148,3 +152,46 @@ def test_parquet_keeps_yes_no_as_boolean(seed_batch):
     long = pq.read_table(seed_batch / "exports" / "long.parquet").to_pylist()
     fee = [r for r in long if r["key"] == "metrics.fee_collected" and r["value_bool"] is not None]
     assert fee and all(r["value"] is None for r in fee)
+
+
+def test_series_sheet_one_row_per_report_across_formats(seed_batch):
+    """时间序列: both formats in one sheet with the figures they share, agency and year first and frozen,
+    an unread figure grey with its reason, the flags in Chinese."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from nianbao.figures import FIGURE_ZH, compute
+    wb = openpyxl.load_workbook(seed_batch / "exports" / "batch.xlsx")
+    ws = wb["时间序列"]
+    keys = [c.value for c in ws[1]]
+    assert ws.freeze_panes == "C3" and keys[:2] == ["agency", "year"]
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    assert sorted({r[keys.index("format")] for r in rows}) == ["2019", "2021"] and len(rows) == 3
+    assert ws.cell(row=2, column=keys.index("disclosed") + 1).value == FIGURE_ZH["disclosed"]
+    # every figure equals the cells' sum from the report's own JSON (integers)
+    for data in reports(seed_batch):
+        if not data.get("fields"):
+            continue
+        r = next(x for x in rows if x[keys.index("sha256")] == data["source"]["sha256"])
+        want = compute(data["fields"], data["format"])
+        for name, fig in want.items():
+            assert r[keys.index(name)] == fig.value
+        assert "requests." not in (r[keys.index("flags")] or "")
+
+
+def test_csv_has_a_bom_and_parquet_the_right_types(seed_batch):
+    pq = pytest.importorskip("pyarrow.parquet")
+    ex = seed_batch / "exports"
+    for p in ex.glob("*.csv"):
+        assert p.read_bytes().startswith(b"\xef\xbb\xbf"), p.name   # Excel reads the Chinese as UTF-8
+    types = {name: {f.name: str(f.type) for f in pq.read_table(ex / f"{name}.parquet").schema}
+             for name in ("long", "wide_2021", "series", "files")}
+    assert types["long"]["year"] == types["long"]["page"] == types["long"]["line"] == "int64"
+    assert types["long"]["value"] == "double" and types["long"]["verified"] == "bool"
+    w = types["wide_2021"]
+    assert w["flags"] == "string" and w["year"] == "int64"
+    assert w["cells_verified"] == w["cells_broken"] == w["cells_unchecked"] == "int64"
+    assert w["requests.new_received.total"] == "double"
+    s = types["series"]
+    assert s["disclosed"] == s["requests_processed"] == "int64" and s["substantive_disclosure_rate"] == "double"
+    assert types["files"]["flags"] == "int64"
+    notes = pq.read_table(ex / "wide_2021.parquet").column("flags").to_pylist()
+    assert any(notes)   # the flag messages survive (a column typed int64 made them all null)
