@@ -22,7 +22,7 @@ def open(path: str | Path, read_only: bool = True):  # noqa: A001 - nianbao.data
     return duckdb.connect(str(path), read_only=read_only)
 
 
-def _where(years=None, **places) -> tuple[str, list]:
+def _where(years=None, prefix: str = "", **places) -> tuple[str, list]:
     conds, params = [], []
     for k, v in places.items():
         if v is None:
@@ -30,14 +30,14 @@ def _where(years=None, **places) -> tuple[str, list]:
         if k not in PLACE_FILTERS:
             raise TypeError(f"unknown filter {k!r} (one of {', '.join(PLACE_FILTERS)})")
         if k == "adcode":   # a code's prefix: 320800 → the city and everything under it
-            conds.append("adcode LIKE ?")
+            conds.append(f"{prefix}adcode LIKE ?")
             params.append(str(v).rstrip("0")[:6] + "%")
         else:
-            conds.append(f"{k} = ?")
+            conds.append(f"{prefix}{k} = ?")
             params.append(v)
     if years is not None:
         years = [years] if isinstance(years, int) else list(years)
-        conds.append(f"year IN ({', '.join('?' * len(years))})")
+        conds.append(f"{prefix}year IN ({', '.join('?' * len(years))})")
         params += years
     return (" WHERE " + " AND ".join(conds)) if conds else "", params
 
@@ -60,13 +60,14 @@ def indicators(con, years=None, chinese: bool = False, reasons: bool = False, **
     """One row per report: the indicators (null when a figure they need is incomplete or the
     denominator is 0). `reasons=True`: one row per report × indicator with numerator, denominator
     and the reason a value is null."""
-    where, params = _where(years, **places)
     if reasons:
-        sql = (f"SELECT i.* FROM indicator_values i JOIN reports r USING (report_id)"
-               f"{where.replace('year', 'r.year').replace('agency_id', 'r.agency_id')} ORDER BY i.year, i.agency_id, i.indicator")
+        where, params = _where(years, prefix="r.", **places)
+        sql = (f"SELECT r.agency, i.* FROM indicator_values i JOIN reports r USING (report_id)"
+               f"{where} ORDER BY i.year, i.agency_id, i.indicator")
         rename = {"indicator_zh": "指标", "value": "值", "numerator": "分子", "denominator": "分母", "reason": "说明",
                   **dict(fg.ID_COLUMNS)} if chinese else None
         return _frame(con, sql, params, rename)
+    where, params = _where(years, **places)
     rename = {**dict(fg.ID_COLUMNS), **fg.INDICATOR_ZH} if chinese else None
     return _frame(con, f"SELECT * FROM indicators{where} ORDER BY year, agency_id, report_id", params, rename)
 

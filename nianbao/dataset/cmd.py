@@ -30,6 +30,9 @@ def add_arguments(p) -> None:
     r = sub.add_parser("report", help="HTML pages: one per agency with its time series, one with every break")
     r.add_argument("dataset", metavar="FILE.duckdb")
     r.add_argument("-o", "--out", required=True, metavar="DIR")
+    r.add_argument("--jurisdiction", metavar="NAME", action="append",
+                   help="also a ranking report of this city or county (a name or 6-digit code; repeatable)")
+    r.add_argument("--year", type=int, help="with --jurisdiction: the year ranked (default the latest)")
     e = sub.add_parser("export", help="the dataset as a spreadsheet: a 时间序列 sheet (agency × year), rankings, formulas")
     e.add_argument("dataset", metavar="FILE.duckdb")
     e.add_argument("--xlsx", metavar="OUT.xlsx", help="write an XLSX workbook")
@@ -197,12 +200,20 @@ def _sql(args) -> int:
 
 def _report(args) -> int:
     from .report import write_report
+    from .jurisdiction import write as write_jurisdiction
     con = _open(args.dataset)
     try:
         index = write_report(con, args.out)
+        print(index)
+        for j in args.jurisdiction or []:
+            try:
+                for p in write_jurisdiction(con, args.out, j, args.year):
+                    print(p)
+            except ValueError as e:
+                print(f"nianbao dataset report: {e}", file=sys.stderr)
+                return 2
     finally:
         con.close()
-    print(index)
     return 0
 
 

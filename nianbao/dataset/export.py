@@ -25,9 +25,10 @@ from nianbao.labels import identity_label
 from . import numbers as nm
 
 GREY = "D9D9D9"
-SERIES_HEAD = [("agency", "机关", 30), ("year", "年度", 7), ("region", "地区", 22), ("level", "层级", 6),
-               ("organ_type_zh", "机关类型", 14), ("format", "格式", 7)]
-SERIES_TAIL = [("incomplete", "未读全的数", 18), ("derived", "由分项推出的数", 18), ("flags", "报告内标记", 40),
+# the data right after agency and year (what a laptop screen shows beside the frozen columns)
+SERIES_HEAD = [("agency", "机关", 30), ("year", "年度", 7), ("format", "格式", 6)]
+SERIES_TAIL = [("region", "地区", 22), ("level", "层级", 6), ("organ_type_zh", "机关类型", 14),
+               ("incomplete", "未读全的数", 18), ("derived", "由分项推出的数", 18), ("flags", "报告内标记", 40),
                ("breaks", "跨年度不一致", 40), ("agency_id", "机关编号", 28), ("adcode", "行政区划代码", 12),
                ("report_id", "报告编号", 30), ("source_path", "来源文件", 40)]
 ORGAN_ZH = {"government": "人民政府", "office": "政府办公室（厅）", "department": "政府部门",
@@ -77,7 +78,7 @@ def series_sheet(con) -> Sheet:
     for r in reports:
         fmt_of[r["report_id"]] = r["format"]
         i = len(sh.rows)
-        row = [r["agency"] or r["agency_id"], r["year"], r["region"], r["level"], r["organ_type_zh"], r["format"]]
+        row = [r["agency"] or r["agency_id"], r["year"], r["format"]]
         for j, f in enumerate(nm.FIGURE_NAMES):
             v = r[f]
             row.append(v)
@@ -91,7 +92,8 @@ def series_sheet(con) -> Sheet:
             row.append(x.get("value"))
             if x.get("value") is None:
                 sh.grey[(i, n_head + n_fig + j)] = x.get("reason") or "无法计算"
-        row += ["、".join(nm.FIGURE_ZH[f] for f in r["incomplete"] or []) or None,
+        row += [r["region"], r["level"], r["organ_type_zh"],
+                "、".join(nm.FIGURE_ZH[f] for f in r["incomplete"] or []) or None,
                 "、".join(nm.FIGURE_ZH[f] for f in r["derived"] or []) or None,
                 "；".join(own.get((r["report_id"], False), [])) or None,
                 "；".join(own.get((r["report_id"], True), [])) or None,
@@ -170,6 +172,8 @@ def write_xlsx(sheet_list: list[Sheet], target: str | Path) -> Path:
     for sh in sheet_list:
         ws = wb.create_sheet(sh.name)
         ws.freeze_panes = f"{get_column_letter(sh.freeze + 1)}2"
+        ws.page_setup.orientation = "landscape"     # printed, as many columns as a page holds
+        ws.print_title_rows = "1:1"
         ws.auto_filter.ref = f"A1:{get_column_letter(len(sh.columns))}{len(sh.rows) + 1}"
         for i, (_, w) in enumerate(sh.columns):
             ws.column_dimensions[get_column_letter(i + 1)].width = w

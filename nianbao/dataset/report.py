@@ -8,7 +8,7 @@ from nianbao.output import write_atomic
 
 from .cmd import breaks as list_breaks
 from .html import agency_file, esc, num, page
-from .svg import line_chart
+from .svg import bar_chart, line_chart
 
 FIGURE_COLUMNS = (("requests_received", "本年新收申请"), ("carried_over", "上年结转"), ("requests_processed", "办理结果总计"),
                   ("disclosed_share", "予以公开（含部分公开）比例"), ("withheld", "不予公开"),
@@ -95,6 +95,33 @@ def _agency_page(a: dict, reps: list[dict], fig: dict[int, dict], brks: list[dic
     return page(a["agency"], meta, body, {"breaks": n_cross, "issues": len(brks), "charts": len(charts)})
 
 
+def _index_charts(con) -> str:
+    """Across agencies: per year, the share disclosed and the review rate over the reports whose
+    figures were read in full (how many each year includes and excludes), and the latest year's
+    share per agency (a "?" where it cannot be computed, with the reason)."""
+    rows = con.execute("""SELECT year, indicator, sum(numerator) FILTER (WHERE value IS NOT NULL)
+                                 / sum(denominator) FILTER (WHERE value IS NOT NULL), count(value), count(*) - count(value)
+                          FROM indicator_values WHERE indicator IN ('substantive_disclosure_rate', 'review_rate')
+                          GROUP BY ALL ORDER BY year""").fetchall()
+    if not rows:
+        return ""
+    years = sorted({r[0] for r in rows if r[0]})
+    by = {(r[0], r[1]): r for r in rows}
+    inc = "、".join(f"{y}年 {by[(y, 'substantive_disclosure_rate')][3]} 份（未计入 {by[(y, 'substantive_disclosure_rate')][4]} 份）"
+                   for y in years if (y, "substantive_disclosure_rate") in by)
+    charts = [line_chart("全部机关：实质公开率、行政复议率（按年，仅计读全的报告）", years,
+                         [("实质公开率", [(by.get((y, "substantive_disclosure_rate")) or (0, 0, None))[2] for y in years]),
+                          ("行政复议率", [(by.get((y, "review_rate")) or (0, 0, None))[2] for y in years])], percent=True)]
+    latest = con.execute("""SELECT any_value(r.agency), i.value, any_value(i.reason) FROM indicator_values i
+                            JOIN reports r USING (report_id)
+                            WHERE i.indicator = 'substantive_disclosure_rate' AND i.year = (SELECT max(year) FROM indicator_values)
+                            GROUP BY r.agency_id, i.value ORDER BY i.value DESC NULLS LAST LIMIT 40""").fetchall()
+    if latest:
+        charts.append(bar_chart(f"{max(years)}年各机关实质公开率", [(a or "?", v, why or "") for a, v, why in latest]))
+    return (f'<div class="charts cross" data-charts="{len(charts)}">{"".join(charts)}</div>'
+            f'<p class="note">计入：{esc(inc)}。未计入的报告有一项未读出或分母为 0。</p>')
+
+
 def write_report(con, dest: str | Path) -> Path:
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
@@ -141,7 +168,7 @@ def write_report(con, dest: str | Path) -> Path:
         "跨年度核对：全部不一致", f'{len(brks)} 条 · <a href="index.html">全部机关</a>',
         _breaks_table(brks, link=True), {"breaks": sum(1 for b in brks if b["scope"] == "cross_year"),
                                          "issues": len(brks)}))
-    body = ('<p><a href="breaks.html">全部跨年度不一致与副本不一致</a></p><table class="agencies"><thead><tr><th>机关</th>'
+    body = (_index_charts(con) + '<p><a href="breaks.html">全部跨年度不一致与副本不一致</a></p><table class="agencies"><thead><tr><th>机关</th>'
             '<th>地区</th><th>年度</th><th>报告</th><th>错误</th><th>提示</th></tr></thead><tbody>'
             + "".join(index_rows) + "</tbody></table>")
     index = dest / "index.html"

@@ -81,3 +81,28 @@ def line_chart(title: str, years: list[int], series: list[tuple[str, list[float 
                    f'<text x="{lx + 14}" y="{TOP - 11}" font-size="11">{escape(label)}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+def bar_chart(title: str, bars: list[tuple[str, float | None, str]], percent: bool = True, width: int = 720) -> str:
+    """Horizontal bars, one per agency: (label, value or None, note). A None value is a grey "?"
+    with its note (why it is not there), never a bar of 0."""
+    row, left, top = 18, 260, 30
+    height = top + row * len(bars) + 10
+    vals = [v for _, v, _ in bars if v is not None]
+    hi = 1.0 if percent and (not vals or max(vals) <= 1) else nice_max(max(vals) if vals else 0)
+    pw = width - left - 60
+    out = [f'<svg class="chart bars" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+           f'height="{height}" role="img" aria-label="{escape(title)}">',
+           f'<text x="8" y="16" font-size="13" font-weight="bold">{escape(title)}</text>']
+    for i, (label, v, note) in enumerate(bars):
+        y = top + i * row
+        out.append(f'<text x="{left - 6}" y="{y + 12}" font-size="11" text-anchor="end">{escape(label[:22])}</text>')
+        if v is None:
+            out.append(f'<text x="{left + 4}" y="{y + 12}" font-size="11" fill="#999">?<title>{escape(note)}</title></text>')
+            continue
+        w = pw * (v / hi if hi else 0)
+        out.append(f'<rect x="{left}" y="{y + 3}" width="{w:.1f}" height="{row - 6}" fill="{PALETTE[0]}">'
+                   f'<title>{escape(label)}: {escape(_fmt(v, percent))} {escape(note)}</title></rect>'
+                   f'<text x="{left + w + 4:.1f}" y="{y + 12}" font-size="11">{escape(_fmt(v, percent))}</text>')
+    out.append("</svg>")
+    return "".join(out)
