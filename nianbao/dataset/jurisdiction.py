@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nianbao.labels import identity_label
+from nianbao.labels import identity_label, zh_message
 from nianbao.output import write_atomic
 
 from . import numbers as nm
@@ -84,7 +84,8 @@ def html(data: dict) -> str:
         fig = data["figures"].get(aid) or {}
         incomplete = "、".join(nm.FIGURE_ZH[f] for f in fig.get("incomplete") or []) or "全部读出"
         derived = "、".join(nm.FIGURE_ZH[f] for f in fig.get("derived") or []) or "—"
-        notes = "<br>".join(esc(f"{f['year']}年 {identity_label(f['identity'])}：{f['message'] or ''}") for f in fl)
+        notes = "<br>".join(esc(f"{f['year']}年 {identity_label(f['identity'])}：{zh_message(f['message'] or '', None)}")
+                            for f in fl)
         cls = ' class="break"' if n_err else ""
         err_rows.append(f"<tr{cls}><td>{esc(agency)}</td><td class=num>{n_err}</td><td>{esc(incomplete)}</td>"
                         f"<td>{esc(derived)}</td><td>{notes or '—'}</td></tr>")
@@ -134,7 +135,8 @@ def sheets(data: dict) -> list[Sheet]:
     fl = Sheet("核对问题", [("机关编号", 30), ("年度", 7), ("核对", 30), ("级别", 6), ("说明", 80)], freeze=1)
     for f in data["flags"]:
         fl.rows.append([f["agency_id"], f["year"], identity_label(f["identity"]),
-                        {"error": "错误", "warning": "提示"}.get(f["severity"], f["severity"]), f["message"]])
+                        {"error": "错误", "warning": "提示"}.get(f["severity"], f["severity"]),
+                        zh_message(f["message"] or "", None)])
     return [rk, fl]
 
 

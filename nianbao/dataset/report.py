@@ -133,8 +133,7 @@ def write_report(con, dest: str | Path) -> Path:
 
     agencies = dicts("SELECT * FROM agencies ORDER BY region NULLS LAST, agency")
     reports = dicts("SELECT * FROM reports WHERE agency_id IS NOT NULL ORDER BY year")
-    figures = dicts("SELECT f.*, n.value AS normative_in_force FROM figures f LEFT JOIN cells n "
-                    "ON n.report_id = f.report_id AND n.key = 'active.normative_docs.in_force'")
+    figures = dicts("SELECT * FROM figures")
     picked = {r["report_id"] for r in reports}
     brks = list_breaks(con, all_scopes=True)
     by_agency_reports: dict[str, list] = {}

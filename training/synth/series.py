@@ -220,17 +220,30 @@ def _sha(*parts) -> str:
     return hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()
 
 
+BLANK_TOTAL_ROWS = [r.id for r in schema.rows("requests", "2021") if r.id.startswith("result.") and r.id != "result.total"]
+UNREAD_ROW = "result.withheld.process_info"     # a row the reader could not split (as 上海市科委 2024)
+
+
 def output_json(c, printed: str, path: str, sha: str, kind: str = "digital_pdf", pages: int = 6,
                 unread: set[str] = frozenset(), misread: dict[str, int] | None = None,
-                page_range: list[int] | None = None) -> dict:
+                page_range: list[int] | None = None, blank_totals: bool = False, unread_row: bool = False) -> dict:
     """What `nianbao extract` writes for a report it read (with `unread` cells null, `misread` ones
-    read as another value and flagged as broken by the report's own identity)."""
+    read as another value and flagged as broken by the report's own identity). `blank_totals`: the
+    report printed the 总计 column blank on its result rows (上海市人民政府办公厅 2019): those cells
+    read as blank 0 with one requests.blank_total flag. `unread_row`: one result row unreadable."""
     misread = misread or {}
     fields = {}
+    blank = {f"requests.{r}.total" for r in BLANK_TOTAL_ROWS if f"requests.{r}.total" in c.fields} if blank_totals \
+        else set()
+    row_unread = {k for k in c.fields if k.startswith(f"requests.{UNREAD_ROW}.")} if unread_row else set()
     for i, (k, v) in enumerate(c.fields.items()):
-        if k in unread:
+        if k in unread or k in row_unread:
             fields[k] = {"value": None, "confidence": 0.0, "verified": None, "page": None, "bbox": None, "text": "",
-                         "reason": "not_found"}
+                         "reason": "not_found" if k in unread else "unreadable: row given 14 numbers for 7 columns"}
+            continue
+        if k in blank:
+            fields[k] = {"value": 0, "confidence": 0.9, "verified": None, "page": 3 + i // 80, "bbox": None,
+                         "text": "", "blank": True}
             continue
         val = misread.get(k, v)
         fields[k] = {"value": val, "confidence": 0.6 if k in misread else 0.99,
@@ -242,6 +255,12 @@ def output_json(c, printed: str, path: str, sha: str, kind: str = "digital_pdf",
         metrics[mid] = {"value": v, "approx": False, "unit": schema.metric_unit(mid), "page": 1 if v is not None else None,
                         "bbox": [], "evidence": "" if v is None else f"{v}", "confidence": 0.9 if v is not None else 0.0}
     cells = list(fields.values())
+    flags = []
+    if blank:
+        flags.append({"identity": "requests.blank_total", "keys": sorted(blank), "printed": 0,
+                      "expected": sum(c.fields[k] for k in blank),
+                      "message": f"办理结果各行的总计栏均留空（按 0 读取）：各行分项之和合计为 {sum(c.fields[k] for k in blank)}，"
+                                 "这些行的总计未作核对"})
     source = {"path": path, "sha256": sha, "kind": kind, "pages": pages}
     if page_range:
         source["page_range"] = page_range
@@ -249,11 +268,12 @@ def output_json(c, printed: str, path: str, sha: str, kind: str = "digital_pdf",
             "verification": {"cells": len(cells), "verified": sum(x["verified"] is True for x in cells),
                              "broken": sum(x["verified"] is False for x in cells),
                              "unchecked": sum(x["verified"] is None for x in cells)},
-            "fields": fields, "metrics": metrics, "flags": [], "errors": [], "warnings": [], "timings_ms": {}}
+            "fields": fields, "metrics": metrics, "flags": flags, "errors": [], "warnings": [], "timings_ms": {},
+            **({"variants": ["blank_totals"]} if blank else {})}
 
 
 def make_series(n: int, years: int, seed: int = 0, start: int = 2019, break_rate: float = 0.12,
-                copy_rate: float = 0.06, error_records: int = 3):
+                copy_rate: float = 0.06, error_records: int = 3, blank_rate: float = 0.05, unread_rate: float = 0.05):
     """Yield (file name, output dict, content) per output, and return the gold (a generator's value)."""
     rng = random.Random(f"series:{seed}:plan")
     agencies = plan_agencies(n, seed)
@@ -315,19 +335,29 @@ def make_series(n: int, years: int, seed: int = 0, start: int = 2019, break_rate
     binder = {id(x[1]) for x in contents if x[1].year == start + years - 1}
     binder = [x for x in contents if id(x[1]) in binder][:2] if n >= 2 else []
     binder_ids = {id(x[1]) for x in binder}
+    # reports as real agencies print them (a blank 总计 column, a row the reader could not split), on
+    # reports that have no second copy (a copy's merge is tested on its own); their own random stream
+    vrng = random.Random(f"series:{seed}:variants")
+    gold["printed_variants"] = []
     for a, c, printed in contents:
         stem = f"{a.gold_id}-{c.year}"
+        copy_now = rng.random() < copy_rate
+        blank_totals = not copy_now and vrng.random() < blank_rate
+        unread_row = not copy_now and not blank_totals and vrng.random() < unread_rate
         if id(c) in binder_ids:
             k = [id(x[1]) for x in binder].index(id(c))
             out = output_json(c, printed, "reports/binder.pdf", _sha("binder", seed), pages=12,
-                              page_range=[1 + 6 * k, 6 + 6 * k])
+                              page_range=[1 + 6 * k, 6 + 6 * k], blank_totals=blank_totals, unread_row=unread_row)
         else:
-            out = output_json(c, printed, f"reports/{stem}.pdf", _sha(stem, seed, "pdf"))
+            out = output_json(c, printed, f"reports/{stem}.pdf", _sha(stem, seed, "pdf"), blank_totals=blank_totals,
+                              unread_row=unread_row)
         name = f"{stem}.json"
+        if blank_totals or unread_row:
+            gold["printed_variants"].append({"file": name, "variant": "blank_totals" if blank_totals else "unread_row"})
         gold["reports"].append({"file": name, "agency": a.gold_id, "year": c.year, "format": c.fmt, "copy_of": None,
                                 "page_range": out["source"].get("page_range")})
         yield name, out, c
-        if rng.random() < copy_rate:
+        if copy_now:
             keys = [k for k in c.fields if k.startswith("requests.result.disclosed.")]
             unread = set(rng.sample(sorted(c.fields), 12))
             k = rng.choice(keys)
