@@ -24,7 +24,7 @@ from nianbao.labels import label
 from . import agencies as ag
 from . import crossyear, numbers, store
 
-VERSION = "6"   # of what derive() makes: a change re-derives datasets built before it
+VERSION = "7"   # of what derive() makes: a change re-derives datasets built before it
 KIND_ORDER = {"digital_pdf": 0, "html": 1, "docx": 1, "word": 1, "ofd": 1, "text": 2, "scanned_pdf": 3, "image": 4}
 FLAG_TYPES = {"report_id": store.S, "agency_id": store.S, "year": store.I, "prev_year": store.I,
               "prev_report_id": store.S, "scope": store.S, "identity": store.S, "severity": store.S,

@@ -49,7 +49,7 @@ WITH parts AS (
          bool_and(verified IS TRUE) AS all_verified
   FROM cells WHERE tbl IN ('requests', 'appeals') AND col <> 'total' GROUP BY ALL
 )
-SELECT c.report_id, c.key, c.blank, c.reason, c.verified,
+SELECT c.report_id, c.key, c.value, c.blank, c.reason, c.verified,
        (c.col = 'total' AND p.n > 0 AND p.n_read = p.n AND (c.value IS NULL OR (c.blank AND c.value <> p.s))) AS derived,
        p.all_verified, p.s AS parts_sum
 FROM cells c LEFT JOIN parts p ON p.report_id = c.report_id AND p.tbl = c.tbl AND p."row" = c."row"
@@ -59,19 +59,18 @@ WHERE c.key IN (SELECT key FROM figure_parts)
 FIGURE_VALUES_SQL = """
 CREATE OR REPLACE TABLE figure_values AS
 WITH agg AS (   -- 2021 reports that print the single 其他处理 row
-  SELECT DISTINCT report_id FROM cells WHERE key = '{other}'
+  SELECT DISTINCT report_id, TRUE AS has_aggregate FROM _cells_eff WHERE key = '{other}'
 ), want AS (
   SELECT r.report_id, r.agency_id, r.year, r.format, fp.figure, fp.figure_zh, fp.key
-  FROM reports r JOIN figure_parts fp ON fp.format = r.format
-  WHERE r.status = 'report' AND (fp.alt = 0 OR (fp.alt = 1) = (r.report_id IN (SELECT report_id FROM agg)))
+  FROM reports r JOIN figure_parts fp ON fp.format = r.format LEFT JOIN agg ON agg.report_id = r.report_id
+  WHERE r.status = 'report' AND (fp.alt = 0 OR (fp.alt = 1) = coalesce(agg.has_aggregate, FALSE))
 ), vals AS (
-  SELECT w.*, CASE WHEN e.derived THEN e.parts_sum ELSE c.value END AS value,
+  SELECT w.*, CASE WHEN e.derived THEN e.parts_sum ELSE e.value END AS value,
          coalesce(e.derived, FALSE) AS derived,
-         CASE WHEN e.derived THEN e.all_verified ELSE c.verified IS TRUE END AS verified,
-         c.reason, c.key IS NULL AS absent, fz.row_zh || '·' || fz.col_zh AS label
+         CASE WHEN e.derived THEN e.all_verified ELSE e.verified IS TRUE END AS verified,
+         e.reason, e.key IS NULL AS absent, fz.row_zh || '·' || fz.col_zh AS label
   FROM want w
   LEFT JOIN (SELECT DISTINCT format, key, row_zh, col_zh FROM fields) fz ON fz.format = w.format AND fz.key = w.key
-  LEFT JOIN cells c ON c.report_id = w.report_id AND c.key = w.key
   LEFT JOIN _cells_eff e ON e.report_id = w.report_id AND e.key = w.key
 )
 SELECT report_id, any_value(agency_id) AS agency_id, any_value(year) AS year, any_value(format) AS format,
