@@ -135,3 +135,18 @@ def money_in_yuan(doc: Document) -> int:
     if n:
         add(doc, "amounts_in_yuan")
     return n
+
+
+# ---------------------------------------------------------------- signed changes
+
+def signed_changes(doc: Document) -> bool:
+    """A 2019 report whose 本年增/减 column prints a negative change (-72, －72, −72) shows the
+    variant signed_change; every reader keeps the sign (the text path joins a minus printed
+    apart from its digits, tables.join_signs)."""
+    if doc.format != "2019":
+        return False
+    neg = any(key.endswith(".change") and isinstance(c.value, (int, float)) and not isinstance(c.value, bool)
+              and c.value < 0 for key, c in doc.fields.items() if key.startswith("active."))
+    if neg:
+        add(doc, "signed_change")
+    return neg

@@ -70,7 +70,9 @@ class Page:
         for r in schema.rows("active", fmt):
             if (ARTICLE[r.id], r.cols) != last:
                 last = (ARTICLE[r.id], r.cols)
-                out.append(ARTICLE[r.id] + "信息内容" + "".join(cols[c].zh for c in r.cols))
+                printed = self.c.printed
+                out.append(ARTICLE[r.id] + "信息内容" + "".join(
+                    cols[c].zh if printed is None else printed.col_label(c, cols[c].zh) for c in r.cols))
             out.append(r.zh + self.row("active", r.id, [r.key(c) for c in r.cols]))
         return "".join(out)
 
@@ -142,6 +144,9 @@ _DECIMAL = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?(?:万元|万|元)?|-|—|/")
 
 
 def _value(text: str, ctype: str):
+    # a negative change printed with a full-width or typographic minus (signed_change) is one
+    # character for one, so the cut positions stay those of the page
+    text = text.replace("－", "-").replace("−", "-") if ctype == "signed" else text
     pat = {"int": _INT, "signed": _SIGNED, "decimal": _DECIMAL}[ctype]
     if not pat.fullmatch(text):
         return None
