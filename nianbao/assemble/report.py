@@ -12,7 +12,7 @@ from .meta import detect_agency, detect_format, detect_year
 from .metrics import clauses, extract_metrics, extract_statements
 from .sections import find_sections
 from .stream import build
-from . import runs
+from . import runs, settle
 from .tables import anchor_rows, detect_aggregate, not_printed, printed_rows, read_appeals, read_row_table
 
 MIN_ANCHORS = 5  # row labels a text must show before it counts as a report
@@ -78,6 +78,7 @@ def assemble(doc: Document) -> Document:
         prose_lines = _keep_prose(lines, st, a, b, skip)
     prose = clauses(prose_lines, skip)
     doc.metrics.update(extract_metrics(prose, lines))
+    settle.by_prose(doc, [c.text for c in prose])  # run-together cells the prose counts
     doc.statements.update(extract_statements(prose, lines))
     return doc
 
