@@ -86,10 +86,11 @@ def apply(doc: Document, ro: RowOptions, keep: list[tuple], why: str) -> int:
 
 # ---------------------------------------------------------------- the report's own prose
 
-# per column: the words that name it in a sentence, before the row's label (制发的规范性文件88件)
+# per column of the 2021 format: the words that name it in a sentence, before the row's label
+# (制发的规范性文件88件). The 2019 format's 本年新制作数量 and 本年新公开数量 are both said 制发 or
+# 公开 in prose, so its counts settle nothing.
 COLUMN_CUES: dict[str, re.Pattern] = {
     "issued": re.compile(r"(?:制发|印发|制定|出台|新制定|新出台)"),
-    "made": re.compile(r"(?:制发|印发|制定|出台|制作)"),
     "repealed": re.compile(r"(?:废止|宣布失效)"),
     "in_force": re.compile(r"现行有效"),
 }
