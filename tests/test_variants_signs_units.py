@@ -131,3 +131,14 @@ def test_a_report_printing_a_negative_change_shows_the_variant():
     for row in CHANGES:
         values[f"active.{row}.change"] = abs(values[f"active.{row}.change"])
     assert "signed_change" not in extract_text(report_text("2019", values)).variants
+
+
+def test_a_dash_for_zero_in_a_row_without_a_signed_column_is_no_doubt():
+    """规范性文件 3 - 5: the dash is a zero mark; no column of the row takes a sign."""
+    values = make_values("2019", seed=9)
+    values.update({"active.normative_docs.made": 3, "active.normative_docs.published": 0,
+                   "active.normative_docs.total_published": 5})
+    line = next(ln for ln in report_text("2019", values).splitlines() if ln.startswith("规范性文件"))
+    doc = extract_text(report_text("2019", values).replace(line, "规范性文件 3 - 5"))
+    cells = [doc.fields[f"active.normative_docs.{c}"] for c in ("made", "published", "total_published")]
+    assert [c.value for c in cells] == [3, 0, 5] and all(c.confidence >= 0.9 for c in cells)

@@ -503,7 +503,7 @@ class RowReader:
             reason = "a minus printed apart from its digits read as a negative change"
         elif len(nums) == k:
             placed = list(nums)
-            after = loose_minus(nums) if "signed" in self.types.values() else None
+            after = loose_minus(nums) if any(self.types.get(c) == "signed" for c in row.cols) else None
             if after is not None:
                 # `88 - 72` in three columns: 88 | 0 | 72 or 88 | -72 | blank; the text cannot tell
                 conf = CONF_GUESS
