@@ -41,6 +41,7 @@ def doc_row(res: Result, gold: dict, corpus: str = "") -> dict:
         "doc": res.input.doc, "corpus": corpus, "input": res.input.name, "path": str(res.input.path),
         "kind": res.input.kind, "group": res.input.group, "format": gold_format(gold),
         "cells": _acc(c["correct"], c["total"]),
+        "nonzero": _acc(c["nonzero"]["correct"], c["nonzero"]["total"]),
         "silent_errors": c["silent_errors"], "calibration": c["calibration"],
         "by_table": {t: _acc(v["correct"], v["total"]) for t, v in c["by_table"].items()},
         "exact": s["exact"], "extra_keys": len(c["extra_keys"]),
@@ -58,6 +59,12 @@ def _group(rows: list[dict], key) -> dict:
             t[0] += a
             t[1] += b
     return {k: _acc(*acc[k]) for k in sorted(acc)}
+
+
+def _nz(r: dict) -> tuple[int, int]:
+    """(right, cells) over a row's non-zero gold cells; rows scored before they were counted: none."""
+    nz = r.get("nonzero") or {}
+    return nz.get("correct", 0), nz.get("total", 0)
 
 
 def _meta_acc(rows: list[dict], field: str) -> dict:
@@ -170,6 +177,11 @@ def summarise_variant(rows: list[dict]) -> dict:
             "by_corpus": _group(rows, lambda r: [(r["corpus"], (r["cells"]["correct"], r["cells"]["total"]))]),
             "by_kind": dict(sorted(_group(rows, lambda r: [(r["group"], (r["cells"]["correct"], r["cells"]["total"]))]).items(),
                                    key=lambda kv: kind_sort_key(kv[0]))),
+            # the same over the gold cells that print a number other than 0
+            "nonzero": _group(rows, lambda r: [("all", _nz(r))]).get("all") or _acc(0, 0),
+            "nonzero_by_format": _group(rows, lambda r: [(r["format"], _nz(r))]),
+            "nonzero_by_kind": dict(sorted(_group(rows, lambda r: [(r["group"], _nz(r))]).items(),
+                                           key=lambda kv: kind_sort_key(kv[0]))),
         },
         "trust": trust(rows),
         "exact_documents": {"exact": sum(r["exact"] for r in rows), "total": len(rows),
@@ -220,6 +232,7 @@ def build_summary(results: dict[str, list[Result]], gold: dict[str, dict], info:
                "documents": [{k: r[k] for k in ("variant", "corpus", "input", "kind", "group", "format", "exact", "errors",
                                                 "wall_ms", "pages")}
                              | {"accuracy": r["cells"]["accuracy"], "wrong": r["cells"]["total"] - r["cells"]["correct"],
+                                "nonzero_accuracy": (r.get("nonzero") or {}).get("accuracy"),
                                 "silent_errors": r["silent_errors"],
                                 "metric_false_positives": r["metrics"]["false_positives"]}
                              for r in all_rows]}

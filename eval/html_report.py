@@ -157,7 +157,10 @@ def _headline(summary: dict) -> str:
         def pct(x):
             return "–" if x is None else (f"{x * 100:.2f} %" if x >= 0.99 else f"{x * 100:.1f} %")
         doc_ms = (sp.get("per_doc_ms") or {}).get("p50")
+        nz = v["cells"].get("nonzero") or {}
         items = [("cells right", pct(c.get("accuracy")), f"{c.get('correct', 0)} of {c.get('total', 0)}"),
+                 ("non-zero cells right", pct(nz.get("accuracy")),
+                  f"{nz.get('correct', 0)} of {nz.get('total', 0)} cells that print a number other than 0"),
                  ("documents exactly right", f"{ex.get('exact')}/{ex.get('total')}", ""),
                  ("narrative metrics", f"P {pct(m.get('precision'))} · R {pct(m.get('recall'))}", ""),
                  ("flags vs gold", f"P {pct(f.get('precision'))} · R {pct(f.get('recall'))}", ""),
@@ -210,9 +213,12 @@ def render(summary: dict, tables: list[Table], doc_rows: list[dict]) -> str:
     fig_html = "\n".join(
         f'<figure><img class="plot" alt="{html.escape(cap)}" src="data:image/png;base64,{b64}">'
         f"<figcaption>{html.escape(cap)}</figcaption></figure>" for cap, b64 in figs)
-    per_doc = Table("Every input", ["variant", "input", "kind", "format", "cells", "wrong", "wall ms", "errors"],
-                    [[r["variant"], r["input"], r["group"], r["format"],
-                      f"{r['cells']['accuracy'] * 100:.2f}%" if r["cells"]["accuracy"] is not None else "–",
+    def pct_or_dash(d):
+        return f"{d['accuracy'] * 100:.2f}%" if d and d.get("accuracy") is not None else "–"
+    per_doc = Table("Every input", ["variant", "input", "kind", "format", "cells", "non-zero cells", "wrong",
+                                    "wall ms", "errors"],
+                    [[r["variant"], r["input"], r["group"], r["format"], pct_or_dash(r["cells"]),
+                      pct_or_dash(r.get("nonzero")),
                       str(r["cells"]["total"] - r["cells"]["correct"]),
                       f"{r['wall_ms']:.0f}" if r["wall_ms"] is not None else "–", "; ".join(r["errors"])[:120]]
                      for r in doc_rows])

@@ -32,23 +32,27 @@ def build(summary: dict) -> list[Table]:
     rows = []
     for n, v in vs.items():
         c = v["cells"]
-        rows.append([n, str(v["documents"]), str(v["failed"]), frac(c["overall"]),
+        rows.append([n, str(v["documents"]), str(v["failed"]), frac(c["overall"]), frac(c.get("nonzero", {})),
                      *(pct(c["by_table"].get(t, {}).get("accuracy")) for t in ("active", "requests", "appeals")),
                      f"{v['exact_documents']['exact']}/{v['exact_documents']['total']}",
                      pct(v["meta"]["format"]["accuracy"]), pct(v["meta"]["agency"]["accuracy"]),
                      pct(v["meta"]["year"]["accuracy"])])
-    out.append(Table("Cell accuracy", ["variant", "inputs", "failed", "cells", "active", "requests", "appeals",
+    out.append(Table("Cell accuracy", ["variant", "inputs", "failed", "cells", "non-zero cells", "active", "requests", "appeals",
                                        "exact docs", "format", "agency", "year"], rows))
     groups = sorted({g for v in vs.values() for g in v["cells"]["by_kind"]}, key=kind_sort_key)
-    out.append(Table("Cell accuracy by input kind", ["kind", *names],
-                     [[g, *(frac(vs[n]["cells"]["by_kind"].get(g, {})) for n in names)] for g in groups]))
+    out.append(Table("Cell accuracy by input kind (all cells · cells printing a number other than 0)", ["kind", *names],
+                     [[g, *(f'{frac(vs[n]["cells"]["by_kind"].get(g, {}))} · '
+                            f'{frac(vs[n]["cells"].get("nonzero_by_kind", {}).get(g, {}))}' for n in names)]
+                      for g in groups]))
     corpora = sorted({c for v in vs.values() for c in v["cells"].get("by_corpus", {})})
     if len(corpora) > 1:
         out.append(Table("Cell accuracy by corpus", ["corpus", *names],
                          [[c, *(frac(vs[n]["cells"]["by_corpus"].get(c, {})) for n in names)] for c in corpora]))
     fmts = sorted({f for v in vs.values() for f in v["cells"]["by_format"]})
-    out.append(Table("Cell accuracy by format", ["format", *names],
-                     [[f, *(frac(vs[n]["cells"]["by_format"].get(f, {})) for n in names)] for f in fmts]))
+    out.append(Table("Cell accuracy by format (all cells · non-zero cells)", ["format", *names],
+                     [[f, *(f'{frac(vs[n]["cells"]["by_format"].get(f, {}))} · '
+                            f'{frac(vs[n]["cells"].get("nonzero_by_format", {}).get(f, {}))}' for n in names)]
+                      for f in fmts]))
     out.append(Table("Silent errors (wrong, confidence ≥ 0.9, no flag names the key) and metric false positives",
                      ["variant", "cells", "silent errors", "metric false positives", "cells at ≥ 0.9 right"],
                      [[n, str(t["cells"]), str(t["silent_errors"]), str(t["metric_false_positives"]),

@@ -13,6 +13,7 @@ from pathlib import Path, PurePath
 from . import exit_codes
 from .model_options import add_model_arguments, model_choice
 from .output import dumps, printable_path, to_dict, write_atomic
+from .assemble import settle
 from .pipeline import extract_all
 from .targets import Target, expand
 
@@ -66,27 +67,48 @@ def run(args) -> int:
         return exit_codes.FAILED if any(d.errors for d in docs) else exit_codes.OK
     out_dir = Path(args.out)
     failed = reports = 0
+    # reports with run-together cells left ambiguous wait for the run's other years of their
+    # agency (assemble.settle.across_years); the others are written at once, and only their
+    # active table is kept as context
+    held: list[tuple[Target, Path, object]] = []
+    context: list = []
+
+    def write(t: Target, target: Path, d) -> bool:
+        nonlocal reports
+        try:
+            write_atomic(target, dumps(to_dict(d)) + "\n")
+        except OSError as e:
+            if not exit_codes.is_write_failure(e):
+                raise
+            print(f"nianbao extract: cannot write {target}: {exit_codes.why(e)}. "
+                  f"{reports} output(s) written before it are complete; nothing else was written.",
+                  file=sys.stderr)
+            return False
+        reports += 1
+        if not d.errors and not args.quiet:
+            print(f"{printable_path(str(t.path))} -> {target}  format {d.format}, {len(d.flags)} flag(s)",
+                  file=sys.stderr)
+        return True
+
     for t in targets:
         docs = extract_all(t.source, model=model_choice(args), policy=args.policy)
         several = len(docs) > 1
         for d in docs:
             target = out_dir / t.output(d.source.page_range, several)
-            try:
-                write_atomic(target, dumps(to_dict(d)) + "\n")
-            except OSError as e:
-                if not exit_codes.is_write_failure(e):
-                    raise
-                print(f"nianbao extract: cannot write {target}: {exit_codes.why(e)}. "
-                      f"{reports} output(s) written before it are complete; nothing else was written.",
-                      file=sys.stderr)
+            if settle.open_rows(d):
+                held.append((t, target, d))
+                continue
+            if not write(t, target, d):
                 return exit_codes.CANNOT_WRITE
-            reports += 1
-            if not d.errors and not args.quiet:
-                print(f"{printable_path(str(t.path))} -> {target}  format {d.format}, {len(d.flags)} flag(s)",
-                      file=sys.stderr)
+            context.append(settle.context_of(d))
         if any(d.errors for d in docs):
             failed += 1
             _report_errors(t.path, docs)
+    if held:
+        settle.across_years([d for _, _, d in held] + context)
+        for t, target, d in held:
+            if not write(t, target, d):
+                return exit_codes.CANNOT_WRITE
     if not args.quiet or skipped:
         more = (f", {not_read} not read" if not_read else "") + (f", {ignored} skipped" if ignored else "")
         print(f"{len(targets) - failed} extracted, {failed} failed{more}", file=sys.stderr)

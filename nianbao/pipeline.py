@@ -101,6 +101,7 @@ def process(doc: Document, grid: bool = True, model: str | None = None, policy: 
     elif model:
         model_stage(doc, model, policy)
     variants.money_in_yuan(doc)
+    variants.signed_changes(doc)
     with timed(doc, "reconcile"):
         reconcile(doc)
     return doc

@@ -7,6 +7,7 @@ module holds what must read the same whichever reader saw it: the aggregate （�
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from . import schema
 from .document import Cell, Document
@@ -72,18 +73,53 @@ def _printed_number(text: str) -> float | None:
     return float(m.group(0).replace(",", "")) if m else None
 
 
+def _header_stem(zh: str) -> str:
+    """A money column's header without its printed unit: 采购总金额（万元） → 采购总金额."""
+    return re.split(r"[(（]", zh, maxsplit=1)[0]
+
+
+def yuan_headers(doc: Document) -> dict[str, str]:
+    """Money columns whose printed header names the unit 元 (采购总金额（元）, 本年收费金额（单位：元）):
+    column id → the header as printed. Their cells print bare numbers that are yuan."""
+    if not doc.format:
+        return {}
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", "".join(ln.text for ln in doc.lines())))
+    out = {}
+    for col, spec in schema.columns("active", doc.format).items():
+        if spec.type != "decimal":
+            continue
+        stem = re.escape(_header_stem(spec.zh))
+        m = re.search(stem + r"\((?:单位)?:?(?<!万)元\)", text)
+        if m:
+            out[col] = m.group(0)
+    return out
+
+
+def _yuan_note(cell: Cell, header: str | None) -> str | None:
+    """Why a money cell is in 元: its own print (251000元), or its column's header when the cell
+    prints a bare number (3042532 under 采购总金额（元）); None when it is not."""
+    if in_yuan(cell.text):
+        return f"printed in 元 ({cell.text}), read as 万元"
+    if header and cell.text and "万" not in cell.text and _printed_number(cell.text) is not None:
+        return f"printed {cell.text} under the header {header}, read as 万元"
+    return None
+
+
 def money_in_yuan(doc: Document) -> int:
-    """Money cells printed in 元 (251000元) become the canonical 万元 (25.1); `text` keeps what was
-    printed. Only a value still equal to the printed number is converted, so a reader that
-    converted already is left alone. Returns how many cells were converted."""
+    """Money cells printed in 元 (251000元, or a bare number under a header naming 元) become the
+    canonical 万元 (25.1); `text` keeps what was printed. Only a value still equal to the printed
+    number is converted, so a reader that converted already is left alone. Returns how many
+    cells were converted."""
     if not doc.format:
         return 0
+    headers = yuan_headers(doc)
     n = 0
     for key, cell in doc.fields.items():
         table, _, col = schema.parse_key(key)
         if table != "active" or schema.col_type(table, doc.format, col) != "decimal":
             continue
-        if isinstance(cell.value, bool) or not in_yuan(cell.text):
+        note = None if isinstance(cell.value, bool) else _yuan_note(cell, headers.get(col))
+        if note is None:
             continue
         if cell.value is None:
             # an unread cell's candidates (a run-together split) are numbers as printed
@@ -94,9 +130,23 @@ def money_in_yuan(doc: Document) -> int:
             continue
         cell.value = yuan_to_wan(printed)
         cell.alternatives = [yuan_to_wan(a) for a in cell.alternatives if isinstance(a, (int, float))]
-        note = f"printed in 元 ({cell.text}), read as 万元"
         cell.reason = f"{cell.reason}; {note}" if cell.reason else note
         n += 1
     if n:
         add(doc, "amounts_in_yuan")
     return n
+
+
+# ---------------------------------------------------------------- signed changes
+
+def signed_changes(doc: Document) -> bool:
+    """A 2019 report whose 本年增/减 column prints a negative change (-72, －72, −72) shows the
+    variant signed_change; every reader keeps the sign (the text path joins a minus printed
+    apart from its digits, tables.join_signs)."""
+    if doc.format != "2019":
+        return False
+    neg = any(key.endswith(".change") and isinstance(c.value, (int, float)) and not isinstance(c.value, bool)
+              and c.value < 0 for key, c in doc.fields.items() if key.startswith("active."))
+    if neg:
+        add(doc, "signed_change")
+    return neg

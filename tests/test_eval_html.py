@@ -72,6 +72,7 @@ def test_headline_first_host_in_words_no_empty_tables(report):
     assert 0 < page.index('id="headline"') < page.index('id="plots"') < page.index("<h2>")
     head = page[page.index('id="headline"'):page.index('id="plots"')]
     assert "cells right" in head and "variant <code>rules</code>" in head and "variant <code>other</code>" in head
+    assert "non-zero cells right" in head  # beside all cells: most cells of a real report are 0
     assert "{'cpus'" not in page and "CPUs, load average" in page
     assert "<tbody></tbody>" not in page
 

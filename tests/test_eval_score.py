@@ -225,6 +225,12 @@ def test_summary_groups_by_kind_format_and_table():
     s = summarise_variant(rows)
     assert s["cells"]["overall"] == {"correct": 397, "total": 398, "accuracy": round(397 / 398, 6)}
     assert s["cells"]["by_format"]["2019"]["accuracy"] == 1.0
+    # beside all cells, the cells that print a number: the one wrong cell is non-zero in the gold
+    nz = sum(1 for g in (g21, g19) for v in g["fields"].values() if v)
+    assert s["cells"]["nonzero"] == {"correct": nz - 1, "total": nz, "accuracy": round((nz - 1) / nz, 6)}
+    assert s["cells"]["nonzero_by_kind"]["pdftotext-layout"]["correct"] == \
+        sum(1 for v in g21["fields"].values() if v) - 1
+    assert s["cells"]["nonzero_by_format"]["2019"]["accuracy"] == 1.0
     assert s["metrics"]["by_kind"]["text"] == {"precision": 1.0, "recall": 1.0}
     assert s["cells"]["by_kind"]["pdftotext-layout"]["correct"] == 199
     assert s["cells"]["by_table"]["appeals"]["correct"] == 29

@@ -75,6 +75,9 @@ def test_counts_agree_on_the_seeds(seed, corpus):
         ours = score_document(gold, pred)
         assert ours["cells"]["correct"] == theirs["fields_ok"]
         assert ours["cells"]["total"] == theirs["fields"]
+        # the cells that print a number other than 0, counted the same way
+        assert (ours["cells"]["nonzero"]["correct"], ours["cells"]["nonzero"]["total"]) == \
+            (theirs["nonzero_ok"], theirs["nonzero"])
         assert ours["exact"] == theirs["exact"]
         gold_null = sum(1 for v in gold["metrics"].values() if v is None)
         # score.py counts a null metric predicted null as right; ours counts stated metrics only

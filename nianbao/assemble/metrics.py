@@ -86,8 +86,14 @@ RULES: list[tuple[str, re.Pattern, tuple[str, ...], tuple[str, ...]]] = [
      (), ("留言", "私信", "来信")),
     ("proactive_total",
      re.compile(r"主动公开[^，,。；;]{0,12}?(?:总量|总数)(?:达到|达|为|共)?" + N + r"条"), (), ()),
+    ("proactive_total",
+     # the year's part of a total made: 制作政府信息总数330条，其中主动公开政府信息90条; and a clause
+     # that opens with it after its date (2023年，主动公开政府信息312条)
+     re.compile(r"^(?:其中)?[,，]?(?:共)?主动公开(?:政府|政务|各类)?信息(?:共|合计|总计)?" + N + r"条"), (), ()),
     ("website_items",
      re.compile(r"(?:门户网站|政府网站|网站)[^，,。；;]{0,25}?" + N + r"条"), (), EXCLUDE_REPLIES),
+    ("website_items",  # 上网发布的179条政府信息
+     re.compile(r"(?:上网|网上)(?:发布|公开)(?:的|了)?" + N + r"条"), (), EXCLUDE_REPLIES),
     ("wechat_items",
      re.compile(r"微信(?:公众号|公众平台|号)?[^，,。；;]{0,20}?" + N + r"条"), (), EXCLUDE_REPLIES + ("小程序",)),
     ("weibo_items",
@@ -95,9 +101,10 @@ RULES: list[tuple[str, re.Pattern, tuple[str, ...], tuple[str, ...]]] = [
     ("new_media_items",
      re.compile(r"新媒体[^，,。；;]{0,20}?" + N + r"条"), (), EXCLUDE_REPLIES + ("微信", "微博")),
     ("normative_docs_published",
-     re.compile(r"规范性文件(?:共)?" + N + r"(?:件|份|个)"), ("公开", "发布", "制发", "印发"), ("清理", "废止", "现行有效")),
+     re.compile(r"规范性文件(?:共)?" + N + r"(?:件|份|个)"), ("公开", "发布", "制发", "印发", "制定"), ("清理", "废止", "现行有效")),
     ("policy_interpretations",
-     re.compile(r"(?:政策解读(?:类)?(?:信息|文件|稿件|材料|文章)?|解读政策文件)(?:共)?" + N + r"(?:件|篇|次|条|期|个)"),
+     re.compile(r"(?:政策解读(?:类)?(?:信息|文件|稿件|材料|文章)?|解读政策文件|(?:政策)?文件解读)(?:共)?" + N
+                + r"(?:件|篇|次|条|期|个)"),
      (), ()),
     ("policy_interpretations",  # 解读信息发布 7 条, 解读类信息发布 21 条
      re.compile(r"解读(?:类)?(?:信息|稿件|材料|文章)(?:发布|公开)?(?:共|累计)?" + N + r"(?:件|篇|次|条|个)"), (), ()),
@@ -123,7 +130,7 @@ FEE_NOT = ("逾期", "缴纳", "收费通知")
 # a metric's clause must name the metric: a number in a clause about something else is not it
 CUES: dict[str, tuple[str, ...]] = {
     "proactive_total": ("公开", "发布"),
-    "website_items": ("网站",),
+    "website_items": ("网站", "上网", "网上"),
     "wechat_items": ("微信",),
     "weibo_items": ("微博",),
     "new_media_items": ("新媒体",),
@@ -136,11 +143,19 @@ CUES: dict[str, tuple[str, ...]] = {
 
 # …and not be about something else: a count of requests is no count of information published
 CUES_NOT: dict[str, tuple[str, ...]] = {"proactive_total": ("申请",)}
+# an audience is not a count of items (微博粉丝突破770万, 微信公众号用户已突破550万)
+AUDIENCE = re.compile(r"粉丝|用户(?:数|量|总数)?(?:已|累计)?(?:突破|达到?|超过?|逾)|关注(?:量|人数|用户|度)|订阅|"
+                      r"阅读量|浏览量|访问量|点击量|播放量")
+ITEM_METRICS = ("proactive_total", "website_items", "wechat_items", "weibo_items", "new_media_items")
 
 
 def has_cue(mid: str, clause: str) -> bool:
     if mid == "fee_collected":
         return bool(FEE_CUE.search(clause)) and not any(w in clause for w in FEE_NOT)
+    if mid in ITEM_METRICS and AUDIENCE.search(clause):
+        return False
+    if mid == "proactive_total" and not ("信息" in clause or "条" in clause):
+        return False  # 权威发布共计38次 counts releases of one kind, not the information published
     return any(w in clause for w in CUES.get(mid, ("",))) and not any(w in clause for w in CUES_NOT.get(mid, ()))
 
 
@@ -168,21 +183,54 @@ def extract_metrics(cls: list[Clause], lines: list[Line]) -> dict[str, Metric]:
                 continue
             if need and not any(w in lead + t for w in need):
                 continue
+            # a channel's count (微信公众号…发布各类信息600余条) is no total, unless the clause
+            # says the count spans the channels
             if mid == "proactive_total" and any(w in t for w in CHANNEL_WORDS) and not re.search(
-                    r"各类|各渠道|各平台|多渠道|各种渠道", t):
+                    r"各类(?:渠道|平台|载体)|各渠道|各平台|多渠道|各种渠道", t):
                 continue
             m = rx.search(t)
             if not m or any(w in t[:m.end()] for w in avoid) or not has_cue(mid, t):
                 continue  # 上年结转的3项申请 is not this year's count; "(含上年结转2件)" after it is fine
             pre, num, post = m.group(1), m.group(2), m.group(3)
+            cl_used = cl
+            if mid == "proactive_total" and CUMULATIVE.search(t[:m.start(2)]):
+                # 累计主动公开…1770条 counts every year when the year's own count follows it
+                # (其中2019年度…202条); without one, 累计 is the year's running total (累计发布…900多条)
+                year = _year_part(cls, cls.index(cl))
+                if year is not None:
+                    (pre, num, post), cl_used = year
             approx = bool(post) or pre in ("约", "近", "超过", "逾")
-            found[mid] = _metric(mid, _number(num), approx, cl, lines)
+            found[mid] = _metric(mid, _number(num), approx, cl_used, lines)
+        if "requests_received" not in found and NO_REQUESTS.search(t) and not NO_REQUESTS_NOT.search(t):
+            found["requests_received"] = _metric("requests_received", 0, False, cl, lines)
         if "fee_collected" not in found:
             fee = read_fee(t)
             if fee is not None:
                 found["fee_collected"] = _metric("fee_collected", fee[0], False, cl, lines, conf=fee[1])
         lead = lead + t if t.endswith(("，", ",", "、")) else ""
     return found
+
+
+# a count over every year so far, not the year's: 累计 without 全年/本年/年内/a year before it
+CUMULATIVE = re.compile(r"(?<!全年)(?<!本年)(?<!年内)(?<!年度)(?<!\d年)累计")
+YEAR_PART = re.compile(r"其中[^，,。；;]{0,4}?\d{4}年(?:度)?[^，,。；;]{0,20}?" + N + r"条")
+
+
+def _year_part(cls: list[Clause], i: int):
+    """The year's own count printed after a cumulative one, in the same sentence:
+    ((pre, number, post), clause) or None."""
+    for cl in cls[i:i + 4]:
+        m = YEAR_PART.search(cl.text)
+        if m:
+            return (m.group(1), m.group(2), m.group(3)), cl
+        if cl.text.endswith(("。", "！", "？", "!", "?", ";", "；")):
+            break
+    return None
+
+
+# 本年度未收到政府信息公开申请: the count stated is 0 (not a 行政复议 or 诉讼 application)
+NO_REQUESTS = re.compile(r"(?:未|没有|无)(?:收到|受理|接到|接收)(?:任何|过)?[^，,。；;\d]{0,16}?(?:公开)?申请")
+NO_REQUESTS_NOT = re.compile(r"复议|诉讼|结转|上年")
 
 
 def read_fee(t: str) -> tuple[object, float] | None:

@@ -1,6 +1,8 @@
 """Assemble a Document's tables, metrics, agency, year and format from its lines."""
 from __future__ import annotations
 
+import re
+
 from nianbao import schema, variants
 from dataclasses import replace
 
@@ -10,7 +12,7 @@ from .meta import detect_agency, detect_format, detect_year
 from .metrics import clauses, extract_metrics, extract_statements
 from .sections import find_sections
 from .stream import build
-from . import runs
+from . import runs, settle
 from .tables import anchor_rows, detect_aggregate, not_printed, printed_rows, read_appeals, read_row_table
 
 MIN_ANCHORS = 5  # row labels a text must show before it counts as a report
@@ -72,15 +74,33 @@ def assemble(doc: Document) -> Document:
     if st.tline and t_start < len(st.tline):
         a, b = max(0, t_start - 1), min(len(st.tline) - 1, max(t_end, 0))
         first, last = st.tline[a], st.tline[b]
-        skip = set(range(first, last + 1))
+        skip = set(range(first, last + 1)) - _sentences_between_tables(lines, first, last)
         prose_lines = _keep_prose(lines, st, a, b, skip)
     prose = clauses(prose_lines, skip)
     doc.metrics.update(extract_metrics(prose, lines))
+    settle.by_prose(doc, [c.text for c in prose])  # run-together cells the prose counts
     doc.statements.update(extract_statements(prose, lines))
     return doc
 
 
 LONG_LINE = 200  # a line this long holds more than the tables: a web page scraped into one line
+SENTENCE_END = re.compile(r"[。！？!?]\s*$")
+
+
+def _sentences_between_tables(lines: list[Line], first: int, last: int) -> set[int]:
+    """Lines inside the tables' span that are prose, not table text: a sentence ending in 。 on a
+    line that is no grid row (平潭 2024 prints `2024年，共收到政府信息公开申请3条。` between a
+    heading and its table). Table cells never end in a full stop; a scraped page's one long line
+    is left to _keep_prose."""
+    out = set()
+    for li in range(first, last + 1):
+        ln = lines[li]
+        text = ln.text.strip()
+        if getattr(ln, "cells", None) or "\t" in ln.text or len(text) < 12 or len(text) >= LONG_LINE:
+            continue
+        if SENTENCE_END.search(text) and sum(ch.isdigit() for ch in text) <= len(text) // 4:
+            out.add(li)
+    return out
 
 
 def _keep_prose(lines: list[Line], st, a: int, b: int, skip: set[int]) -> list[Line]:

@@ -15,7 +15,7 @@ import functools
 import itertools
 import re
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nianbao import schema
 from nianbao.document import Cell, Line
@@ -236,6 +236,53 @@ def drop_stray(nums: list[Num], k: int, has_total: bool) -> tuple[list[Num], str
     return best, f"row printed {m} cells for {k} columns; dropped {', '.join(dropped)}"
 
 
+MINUS_TEXTS = ("-", "--")  # a minus as the text normalises it (-, －, − and the hyphens)
+
+
+def _minus_before(n: Num, nxt: Num | None) -> bool:
+    """A minus standing just before a number on its line: its sign, or a zero mark then a cell."""
+    return (n.dash and n.text in MINUS_TEXTS and nxt is not None and not nxt.dash and nxt.line == n.line
+            and isinstance(nxt.value, int) and nxt.value > 0 and 0 <= nxt.x0 - n.x1 <= _gap_limit(n, nxt))
+
+
+def loose_minus(nums: list[Num]) -> Num | None:
+    """The first number of a row printed right after a loose minus (`- 72`), if any."""
+    return next((b for a, b in zip(nums, nums[1:]) if _minus_before(a, b)), None)
+
+
+def join_signs(nums: list[Num], types: list[str]) -> list[Num] | None:
+    """A signed change printed with a space after its minus (`88 - 72 0`, `26 － 26`) reads as a
+    zero mark and a number: one cell too many. When joining such a minus to the number right
+    after it on its line gives exactly one number per column and puts each joined number under a
+    signed column (本年增/减), the row printed negative changes; otherwise None."""
+    if len(nums) <= len(types) or "signed" not in types:
+        return None
+    out: list[Num] = []
+    i = 0
+    while i < len(nums):
+        n, nxt = nums[i], nums[i + 1] if i + 1 < len(nums) else None
+        if _minus_before(n, nxt):
+            out.append(replace(nxt, seq=n.seq, value=-nxt.value, text=f"{n.text}{nxt.text}", x0=n.x0, bbox=n.bbox and
+                               nxt.bbox and (n.bbox[0], min(n.bbox[1], nxt.bbox[1]), nxt.bbox[2], max(n.bbox[3], nxt.bbox[3]))))
+            i += 2
+            continue
+        out.append(n)
+        i += 1
+    if len(out) != len(types):
+        return None
+    joined = [j for j, n in enumerate(out) if n.value is not None and n.value < 0 and n.text[:1] in "-" and n not in nums]
+    if not joined or any(types[j] != "signed" for j in joined):
+        return None
+    return out
+
+
+def _gap_limit(a: Num, b: Num) -> float:
+    """How far a minus may stand from its digits: one space of text, or a character's width."""
+    if a.bbox is not None and b.bbox is not None:
+        return max(a.bbox[3] - a.bbox[1], 1.0)
+    return 1.0
+
+
 def place_by_fields(nums: list[Num], k: int, line_text: str) -> list[Num | None] | None:
     """Tab-delimited text: empty fields between tabs are blank cells."""
     fields = norm(line_text).split("\t")
@@ -449,8 +496,18 @@ class RowReader:
         placed: list[Num | None] | None = None
         coords = None
         conf, reason = CONF_DIRECT, None
-        if len(nums) == k:
+        signed = join_signs(nums, [self.types.get(c, "int") for c in row.cols]) if self.table == "active" else None
+        if signed is not None:
+            # the only reading with one number per column, but not a plain one: not at full confidence
+            placed, conf = signed, CONF_POSITIONAL
+            reason = "a minus printed apart from its digits read as a negative change"
+        elif len(nums) == k:
             placed = list(nums)
+            after = loose_minus(nums) if any(self.types.get(c) == "signed" for c in row.cols) else None
+            if after is not None:
+                # `88 - 72` in three columns: 88 | 0 | 72 or 88 | -72 | blank; the text cannot tell
+                conf = CONF_GUESS
+                reason = f"a minus before {after.text} may be its sign or a zero mark; read as a zero mark"
         elif len(nums) > k:
             placed, reason = drop_stray(nums, k, has_total)
             conf = CONF_STRAY

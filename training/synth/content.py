@@ -198,6 +198,11 @@ def _metrics(rng, py: random.Random, fields: dict, fmt: str, s: float) -> tuple[
             style["requests_received"] = "with_carried_over"
         else:
             m["requests_received"] = new
+    elif not new:
+        # the narrative then says 未收到政府信息公开申请: a stated count of 0 (no random draw, so
+        # the rest of the document is as before)
+        m["requests_received"] = 0
+        style["requests_received"] = "none"
     if py.random() < 0.5:
         m["open_day_events"] = py.randint(1, 12) if s < 3 else py.randint(3, 60)
     if py.random() < 0.65:
@@ -245,7 +250,7 @@ def _inject(rng: random.Random, c: Content) -> None:
             c.injected.append({"kind": kind, "keys": [key]})
             return
         if kind == "prose_requests_mismatch":
-            if "requests_received" not in c.metrics:
+            if "requests_received" not in c.metrics or c.metric_style.get("requests_received") == "none":
                 continue
             new = f["requests.new_received.total"]
             both = new + f["requests.carried_over.total"]

@@ -131,7 +131,7 @@ def _scraped(task: Task, c, gold: dict, out: Path) -> None:
     doc = task.doc_id + WEB_SUFFIX
     (out / "docs" / doc).mkdir(parents=True, exist_ok=True)
     write_atomic(out / "docs" / doc / "scraped.txt", text)
-    web = dict(gold, doc=doc, fields=scraped.gold_fields(page, gold))
+    web = dict(gold, doc=doc, fields=scraped.gold_fields(page, gold, text))
     # a scraped page prints its zeros as 0 and keeps no blank cells
     web["variants"] = sorted(set(web.get("variants", [])) - {"zero_marks", "blank_totals"} | {"run_together_cells"})
     write_atomic(out / "gold" / f"{doc}.gold.json", json.dumps(web, ensure_ascii=False, indent=1))

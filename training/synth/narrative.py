@@ -206,7 +206,10 @@ def section_one(w: Writer) -> list[tuple[str, object]]:
     blocks.append(("para", _join(parts)))
     # （二）依申请公开
     parts = [f"（二）依申请公开方面。严格履行法定职责，依法依规办理政府信息公开申请。{c.year}年，"]
-    if "requests_received" in m:
+    if "requests_received" in m and c.metric_style.get("requests_received") == "none" and not m["requests_received"]:
+        # states requests_received 0: the clause is the metric's evidence, as for the fee
+        parts += [[("未收到政府信息公开申请", "MET:requests_received")], "。"]
+    elif "requests_received" in m:
         parts += [w.metric("requests_received"), "，"]
         parts.append(r.choice(["全部在法定期限内办结。", "办结率和答复率均为100%。", "均已按时答复。"]))
     elif c.fields["requests.new_received.total"] == 0:

@@ -4,12 +4,16 @@
 national formats (../shared/real): the single （六）其他处理 row of a WPS-made 2021 table
 (aggregate_other_in_2021), row labels printed short or with a slip (truncated_or_miswritten_labels),
 money printed in 元 (amounts_in_yuan), a 总计 column left blank on every result row (blank_totals),
-zeros printed as —, －, / or 无 (zero_marks). The content's true values stay; what changes is
-what the page prints and therefore what the gold says a reader must output.
+zeros printed as —, －, / or 无 (zero_marks), negative 本年增/减 printed with a full-width or
+typographic minus (signed_change: -72, －72, −72), a money column whose header names 元
+(采购总金额（元）, 本年收费金额（单位：元）) over bare numbers in yuan (amounts_in_yuan). The
+content's true values stay; what changes is what the page prints and therefore what the gold
+says a reader must output.
 """
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field, replace
 
 from nianbao import schema
@@ -17,8 +21,10 @@ from nianbao import schema
 from .identities import REQ_PARTS
 
 ZERO_MARKS = ("—", "－", "/", "无")
+MINUS_SIGNS = ("-", "－", "−")  # hyphen-minus, full-width minus, minus sign: all print a negative change
 MONEY = ("active.fees.amount", "active.procurement.amount")
 P_AGGREGATE, P_LABELS, P_YUAN, P_BLANK_TOTALS, P_ZERO_MARKS = 0.4, 0.4, 0.35, 0.25, 0.35
+P_SIGNED, P_YUAN_HEADER, P_SHRINK = 0.5, 0.5, 0.5  # minus glyph of a 2019 report; 元 in the header; shrunk lists
 
 
 @dataclass
@@ -28,6 +34,8 @@ class Printed:
     yuan: bool = False
     blank_totals: bool = False
     zero_mark: str | None = None
+    minus: str | None = None  # the minus of negative changes (signed_change); None: no negative printed
+    yuan_header: bool = False  # with yuan: the unit is printed in the money column's header, not the cell
 
     @property
     def names(self) -> list[str]:
@@ -42,7 +50,16 @@ class Printed:
             out.append("blank_totals")
         if self.zero_mark:
             out.append("zero_marks")
+        if self.minus:
+            out.append("signed_change")
         return out
+
+    def col_label(self, col: str, zh: str) -> str:
+        """A money column's header as printed: its unit 元 when the cells print bare yuan."""
+        if self.yuan_header and col == "amount":
+            stem = re.split(r"[（(]", zh, maxsplit=1)[0]
+            return stem + ("（单位：元）" if "单位" in zh else "（元）")
+        return zh
 
     def rows(self, fmt: str) -> tuple[schema.Row, ...]:
         """The requests rows the page prints."""
@@ -61,7 +78,9 @@ class Printed:
             return ""
         if self.yuan and key in MONEY and value:
             yuan = round(value * 10000, 2)
-            return (f"{int(yuan)}" if float(yuan).is_integer() else f"{yuan:.2f}") + "元"
+            return (f"{int(yuan)}" if float(yuan).is_integer() else f"{yuan:.2f}") + ("" if self.yuan_header else "元")
+        if self.minus and key.endswith(".change") and isinstance(value, int) and value < 0 and text.startswith("-"):
+            return self.minus + text[1:]
         return text
 
 
@@ -92,11 +111,30 @@ def choose(rng: random.Random, c) -> Printed:
             p.labels[r.id] = slip(r.zh.split()[-1], rng)
     if rng.random() < P_YUAN and any(c.fields.get(k) for k in MONEY):
         p.yuan = True
+        p.yuan_header = rng.random() < P_YUAN_HEADER
     if rng.random() < P_BLANK_TOTALS and not c.injected:
         p.blank_totals = True
     if rng.random() < P_ZERO_MARKS:
         p.zero_mark = rng.choice(ZERO_MARKS)
+    if fmt == "2019" and rng.random() < P_SHRINK:
+        _shrink(rng, c.fields)
+    if fmt == "2019" and any(isinstance(v, int) and v < 0 for k, v in c.fields.items() if k.endswith(".change")):
+        # a negative change is printed whatever its minus: -72, －72 or −72
+        p.minus = rng.choice(MINUS_SIGNS) if rng.random() < P_SIGNED else "-"
     return p
+
+
+def _shrink(rng: random.Random, fields: dict) -> None:
+    """Lists that shrank, as the report that prints 行政许可 88 | -72 | 0 does: one or two rows' 本年增/减
+    redrawn negative (down to the whole of last year's count), their decisions now and then 0.
+    Before anything is printed, so page, gold and tokens all carry the same values; the active
+    table has no identity that these values could break."""
+    rows = [r for r in ("licensing", "other_services", "penalty", "enforcement", "fees")
+            if fields.get(f"active.{r}.prev_items", 0) > 0]
+    for r in rng.sample(rows, min(len(rows), rng.randint(1, 2))):
+        fields[f"active.{r}.change"] = -rng.randint(1, fields[f"active.{r}.prev_items"])
+        if r != "fees" and rng.random() < 0.5:
+            fields[f"active.{r}.decisions"] = 0
 
 
 def _touches(c, rows) -> bool:

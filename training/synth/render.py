@@ -24,14 +24,17 @@ def _all_text(blocks, c: Content) -> str:
 
 
 def _font_for(name: str, text: str) -> str:
-    # GB2312-only faces lack rare characters; fall back rather than print tofu.
-    return name if fonts.covers(name, text) else fonts.FALLBACK
+    # GB2312-only faces lack rare characters; fall back rather than print tofu (the minus sign −
+    # of a signed change is only in microhei)
+    return next((n for n in (name, fonts.FALLBACK, *fonts.FONTS) if fonts.covers(n, text)), fonts.FALLBACK)
 
 
 def render(c: Content, style: Style, path: str, rng: random.Random) -> list[list[tuple[str, str]]]:
     """Write the PDF; return, per page, the drawn (char, role) pairs in drawing order."""
     blocks = build(c, rng)
     text = _all_text(blocks, c) + "第二十条第（一）项（九）信息内容本年增/减万—－0123456789.+-页"
+    if c.printed is not None and c.printed.minus:
+        text += c.printed.minus  # the minus its negative changes print (signed_change)
     body = fonts.face(_font_for(style.body_font, text))
     head = fonts.face(_font_for(style.head_font, text))
     tab = fonts.face(_font_for(style.table_font, text))

@@ -78,7 +78,7 @@ def active(c: Content, style: Style) -> Table:
             spans = [1, 1]          # the national 2019 form leaves the fourth column empty
         x = 1
         for col, sp in zip(g[0].cols, spans):
-            zh = cols[col].zh
+            zh = cols[col].zh if c.printed is None else c.printed.col_label(col, cols[col].zh)
             t.add(i, x, zh, f"COL:active.{col}", colspan=sp)
             x += sp
         if x < 4:
