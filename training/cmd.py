@@ -22,6 +22,8 @@ def add_arguments(p) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto", help="auto (a GPU if torch sees one, else the CPU), cpu, cuda")
     p.add_argument("--max-minutes", type=float, help="stop training after this long (best checkpoint kept)")
+    p.add_argument("--epochs", type=float, help="override the recipe's epochs (the learning rate decays to zero "
+                        "at the last step: fit the epochs to the time a machine is lent rather than cut a run short)")
 
 
 FAR_BELOW = 0.05  # test F1 this far under the shipped model's is worth a warning
@@ -67,6 +69,8 @@ def run(args) -> int:
     cfg = CONFIGS[args.config]
     if args.init:
         cfg = replace(cfg, init=args.init)
+    if args.epochs:
+        cfg = replace(cfg, epochs=args.epochs)
     try:
         metrics = train([parse_source(s) for s in args.data], out, cfg, seed=args.seed,
                         max_minutes=args.max_minutes, device=args.device)

@@ -61,7 +61,8 @@ CONFIGS = {
                     eval_every=400, patience=8),
     # 4×256, batch 32: the best F1 per minute on a GPU (7.5 min on an H100); hours on a 2-core CPU
     "large": Config("large", "random", Arch(layers=4, hidden=256, heads=4, intermediate=1024, max_len=256, stride=224),
-                    lr=1e-3, head_lr_mult=1.0, batch=32, epochs=60, max_minutes=600, eval_every=200, patience=8),
+                    lr=1e-3, head_lr_mult=1.0, batch=32, epochs=60, max_minutes=600, eval_every=200, patience=8,
+                    max_val_pages=80),
     # for tests and smoke runs: trains in seconds
     "tiny": Config("tiny", "random", Arch(layers=2, hidden=64, heads=2, intermediate=128, max_len=64, stride=48),
                    lr=3e-3, batch=16, epochs=10, max_minutes=5, eval_every=25, patience=100, max_val_pages=20),
@@ -88,7 +89,6 @@ def _is_number(s: str) -> bool:
 
 def load_sources(sources: list[tuple[str, float]], rng: random.Random) -> dict[str, list[dict]]:
     """Pages per split; training pages of a source repeated by its weight."""
-    from datasets import load_from_disk
     out: dict[str, list[dict]] = {"train": [], "validation": [], "test": []}
     for path, weight in sources:
         p = Path(path)
@@ -96,17 +96,54 @@ def load_sources(sources: list[tuple[str, float]], rng: random.Random) -> dict[s
         if not p.is_dir():
             raise FileNotFoundError(f"no token dataset at {path} (expected DIR/tokens from 'nianbao synth' "
                                     "or 'nianbao annotate pull')")
-        dd = load_from_disk(str(p))
+        dd = read_splits(p)
         for split in out:
             if split not in dd:
                 continue
-            pages = [dict(ex) for ex in dd[split]]
+            pages = dd[split]
             if split == "train":
                 reps = int(weight) + (1 if rng.random() < weight - int(weight) else 0)
                 pages = pages * reps
             out[split].extend(pages)
     if not out["train"]:
         raise ValueError("no training pages in " + ", ".join(s for s, _ in sources))
+    return out
+
+
+def read_splits(path: Path) -> dict[str, list[dict]]:
+    """A saved DatasetDict's pages per split. Read with `datasets` where it is installed, else
+    straight from its Arrow files with pyarrow: a GPU machine that has torch and pyarrow but
+    not `datasets` can still train (the files are Arrow IPC streams, one or more per split)."""
+    try:
+        from datasets import load_from_disk
+    except ImportError:
+        import pyarrow as pa
+        splits = json.loads((path / "dataset_dict.json").read_text(encoding="utf-8"))["splits"]
+        out = {}
+        for split in splits:
+            state = json.loads((path / split / "state.json").read_text(encoding="utf-8"))
+            rows: list[dict] = []
+            for f in state["_data_files"]:
+                with pa.OSFile(str(path / split / f["filename"])) as fh:
+                    rows += pa.ipc.open_stream(fh).read_all().to_pylist()
+            out[split] = rows
+        return out
+    dd = load_from_disk(str(path))
+    return {split: [dict(ex) for ex in dd[split]] for split in dd}
+
+
+def balanced(pages: list[dict], n: int) -> list[dict]:
+    """Up to n pages taken in turn from each input kind (digital, each scan degradation), so
+    that the checkpoint kept is the best on all of them, not on the first source listed."""
+    by_kind: dict[str, list[dict]] = {}
+    for p in pages:
+        by_kind.setdefault(p.get("kind") or "", []).append(p)
+    out: list[dict] = []
+    queues = list(by_kind.values())
+    while len(out) < n and any(queues):
+        for q in queues:
+            if q and len(out) < n:
+                out.append(q.pop(0))
     return out
 
 
@@ -239,7 +276,7 @@ def train(data: list[tuple[str, float]], out: str | Path, config: str | Config =
     splits = load_sources(data, rng)
     vocab = CharVocab.build(p["tokens"] for p in splits["train"])
     vocab_chars = [c for c in vocab.chars[5:] if c.strip()]
-    val_pages = splits["validation"][:cfg.max_val_pages] or splits["train"][:50]
+    val_pages = balanced(splits["validation"], cfg.max_val_pages) or splits["train"][:50]
     val_gold = [L.bio(p["roles"]) for p in val_pages]
     model = build(cfg.arch, len(vocab), len(L.labels()))
     init_note = init_weights(model, cfg, vocab, seed)
