@@ -1,18 +1,24 @@
 """`nianbao extract PATH… -o OUT_DIR`: one JSON per report, written atomically.
 
 Outputs mirror the inputs' paths (nianbao.targets): `OUT_DIR/<path below the argument>.json`,
-and `<name>.p<first>-<last>.json` for each report of a file that holds several.
+and `<name>.p<first>-<last>.json` for each report of a file that holds several. Every output
+path is built by nianbao.outpaths (inside OUT_DIR, one per report: a name already given in this
+run gets `~<hash>` and the closing lines say so). Inputs are read in a worker child under the
+same memory guard as `batch` (`--max-memory-mb`): an input that needs more fails alone.
 Exit status: nianbao.exit_codes (0 all read, 1 an input failed or was not read, 2 usage,
-3 outputs cannot be written, 4 all read but files of other types were passed over).
+3 outputs cannot be written, 4 all read but files of other types were passed over,
+130 interrupted).
 """
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path, PurePath
 
 from . import exit_codes
 from .model_options import add_model_arguments, model_choice
-from .output import dumps, printable_path, to_dict, write_atomic
+from .outpaths import OutputFolder
+from .output import dumps, printable_path, shown, to_dict, write_atomic
 from .pipeline import extract_all
 from .targets import Target, expand
 
@@ -28,14 +34,18 @@ def add_arguments(p) -> None:
     out.add_argument("--stdout", action="store_true",
                      help="print one input's JSON to standard output (a list when it holds several reports)")
     p.add_argument("-q", "--quiet", action="store_true", help="no per-file progress lines")
+    p.add_argument("--max-memory-mb", type=int, default=4096, metavar="M",
+                   help="memory the reading of one input may use before it is stopped and recorded as "
+                        "failed (reason memory; default 4096, as batch; 0: no limit)")
     add_model_arguments(p)
 
 
-def _report_errors(path, docs) -> None:
-    for d in docs:
-        where = f" (pages {d.source.page_range[0]}-{d.source.page_range[1]})" if d.source.page_range else ""
-        for e in d.errors:
-            print(f"error: {printable_path(str(path))}{where}: [{e['stage']}] {e['message']}", file=sys.stderr)
+def _report_errors(path, reports: list[dict]) -> None:
+    for d in reports:
+        pr = (d.get("source") or {}).get("page_range")
+        where = f" (pages {pr[0]}-{pr[1]})" if pr else ""
+        for e in d.get("errors") or []:
+            print(f"error: {shown(path)}{where}: [{e.get('stage')}] {shown(e.get('message'))}", file=sys.stderr)
 
 
 def pages_name(paths: list[str]) -> Path:
@@ -44,50 +54,124 @@ def pages_name(paths: list[str]) -> Path:
     return first if first.is_dir() or len(paths) == 1 else first.with_name(first.stem + "-pages")
 
 
+def _read(job: dict) -> dict:
+    """In the worker child: every report of one input, as the JSON of the output contract."""
+    docs = extract_all(job["path"], model=job["model"], policy=job["policy"])
+    return {"summary": {}, "outputs": [{"page_range": d.source.page_range, "json": dumps(to_dict(d)) + "\n"}
+                                       for d in docs]}
+
+
+class Reader:
+    """Inputs read one after another in a guarded worker child (nianbao.batch.guard: the same
+    memory guard as a batch; the child is replaced after a file that raised or was killed)."""
+
+    def __init__(self, args):
+        from .batch import guard
+        self.guard = guard
+        self.limits = guard.Limits(timeout_s=None, max_memory_mb=args.max_memory_mb or None)
+        self.model, self.policy = model_choice(args), args.policy
+        self.worker = None
+        self.running = []
+
+    def read(self, t: Target) -> tuple[list[dict], list[str]]:
+        """The reports of `t` as dicts, and the JSON text each is written as."""
+        g = self.guard
+        if self.worker is None or not self.worker.reusable():
+            if self.worker is not None:
+                self.worker.close()
+            self.worker = g.Worker(fn=_read, max_memory_mb=self.limits.max_memory_mb)
+        job = {"path": t.source, "display": printable_path(str(t.path)), "sha256": None,
+               "model": self.model, "policy": self.policy}
+        self.running = [self.worker.submit(job)]
+        done = []
+        while not done:
+            done = g.poll(self.running, self.limits, 0.5)
+        self.running = []
+        result = done[0][1]
+        return [json.loads(o["json"]) for o in result["outputs"]], [o["json"] for o in result["outputs"]]
+
+    def close(self) -> None:
+        self.guard.kill_all(self.running)
+        if self.worker is not None:
+            self.worker.close()
+
+
+def _collision_lines(renamed: list[Target], out: OutputFolder | None) -> list[str]:
+    lines = [f"same output name: {shown(t.path)} -> {shown(t.rel)}.json (not {shown(t.wanted)}.json)"
+             for t in renamed]
+    lines += [f"same output name: {shown(c)}" for c in (out.collisions if out else [])]
+    return lines
+
+
 def run(args) -> int:
-    targets, skipped = expand(args.paths)
+    out = None if args.stdout else OutputFolder(args.out)  # a bad -o is a usage error before any reading
+    targets, skipped = expand(args.paths, output=out.root if out else None)
     targets += [Target(pages_name(group), PurePath(pages_name(group).stem or "pages"), [Path(p) for p in group])
                 for group in args.pages]
     if not targets and not skipped:
         print("nianbao extract: give input paths or --pages", file=sys.stderr)
         return exit_codes.USAGE
     for s in skipped:
-        print(f"{'error' if s.failing else 'skipped'}: {s}", file=sys.stderr)
+        print(f"{'error' if s.failing else 'skipped'}: {shown(s.path)}: {shown(s.message)}", file=sys.stderr)
     not_read = sum(1 for s in skipped if s.failing)
     ignored = len(skipped) - not_read
     if args.stdout:
         if len(targets) != 1 or not_read:
             print(f"nianbao extract: --stdout takes exactly one input, got {len(targets)}", file=sys.stderr)
             return exit_codes.USAGE
-        docs = extract_all(targets[0].source, model=model_choice(args), policy=args.policy)
-        data = [to_dict(d) for d in docs]
+        reader = Reader(args)
+        try:
+            data, _ = reader.read(targets[0])
+        finally:
+            reader.close()
         sys.stdout.write(dumps(data[0] if len(data) == 1 else data) + "\n")
-        _report_errors(targets[0].path, docs)
-        return exit_codes.FAILED if any(d.errors for d in docs) else exit_codes.OK
-    out_dir = Path(args.out)
-    failed = reports = 0
-    for t in targets:
-        docs = extract_all(t.source, model=model_choice(args), policy=args.policy)
-        several = len(docs) > 1
-        for d in docs:
-            target = out_dir / t.output(d.source.page_range, several)
-            try:
-                write_atomic(target, dumps(to_dict(d)) + "\n")
-            except OSError as e:
-                if not exit_codes.is_write_failure(e):
-                    raise
-                print(f"nianbao extract: cannot write {target}: {exit_codes.why(e)}. "
-                      f"{reports} output(s) written before it are complete; nothing else was written.",
-                      file=sys.stderr)
-                return exit_codes.CANNOT_WRITE
-            reports += 1
-            if not d.errors and not args.quiet:
-                print(f"{printable_path(str(t.path))} -> {target}  format {d.format}, {len(d.flags)} flag(s)",
-                      file=sys.stderr)
-        if any(d.errors for d in docs):
-            failed += 1
-            _report_errors(t.path, docs)
-    if not args.quiet or skipped:
-        more = (f", {not_read} not read" if not_read else "") + (f", {ignored} skipped" if ignored else "")
+        _report_errors(targets[0].path, data)
+        return exit_codes.FAILED if any(d.get("errors") for d in data) else exit_codes.OK
+    for t in targets:  # plain names first: an output named by its pages is the one renamed
+        out.reserve(t.rel, printable_path(str(t.path)))
+    renamed = [t for t in targets if t.wanted is not None]
+    failed = reports = done = 0
+    reader = Reader(args)
+    try:
+        for t in targets:
+            data, texts = reader.read(t)
+            several = len(data) > 1
+            source = printable_path(str(t.path))
+            for d, text in zip(data, texts):
+                pr = (d.get("source") or {}).get("page_range")
+                tail = f".p{pr[0]}-{pr[1]}.json" if several and pr else ".json"
+                target = out.path_for(t.rel, source, tail, key=tail if several else "")
+                try:
+                    write_atomic(target, text)
+                except OSError as e:
+                    if not exit_codes.is_write_failure(e):
+                        raise
+                    print(f"nianbao extract: cannot write {shown(target)}: {exit_codes.why(e)}. "
+                          f"{reports} output(s) written before it are complete; nothing else was written.",
+                          file=sys.stderr)
+                    return exit_codes.CANNOT_WRITE
+                reports += 1
+                if not d.get("errors") and not args.quiet:
+                    print(f"{shown(t.path)} -> {shown(target)}  format {d.get('format')}, "
+                          f"{len(d.get('flags') or [])} flag(s)", file=sys.stderr)
+            done += 1
+            if any(d.get("errors") for d in data):
+                failed += 1
+                _report_errors(t.path, data)
+    except KeyboardInterrupt:
+        for line in _collision_lines(renamed, out):
+            print(line, file=sys.stderr)
+        print(f"nianbao extract: interrupted after {done - failed} extracted, {failed} failed of "
+              f"{len(targets)} input(s); {reports} output(s) written are complete, rerun to do the rest",
+              file=sys.stderr)
+        return exit_codes.INTERRUPTED
+    finally:
+        reader.close()
+    collisions = _collision_lines(renamed, out)
+    for line in collisions:
+        print(line, file=sys.stderr)
+    if not args.quiet or skipped or collisions:
+        more = (f", {not_read} not read" if not_read else "") + (f", {ignored} skipped" if ignored else "") + \
+            (f", {len(collisions)} renamed (same output name)" if collisions else "")
         print(f"{len(targets) - failed} extracted, {failed} failed{more}", file=sys.stderr)
     return exit_codes.FAILED if failed or not_read else exit_codes.SKIPPED if ignored else exit_codes.OK

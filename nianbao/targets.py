@@ -2,10 +2,14 @@
 
 Outputs mirror each input's path below the argument that found it: a folder argument's files
 keep their sub-folders (`in/a/r.pdf` → `OUT/a/r.json`), a glob's matches keep theirs below the
-pattern's fixed part, a file named directly lands at the top. Names therefore depend only on
+pattern's fixed part (a match that a `..` in the pattern takes out of that part lands at
+the top, by its name), a file named directly lands at the top. Names therefore depend only on
 the inputs, never on their order. Two inputs that would still share a name keep their suffix
-(`r.pdf.json`, `r.txt.json`), and failing that get a short hash of their path. A glob that
-matches nothing is an error, not an output named after the pattern.
+(`r.pdf.json`, `r.txt.json`), and failing that get a short hash of their path; each such
+rename is recorded (`renamed`) for the run's summary. A glob that matches nothing is an error,
+not an output named after the pattern. Where the output is finally written is decided, and
+proven inside the output folder, by `nianbao.outpaths`; nothing under the output folder is
+read as an input.
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from .names import fit_name
-from .walk import Skipped, skipped, walk
+from .walk import Skipped, avoiding, skipped, walk
 
 
 @dataclass
@@ -24,6 +28,7 @@ class Target:
     path: Path
     rel: PurePath  # output path below OUT_DIR, without the ".json"
     pages: list[Path] | None = None  # page images of one report (extract --pages)
+    wanted: PurePath | None = None  # the name it would have had, when another input had it too
 
     @property
     def source(self) -> Path | list[Path]:
@@ -34,6 +39,23 @@ class Target:
         """The output file: `<rel>.json`, or `<rel>.p<a>-<b>.json` for one of several reports."""
         tail = f".p{page_range[0]}-{page_range[1]}.json" if several and page_range else ".json"
         return self.rel.parent / fit_name(self.rel.name, tail)
+
+
+def _resolved(p: Path) -> str:
+    try:
+        return str(p.resolve())
+    except (OSError, RuntimeError):  # a link loop (RuntimeError before Python 3.13)
+        return os.path.abspath(p)
+
+
+def _below(path: Path, root: Path) -> PurePath | None:
+    """`path` relative to `root` with `..` worked out first, or None when it is not below it
+    (`in/*/../../x/r.txt` is not below `in`)."""
+    norm, base = os.path.normpath(path), os.path.normpath(root)
+    rel = os.path.relpath(norm, base)
+    if rel == os.curdir or rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel):
+        return None
+    return PurePath(rel)
 
 
 def _glob_root(pattern: str) -> Path:
@@ -53,16 +75,18 @@ def _stat_dir(p: Path) -> bool | OSError:
         return e
 
 
-def expand(paths: list[str]) -> tuple[list[Target], list[Skipped]]:
+def expand(paths: list[str], output=None) -> tuple[list[Target], list[Skipped]]:
     """Files named, files under folders (input suffixes, recursively), glob matches; the records
-    of folders that could not be searched and globs that matched nothing."""
+    of folders that could not be searched and globs that matched nothing. Nothing in the
+    `output` folder is found by a walk or a glob (nianbao.walk.avoiding)."""
     found: list[tuple[Path, PurePath]] = []
     notes: list[Skipped] = []
+    roots = [Path(raw) for raw in paths if _stat_dir(Path(raw)) is True]
     for raw in paths:
         p = Path(raw)
         is_dir = _stat_dir(p)
         if is_dir is True:
-            files, skips = walk(p)
+            files, skips = walk(p, roots=roots, output=output)
             notes += skips
             found += [(f, f.relative_to(p).with_suffix("")) for f in files]
         elif isinstance(is_dir, OSError) or os.path.lexists(p) or not glob.has_magic(raw):
@@ -71,18 +95,16 @@ def expand(paths: list[str]) -> tuple[list[Target], list[Skipped]]:
         else:
             root = _glob_root(raw)
             matches = [Path(m) for m in sorted(glob.glob(raw, recursive=True))]
-            files = [m for m in matches if m.is_file()]
+            avoid = avoiding(output, root)
+            files = [m for m in matches if m.is_file() and not avoid(m)]
             if not files:
                 notes.append(skipped(raw, "no_match", "no file matches this pattern"))
-            found += [(m, m.relative_to(root).with_suffix("") if m.is_relative_to(root) else PurePath(m.stem))
-                      for m in files]
+            for m in files:
+                below = _below(m, root)
+                found.append((m, below.with_suffix("") if below is not None else PurePath(m.stem or "input")))
     targets, seen = [], set()
     for path, rel in found:
-        key = os.path.abspath(path)
-        try:
-            key = str(path.resolve())
-        except OSError:
-            pass
+        key = _resolved(path)
         if key not in seen:
             seen.add(key)
             targets.append(Target(path, rel))
@@ -107,4 +129,7 @@ def _separate(targets: list[Target]) -> None:
         for g in clashes:
             by_suffix = len({t.path.suffix.lower() for t in g}) == len(g)
             for t in g:
+                t.wanted = t.wanted or t.rel
                 t.rel = t.rel.parent / (t.rel.name + (t.path.suffix if by_suffix else "." + _path_tag(t)))
+    # still together after three rounds (names cut to fit that keep colliding): the output
+    # folder's own check (nianbao.outpaths) keeps them apart when they are written
