@@ -12,6 +12,7 @@ Exit status: nianbao.exit_codes (0 all read, 1 an input failed or was not read, 
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path, PurePath
 
@@ -56,6 +57,9 @@ def pages_name(paths: list[str]) -> Path:
 
 def _read(job: dict) -> dict:
     """In the worker child: every report of one input, as the JSON of the output contract."""
+    # Ctrl-C reaches the whole process group: the parent stops the run (and kills this child);
+    # the child must not turn it into an error record of the input it was reading
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     docs = extract_all(job["path"], model=job["model"], policy=job["policy"])
     return {"summary": {}, "outputs": [{"page_range": d.source.page_range, "json": dumps(to_dict(d)) + "\n"}
                                        for d in docs]}

@@ -13,6 +13,7 @@ read as an input.
 """
 from __future__ import annotations
 
+import errno
 import glob
 import hashlib
 import os
@@ -89,6 +90,16 @@ def expand(paths: list[str], output=None) -> tuple[list[Target], list[Skipped]]:
             files, skips = walk(p, roots=roots, output=output)
             notes += skips
             found += [(f, f.relative_to(p).with_suffix("")) for f in files]
+        elif os.path.islink(p) and not os.path.exists(p):  # a link to nothing, or to itself
+            try:
+                os.stat(p)
+                why = "symbolic link leads nowhere"
+            except OSError as e:
+                why = f"symbolic link leads nowhere: {e.strerror or e}"
+                if e.errno == errno.ELOOP:
+                    notes.append(skipped(p, "link_loop", f"symbolic link loop: {e.strerror}; not followed"))
+                    continue
+            notes.append(skipped(p, "broken_link", why))
         elif isinstance(is_dir, OSError) or os.path.lexists(p) or not glob.has_magic(raw):
             # a file, or a path that cannot be read or does not exist: it gets its own error record
             found.append((p, PurePath(p.stem or "input")))
