@@ -17,6 +17,7 @@ import sys
 from pathlib import Path, PurePath
 
 from . import exit_codes
+from .errors import CannotWrite
 from .model_options import add_model_arguments, model_choice
 from .outpaths import OutputFolder
 from .output import dumps, printable_path, shown, to_dict, write_atomic
@@ -103,7 +104,7 @@ class Reader:
 def _collision_lines(renamed: list[Target], out: OutputFolder | None) -> list[str]:
     lines = [f"same output name: {shown(t.path)} -> {shown(t.rel)}.json (not {shown(t.wanted)}.json)"
              for t in renamed]
-    lines += [f"same output name: {shown(c)}" for c in (out.collisions if out else [])]
+    lines += [f"same output name: {c}" for c in (out.collisions if out else [])]
     return lines
 
 
@@ -132,7 +133,7 @@ def run(args) -> int:
         _report_errors(targets[0].path, data)
         return exit_codes.FAILED if any(d.get("errors") for d in data) else exit_codes.OK
     for t in targets:  # plain names first: an output named by its pages is the one renamed
-        out.reserve(t.rel, printable_path(str(t.path)))
+        out.reserve(t.rel, str(t.path))
     renamed = [t for t in targets if t.wanted is not None]
     failed = reports = done = 0
     reader = Reader(args)
@@ -140,17 +141,18 @@ def run(args) -> int:
         for t in targets:
             data, texts = reader.read(t)
             several = len(data) > 1
-            source = printable_path(str(t.path))
+            source = str(t.path)
             for d, text in zip(data, texts):
                 pr = (d.get("source") or {}).get("page_range")
                 tail = f".p{pr[0]}-{pr[1]}.json" if several and pr else ".json"
-                target = out.path_for(t.rel, source, tail, key=tail if several else "")
                 try:
+                    target = out.path_for(t.rel, source, tail, key=tail if several else "")
                     write_atomic(target, text)
-                except OSError as e:
-                    if not exit_codes.is_write_failure(e):
+                except (OSError, CannotWrite) as e:
+                    if isinstance(e, OSError) and not exit_codes.is_write_failure(e):
                         raise
-                    print(f"nianbao extract: cannot write {shown(target)}: {exit_codes.why(e)}. "
+                    where, cause = (e.where, e.cause) if isinstance(e, CannotWrite) else (target, e)
+                    print(f"nianbao extract: cannot write {shown(where)}: {exit_codes.why(cause)}. "
                           f"{reports} output(s) written before it are complete; nothing else was written.",
                           file=sys.stderr)
                     return exit_codes.CANNOT_WRITE

@@ -23,14 +23,15 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from .errors import OutputInTheWay, OutsideOutput, UsageError
+from .errors import CannotWrite, OutputInTheWay, OutsideOutput, UsageError
+from .exit_codes import is_write_failure
 from .names import fit_name
-from .output import clean_stale_temps
+from .output import clean_stale_temps, shown
 
 
 @dataclass
 class Collision:
-    source: str    # the input (as shown) whose output was renamed
+    source: str    # the input (as shown, nianbao.output.shown) whose output was renamed
     wanted: str    # the path it would have had, below the output folder
     given: str     # the path it got
     taken_by: str  # the input that holds `wanted`
@@ -77,6 +78,12 @@ class OutputFolder:
                 self.given.mkdir(parents=True, exist_ok=True)
             except FileExistsError:
                 raise OutputInTheWay(f"-o {self.given}: a part of that path is a file, not a folder") from None
+            except NotADirectoryError:
+                raise OutputInTheWay(f"-o {self.given}: a part of that path is a file, not a folder") from None
+            except OSError as e:
+                if is_write_failure(e):  # read-only, no permission, no space: status 3
+                    raise CannotWrite(self.given, e) from e
+                raise
         self.root = Path(os.path.realpath(self.given))
         self.owner: dict[str, str] = {}        # path below root → the input (as shown) that has it
         self.collisions: list[Collision] = []
@@ -105,6 +112,10 @@ class OutputFolder:
                     here.mkdir()
                 except FileExistsError:  # made meanwhile by someone else: checked below
                     pass
+                except OSError as e:
+                    if is_write_failure(e):
+                        raise CannotWrite(here, e) from e
+                    raise
                 st = os.lstat(here)
             if stat.S_ISLNK(st.st_mode):
                 if not self.inside(here) or not os.path.isdir(here):
@@ -118,7 +129,8 @@ class OutputFolder:
         return here
 
     def path_for(self, rel: PurePath | str, source: str, tail: str = ".json", key: str = "") -> Path:
-        """The output path of `source` (as shown) named `rel` + `tail` below the folder.
+        """The output path of the input `source` (its path as given: two inputs whose names only
+        print alike stay two) named `rel` + `tail` below the folder.
         `key` tells apart several outputs of one input (its pages) in a renamed name."""
         parts = clean_parts(rel) or ["input"]
         folder = self.folder(parts[:-1])
@@ -130,7 +142,8 @@ class OutputFolder:
             stem = parts[-1] + "~" + _tag(source, key, str(n) if n > 1 else "")
             given = PurePath(*parts[:-1], fit_name(stem, tail)).as_posix()
         if given != wanted:
-            self.collisions.append(Collision(source, wanted, given, self.owner[wanted].split("\x00")[0]))
+            self.collisions.append(Collision(shown(source), shown(wanted), shown(given),
+                                             shown(self.owner[wanted].split("\x00")[0])))
         self.owner[given] = source + "\x00" + key
         self._clean(folder)
         return folder / PurePath(given).name
@@ -147,6 +160,3 @@ class OutputFolder:
             return
         self._cleaned.add(folder)
         clean_stale_temps(folder)
-
-    def relative(self, path: Path) -> str:
-        return path.relative_to(self.given).as_posix()
