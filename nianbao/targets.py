@@ -14,6 +14,7 @@ read as an input.
 from __future__ import annotations
 
 import errno
+import fnmatch
 import glob
 import hashlib
 import os
@@ -69,6 +70,31 @@ def _glob_root(pattern: str) -> Path:
     return Path(*fixed) if fixed else Path(".")
 
 
+class _Any:
+    def __contains__(self, _suffix) -> bool:
+        return True
+
+
+def _matches(pattern: tuple[str, ...], parts: tuple[str, ...]) -> bool:
+    """Whether path parts match pattern parts, `**` standing for any number of folders."""
+    if not pattern:
+        return not parts
+    if pattern[0] == "**":
+        return any(_matches(pattern[1:], parts[i:]) for i in range(len(parts) + 1))
+    return bool(parts) and fnmatch.fnmatchcase(parts[0], pattern[0]) and _matches(pattern[1:], parts[1:])
+
+
+def _recursive_glob(pattern: str, root: Path, output) -> tuple[list[Path], list[Skipped]]:
+    """Matches of a pattern with `**`, found by the folder walk rather than glob.glob (which
+    follows a link to an ancestor into itself without end): the walk stays below the pattern's
+    fixed part and records the links it does not follow."""
+    rest = Path(pattern).parts[len(root.parts):]
+    if not root.is_dir():
+        return [], []
+    files, notes = walk(root, suffixes=_Any(), output=output)
+    return [f for f in files if _matches(rest, f.relative_to(root).parts)], [n for n in notes if n.failing]
+
+
 def _stat_dir(p: Path) -> bool | OSError:
     try:
         return p.is_dir()
@@ -105,7 +131,11 @@ def expand(paths: list[str], output=None) -> tuple[list[Target], list[Skipped]]:
             found.append((p, PurePath(p.stem or "input")))
         else:
             root = _glob_root(raw)
-            matches = [Path(m) for m in sorted(glob.glob(raw, recursive=True))]
+            if "**" in Path(raw).parts:
+                matches, skips = _recursive_glob(raw, root, output)
+                notes += skips
+            else:
+                matches = [Path(m) for m in sorted(glob.glob(raw))]
             avoid = avoiding(output, root)
             files = [m for m in matches if m.is_file() and not avoid(m)]
             if not files:

@@ -122,3 +122,13 @@ def test_a_link_in_the_output_folder_is_not_written_through(tmp_path, capsys):
     assert main(["extract", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-q"]) == 2
     assert "symbolic link" in capsys.readouterr().err
     assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+def test_a_recursive_glob_does_not_follow_a_link_to_an_ancestor(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    good(tmp_path / "in" / "a" / "r.txt")
+    os.symlink("../..", tmp_path / "in" / "a" / "up")  # glob.glob('in/**') would recurse through it
+    rc = main(["extract", "in/**/*.txt", "-o", "out", "-q"])
+    err = capsys.readouterr().err
+    assert rc == 1 and "link_outside" not in err and "up" in err  # recorded, not followed
+    assert files(tmp_path / "out").keys() == {"a/r.json"}
