@@ -12,8 +12,10 @@ Exit status: nianbao.exit_codes (0 all read, 1 an input failed or was not read, 
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
+import threading
 from pathlib import Path, PurePath
 
 from . import exit_codes
@@ -66,9 +68,22 @@ def _read(job: dict) -> dict:
                                        for d in docs]}
 
 
+def _single_threaded() -> bool:
+    """Whether this process runs one thread only. A fork copies one thread: a lock another one
+    held (an OCR engine's thread pool, loaded by an earlier call in the same process) stays
+    locked for ever in the child, which then hangs. `nianbao extract` itself never loads an
+    engine before it forks; a program calling `main` after OCR in its own process does."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return threading.active_count() == 1
+
+
 class Reader:
     """Inputs read one after another in a guarded worker child (nianbao.batch.guard: the same
-    memory guard as a batch; the child is replaced after a file that raised or was killed)."""
+    memory guard as a batch; the child is replaced after a file that raised or was killed).
+    In a process that already runs other threads a fork is not safe: inputs are then read in
+    this process, without the guard."""
 
     def __init__(self, args):
         from .batch import guard
@@ -81,6 +96,10 @@ class Reader:
     def read(self, t: Target) -> tuple[list[dict], list[str]]:
         """The reports of `t` as dicts, and the JSON text each is written as."""
         g = self.guard
+        if self.worker is None and not _single_threaded():
+            docs = extract_all(t.source, model=self.model, policy=self.policy)
+            texts = [dumps(to_dict(d)) + "\n" for d in docs]
+            return [json.loads(x) for x in texts], texts
         if self.worker is None or not self.worker.reusable():
             if self.worker is not None:
                 self.worker.close()
