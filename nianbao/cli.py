@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import traceback
+
+from . import errors, exit_codes
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "extract": ("nianbao.extract_cmd", "extract reports (text, PDF, image) to JSON"),
@@ -46,11 +50,30 @@ def main(argv: list[str] | None = None) -> int:
     if name not in COMMANDS:
         print(f"nianbao: unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
         return 2
-    module = importlib.import_module(COMMANDS[name][0])
-    parser = argparse.ArgumentParser(prog=f"nianbao {name}", description=COMMANDS[name][1])
-    module.add_arguments(parser)
-    args = parser.parse_args(argv[1:])
-    return int(module.run(args) or 0)
+    try:
+        module = importlib.import_module(COMMANDS[name][0])
+        parser = argparse.ArgumentParser(prog=f"nianbao {name}", description=COMMANDS[name][1])
+        module.add_arguments(parser)
+        args = parser.parse_args(argv[1:])
+        return int(module.run(args) or 0)
+    except KeyboardInterrupt:  # also during the imports of a command's start-up
+        print(f"nianbao {name}: interrupted; finished outputs are kept, run the same command to go on",
+              file=sys.stderr)
+        return exit_codes.INTERRUPTED
+    except errors.UserError as e:
+        print(f"nianbao {name}: {e}", file=sys.stderr)
+        return e.status
+    except BrokenPipeError:  # `nianbao extract --stdout … | head`: the reader left, nothing is wrong
+        try:  # and Python's own flush at exit must not fail on the closed pipe either
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return exit_codes.OK
+    except Exception:  # noqa: BLE001 - a bug: show it whole, and ask for it to be reported
+        traceback.print_exc()
+        print(f"nianbao {name}: this is a bug in nianbao, not a problem with your files; please report it "
+              "with the lines above and the command you ran", file=sys.stderr)
+        return exit_codes.BUG
 
 
 if __name__ == "__main__":

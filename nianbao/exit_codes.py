@@ -8,14 +8,17 @@
 3  outputs cannot be written: no space left, a read-only or full file system, no permission
    in the output folder. Outputs already written stay whole; run the same command again once
    the cause is fixed (`batch` resumes where it stopped).
-130 interrupted (Ctrl-C); finished outputs are kept
+70  a bug in nianbao: the traceback is printed with a line asking to report it
+130 interrupted (Ctrl-C); finished outputs are kept, a rerun goes on from them
+
+Failures a user can fix are exception types in `nianbao.errors`, each with its status.
 """
 from __future__ import annotations
 
 import errno
 import sqlite3
 
-OK, FAILED, USAGE, CANNOT_WRITE, SKIPPED, INTERRUPTED = 0, 1, 2, 3, 4, 130
+OK, FAILED, USAGE, CANNOT_WRITE, SKIPPED, BUG, INTERRUPTED = 0, 1, 2, 3, 4, 70, 130
 
 _WHY = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "disk quota exceeded",
         errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied",
@@ -23,12 +26,12 @@ _WHY = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "disk quota e
         errno.EIO: "input/output error on the disk"}
 
 
-class CannotWrite(Exception):
-    """An output (report, manifest, summary, export) could not be written."""
-
-    def __init__(self, where, cause: BaseException):
-        self.where, self.cause = str(where), cause
-        super().__init__(f"cannot write {where}: {why(cause)}")
+def __getattr__(name):
+    # CannotWrite moved to nianbao.errors with the other user-facing failures; old imports work
+    if name == "CannotWrite":
+        from .errors import CannotWrite
+        return CannotWrite
+    raise AttributeError(name)
 
 
 def why(e: BaseException) -> str:

@@ -44,12 +44,35 @@ def sniff_kind(head: bytes, suffix: str) -> str:
     return "text"
 
 
+def utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when the bytes look like UTF-16 saved without a byte-order
+    mark (Windows tools do): UTF-8 and GB18030 text never holds a NUL byte, while UTF-16 puts
+    one beside every ASCII character (digits, spaces, line ends: a report has many), always on
+    the same side of the pair (CJK characters such as 一 U+4E00 put a few on the other side)."""
+    head = data[:65536]
+    if b"\x00" not in head or len(head) < 4:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    pairs = len(head) // 2
+    if odd > pairs * 0.05 and even * 5 <= odd:
+        return "utf-16-le"
+    if even > pairs * 0.05 and odd * 5 <= even:
+        return "utf-16-be"
+    return None
+
+
 def decode_text(data: bytes) -> str:
     """Decode report text in the encodings Chinese sites use; refuse binary garbage."""
     if not data.strip():
         raise InputError("empty input: the file has no text")
+    bomless = None if data.startswith((b"\xff\xfe", b"\xfe\xff")) else utf16_without_bom(data)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16")
+    elif bomless:
+        try:
+            text = data[:len(data) // 2 * 2].decode(bomless)
+        except UnicodeDecodeError:
+            raise InputError("not a text file: NUL bytes, but not UTF-16 either") from None
     else:
         for enc in ("utf-8-sig", "gb18030"):
             try:

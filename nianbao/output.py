@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
+import time
 from pathlib import Path
 
 from . import schema
@@ -60,6 +62,16 @@ def printable_path(path: str) -> str:
             except UnicodeDecodeError:
                 continue
         return raw.decode("utf-8", "replace")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def shown(path) -> str:
+    """A path as printed on one terminal line: decoded like `printable_path`, and control
+    characters (a newline in a file name) written as escapes, so one name is one line."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"),
+                        printable_path(str(path)))
 
 
 def source_dict(doc: Document) -> dict:
@@ -120,11 +132,49 @@ def _umask() -> int:
     return mask
 
 
+# `.<name>.<pid>.<random>.tmp`: a temp file of write_atomic, named by the process writing it
+_TEMP = re.compile(r"^\..+\.(\d+)\.[A-Za-z0-9_]{8}\.tmp$")
+_OLD_TEMP = re.compile(r"^\..+\.json\.[A-Za-z0-9_]{8}\.tmp$")  # before the pid was in the name
+OLD_TEMP_AGE_S = 3600
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # someone else's process: not ours to judge
+    return True
+
+
+def clean_stale_temps(folder: str | Path) -> int:
+    """Remove temp files of write_atomic in `folder` whose writer is gone (kill -9 leaves
+    them; they never carry a final name). A live writer's temp file (a concurrent run) is
+    kept; one from before temp names carried the pid is removed once it is an hour old."""
+    n = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    now = time.time()
+    for e in entries:
+        m = _TEMP.match(e.name)
+        try:
+            if m and not e.is_symlink() and not _alive(int(m.group(1))) or \
+                    not m and _OLD_TEMP.match(e.name) and now - e.stat(follow_symlinks=False).st_mtime > OLD_TEMP_AGE_S:
+                os.unlink(e.path)
+                n += 1
+        except OSError:
+            continue
+    return n
+
+
 def write_atomic(path: str | Path, text: str) -> None:
     """Write via a temp file in the same folder and rename, so readers never see half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{fit_name(path.name)}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{fit_name(path.name)}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are for others to read
         with os.fdopen(fd, "w", encoding="utf-8") as f:

@@ -5,8 +5,14 @@ huge canvas) is refused instead of exhausting memory.
 """
 from __future__ import annotations
 
+import atexit
 import itertools
+import os
+import shutil
+import tempfile
+import threading
 import warnings
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -175,6 +181,69 @@ def deskew_transform(shape: tuple[int, ...], a: float) -> tuple[np.ndarray, tupl
 
 
 KEEP_RAW_PIXELS = 4_500_000  # a kept page raster larger than this (A4 past ~200 dpi) is held PNG-compressed
+# memory that kept page rasters of this process may hold at once; pages past it are kept on disk
+# (an A4 page at 200 dpi is 3.9 MB raw: a 500-page scan once held 1.9 GB of them)
+PAGE_MEMORY_MB = int(os.environ.get("NIANBAO_PAGE_MEMORY_MB", "256"))
+
+
+class _Spill:
+    """Where kept page rasters live: memory up to PAGE_MEMORY_MB, then files in a folder of this
+    process under the temp folder, each removed when its page is dropped, the folder at exit;
+    a folder whose process is gone (kill -9) is removed by the next process that spills."""
+
+    lock = threading.Lock()
+    held = 0  # bytes of rasters in memory
+    folder: str | None = None
+    serial = itertools.count()
+
+    @classmethod
+    def reserve(cls, n: int) -> bool:
+        with cls.lock:
+            if cls.held + n > PAGE_MEMORY_MB * (1 << 20):
+                return False
+            cls.held += n
+            return True
+
+    @classmethod
+    def release(cls, n: int) -> None:
+        with cls.lock:
+            cls.held -= n
+
+    @classmethod
+    def write(cls, data: np.ndarray) -> str:
+        with cls.lock:
+            if cls.folder is None or not os.path.isdir(cls.folder):
+                cls._clean_dead()
+                cls.folder = tempfile.mkdtemp(prefix=f"nianbao-pages-{os.getpid()}-")
+                atexit.register(shutil.rmtree, cls.folder, True)
+            path = os.path.join(cls.folder, f"{next(cls.serial)}.raw")
+        with open(path, "wb") as f:
+            f.write(np.ascontiguousarray(data).data)
+        return path
+
+    @staticmethod
+    def _clean_dead() -> None:
+        base = tempfile.gettempdir()
+        try:
+            names = os.listdir(base)
+        except OSError:
+            return
+        for name in names:
+            parts = name.split("-")
+            if len(parts) == 4 and name.startswith("nianbao-pages-") and parts[2].isdigit():
+                try:
+                    os.kill(int(parts[2]), 0)
+                except ProcessLookupError:
+                    shutil.rmtree(os.path.join(base, name), ignore_errors=True)
+                except (PermissionError, OverflowError):
+                    pass
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 class PageImage:
@@ -182,7 +251,9 @@ class PageImage:
 
     Rasters are kept for every page of a document until the grid stage has read them; a large
     one is held PNG-compressed (a scan compresses several-fold, blank paper far more) and
-    decoded again when a stage asks for `grey`; the most recently decoded page is cached."""
+    decoded again when a stage asks for `grey`; the most recently decoded page is cached. Once
+    this process holds PAGE_MEMORY_MB of them, further pages are written to disk as they are
+    and read back when asked for, so memory does not grow with the page count."""
 
     _cache: tuple[int, np.ndarray] | None = None  # (serial of the PageImage, its decoded pixels)
     _serials = itertools.count()
@@ -190,13 +261,20 @@ class PageImage:
     def __init__(self, grey: np.ndarray, scale: float, skew: float = 0.0, rotation: int = 0,
                  notes: list[str] | None = None, stamps: list | None = None):
         self._serial = next(PageImage._serials)
-        self._raw, self._png = grey, None
-        self.shape = grey.shape
+        self._raw, self._png, self._file = grey, None, None
+        self.shape, self._dtype = grey.shape, grey.dtype
         if grey.size > KEEP_RAW_PIXELS:
             import cv2
             ok, buf = cv2.imencode(".png", grey, [cv2.IMWRITE_PNG_COMPRESSION, 1])
             if ok:
                 self._raw, self._png = None, buf.tobytes()
+        held = len(self._png) if self._png is not None else grey.nbytes
+        if _Spill.reserve(held):
+            weakref.finalize(self, _Spill.release, held)
+        else:
+            self._file = _Spill.write(grey)
+            self._raw = self._png = None
+            weakref.finalize(self, _unlink, self._file)
         self.scale = scale  # pixels per PDF point
         self.skew = skew  # degrees corrected before OCR; boxes are in the corrected frame
         self.rotation = rotation  # clockwise quarter turns (0/90/180/270) applied to the scan before OCR
@@ -212,8 +290,11 @@ class PageImage:
         cached = PageImage._cache
         if cached is not None and cached[0] == self._serial:
             return cached[1]
-        import cv2
-        grey = cv2.imdecode(np.frombuffer(self._png, np.uint8), cv2.IMREAD_GRAYSCALE)
+        if self._file is not None:
+            grey = np.fromfile(self._file, dtype=self._dtype).reshape(self.shape)
+        else:
+            import cv2
+            grey = cv2.imdecode(np.frombuffer(self._png, np.uint8), cv2.IMREAD_GRAYSCALE)
         PageImage._cache = (self._serial, grey)
         return grey
 

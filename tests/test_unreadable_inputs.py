@@ -97,16 +97,20 @@ def test_batch_reports_unreadable_folder_and_file(open_dir):
 def test_symlinked_folders_are_searched_and_loops_reported(tmp_path, capsys):
     good(tmp_path / "elsewhere" / "linked.txt", 1)
     good(tmp_path / "in" / "a.txt", 2)
-    os.symlink(tmp_path / "elsewhere", tmp_path / "in" / "link")
+    good(tmp_path / "in" / "years" / "y.txt", 3)
+    os.symlink(tmp_path / "elsewhere", tmp_path / "in" / "link")   # out of the folder named: not followed
+    os.symlink(tmp_path / "in" / "years", tmp_path / "in" / "2023")  # inside it: followed, listed once
     os.symlink(tmp_path / "in", tmp_path / "in" / "loop")          # back to the top
     os.symlink(tmp_path / "nowhere", tmp_path / "in" / "dangling.txt")
     out = tmp_path / "out"
     s = run_batch(tmp_path / "in", out, Options(workers=1, progress=False, model=None))
     assert s["done"] == 2
     reasons = {Path(n["path"]).name: n["reason"] for n in s["this_run"]["not_read"]}
-    assert reasons == {"loop": "link_loop", "dangling.txt": "broken_link"}
-    assert main(["extract", "--no-model", "-q", "-o", str(tmp_path / "x"), str(tmp_path / "in")]) == 1
+    assert reasons == {"loop": "link_loop", "dangling.txt": "broken_link", "link": "link_outside"}
+    # a link to a folder that is itself named is followed (it lies inside a root of the run)
+    assert main(["extract", "--no-model", "-q", "-o", str(tmp_path / "x"), str(tmp_path / "in"),
+                 str(tmp_path / "elsewhere")]) == 1
     assert sorted(p.relative_to(tmp_path / "x").as_posix() for p in (tmp_path / "x").rglob("*.json")) == \
-        ["a.json", "link/linked.json"]
+        ["2023/y.json", "a.json", "link/linked.json"]
     err = capsys.readouterr().err
     assert "loop" in err and "dangling.txt" in err

@@ -44,11 +44,15 @@ def _export(out_dir: Path, formats) -> int:
     if not (out_dir / "manifest.sqlite").is_file():
         print(f"nianbao batch export: {out_dir} has no manifest.sqlite (not a batch output folder)", file=sys.stderr)
         return 2
+    from ..errors import UserError
     from ..exit_codes import CANNOT_WRITE, is_write_failure, why
     from .export import export
     for fmt in formats or ["csv"]:
         try:
             written = export(out_dir, fmt)
+        except UserError as e:
+            print(f"nianbao batch export: {e}", file=sys.stderr)
+            return e.status
         except OSError as e:
             if not is_write_failure(e):
                 raise
@@ -71,21 +75,22 @@ def run(args) -> int:
     if args.workers < 1:
         print("nianbao batch: --workers must be at least 1", file=sys.stderr)
         return 2
-    from ..exit_codes import CANNOT_WRITE, FAILED, INTERRUPTED, OK, SKIPPED, USAGE, CannotWrite
-    from .runner import BatchBusy, Options, UnsafeOutput, format_summary, run_batch
+    from ..errors import CannotWrite, UserError
+    from ..exit_codes import CANNOT_WRITE, FAILED, INTERRUPTED, OK, SKIPPED
+    from .runner import Options, format_summary, run_batch
     opts = Options(workers=args.workers, engine=args.engine, retry_failed=args.retry_failed,
                    timeout_s=args.timeout or None, max_memory_mb=args.max_memory_mb or None,
                    extractor=args.extractor, progress=not args.quiet, ray_address=args.ray_address,
                    model=model_choice(args), policy=args.policy)
     try:
         summary = run_batch(args.input, args.out, opts)
-    except (FileNotFoundError, BatchBusy, UnsafeOutput) as e:
-        print(f"nianbao batch: {e}", file=sys.stderr)
-        return USAGE
     except CannotWrite as e:
         print(f"nianbao batch: {e}. Every file recorded done is complete; free space (or fix the output "
               "folder) and run the same command to resume.", file=sys.stderr)
         return CANNOT_WRITE
+    except UserError as e:  # no such input, output folder in use or in the way
+        print(f"nianbao batch: {e}", file=sys.stderr)
+        return e.status
     except KeyboardInterrupt:
         print("nianbao batch: interrupted; finished files are kept, run the same command to resume",
               file=sys.stderr)

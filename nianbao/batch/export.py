@@ -399,9 +399,10 @@ def _parquet(tables: dict[str, Table], dest: Path) -> list[Path]:
 
 
 def export(out_dir: str | Path, fmt: str) -> list[Path]:
+    from ..outpaths import OutputFolder
     out_dir = Path(out_dir)
-    dest = out_dir / "exports"
-    dest.mkdir(parents=True, exist_ok=True)
+    # a real folder inside OUT_DIR (OutputInTheWay when a file or a link out takes its place)
+    dest = OutputFolder(out_dir, create=False).folder(["exports"])
     tables = collect(out_dir)
     if fmt == "csv":
         paths = []

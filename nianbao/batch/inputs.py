@@ -14,7 +14,9 @@ from pathlib import Path
 
 from ..ingest import sha256_of, sniff_kind
 from ..names import fit_name
+from ..errors import UsageError
 from ..output import printable_path as display_name
+from ..output import shown
 from ..walk import Skipped, walk
 
 
@@ -61,14 +63,14 @@ def output_name(f: InputFile) -> str:
     return fit_name(stem, f".{tag}.json")
 
 
-def discover(source: str | Path) -> tuple[list[Path], list[Skipped]]:
+def discover(source: str | Path, output=None) -> tuple[list[Path], list[Skipped]]:
     """Input files under a directory (input suffixes, recursively, links followed: see
     nianbao.walk), or listed one per line in a text file (blank lines and lines starting with #
     are skipped; relative paths are taken from the list file's folder); and the records of what
-    the walk could not search."""
+    the walk could not search. The `output` folder is never walked."""
     source = Path(source)
     if source.is_dir():
-        return walk(source)
+        return walk(source, output=output)
     if source.is_file():
         out = []
         for line in source.read_text(encoding="utf-8", errors="surrogateescape").splitlines():
@@ -77,7 +79,7 @@ def discover(source: str | Path) -> tuple[list[Path], list[Skipped]]:
                 p = Path(line)
                 out.append(p if p.is_absolute() else source.parent / p)
         return out, []
-    raise FileNotFoundError(f"no such input folder or list file: {source}")
+    raise UsageError(f"no such input folder or list file: {shown(source)}")
 
 
 def stat_and_hash(path: Path, cached: dict[bytes, tuple[int, int, str]] | None = None) -> InputFile:

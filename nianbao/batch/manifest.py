@@ -11,6 +11,9 @@ import sqlite3
 import time
 from pathlib import Path
 
+from ..errors import OutputInTheWay
+from ..exit_codes import is_write_failure
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     sha256 TEXT PRIMARY KEY,
@@ -48,10 +51,11 @@ CREATE TABLE IF NOT EXISTS skipped (  -- what the latest run's walk found and co
 """
 # columns added after the first release: (name, SQL type); older manifests get them on open
 ADDED_COLUMNS = (("outputs", "TEXT"),   # JSON list of every output file of the input (one per report)
-                 ("reports", "INTEGER"))  # reports found in the file
+                 ("reports", "INTEGER"),  # reports found in the file
+                 ("reports_read", "INTEGER"))  # of them, read without error (a failed file may hold some)
 
 FILE_COLUMNS = ("sha256", "path", "size", "status", "reason", "error", "output", "kind", "pages",
-                "format", "flags", "attempts", "started", "finished", "seconds", "outputs", "reports")
+                "format", "flags", "attempts", "started", "finished", "seconds", "outputs", "reports", "reports_read")
 
 
 def row_outputs(row: dict) -> list[str]:
@@ -67,13 +71,20 @@ class Manifest:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(SCHEMA)
-        have = {r[1] for r in self.db.execute("PRAGMA table_info(files)")}
-        for name, kind in ADDED_COLUMNS:
-            if name not in have:
-                self.db.execute(f"ALTER TABLE files ADD COLUMN {name} {kind}")
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(SCHEMA)
+            have = {r[1] for r in self.db.execute("PRAGMA table_info(files)")}
+            for name, kind in ADDED_COLUMNS:
+                if name not in have:
+                    self.db.execute(f"ALTER TABLE files ADD COLUMN {name} {kind}")
+        except sqlite3.DatabaseError as e:
+            self.db.close()
+            if is_write_failure(e):  # disk full, read-only: the caller's CannotWrite
+                raise
+            raise OutputInTheWay(f"{self.path} is not a batch manifest ({e}); move it away or choose "
+                                 "another output folder") from None
 
     def close(self) -> None:
         self.db.close()
@@ -118,10 +129,11 @@ class Manifest:
 
     def finish(self, sha: str, result: dict, outputs: list[str]) -> None:
         self.db.execute(
-            "UPDATE files SET status=?, reason=?, error=?, output=?, outputs=?, reports=?, kind=?, pages=?,"
-            " format=?, flags=?, finished=?, seconds=? WHERE sha256=?",
+            "UPDATE files SET status=?, reason=?, error=?, output=?, outputs=?, reports=?, reports_read=?, kind=?,"
+            " pages=?, format=?, flags=?, finished=?, seconds=? WHERE sha256=?",
             (result["status"], result.get("reason"), result.get("error"), outputs[0] if outputs else None,
-             json.dumps(outputs, ensure_ascii=False), result.get("reports"), result.get("kind"),
+             json.dumps(outputs, ensure_ascii=False), result.get("reports"), result.get("reports_read"),
+             result.get("kind"),
              result.get("pages"), result.get("format"), json.dumps(result.get("flags") or [], ensure_ascii=False),
              time.time(), result.get("seconds"), sha))
 

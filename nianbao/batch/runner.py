@@ -18,9 +18,11 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
-from ..exit_codes import CannotWrite, is_write_failure
+from ..errors import BatchBusy, CannotWrite, OutputInTheWay  # noqa: F401 - BatchBusy: re-exported
+from ..exit_codes import is_write_failure
+from ..outpaths import OutputFolder
 from ..output import write_atomic
 from ..walk import Skipped, skipped
 from . import guard
@@ -33,11 +35,7 @@ REPORTS = "reports"
 SHOWN = 20  # records of files not read or read once that the printed summary lists
 
 
-class BatchBusy(RuntimeError):
-    pass
-
-
-class UnsafeOutput(RuntimeError):
+class UnsafeOutput(OutputInTheWay):
     """The output folder holds something a batch must not write through (a planted link)."""
 
 
@@ -87,9 +85,25 @@ def choose_copies(inputs: list[InputFile]) -> tuple[dict[str, InputFile], list[d
     return chosen, copies
 
 
+def whole_json(path: Path) -> bool:
+    """Whether an output is there and whole: write_atomic never leaves half a file, but a
+    person (or a copy that ran out of space) can; a damaged output is extracted again."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(1)
+            f.seek(0, os.SEEK_END)
+            if f.tell() < 2:
+                return False
+            f.seek(-2, os.SEEK_END)
+            tail = f.read(2)
+    except OSError:
+        return False
+    return head == b"{" and tail.rstrip() .endswith(b"}")
+
+
 def _outputs_exist(row: dict, reports: Path) -> bool:
     names = row_outputs(row)
-    return bool(names) and all((reports / n).is_file() for n in names)
+    return bool(names) and all(whole_json(reports / n) for n in names)
 
 
 def plan(inputs: list[InputFile], manifest: Manifest, reports: Path, retry_failed: bool):
@@ -175,16 +189,16 @@ class Progress:
 
 
 def run_batch(source: str | Path, out_dir: str | Path, opts: Options | None = None) -> dict:
-    """Run a batch; raises FileNotFoundError (no such input), BatchBusy, UnsafeOutput, and
+    """Run a batch; raises UsageError (no such input, -o a file), BatchBusy, OutputInTheWay, and
     CannotWrite when outputs cannot be written (what was finished stays whole and recorded)."""
     opts = opts or Options()
     out_dir = Path(out_dir)
     reports = out_dir / REPORTS
     with writing(out_dir):
-        out_dir.mkdir(parents=True, exist_ok=True)
+        out = OutputFolder(out_dir)  # -o '' or a file: a usage error
         if reports.is_symlink():
             raise UnsafeOutput(f"{reports} is a symbolic link; a batch writes only inside its output folder")
-        reports.mkdir(exist_ok=True)
+        out.folder([REPORTS])
         lock = _lock(out_dir)
     try:
         with writing(out_dir / MANIFEST):
@@ -197,7 +211,7 @@ def run_batch(source: str | Path, out_dir: str | Path, opts: Options | None = No
             clean_partial(reports)
             interrupted = manifest.recover()
             cache = manifest.hash_cache()
-        paths, notes = discover(source)
+        paths, notes = discover(source, output=out.root)
         inputs = [stat_and_hash(p, cache) for p in paths]
         notes += [skipped(f.path, f.reason or "unreadable", f.error) for f in inputs if f.error]
         jobs, skipped_counts, copies = plan(inputs, manifest, reports, opts.retry_failed)
@@ -218,11 +232,15 @@ def run_batch(source: str | Path, out_dir: str | Path, opts: Options | None = No
         def on_result(job: dict, result: dict) -> None:
             summary = result["summary"]
             outs = result["outputs"]
-            names = [job["output"]] if len(outs) == 1 else [report_name(job["output"], o.get("page_range"), i)
-                                                            for i, o in enumerate(outs)]
-            for name, o in zip(names, outs):
-                with writing(reports / name):
-                    write_atomic(reports / name, o["json"])
+            wanted = [job["output"]] if len(outs) == 1 else [report_name(job["output"], o.get("page_range"), i)
+                                                             for i, o in enumerate(outs)]
+            names = []
+            for name, o in zip(wanted, outs):
+                target = out.path_for(PurePath(REPORTS, name[:-len(".json")]), job["display"],
+                                         key=job["sha256"] + name)
+                names.append(target.name)
+                with writing(target):
+                    write_atomic(target, o["json"])
             with writing(out_dir / MANIFEST):
                 manifest.finish(job["sha256"], summary, names)
             for old in set(job.get("previous") or []) - set(names):  # an earlier run split the file otherwise
@@ -244,6 +262,7 @@ def run_batch(source: str | Path, out_dir: str | Path, opts: Options | None = No
             progress.close()
         elapsed = time.monotonic() - t0
         summary = summarize(manifest, jobs, skipped_counts, notes, copies, interrupted, elapsed, progress.pages)
+        summary["this_run"]["renamed"] = [c.to_dict() for c in out.collisions]
         summary["engine"], summary["workers"] = opts.engine, opts.workers
         with writing(out_dir / "summary.json"):
             manifest.end_run(run_id, summary)
@@ -265,7 +284,9 @@ def summarize(manifest: Manifest, jobs, skipped_counts, notes: list[Skipped], co
         "files_total": len(rows),
         "done": len(done),
         "failed": len(failed),
-        "reports": sum(r["reports"] or (1 if r["status"] == "done" else 0) for r in rows),
+        # reports read: a failed file counts only the reports it holds that were read
+        "reports": sum(r["reports_read"] if r["reports_read"] is not None
+                       else (r["reports"] or 1) if r["status"] == "done" else 0 for r in rows),
         "not_read": sum(1 for n in notes if n.failing),
         "passed_over": sum(1 for n in notes if not n.failing),  # files of other types in the folders
         "failed_by_reason": dict(Counter(r["reason"] or "error" for r in failed).most_common()),
@@ -293,6 +314,8 @@ def format_summary(s: dict) -> str:
     dups = r.get("duplicates") or []
     for c in dups[:SHOWN]:
         lines.append(f"same content, read once: {c['path']} (read from {c['same_as']})")
+    for c in (r.get("renamed") or [])[:SHOWN]:
+        lines.append(f"same output name: {c['source']}: {c['wanted']} was taken, written as {c['given']}")
     more = max(0, len(r["not_read"]) - SHOWN) + max(0, len(dups) - SHOWN)
     if more:
         lines.append(f"… {more} more in summary.json")

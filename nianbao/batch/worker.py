@@ -88,6 +88,7 @@ def summarize(data: dict, seconds: float) -> dict:
         "flags": [f.get("identity") for f in data.get("flags") or []],
         "seconds": round(seconds, 3),
         "reports": 1,
+        "reports_read": 0 if errors else 1,
     }
 
 
@@ -106,6 +107,7 @@ def summarize_reports(datas: list[dict], seconds: float) -> dict:
     out["format"] = next((p["format"] for p in parts if p["format"]), None)
     out["flags"] = [f for p in parts for f in p["flags"]]
     out["reports"] = len(parts)
+    out["reports_read"] = sum(p["reports_read"] for p in parts)
     return out
 
 

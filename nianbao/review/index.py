@@ -34,8 +34,14 @@ def _entries(out_dir: Path, rows: list[dict]) -> list[dict]:
             if name:
                 try:
                     data = json.loads((out_dir / "reports" / name).read_text(encoding="utf-8"))
-                except (OSError, ValueError):
-                    data = {}
+                    if not isinstance(data, dict):
+                        raise ValueError("not a JSON object")
+                except (OSError, ValueError) as e:
+                    # a missing or damaged output is not a report read: say so (a rerun of the
+                    # batch extracts it again), never show the row as done with blank cells
+                    why = "missing" if isinstance(e, FileNotFoundError) else "damaged (not whole JSON)"
+                    data = {"errors": [{"stage": "output", "message": f"output reports/{name} is {why}; "
+                                        "run the batch again to extract it anew"}]}
             pr = (data.get("source") or {}).get("page_range")
             errors = data.get("errors") or []
             out.append({"row": r, "output": name, "agency": data.get("agency"), "year": data.get("year"),
