@@ -259,6 +259,11 @@ def assemble_grid(doc: Document, fmt: str | None = None, engine=None) -> dict[st
             kind = table_kind(g)
             if kind is None and st.kind == "requests" and g.n_cols == st.ncols:
                 kind = "requests"  # continuation without header
+            if kind is None and st.kind == "appeals" and g.n_cols == len(APPEAL_ROWS) * len(APPEAL_COLS):
+                # the appeals row printed on the next page, below no header: its 15 cells are
+                # the format's columns in order, by position (the text path could only place
+                # its blanks by the row identities, and swapped two of them: issue 24 item 7)
+                kind = "appeals"
             if kind is None:
                 continue
             if kind != st.kind:
