@@ -12,6 +12,7 @@ A value only the model read says so in `reason` and claims at most CONF_MODEL_ON
 from __future__ import annotations
 
 from nianbao.document import Cell, Document, Metric
+from nianbao.reconcile import blank_totals
 from nianbao.reconcile.identities import broken, equations
 
 EPS = 1e-6
@@ -84,8 +85,8 @@ def combine(doc: Document, model_cells: dict[str, Cell], model_metrics: dict[str
             doc.metrics[mid] = mm
 
 
-KEPT_READ = ("digits read at the cell kept: the token model's reading (a blank there) "
-             "satisfies the identities no better")
+KEPT_READ = ("digits read at the cell kept: the token model's reading (a blank there, or a "
+             "token from outside the cell) satisfies the identities no better")
 
 
 def _read_at_cell(cell: Cell) -> bool:
@@ -104,14 +105,21 @@ def _inside(box, outer, page, outer_page) -> bool:
 def _keep_read_digits(doc: Document, model_cells: dict[str, Cell], choice: dict[str, str], eqs,
                       vals: dict) -> set[str]:
     """Digits found at a cell beat an inferred blank: where the model's chosen reading has a
-    blank at a cell whose digits the rules read (and gave those digits' token to another cell:
-    a row moved), the rules' reading of those cells is restored whenever the identities hold
-    no worse with it. A photographed 2019 page lost five printed values to the model's blanks
+    blank, or a token from outside the cell, at a cell whose digits the rules read (and gave
+    those digits' token to another cell: a row moved), the rules' reading of those cells is
+    restored whenever the identities hold no worse with it. A photographed 2019 page lost five printed values to the model's blanks
     and 12 moved from 予以公开 to 部分公开 because the group as a whole broke fewer identities
     (issue 24). Tried first all together (a row's values and its total), then one by one."""
+    def elsewhere(k: str) -> bool:
+        """The model's reading is not of this cell's ink: a blank it inferred, or a token that
+        lies outside the cell the rules read (the next column's 0 on a photographed page)."""
+        mc, rc = model_cells[k], doc.fields[k]
+        if mc.blank and not mc.text:
+            return True
+        return rc.bbox is not None and mc.bbox is not None and not _inside(mc.bbox, rc.bbox, mc.page, rc.page)
+
     def at_blank(k: str) -> bool:
-        mc = model_cells[k]
-        return choice[k] == "model" and _read_at_cell(doc.fields[k]) and mc.blank and not mc.text
+        return choice[k] == "model" and _read_at_cell(doc.fields[k]) and elsewhere(k)
 
     def with_moved(k: str) -> list[str]:
         rc = doc.fields[k]
@@ -165,6 +173,10 @@ def _linked(keys: list[str], eqs) -> list[list[str]]:
 def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str]) -> None:
     eqs = equations(doc.format, doc.aggregate) if doc.format else []
     vals = {k: c.value for k, c in doc.fields.items()}
+    # a 总计 column the report left blank (variant blank_totals) is not printed: the identities
+    # through it cannot weigh either reading (reconcile reads it the same way)
+    for keys in blank_totals.blank_columns(doc).values():
+        vals.update(dict.fromkeys(keys))
     choice = {k: "rules" for k in differ}
     by_conf: set[str] = set()  # cells the model won on confidence alone, the identities tied
     # readings differ in whole groups (a row the rules shifted into the wrong cells): a cell at a
