@@ -35,3 +35,33 @@ def test_an_appeals_row_on_the_next_page_is_read_by_position(tmp_path):
     assert got == appeals
     assert not any("identit" in (doc.fields[k].reason or "") for k in appeals)
     assert re.search(r"\d", "".join(doc.fields[k].text for k in appeals))
+
+
+def test_the_synthetic_corpus_prints_the_appeals_row_apart(tmp_path):
+    """`nianbao synth --variants` teaches the class: some documents print the appeals table's
+    row of values on the next page, below no header; their digital PDFs read right."""
+    import json
+    import random
+
+    from nianbao.training.synth import printed
+    from nianbao.training.synth.content import generate as make_content
+    from nianbao.training.synth.generate import make, plan
+
+    tasks = plan(30, seed=24, out=str(tmp_path), kinds=("pdf",), variants=True)
+
+    def apart(t):
+        c = make_content(t.doc_id, t.seed, t.fmt, t.error_rate)
+        return printed.choose(random.Random(f"{t.seed}:{t.doc_id}:printed"), c).appeals_apart
+    chosen = [t for t in tasks if apart(t)]
+    assert 0 < len(chosen) < len(tasks)
+    task = chosen[0]
+    make(task)
+    gold = json.loads((tmp_path / "gold" / f"{task.doc_id}.gold.json").read_text(encoding="utf-8"))
+    doc = extract(tmp_path / "docs" / task.doc_id / "report.pdf")
+    # the header's 结果维持 … 尚未审结 (wrapped in narrow columns, a character or two a line)
+    header = max(p.number for p in doc.pages for ln in p.lines if "维" in ln.text and "审" in "".join(
+        x.text for x in p.lines))
+    pages = {doc.fields[k].page for k in gold["fields"] if k.startswith("appeals.") and doc.fields[k].text}
+    assert pages and min(pages) > header  # the row sits on a later page than its header
+    wrong = {k: (v, doc.value(k)) for k, v in gold["fields"].items() if k.startswith("appeals.") and doc.value(k) != v}
+    assert wrong == {}

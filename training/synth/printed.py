@@ -6,6 +6,11 @@ national formats (../shared/real): the single （六）其他处理 row of a WPS
 money printed in 元 (amounts_in_yuan), a 总计 column left blank on every result row (blank_totals),
 zeros printed as —, －, / or 无 (zero_marks). The content's true values stay; what changes is
 what the page prints and therefore what the gold says a reader must output.
+
+Besides the spec variants, one printing habit that changes no value (so no gold `variants`
+name): the appeals table's row of 15 values printed on the next page below no header, as a
+browser prints a web page whose table meets a page break (appeals_apart; issue 24: a printed
+2019 page had two 行政诉讼 cells placed by the row identities, swapped).
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from .identities import REQ_PARTS
 ZERO_MARKS = ("—", "－", "/", "无")
 MONEY = ("active.fees.amount", "active.procurement.amount")
 P_AGGREGATE, P_LABELS, P_YUAN, P_BLANK_TOTALS, P_ZERO_MARKS = 0.4, 0.4, 0.35, 0.25, 0.35
+P_APPEALS_APART = 0.2
 
 
 @dataclass
@@ -28,6 +34,7 @@ class Printed:
     yuan: bool = False
     blank_totals: bool = False
     zero_mark: str | None = None
+    appeals_apart: bool = False  # a layout habit, not a spec variant: not in `names`
 
     @property
     def names(self) -> list[str]:
@@ -96,6 +103,9 @@ def choose(rng: random.Random, c) -> Printed:
         p.blank_totals = True
     if rng.random() < P_ZERO_MARKS:
         p.zero_mark = rng.choice(ZERO_MARKS)
+    # drawn last: the draws above, and so the corpora made before it, stay as they were
+    if rng.random() < P_APPEALS_APART:
+        p.appeals_apart = True
     return p
 
 
