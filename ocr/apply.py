@@ -13,6 +13,9 @@ from nianbao.reconcile.identities import broken, equations
 
 GRID_KINDS = ("digital_pdf", "scanned_pdf", "image")
 OCR_BLANK_CONF = 0.85  # at most, for a blank no grid cell confirms on an OCR'd page
+# at most, for a page reading restored over a re-read: two readings of the cell disagreed, and
+# an identity can hold by one misread making up for another
+RESTORED_CONF = 0.85
 
 
 def apply_grid(doc: Document, engine=None) -> int:
@@ -61,8 +64,8 @@ def page_readings_accepted(doc: Document, page_readings: dict) -> list[str]:
     for key, (value, text, blank) in page_readings.items():
         cell = doc.fields.get(key)
         mine = [eq for eq in eqs if key in eq.keys()]
-        if cell is None or value is None or not mine:
-            continue
+        if cell is None or value is None or not mine or not any(ch.isdigit() for ch in text or ""):
+            continue  # only a number the page OCR read: a blank it saw may be a digit it lost
         trial = dict(vals, **{key: value})
         if any(trial.get(k) is None for eq in mine for k in eq.keys()):
             continue  # an identity with an unread cell cannot accept a reading
@@ -72,6 +75,7 @@ def page_readings_accepted(doc: Document, page_readings: dict) -> list[str]:
         cell.reason = (f"page OCR reading {text or 'blank'!s} kept: the identities hold with it "
                        f"(a tight-crop re-read gave {cell.text!r})")
         cell.value, cell.text, cell.blank = value, text, blank
+        cell.confidence = min(cell.confidence, RESTORED_CONF)  # two readings disagreed
         vals[key] = value
         restored.append(key)
     return restored

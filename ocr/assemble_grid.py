@@ -285,13 +285,16 @@ def _digits_read(cell: Cell) -> int:
 
 def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
                      page_readings: dict | None = None) -> None:
-    from .digits import LOW_CONF, digit_slots, glyph_count, has_ink, read_crops, tight_crop
+    from .digits import LOW_CONF, digit_slots, glyph_count, has_ink, leans_like_slash, read_crops, tight_crop
 
     pages = {p.number: p for p in doc.pages}
     todo, crops = [], []
     for key, cell in cells.items():
         page = pages.get(cell.page)
         if page is None or page.source != "ocr" or page.image is None or cell.bbox is None:
+            continue
+        if cell.value == 1 and number_text(cell.text or "") == "1" and leans_like_slash(page.image, cell.bbox):
+            _slash(cell)
             continue
         glyphs = 0
         if cell.blank:
@@ -324,6 +327,8 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
             slots = digit_slots(page.image, cell.bbox, heights[page.number], _number_band(page, cell.bbox))
         before = (cell.value, cell.text, cell.blank)
         _take_reread(key, cell, text, conf, fmt, glyphs, slots)
+        if cell.value == 1 and number_text(cell.text or "") == "1" and leans_like_slash(page.image, cell.bbox):
+            _slash(cell)  # the crop "found" a 1 the page OCR missed: a slash
         if page_readings is not None and cell.value != before[0]:
             page_readings[key] = before
         if blank and cell.blank:
@@ -367,6 +372,15 @@ def _no_ink_for(cell: Cell, text: str, conf: float, slots: int | None, n: int) -
     cell.reason = "; ".join(filter(None, [cell.reason, f"a tight-crop re-read gave {text!r} ({conf:.2f}), "
                                           f"more digits than the cell's ink can hold ({slots}): not taken"]))
     return True
+
+
+def _slash(cell: Cell) -> None:
+    """A 1 whose ink leans like a slash is the zero mark / (a crop re-read would read it as 1
+    again): 0 as a dash, below 0.9 — the shape, not a reading, decided it."""
+    cell.alternatives = [1] + [a for a in cell.alternatives if a not in (0, 1)]
+    cell.value, cell.blank = 0, True
+    cell.confidence = min(cell.confidence, LOST_DIGIT_CONF)
+    cell.reason = f"read {cell.text!r}, but its one mark leans like the zero mark /: read as 0"
 
 
 def _inked_blank(cell: Cell) -> None:

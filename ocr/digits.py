@@ -163,3 +163,35 @@ def digit_slots(image, bbox_pt, digit_h_pt: float, band_pt: tuple[float, float] 
             merged.append([x0, x1])
     # a digit is about half as wide as it is tall (a 1 narrower: still one)
     return sum(max(1, round((x1 - x0) / (0.5 * h))) for x0, x1 in merged)
+
+
+SLASH_LEAN = 0.15  # a slash leans 0.27-0.31 of its height, a printed 1 -0.09 to -0.01 (synth5050 scans)
+
+
+def leans_like_slash(image, bbox_pt, inset_pt: float = 2.0) -> bool:
+    """Whether the cell's one digit-tall mark leans like the zero mark / rather than standing
+    like a 1: the centre of its top third lies right of its bottom third's by SLASH_LEAN of its
+    height or more. OCR reads a printed / as 1, and a crop re-read "confirms" it (issue 24: a
+    photographed page's /s read as 1 at 1.0)."""
+    import cv2
+    import numpy as np
+
+    crop = _interior(image, bbox_pt, inset_pt)
+    if crop.size == 0 or crop.max() - crop.min() < 60:
+        return False
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    s = image.scale
+    w = crop.shape[1]
+    tall = [i for i in range(1, n) if stats[i, 3] >= 3.5 * s and stats[i, 2] <= 0.9 * w
+            and stats[i, 0] > 0 and stats[i, 0] + stats[i, 2] < w]
+    if len(tall) != 1:
+        return False
+    i = tall[0]
+    x, y, cw, ch = (int(v) for v in stats[i, :4])
+    ys, xs = np.nonzero(labels[y:y + ch, x:x + cw] == i)
+    third = ch / 3
+    top, foot = xs[ys < third], xs[ys >= ch - third]
+    if not len(top) or not len(foot):
+        return False
+    return (top.mean() - foot.mean()) / ch >= SLASH_LEAN

@@ -66,12 +66,26 @@ def test_a_reread_does_not_beat_a_page_reading_the_identities_accept():
                and v[k.rsplit(".", 1)[0] + ".total"])
     doc.fields[key] = Cell(value=1011, text="1011", confidence=0.85, page=1,
                            reason="re-read on a tight crop: 1011 (page OCR read '0': a digit lost)", alternatives=[0])
-    page = {key: (0, "0", False)}
+    page = {key: (0, "0", False)}  # the page OCR read a 0 there
     assert page_readings_accepted(doc, page) == [key]
     assert doc.fields[key].value == 0 and 1011 in doc.fields[key].alternatives
-    assert "identities hold" in doc.fields[key].reason
+    assert "identities hold" in doc.fields[key].reason and doc.fields[key].confidence <= 0.85
+    # a blank the page OCR saw is no reading to restore: it may be a digit it lost
+    doc.fields[key] = Cell(value=1, text="1", confidence=0.9, page=1, reason="read from a tight crop")
+    assert page_readings_accepted(doc, {key: (0, "", True)}) == []
     # a re-read the identities need stays
     other = next(k for k in schema.field_keys("2021") if k.startswith("requests.result.") and v[k] > 0)
     doc.fields[other] = Cell(value=v[other], text=str(v[other]), confidence=0.85, page=1)
     assert page_readings_accepted(doc, {other: (v[other] + 7, str(v[other] + 7), False)}) == []
     assert doc.fields[other].value == v[other]
+
+
+def test_a_slash_is_not_a_1():
+    """Zeros printed as / (a zero mark) read as 1 by the page OCR and again by a crop re-read."""
+    from nianbao.ocr.digits import leans_like_slash
+    img = np.full((120, 220), 255, np.uint8)
+    cv2.line(img, (100, 70), (112, 40), 0, 2)  # /
+    assert leans_like_slash(PageImage(img, SCALE), CELL)
+    one = np.full((120, 220), 255, np.uint8)
+    cv2.putText(one, "1", (95, 68), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 0, 2)
+    assert not leans_like_slash(PageImage(one, SCALE), CELL)
