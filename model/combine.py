@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from nianbao.document import Cell, Document, Metric
 from nianbao.reconcile import blank_totals
-from nianbao.reconcile.identities import broken, equations
+from nianbao.reconcile.identities import broken, chosen_by, equations
 
 EPS = 1e-6
 # a value only the model read has nothing but the model's softmax behind it, which runs near 1
@@ -90,8 +90,10 @@ KEPT_READ = ("digits read at the cell kept: the token model's reading (a blank t
 
 
 def _read_at_cell(cell: Cell) -> bool:
-    """The rules read digits printed at this cell (not a blank or dash, not an inference)."""
-    return not cell.blank and any(ch.isdigit() for ch in cell.text or "")
+    """The rules read digits printed at this cell (not a blank or dash, not an inference): a
+    value the rules placed by fitting the identities (blank cells of a row placed by its sum)
+    was read somewhere in the row, not at this cell."""
+    return not cell.blank and any(ch.isdigit() for ch in cell.text or "") and not chosen_by(cell.reason)
 
 
 def _inside(box, outer, page, outer_page) -> bool:

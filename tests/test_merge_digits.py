@@ -63,3 +63,28 @@ def test_digits_read_at_a_cell_beat_a_blank_the_model_inferred(model_reads):
     assert "digits read at the cell kept" in doc.fields[f"{A}.total"].reason
     assert doc.fields[t].value == gold[t]  # the model's right reading of the total still wins
     assert not doc.flags
+
+
+def test_digits_the_rules_placed_by_the_identities_are_not_read_at_the_cell():
+    """A digital PDF's appeals row whose blank cells the text path placed by the row identities
+    (synth5050-00057: 行政诉讼's 27 1 2 25 55 put under 行政复议): the model's blanks there stand."""
+    gold = make_values("2019", seed=32)
+    doc = Document(source=Source(path="r.pdf", kind="digital_pdf"), format="2019",
+                   pages=[Page(number=1, source="text_layer")])
+    for k, x in gold.items():
+        doc.fields[k] = Cell(value=x, text=str(x), confidence=0.99, page=1, bbox=_box(k))
+    review, direct = "appeals.review", "appeals.suit_direct"
+    parts = ("upheld", "corrected", "other", "pending", "total")
+    for c, x in zip(parts, (27, 1, 2, 25, 55)):
+        gold[f"{review}.{c}"], gold[f"{direct}.{c}"] = 0, x
+    why = "10 blank cell(s) placed by the row identities"
+    model = {}
+    for c in parts:
+        x = gold[f"{direct}.{c}"]
+        doc.fields[f"{review}.{c}"] = Cell(value=x, text=str(x), confidence=0.5, page=1, reason=why)
+        doc.fields[f"{direct}.{c}"] = Cell(value=0, text="", confidence=0.5, page=1, blank=True, reason=why)
+        model[f"{review}.{c}"] = Cell(value=0, text="", confidence=0.8, page=1, blank=True,
+                                      reason="blank: the token model found no value where its row and column labels cross")
+        model[f"{direct}.{c}"] = Cell(value=x, text=str(x), confidence=0.99, page=1, bbox=_box(f"{direct}.{c}"))
+    combine(doc, model, {}, "reconcile")
+    assert {k: doc.fields[k].value for k in model} == {k: gold[k] for k in model}
