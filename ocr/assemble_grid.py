@@ -350,9 +350,13 @@ def _digit_tokens(page, bbox=None) -> list:
     return out
 
 
-def _digit_height(page) -> float | None:
-    """How tall the page's printed digits are (points): the median of its number tokens' boxes."""
-    hs = sorted(t.bbox[3] - t.bbox[1] for t in _digit_tokens(page) if number_text(t.text) is not None)
+def _digit_height(page, most: int = 25) -> float | None:
+    """How tall the page's printed digits are (points): the median over (at most `most` of) its
+    number tokens of the tallest ink mark inside each."""
+    from .digits import ink_height
+
+    toks = [t for t in _digit_tokens(page) if number_text(t.text) is not None]
+    hs = sorted(h for t in toks[:: max(1, len(toks) // most)][:most] for h in [ink_height(page.image, t.bbox)] if h)
     return hs[len(hs) // 2] if hs else None
 
 
