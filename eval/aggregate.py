@@ -43,6 +43,7 @@ def doc_row(res: Result, gold: dict, corpus: str = "") -> dict:
         "cells": _acc(c["correct"], c["total"]),
         "nonzero": _acc(c["nonzero"]["correct"], c["nonzero"]["total"]),
         "silent_errors": c["silent_errors"], "calibration": c["calibration"],
+        "calibration_by_guard": c.get("calibration_by_guard", {}),
         "by_table": {t: _acc(v["correct"], v["total"]) for t, v in c["by_table"].items()},
         "exact": s["exact"], "extra_keys": len(c["extra_keys"]),
         "wrong": c["wrong"], "metrics": s["metrics"], "flags": s["flags"], "meta": s["meta"],
@@ -115,14 +116,10 @@ def speed(rows: list[dict], by_kind: bool = True) -> dict:
 def trust(rows: list[dict]) -> dict:
     """Silent errors and metric false positives, overall and per input kind/degradation, with
     examples; and the reliability table: predicted values by confidence bin, how many were right."""
-    bins: dict[str, list[int]] = {}
-    for r in rows:
-        for b, (ok, n) in r["calibration"].items():
-            t = bins.setdefault(b, [0, 0])
-            t[0] += ok
-            t[1] += n
+    bins = _bins(r["calibration"] for r in rows)
     order = [conf_bin(lo) for lo in CONF_BINS[:-1]]
-    high = [sum(bins[b][i] for b in bins if float(b.split("-")[0]) >= SILENT_CONFIDENCE) for i in (0, 1)]
+    high = _high(bins)
+    guards = {g: _bins(r.get("calibration_by_guard", {}).get(g, {}) for r in rows) for g in GUARDS}
     kinds: dict[str, list[int]] = {}
     for r in rows:
         t = kinds.setdefault(r["group"], [0, 0, 0])
@@ -145,7 +142,33 @@ def trust(rows: list[dict]) -> dict:
                          "accuracy": ratio(bins[b][0], bins[b][1])} for b in order if b in bins],
         "high_confidence": {"threshold": SILENT_CONFIDENCE, "right": high[0], "cells": high[1],
                             "accuracy": ratio(high[0], high[1])},
+        # the same apart for cells an identity checks (guarded) and cells nothing checks: an
+        # unguarded value at >= 0.9 must be right by its reading alone (issue 24)
+        "calibration_by_guard": {g: [{"confidence": b, "right": bs[b][0], "cells": bs[b][1],
+                                      "accuracy": ratio(bs[b][0], bs[b][1])} for b in order if b in bs]
+                                 for g, bs in guards.items()},
+        "high_confidence_by_guard": {g: {"right": h[0], "cells": h[1], "wrong": h[1] - h[0],
+                                         "accuracy": ratio(h[0], h[1])}
+                                     for g, bs in guards.items() for h in [_high(bs)]},
     }
+
+
+GUARDS = ("guarded", "unguarded")
+
+
+def _bins(parts) -> dict[str, list[int]]:
+    bins: dict[str, list[int]] = {}
+    for part in parts:
+        for b, (ok, n) in part.items():
+            t = bins.setdefault(b, [0, 0])
+            t[0] += ok
+            t[1] += n
+    return bins
+
+
+def _high(bins: dict[str, list[int]]) -> list[int]:
+    """[right, values] over the bins at or above the silent-error threshold."""
+    return [sum(bins[b][i] for b in bins if float(b.split("-")[0]) >= SILENT_CONFIDENCE) for i in (0, 1)]
 
 
 def summarise_variant(rows: list[dict]) -> dict:

@@ -65,6 +65,13 @@ def conf_bin(c: float) -> str:
     return f"{CONF_BINS[-2]:.2f}-{CONF_BINS[-1]:.2f}"
 
 
+def guard_of(x) -> str:
+    """"guarded" when an identity checks the predicted cell (`verified` true or false), else
+    "unguarded": nothing but its own reading stands behind its confidence (issue 24)."""
+    v = x.get("verified") if isinstance(x, dict) else None
+    return "guarded" if isinstance(v, bool) else "unguarded"
+
+
 def flagged_keys(pred: dict) -> set[str]:
     return set().union(*(f["keys"] for f in _pred_flags(pred))) if pred.get("flags") else set()
 
@@ -75,6 +82,8 @@ def score_cells(gold: dict, pred: dict) -> dict:
     flagged = flagged_keys(pred)
     by_table: dict[str, list[int]] = {}
     calibration: dict[str, list[int]] = {}  # confidence bin -> [right, cells with a value]
+    # the same, apart for cells an identity checks and cells nothing checks
+    by_guard: dict[str, dict[str, list[int]]] = {"guarded": {}, "unguarded": {}}
     wrong = []
     nonzero = [0, 0]  # [right, cells] over the gold cells that print a number other than 0
     for key, gv in gf.items():
@@ -86,9 +95,10 @@ def score_cells(gold: dict, pred: dict) -> dict:
             nonzero[0] += ok
             nonzero[1] += 1
         if pv is not None:
-            b = calibration.setdefault(conf_bin(confidence_of(pf.get(key))), [0, 0])
-            b[0] += ok
-            b[1] += 1
+            cb = conf_bin(confidence_of(pf.get(key)))
+            for b in (calibration.setdefault(cb, [0, 0]), by_guard[guard_of(pf.get(key))].setdefault(cb, [0, 0])):
+                b[0] += ok
+                b[1] += 1
         if ok:
             t[0] += 1
         else:
@@ -96,7 +106,7 @@ def score_cells(gold: dict, pred: dict) -> dict:
             silent = pv is not None and key not in flagged and confidence_of(pf.get(key)) >= SILENT_CONFIDENCE
             wrong.append({"key": key, "gold": gv, "pred": pv, "confusion": why,
                           "confidence": confidence_of(pf.get(key)) if key in pf else None,
-                          "flagged": key in flagged, "silent": silent})
+                          "flagged": key in flagged, "silent": silent, "guard": guard_of(pf.get(key))})
     correct = sum(a for a, _ in by_table.values())
     # most cells of a real report are 0 (87 % of one): the cells that print a number are the ones
     # that tell readers apart, so their accuracy is reported beside all cells'
@@ -104,7 +114,8 @@ def score_cells(gold: dict, pred: dict) -> dict:
             "by_table": {t: {"correct": a, "total": b}
                                                                for t, (a, b) in by_table.items()},
             "extra_keys": sorted(k for k in pf if k not in gf), "wrong": wrong,
-            "silent_errors": sum(w["silent"] for w in wrong), "calibration": calibration}
+            "silent_errors": sum(w["silent"] for w in wrong), "calibration": calibration,
+            "calibration_by_guard": by_guard}
 
 
 def score_metrics(gold: dict, pred: dict) -> dict:

@@ -71,6 +71,13 @@ def build(summary: dict) -> list[Table]:
     bins = list(dict.fromkeys(b["confidence"] for v in vs.values() for b in v["trust"]["calibration"]))
     out.append(Table("Reliability: predicted cell values by confidence (right / cells)", ["confidence", *names],
                      [[b, *(_bin(vs[n]["trust"]["calibration"], b) for n in names)] for b in bins]))
+    out.append(Table("Reliability apart for guarded cells (an identity checks them) / unguarded cells (nothing "
+                     "does): right / cells", ["confidence", *names],
+                     [[b, *(" / ".join(_bin(vs[n]["trust"].get("calibration_by_guard", {}).get(g, []), b)
+                                       for g in ("guarded", "unguarded")) for n in names)] for b in bins]
+                     + [["wrong at ≥ 0.9", *(" / ".join(str(vs[n]["trust"].get("high_confidence_by_guard", {})
+                                                           .get(g, {}).get("wrong", "–"))
+                                                       for g in ("guarded", "unguarded")) for n in names)]]))
     out.append(Table("Narrative metrics", ["variant", "gold", "predicted", "precision", "recall", "value acc",
                                            "approx acc"],
                      [[n, str(v["metrics"]["gold"]), str(v["metrics"]["predicted"]), pct(v["metrics"]["precision"]),

@@ -12,7 +12,8 @@ A value only the model read says so in `reason` and claims at most CONF_MODEL_ON
 from __future__ import annotations
 
 from nianbao.document import Cell, Document, Metric
-from nianbao.reconcile.identities import broken, equations
+from nianbao.reconcile import blank_totals
+from nianbao.reconcile.identities import broken, chosen_by, equations
 
 EPS = 1e-6
 # a value only the model read has nothing but the model's softmax behind it, which runs near 1
@@ -84,6 +85,66 @@ def combine(doc: Document, model_cells: dict[str, Cell], model_metrics: dict[str
             doc.metrics[mid] = mm
 
 
+KEPT_READ = ("digits read at the cell kept: the token model's reading (a blank there, or a "
+             "token from outside the cell) satisfies the identities no better")
+
+
+def _read_at_cell(cell: Cell) -> bool:
+    """The rules read digits printed at this cell (not a blank or dash, not an inference): a
+    value the rules placed by fitting the identities (blank cells of a row placed by its sum)
+    was read somewhere in the row, not at this cell."""
+    return not cell.blank and any(ch.isdigit() for ch in cell.text or "") and not chosen_by(cell.reason)
+
+
+def _inside(box, outer, page, outer_page) -> bool:
+    """A token box whose centre lies in the other box, on the same page."""
+    if not box or not outer or page != outer_page:
+        return False
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return outer[0] <= cx <= outer[2] and outer[1] <= cy <= outer[3]
+
+
+def _keep_read_digits(doc: Document, model_cells: dict[str, Cell], choice: dict[str, str], eqs,
+                      vals: dict) -> set[str]:
+    """Digits found at a cell beat an inferred blank: where the model's chosen reading has a
+    blank, or a token from outside the cell, at a cell whose digits the rules read (and gave
+    those digits' token to another cell: a row moved), the rules' reading of those cells is
+    restored whenever the identities hold no worse with it. A photographed 2019 page lost five printed values to the model's blanks
+    and 12 moved from 予以公开 to 部分公开 because the group as a whole broke fewer identities
+    (issue 24). Tried first all together (a row's values and its total), then one by one."""
+    def elsewhere(k: str) -> bool:
+        """The model's reading is not of this cell's ink: a blank it inferred, or a token that
+        lies outside the cell the rules read (the next column's 0 on a photographed page)."""
+        mc, rc = model_cells[k], doc.fields[k]
+        if mc.blank and not mc.text:
+            return True
+        return rc.bbox is not None and mc.bbox is not None and not _inside(mc.bbox, rc.bbox, mc.page, rc.page)
+
+    def at_blank(k: str) -> bool:
+        return choice[k] == "model" and _read_at_cell(doc.fields[k]) and elsewhere(k)
+
+    def with_moved(k: str) -> list[str]:
+        rc = doc.fields[k]
+        return [k] + [j for j, who in choice.items() if who == "model" and j != k
+                      and _inside(model_cells[j].bbox, rc.bbox, model_cells[j].page, rc.page)]
+
+    todo = [with_moved(k) for k in choice if at_blank(k)]
+    kept: set[str] = set()
+    for groups in ([[k for g in todo for k in g]], todo):
+        for group in groups:
+            group = [k for k in dict.fromkeys(group) if choice[k] == "model"]
+            if not group:
+                continue
+            mine = [eq for eq in eqs if any(k in eq.keys() for k in group)]
+            trial = {**vals, **{k: doc.fields[k].value for k in group}}
+            if broken(mine, trial) <= broken(mine, vals):
+                for k in group:
+                    choice[k] = "rules"
+                    vals[k] = doc.fields[k].value
+                    kept.add(k)
+    return kept
+
+
 def _clearly_surer(conf_model: float, conf_rules: float) -> bool:
     return conf_model > conf_rules + TIE_MARGIN
 
@@ -114,6 +175,10 @@ def _linked(keys: list[str], eqs) -> list[list[str]]:
 def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str]) -> None:
     eqs = equations(doc.format, doc.aggregate) if doc.format else []
     vals = {k: c.value for k, c in doc.fields.items()}
+    # a 总计 column the report left blank (variant blank_totals) is not printed: the identities
+    # through it cannot weigh either reading (reconcile reads it the same way)
+    for keys in blank_totals.blank_columns(doc).values():
+        vals.update(dict.fromkeys(keys))
     choice = {k: "rules" for k in differ}
     by_conf: set[str] = set()  # cells the model won on confidence alone, the identities tied
     # readings differ in whole groups (a row the rules shifted into the wrong cells): a cell at a
@@ -146,8 +211,11 @@ def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str
                 by_conf.add(key)
             # otherwise a tie: the reading the group chose stays
             vals[key] = model_v if choice[key] == "model" else rules_v
+    kept = _keep_read_digits(doc, model_cells, choice, eqs, vals)
     for key, who in choice.items():
         rc = doc.fields[key]
+        if key in kept:
+            rc.reason = "; ".join(filter(None, [rc.reason, KEPT_READ]))
         if who == "model":
             mc = model_cells[key]
             if key in by_conf:

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from nianbao import variants
 from nianbao.document import Document
+from nianbao.reconcile.identities import broken, equations
 
 GRID_KINDS = ("digital_pdf", "scanned_pdf", "image")
 OCR_BLANK_CONF = 0.85  # at most, for a blank no grid cell confirms on an OCR'd page
+# at most, for a page reading restored over a re-read: two readings of the cell disagreed, and
+# an identity can hold by one misread making up for another
+RESTORED_CONF = 0.85
 
 
 def apply_grid(doc: Document, engine=None) -> int:
@@ -23,7 +27,8 @@ def apply_grid(doc: Document, engine=None) -> int:
         engine = get_engine()
     from .assemble_grid import assemble_grid
 
-    cells = assemble_grid(doc, fmt=doc.format, engine=engine)
+    page_readings: dict = {}
+    cells = assemble_grid(doc, fmt=doc.format, engine=engine, page_readings=page_readings)
     if not doc.aggregate and any(k in cells for k in variants.aggregate_keys(doc.format)):
         variants.mark_aggregate(doc)  # the grid saw the aggregate （六）其他处理 row the text path missed
     printed = set(variants.printed_keys(doc.format, doc.aggregate))
@@ -41,4 +46,36 @@ def apply_grid(doc: Document, engine=None) -> int:
         if cell.value is None and old is not None and old.value is not None:
             continue  # the grid could not read it; the text path could
         doc.fields[key] = cell
+    page_readings_accepted(doc, {k: r for k, r in page_readings.items() if doc.fields.get(k) is cells.get(k)})
     return len(cells)
+
+
+def page_readings_accepted(doc: Document, page_readings: dict) -> list[str]:
+    """A tight-crop re-read does not beat a page reading the identities accept: where every
+    identity through a re-read cell holds, read in full, with the page OCR's reading and one
+    breaks with the re-read, the page reading is restored (the re-read stays an alternative).
+    A crop holds seal strokes and rule remnants as well as digits (issue 24 item 6: printed 0s
+    under a seal read again as 161010). Returns the keys restored."""
+    if not doc.format or not page_readings:
+        return []
+    eqs = equations(doc.format, doc.aggregate)
+    vals = {k: c.value for k, c in doc.fields.items() if not isinstance(c.value, bool)}
+    restored = []
+    for key, (value, text, blank) in page_readings.items():
+        cell = doc.fields.get(key)
+        mine = [eq for eq in eqs if key in eq.keys()]
+        if cell is None or value is None or not mine or not any(ch.isdigit() for ch in text or ""):
+            continue  # only a number the page OCR read: a blank it saw may be a digit it lost
+        trial = dict(vals, **{key: value})
+        if any(trial.get(k) is None for eq in mine for k in eq.keys()):
+            continue  # an identity with an unread cell cannot accept a reading
+        if broken(mine, trial) or not broken(mine, vals):
+            continue
+        cell.alternatives = [cell.value] + [a for a in cell.alternatives if a not in (cell.value, value)]
+        cell.reason = (f"page OCR reading {text or 'blank'!s} kept: the identities hold with it "
+                       f"(a tight-crop re-read gave {cell.text!r})")
+        cell.value, cell.text, cell.blank = value, text, blank
+        cell.confidence = min(cell.confidence, RESTORED_CONF)  # two readings disagreed
+        vals[key] = value
+        restored.append(key)
+    return restored

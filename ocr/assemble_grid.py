@@ -240,10 +240,13 @@ class _State:
         self.aggregate = aggregate  # the requests table prints the single （六）其他处理 row
 
 
-def assemble_grid(doc: Document, fmt: str | None = None, engine=None) -> dict[str, Cell]:
+def assemble_grid(doc: Document, fmt: str | None = None, engine=None,
+                  page_readings: dict | None = None) -> dict[str, Cell]:
     """Canonical cells read from ruled tables on the document's page images (empty if none found).
 
-    With an OCR `engine`, doubtful numbers on OCR'd pages are read again from a tight crop.
+    With an OCR `engine`, doubtful numbers on OCR'd pages are read again from a tight crop;
+    `page_readings` (if given) gets the page OCR's reading, (value, text, blank), of every cell
+    a re-read changed, for the identities to weigh (ocr/apply.py).
     """
     fmt = fmt or doc.format or guess_format(doc)
     if fmt is None:
@@ -259,6 +262,11 @@ def assemble_grid(doc: Document, fmt: str | None = None, engine=None) -> dict[st
             kind = table_kind(g)
             if kind is None and st.kind == "requests" and g.n_cols == st.ncols:
                 kind = "requests"  # continuation without header
+            if kind is None and st.kind == "appeals" and g.n_cols == len(APPEAL_ROWS) * len(APPEAL_COLS):
+                # the appeals row printed on the next page, below no header: its 15 cells are
+                # the format's columns in order, by position (the text path could only place
+                # its blanks by the row identities, and swapped two of them: issue 24 item 7)
+                kind = "appeals"
             if kind is None:
                 continue
             if kind != st.kind:
@@ -267,7 +275,7 @@ def assemble_grid(doc: Document, fmt: str | None = None, engine=None) -> dict[st
             st.ncols = g.n_cols
             _read_table(g, kind, fmt, page.number, out, st, used[kind])
     if engine is not None:
-        _reread_doubtful(doc, out, fmt, engine)
+        _reread_doubtful(doc, out, fmt, engine, page_readings)
     return out
 
 
@@ -275,14 +283,18 @@ def _digits_read(cell: Cell) -> int:
     return sum(ch.isdigit() for ch in (number_text(cell.text or "") or ""))
 
 
-def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine) -> None:
-    from .digits import LOW_CONF, glyph_count, has_ink, read_crops, tight_crop
+def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
+                     page_readings: dict | None = None) -> None:
+    from .digits import LOW_CONF, digit_slots, glyph_count, has_ink, leans_like_slash, read_crops, tight_crop
 
     pages = {p.number: p for p in doc.pages}
     todo, crops = [], []
     for key, cell in cells.items():
         page = pages.get(cell.page)
         if page is None or page.source != "ocr" or page.image is None or cell.bbox is None:
+            continue
+        if cell.value == 1 and number_text(cell.text or "") == "1" and leans_like_slash(page.image, cell.bbox):
+            _slash(cell)
             continue
         glyphs = 0
         if cell.blank:
@@ -304,11 +316,75 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine) ->
             crops.append(crop)
         elif cell.blank:
             _inked_blank(cell)
+    heights = {}
     for (key, cell, glyphs), (text, conf) in zip(todo, read_crops(engine, crops)):
         blank = cell.blank
-        _take_reread(key, cell, text, conf, fmt, glyphs)
+        page = pages[cell.page]
+        if page.number not in heights:
+            heights[page.number] = _digit_height(page)
+        slots = None
+        if heights[page.number] and sum(ch.isdigit() for ch in text) > max(1, _digits_read(cell)):
+            slots = digit_slots(page.image, cell.bbox, heights[page.number], _number_band(page, cell.bbox))
+        before = (cell.value, cell.text, cell.blank)
+        _take_reread(key, cell, text, conf, fmt, glyphs, slots)
+        if cell.value == 1 and number_text(cell.text or "") == "1" and leans_like_slash(page.image, cell.bbox):
+            _slash(cell)  # the crop "found" a 1 the page OCR missed: a slash
+        if page_readings is not None and cell.value != before[0]:
+            page_readings[key] = before
         if blank and cell.blank:
             _inked_blank(cell)
+
+
+def _digit_tokens(page, bbox=None) -> list:
+    """The page OCR's tokens that read digits (inside `bbox`, when given)."""
+    out = []
+    for ln in page.lines:
+        for t in ln.tokens:
+            if t.bbox is None or not any(ch.isdigit() for ch in t.text):
+                continue
+            if bbox is not None:
+                cx, cy = (t.bbox[0] + t.bbox[2]) / 2, (t.bbox[1] + t.bbox[3]) / 2
+                if not (bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]):
+                    continue
+            out.append(t)
+    return out
+
+
+def _digit_height(page, most: int = 25) -> float | None:
+    """How tall the page's printed digits are (points): the median over (at most `most` of) its
+    number tokens of the tallest ink mark inside each."""
+    from .digits import ink_height
+
+    toks = [t for t in _digit_tokens(page) if number_text(t.text) is not None]
+    hs = sorted(h for t in toks[:: max(1, len(toks) // most)][:most] for h in [ink_height(page.image, t.bbox)] if h)
+    return hs[len(hs) // 2] if hs else None
+
+
+def _number_band(page, bbox) -> tuple[float, float] | None:
+    """Top and bottom (points) of the number the page OCR read in a cell, if it read one."""
+    toks = _digit_tokens(page, bbox)
+    return (min(t.bbox[1] for t in toks), max(t.bbox[3] for t in toks)) if toks else None
+
+
+def _no_ink_for(cell: Cell, text: str, conf: float, slots: int | None, n: int) -> bool:
+    """A re-read with more digits than the cell's digit-sized ink on the number's line can
+    hold invented them (seal strokes, table rules): the page reading stays, below 0.9 when
+    something inked is there, with the re-read among its alternatives."""
+    if slots is None or n <= slots:
+        return False
+    cell.confidence = min(cell.confidence, LOST_DIGIT_CONF)
+    cell.reason = "; ".join(filter(None, [cell.reason, f"a tight-crop re-read gave {text!r} ({conf:.2f}), "
+                                          f"more digits than the cell's ink can hold ({slots}): not taken"]))
+    return True
+
+
+def _slash(cell: Cell) -> None:
+    """A 1 whose ink leans like a slash is the zero mark / (a crop re-read would read it as 1
+    again): 0 as a dash, below 0.9 — the shape, not a reading, decided it."""
+    cell.alternatives = [1] + [a for a in cell.alternatives if a not in (0, 1)]
+    cell.value, cell.blank = 0, True
+    cell.confidence = min(cell.confidence, LOST_DIGIT_CONF)
+    cell.reason = f"read {cell.text!r}, but its one mark leans like the zero mark /: read as 0"
 
 
 def _inked_blank(cell: Cell) -> None:
@@ -321,7 +397,8 @@ def _inked_blank(cell: Cell) -> None:
 LOST_DIGIT_CONF = 0.85  # a re-read that found a digit the page OCR lost: right, but worth a look
 
 
-def _take_reread(key: str, cell: Cell, text: str, conf: float, fmt: str, glyphs: int = 0) -> None:
+def _take_reread(key: str, cell: Cell, text: str, conf: float, fmt: str, glyphs: int = 0,
+                 slots: int | None = None) -> None:
     from .digits import LOW_CONF, alternatives, to_value
 
     table, _, col = schema.parse_key(key)
@@ -338,6 +415,8 @@ def _take_reread(key: str, cell: Cell, text: str, conf: float, fmt: str, glyphs:
         # it has more digits than the page's (touching digits can count as one glyph, so not
         # necessarily as many as counted), at a confidence that says two readings disagreed
         n = sum(ch.isdigit() for ch in num)
+        if value != cell.value and n > _digits_read(cell) and _no_ink_for(cell, text, conf, slots, n):
+            return
         if value != cell.value and n > _digits_read(cell) and conf >= MISSED_MIN_CONF:
             old = cell.value
             cell.reason = f"re-read on a tight crop: {text} (page OCR read {cell.text!r}: a digit lost)"
@@ -346,6 +425,9 @@ def _take_reread(key: str, cell: Cell, text: str, conf: float, fmt: str, glyphs:
             cell.confidence = min(conf, LOST_DIGIT_CONF)
         elif value == cell.value:
             cell.reason = "confirmed by a second reading"
+        return
+    n = sum(ch.isdigit() for ch in num)
+    if n > _digits_read(cell) and _no_ink_for(cell, text, conf, slots, n):
         return
     if cell.blank:
         if conf >= MISSED_MIN_CONF:

@@ -125,3 +125,88 @@ def read_crops(engine, crops: list) -> list[tuple[str, float]]:
     got = batched(crops) if batched else [engine.read_crop(c) for c in crops]
     return [(text, conf) for text, conf, _ in got]
 
+
+
+def digit_slots(image, bbox_pt, digit_h_pt: float, band_pt: tuple[float, float] | None = None,
+                inset_pt: float = 2.0) -> int:
+    """How many digits the ink of a cell can hold: marks as tall as the page's digits
+    (digit_h_pt, within 40 %), on the printed number's line (band_pt: its top and bottom, when
+    the page OCR read a number there), each one digit wide or more (touching digits). A seal's
+    strokes and a table rule's remnants are another height or off the line, so a re-read that
+    finds more digits than this has read them (issue 24 item 6: printed 0s under a seal read as
+    161010 and 10101016)."""
+    import cv2
+
+    crop = _interior(image, bbox_pt, inset_pt)
+    if crop.size == 0 or crop.max() - crop.min() < 40:
+        return 0
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    s = image.scale
+    h = digit_h_pt * s
+    top = (bbox_pt[1] + inset_pt) * s
+    spans = []
+    for x, y, cw, ch, _ in stats[1:]:
+        if not 0.6 * h <= ch <= 1.4 * h:
+            continue
+        if band_pt is not None:
+            cy = top + y + ch / 2
+            if not band_pt[0] * s - 0.3 * h <= cy <= band_pt[1] * s + 0.3 * h:
+                continue
+        spans.append((int(x), int(x + cw)))
+    spans.sort()
+    merged: list[list[int]] = []
+    for x0, x1 in spans:
+        if merged and x0 < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], x1)
+        else:
+            merged.append([x0, x1])
+    # a digit is about half as wide as it is tall (a 1 narrower: still one)
+    return sum(max(1, round((x1 - x0) / (0.5 * h))) for x0, x1 in merged)
+
+
+SLASH_LEAN = 0.15  # a slash leans 0.27-0.31 of its height, a printed 1 -0.09 to -0.01 (synth5050 scans)
+
+
+def leans_like_slash(image, bbox_pt, inset_pt: float = 2.0) -> bool:
+    """Whether the cell's one digit-tall mark leans like the zero mark / rather than standing
+    like a 1: the centre of its top third lies right of its bottom third's by SLASH_LEAN of its
+    height or more. OCR reads a printed / as 1, and a crop re-read "confirms" it (issue 24: a
+    photographed page's /s read as 1 at 1.0)."""
+    import cv2
+    import numpy as np
+
+    crop = _interior(image, bbox_pt, inset_pt)
+    if crop.size == 0 or crop.max() - crop.min() < 60:
+        return False
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    s = image.scale
+    w = crop.shape[1]
+    tall = [i for i in range(1, n) if stats[i, 3] >= 3.5 * s and stats[i, 2] <= 0.9 * w
+            and stats[i, 0] > 0 and stats[i, 0] + stats[i, 2] < w]
+    if len(tall) != 1:
+        return False
+    i = tall[0]
+    x, y, cw, ch = (int(v) for v in stats[i, :4])
+    ys, xs = np.nonzero(labels[y:y + ch, x:x + cw] == i)
+    third = ch / 3
+    top, foot = xs[ys < third], xs[ys >= ch - third]
+    if not len(top) or not len(foot):
+        return False
+    return (top.mean() - foot.mean()) / ch >= SLASH_LEAN
+
+
+def ink_height(image, bbox_pt) -> float | None:
+    """How tall (points) the tallest mark inside a box is: a number token's box is the OCR
+    detector's, well taller than its digits (2.5 × on synthetic scans), so digit height is
+    measured on the ink."""
+    import cv2
+
+    crop = _interior(image, bbox_pt, 0.0)
+    if crop.size == 0 or crop.max() - crop.min() < 60:
+        return None
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    hs = [int(stats[i, 3]) for i in range(1, n) if stats[i, 3] < crop.shape[0]]  # not a rule across it
+    return max(hs) / image.scale if hs else None

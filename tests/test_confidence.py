@@ -1,6 +1,8 @@
 """Confidence after reconciling says what the evidence supports: no cell nothing vouches for
 claims 0.9 or more where its reading is known to fail unseen (scans), and no cell an identity
 breaks through claims it anywhere."""
+import zlib
+
 from nianbao import schema
 from nianbao.document import Cell, Document, Page, Source
 from nianbao.reconcile import reconcile
@@ -11,16 +13,23 @@ def scanned(fmt="2019", seed=21, source="ocr"):
     v = make_values(fmt, seed=seed)
     doc = Document(source=Source(path="s.pdf", kind="scanned_pdf" if source == "ocr" else "digital_pdf"),
                    format=fmt, pages=[Page(number=1, source=source)])
-    doc.fields = {k: Cell(value=x, text=str(x), confidence=0.9999, page=1) for k, x in v.items()}
+    doc.fields = {k: Cell(value=x, text=str(x), confidence=0.9999, page=1, bbox=_box(k)) for k, x in v.items()}
     return doc
+
+
+def _box(key: str, col: int = 0) -> tuple:
+    """A box on the printed line of the key's row, as a PDF or scan reader gives one: a cell
+    located by position (without one a cell nothing checks claims less than 0.9)."""
+    y = 20.0 * (zlib.crc32(key.rsplit(".", 1)[0].encode()) % 1000)
+    return (100.0 + 40 * col, y, 120.0 + 40 * col, y + 10)
 
 
 def test_an_unchecked_scan_cell_claims_0_9_only_on_a_sure_reading():
     doc = scanned()
-    doc.fields["active.rules.made"] = Cell(value=4, text="4", confidence=0.99, page=1)        # OCR unsure
-    doc.fields["active.rules.published"] = Cell(value=0, text="", confidence=0.9, page=1, blank=True)
-    doc.fields["active.licensing.change"] = Cell(value=179, text="179", confidence=1.0, page=1)  # sign lost?
-    doc.fields["active.penalty.change"] = Cell(value=-7, text="-7", confidence=1.0, page=1)
+    doc.fields["active.rules.made"] = Cell(value=4, text="4", confidence=0.99, page=1, bbox=_box("active.rules.made"))        # OCR unsure
+    doc.fields["active.rules.published"] = Cell(value=0, text="", confidence=0.9, page=1, blank=True, bbox=_box("active.rules.published"))
+    doc.fields["active.licensing.change"] = Cell(value=179, text="179", confidence=1.0, page=1, bbox=_box("active.licensing.change"))  # sign lost?
+    doc.fields["active.penalty.change"] = Cell(value=-7, text="-7", confidence=1.0, page=1, bbox=_box("active.penalty.change"))
     reconcile(doc)
     assert doc.fields["active.rules.made"].confidence < 0.9
     assert doc.fields["active.rules.published"].confidence < 0.9
@@ -48,8 +57,8 @@ def test_zeros_that_add_up_vouch_for_no_blank_on_a_scan():
 
 def test_a_text_layer_keeps_its_confidence_and_a_broken_identity_lowers_it():
     doc = scanned("2019", seed=23, source="text_layer")
-    doc.fields["active.rules.made"] = Cell(value=4, text="4", confidence=0.99, page=1)
-    doc.fields["active.licensing.change"] = Cell(value=179, text="179", confidence=1.0, page=1)
+    doc.fields["active.rules.made"] = Cell(value=4, text="4", confidence=0.99, page=1, bbox=_box("active.rules.made"))
+    doc.fields["active.licensing.change"] = Cell(value=179, text="179", confidence=1.0, page=1, bbox=_box("active.licensing.change"))
     doc.fields["requests.new_received.total"].value += 1
     reconcile(doc)
     assert doc.fields["active.rules.made"].confidence == 0.99

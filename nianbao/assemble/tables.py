@@ -490,8 +490,26 @@ class RowReader:
             return None
         return ln.cells[-k:]
 
+    def own_grid_row(self, nums: list[Num], line: int | None, k: int) -> list[Num]:
+        """Web and Word tables: a row's cells are the cells of the grid row its label is in. The
+        numbers given to it by reading order are replaced by those when they come from other
+        grid rows and the label's row is a data row (its last k fields are numbers or empty):
+        a label the anchors missed must not hand its numbers to the row above, whose own grid
+        cells were blank, nor a row take its neighbour's (issue 24)."""
+        ln = self.st.lines[line] if line is not None and 0 <= line < len(self.st.lines) else None
+        if ln is None or ln.cells is None or all(n.line == line for n in nums):
+            return nums
+        fields = norm(ln.text).split("\t")
+        if len(fields) <= k:
+            return nums
+        own = [n for n in self.st.nums if n.line == line and n.field is not None and n.field >= len(fields) - k]
+        if len(own) != sum(1 for f in fields[-k:] if f.strip()):
+            return nums  # text that is not a number among its cells: not a data row
+        return own
+
     def read(self, row: Row, nums: list[Num], line: int | None = None) -> dict[str, Cell]:
         k, lines = len(row.cols), self.st.lines
+        nums = self.own_grid_row(nums, line, k)
         has_total = self.table in ("requests", "appeals")
         placed: list[Num | None] | None = None
         coords = None

@@ -38,6 +38,9 @@ class Table:
     n_rows: int
     header_rows: int
     cells: list[Cell] = field(default_factory=list)
+    # a data row the page breaks before, whatever room is left (a browser printing a web page
+    # puts a table's last row on the next page, below no header: printed.Printed.appeals_apart)
+    break_before: int | None = None
 
     def add(self, row, col, text, role="O", **kw) -> Cell:
         cell = Cell(row, col, [(text, role)] if isinstance(text, str) else text, **kw)
@@ -220,7 +223,7 @@ class PDF:
         y = self.y - 4
         seg: list[tuple[int, float]] = []
         for r in range(t.n_rows):
-            if y - row_h[r] < self.bottom and seg and r >= t.header_rows:
+            if (y - row_h[r] < self.bottom or r == t.break_before) and seg and r >= t.header_rows:
                 segments.append(seg)
                 seg = []
                 y = self.top

@@ -9,6 +9,11 @@ typographic minus (signed_change: -72, －72, −72), a money column whose heade
 (采购总金额（元）, 本年收费金额（单位：元）) over bare numbers in yuan (amounts_in_yuan). The
 content's true values stay; what changes is what the page prints and therefore what the gold
 says a reader must output.
+
+Besides the spec variants, one printing habit that changes no value (so no gold `variants`
+name): the appeals table's row of 15 values printed on the next page below no header, as a
+browser prints a web page whose table meets a page break (appeals_apart; issue 24: a printed
+2019 page had two 行政诉讼 cells placed by the row identities, swapped).
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ MINUS_SIGNS = ("-", "－", "−")  # hyphen-minus, full-width minus, minus sign:
 MONEY = ("active.fees.amount", "active.procurement.amount")
 P_AGGREGATE, P_LABELS, P_YUAN, P_BLANK_TOTALS, P_ZERO_MARKS = 0.4, 0.4, 0.35, 0.25, 0.35
 P_SIGNED, P_YUAN_HEADER, P_SHRINK = 0.5, 0.5, 0.5  # minus glyph of a 2019 report; 元 in the header; shrunk lists
+P_APPEALS_APART = 0.2
 
 
 @dataclass
@@ -36,6 +42,7 @@ class Printed:
     zero_mark: str | None = None
     minus: str | None = None  # the minus of negative changes (signed_change); None: no negative printed
     yuan_header: bool = False  # with yuan: the unit is printed in the money column's header, not the cell
+    appeals_apart: bool = False  # a layout habit, not a spec variant: not in `names`
 
     @property
     def names(self) -> list[str]:
@@ -121,6 +128,9 @@ def choose(rng: random.Random, c) -> Printed:
     if fmt == "2019" and any(isinstance(v, int) and v < 0 for k, v in c.fields.items() if k.endswith(".change")):
         # a negative change is printed whatever its minus: -72, －72 or −72
         p.minus = rng.choice(MINUS_SIGNS) if rng.random() < P_SIGNED else "-"
+    # drawn last: the draws above, and so the corpora made before it, stay as they were
+    if rng.random() < P_APPEALS_APART:
+        p.appeals_apart = True
     return p
 
 

@@ -191,6 +191,8 @@ def appeals(c: Content, style: Style) -> Table:
     for k, row in enumerate(("review", "suit_direct", "suit_after_review")):
         for j, col in enumerate(APPEAL_PARTS + ("total",)):
             _val(t, 3, 5 * k + j, f"appeals.{row}.{col}", c, style)
+    if getattr(c.printed, "appeals_apart", False):
+        t.break_before = 3  # the row of 15 values on the next page, below no header
     return t
 
 

@@ -1,0 +1,90 @@
+"""The merge of the token model's reading with the rules' (model/combine.py, issue 24 item 8):
+when two readings both satisfy the identities, the one that keeps what the OCR read at the
+cell wins over a blank the model inferred there."""
+from nianbao import schema
+from nianbao.document import Cell, Document, Page, Source
+from nianbao.model.combine import combine
+from nianbao.reconcile import reconcile
+from reportgen import make_values
+
+A, B = "requests.result.disclosed", "requests.result.partially_disclosed"
+COLS = list(schema.columns("requests", "2019"))
+
+
+def _values():
+    """A 2019 report's values with 部分公开 printed blank and its numbers added to 予以公开 (the
+    identities still hold: the column sums and the row totals are unchanged)."""
+    v = make_values("2019", seed=31)
+    for c in COLS:
+        v[f"{A}.{c}"] += v[f"{B}.{c}"]
+        v[f"{B}.{c}"] = 0
+    assert v[f"{A}.total"] > 0
+    return v
+
+
+ROWS = list(dict.fromkeys(k.rsplit(".", 1)[0] for k in schema.field_keys("2019")))
+
+
+def _box(key):
+    row = ROWS.index(key.rsplit(".", 1)[0])
+    col = COLS.index(key.rsplit(".", 1)[1]) if key.startswith("requests.") else 0
+    return (100.0 + 40 * col, 20.0 * row, 130.0 + 40 * col, 20.0 * row + 12)
+
+
+import pytest
+
+
+@pytest.mark.parametrize("model_reads", ["a blank", "a token from outside the cell"])
+def test_digits_read_at_a_cell_beat_a_blank_the_model_inferred(model_reads):
+    gold = _values()
+    doc = Document(source=Source(path="p.png", kind="image"), format="2019", pages=[Page(number=1, source="ocr")])
+    for k, x in gold.items():
+        blank = x == 0 and k.startswith("requests.") and model_reads == "a blank"
+        doc.fields[k] = Cell(value=x, text="" if blank else str(x), confidence=0.99, page=1, bbox=_box(k), blank=blank)
+    # the page OCR misread one total: the rules' reading breaks the 自然人 column
+    t = "requests.result.total.natural_person"
+    doc.fields[t] = Cell(value=gold[t] + 10, text=str(gold[t] + 10), confidence=0.99, page=1, bbox=_box(t))
+    # the model reads that total right, but puts 予以公开's printed row under 部分公开 and
+    # infers 予以公开 blank: its reading satisfies every identity too
+    model = {t: Cell(value=gold[t], text=str(gold[t]), confidence=0.99, page=1, bbox=_box(t))}
+    for c in COLS:
+        a, b = f"{A}.{c}", f"{B}.{c}"
+        if gold[a] and model_reads == "a blank":
+            model[a] = Cell(value=0, text="", confidence=0.8, page=1, blank=True,
+                            reason="blank: the token model found no value where its row and column labels cross")
+        if gold[a] and model_reads != "a blank":  # 部分公开's printed 0, below
+            model[a] = Cell(value=0, text="0", confidence=0.99, page=1, bbox=_box(b))
+        if gold[a]:
+            model[b] = Cell(value=gold[a], text=str(gold[a]), confidence=0.99, page=1, bbox=_box(a))
+    combine(doc, model, {}, "reconcile")
+    reconcile(doc)
+    wrong = {k: (doc.fields[k].value, x) for k, x in gold.items() if doc.fields[k].value != x}
+    assert wrong == {}
+    assert "digits read at the cell kept" in doc.fields[f"{A}.total"].reason
+    assert doc.fields[t].value == gold[t]  # the model's right reading of the total still wins
+    assert not doc.flags
+
+
+def test_digits_the_rules_placed_by_the_identities_are_not_read_at_the_cell():
+    """A digital PDF's appeals row whose blank cells the text path placed by the row identities
+    (synth5050-00057: 行政诉讼's 27 1 2 25 55 put under 行政复议): the model's blanks there stand."""
+    gold = make_values("2019", seed=32)
+    doc = Document(source=Source(path="r.pdf", kind="digital_pdf"), format="2019",
+                   pages=[Page(number=1, source="text_layer")])
+    for k, x in gold.items():
+        doc.fields[k] = Cell(value=x, text=str(x), confidence=0.99, page=1, bbox=_box(k))
+    review, direct = "appeals.review", "appeals.suit_direct"
+    parts = ("upheld", "corrected", "other", "pending", "total")
+    for c, x in zip(parts, (27, 1, 2, 25, 55)):
+        gold[f"{review}.{c}"], gold[f"{direct}.{c}"] = 0, x
+    why = "10 blank cell(s) placed by the row identities"
+    model = {}
+    for c in parts:
+        x = gold[f"{direct}.{c}"]
+        doc.fields[f"{review}.{c}"] = Cell(value=x, text=str(x), confidence=0.5, page=1, reason=why)
+        doc.fields[f"{direct}.{c}"] = Cell(value=0, text="", confidence=0.5, page=1, blank=True, reason=why)
+        model[f"{review}.{c}"] = Cell(value=0, text="", confidence=0.8, page=1, blank=True,
+                                      reason="blank: the token model found no value where its row and column labels cross")
+        model[f"{direct}.{c}"] = Cell(value=x, text=str(x), confidence=0.99, page=1, bbox=_box(f"{direct}.{c}"))
+    combine(doc, model, {}, "reconcile")
+    assert {k: doc.fields[k].value for k in model} == {k: gold[k] for k in model}

@@ -1,0 +1,91 @@
+"""Crop re-reads must not invent numbers (issue 24 item 6): on a stamped, photographed page
+printed 0s became 161010, 10101016 and 10 — seal strokes and table rules read as digits. A
+"lost digit" needs ink where the digit would be: marks as tall as the page's digits, on the
+printed number's line; and a re-read does not beat a page reading the identities accept."""
+import cv2
+import numpy as np
+
+from nianbao import schema
+from nianbao.document import Cell, Document, Line, Page, Source, Token
+from nianbao.ocr.apply import page_readings_accepted
+from nianbao.ocr.assemble_grid import _take_reread
+from nianbao.ocr.digits import digit_slots
+from nianbao.ocr.images import PageImage
+from reportgen import make_values
+
+SCALE = 2.0  # pixels per point
+CELL = (10.0, 10.0, 90.0, 40.0)  # a table cell, points
+
+
+def _cell_image(printed: str, seal: bool = False, rule: bool = False) -> PageImage:
+    """A cell with `printed` in a 10-point font, optionally under seal strokes (a ring much taller
+    than a digit, and thin arcs) and with a table rule's remnant inside its edge."""
+    img = np.full((120, 220), 255, np.uint8)
+    cv2.putText(img, printed, (60, 66), cv2.FONT_HERSHEY_SIMPLEX, 0.75, 0, 2)
+    if seal:
+        cv2.circle(img, (152, 50), 34, 90, 2)  # beside the digits, not through them
+        cv2.ellipse(img, (140, 60), (9, 3), 0, 0, 180, 90, 1)
+    if rule:
+        cv2.line(img, (172, 24), (172, 78), 0, 2)
+    return PageImage(img, SCALE)
+
+
+def _digit_box(img: PageImage) -> tuple[float, float]:
+    """Top and bottom (points) of the printed digits, as the page OCR's token gives them."""
+    ys = np.where((img.grey[:, 55:100] < 128).any(axis=1))[0]
+    return ys.min() / SCALE, (ys.max() + 1) / SCALE
+
+
+def test_seal_strokes_and_rules_are_no_room_for_digits():
+    for printed in ("0", "10", "305"):
+        plain = _cell_image(printed)
+        band = _digit_box(plain)
+        h = band[1] - band[0]
+        assert digit_slots(plain, CELL, h, band) == len(printed)
+        stamped = _cell_image(printed, seal=True, rule=True)
+        assert digit_slots(stamped, CELL, h, band) == len(printed), printed
+
+
+def test_a_reread_with_more_digits_than_ink_is_not_taken():
+    cell = Cell(value=0, text="0", confidence=0.99, page=1, bbox=CELL)
+    _take_reread("active.rules.made", cell, "161010", 0.93, "2019", glyphs=4, slots=1)
+    assert cell.value == 0 and cell.confidence <= 0.85 and "161010" in cell.reason
+    blank = Cell(value=0, text="", confidence=0.9, page=1, bbox=CELL, blank=True)
+    _take_reread("active.rules.made", blank, "10", 0.95, "2019", slots=1)
+    assert blank.value == 0 and blank.confidence <= 0.85
+    lost = Cell(value=5, text="5", confidence=0.99, page=1, bbox=CELL)  # 50 printed, the 0 lost
+    _take_reread("active.rules.made", lost, "50", 0.95, "2019", glyphs=2, slots=2)
+    assert lost.value == 50
+
+
+def test_a_reread_does_not_beat_a_page_reading_the_identities_accept():
+    v = make_values("2021", seed=41)
+    doc = Document(source=Source(path="s.pdf", kind="scanned_pdf"), format="2021", pages=[Page(number=1, source="ocr")])
+    doc.fields = {k: Cell(value=x, text=str(x), confidence=0.99, page=1) for k, x in v.items()}
+    key = next(k for k in schema.field_keys("2021") if k.startswith("requests.result.") and v[k] == 0
+               and v[k.rsplit(".", 1)[0] + ".total"])
+    doc.fields[key] = Cell(value=1011, text="1011", confidence=0.85, page=1,
+                           reason="re-read on a tight crop: 1011 (page OCR read '0': a digit lost)", alternatives=[0])
+    page = {key: (0, "0", False)}  # the page OCR read a 0 there
+    assert page_readings_accepted(doc, page) == [key]
+    assert doc.fields[key].value == 0 and 1011 in doc.fields[key].alternatives
+    assert "identities hold" in doc.fields[key].reason and doc.fields[key].confidence <= 0.85
+    # a blank the page OCR saw is no reading to restore: it may be a digit it lost
+    doc.fields[key] = Cell(value=1, text="1", confidence=0.9, page=1, reason="read from a tight crop")
+    assert page_readings_accepted(doc, {key: (0, "", True)}) == []
+    # a re-read the identities need stays
+    other = next(k for k in schema.field_keys("2021") if k.startswith("requests.result.") and v[k] > 0)
+    doc.fields[other] = Cell(value=v[other], text=str(v[other]), confidence=0.85, page=1)
+    assert page_readings_accepted(doc, {other: (v[other] + 7, str(v[other] + 7), False)}) == []
+    assert doc.fields[other].value == v[other]
+
+
+def test_a_slash_is_not_a_1():
+    """Zeros printed as / (a zero mark) read as 1 by the page OCR and again by a crop re-read."""
+    from nianbao.ocr.digits import leans_like_slash
+    img = np.full((120, 220), 255, np.uint8)
+    cv2.line(img, (100, 70), (112, 40), 0, 2)  # /
+    assert leans_like_slash(PageImage(img, SCALE), CELL)
+    one = np.full((120, 220), 255, np.uint8)
+    cv2.putText(one, "1", (95, 68), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 0, 2)
+    assert not leans_like_slash(PageImage(one, SCALE), CELL)
