@@ -172,15 +172,25 @@ def clean_stale_temps(folder: str | Path) -> int:
 
 def write_atomic(path: str | Path, text: str) -> None:
     """Write via a temp file in the same folder and rename, so readers never see half a file."""
+    def write(tmp: str) -> None:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+    write_atomic_by(path, write)
+
+
+def write_atomic_by(path: str | Path, write) -> None:
+    """`write(temp_path)` fills a temp file in the same folder (a spreadsheet or Parquet library
+    writing by name), which is then renamed into place: readers never see half a file, and a
+    killed writer's temp file is named by its pid for the next run to remove."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{fit_name(path.name)}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are for others to read
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
+        os.close(fd)
+        write(tmp)
         os.replace(tmp, path)
     except BaseException:
         try:

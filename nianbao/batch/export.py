@@ -27,15 +27,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import schema
 from ..figures import FIGURE_NAMES, FIGURE_ZH, INDICATOR_NAMES, INDICATOR_ZH, compute, indicator_values
 from ..labels import cell_labels, identity_label, label, metric_label
-from ..output import write_atomic
+from ..output import write_atomic, write_atomic_by
 from .manifest import Manifest, row_outputs
 from .runner import MANIFEST, REPORTS
 
@@ -293,17 +291,6 @@ def _labels_table() -> Table:
     return t
 
 
-def _atomic_binary(path: Path, write) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _col_letter(n: int) -> str:
     from openpyxl.utils import get_column_letter
     return get_column_letter(n)
@@ -360,7 +347,7 @@ def _xlsx(tables: dict[str, Table], target: Path) -> None:
                     cell.comment = Comment(str(mark[1])[:500], "nianbao")
                 row.append(cell)
             ws.append(row)
-    _atomic_binary(target, wb.save)
+    write_atomic_by(target, wb.save)
 
 
 def _parquet(tables: dict[str, Table], dest: Path) -> list[Path]:
@@ -393,7 +380,7 @@ def _parquet(tables: dict[str, Table], dest: Path) -> list[Path]:
                 data[c] = [None if v is None else str(v) for v in data[c]]
         table = pa.Table.from_pydict(data, schema=pa.schema(fields))
         target = dest / f"{name}.parquet"
-        _atomic_binary(target, lambda p, tb=table: pq.write_table(tb, p))
+        write_atomic_by(target, lambda p, tb=table: pq.write_table(tb, p))
         paths.append(target)
     return paths
 

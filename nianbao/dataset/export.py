@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from pathlib import Path
 
 from nianbao.labels import identity_label, zh_message
+from nianbao.output import write_atomic_by
 
 from . import numbers as nm
 
@@ -150,18 +149,6 @@ def sheets(con) -> list[Sheet]:
     return [series_sheet(con), rankings_sheet(con), formulas_sheet(), agencies_sheet(con)]
 
 
-def _atomic(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_xlsx(sheet_list: list[Sheet], target: str | Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -201,7 +188,7 @@ def write_xlsx(sheet_list: list[Sheet], target: str | Path) -> Path:
                 row.append(c)
             ws.append(row)
     target = Path(target)
-    _atomic(target, wb.save)
+    write_atomic_by(target, wb.save)
     return target
 
 
@@ -210,6 +197,6 @@ def write_csv(sheet_list: list[Sheet], dest: str | Path) -> list[Path]:
     out = []
     for sh in sheet_list:
         p = dest / f"{sh.name}.csv"
-        _atomic(p, lambda t, s=sh: Path(t).write_text(s.csv(), encoding="utf-8"))
+        write_atomic_by(p, lambda t, s=sh: Path(t).write_text(s.csv(), encoding="utf-8"))
         out.append(p)
     return out
