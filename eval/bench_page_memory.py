@@ -19,6 +19,7 @@ from pathlib import Path
 
 
 def blank_pdf(path: Path, pages: int) -> Path:
+    """A scanned-looking PDF: A4 pages with no text layer (each is rendered and OCR'd)."""
     import pypdfium2 as pdfium
     pdf = pdfium.PdfDocument.new()
     for _ in range(pages):

@@ -70,18 +70,28 @@ def has_ink(image, bbox_pt, inset_pt: float = 2.0, min_px_pt2: float = 1.5) -> b
     return sum(int(stats[i, 4]) for i in tall) >= min_px_pt2 * s * s
 
 
+def _ink(image, bbox_pt, inset_pt: float, min_contrast: int):
+    """A cell's interior and its ink's connected components (Otsu, so grey scans keep whole
+    strokes): (crop, n, stats), or None for a crop with no ink contrast."""
+    import cv2
+
+    crop = _interior(image, bbox_pt, inset_pt)
+    if crop.size == 0 or crop.max() - crop.min() < min_contrast:
+        return None
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    return crop, n, stats
+
+
 def glyph_count(image, bbox_pt, inset_pt: float = 2.0) -> int:
     """How many digit-tall marks stand side by side in a cell (0 for paper, a dash or speckle).
     Marks whose x-ranges overlap count once (a broken stroke); marks touching the crop's left or
     right edge are rule remnants. Used to tell a lost digit: a cell read as 0 or 5 whose crop
     holds two glyphs was misread, whatever the page OCR's confidence."""
-    import cv2
-
-    crop = _interior(image, bbox_pt, inset_pt)
-    if crop.size == 0 or crop.max() - crop.min() < 60:
+    got = _ink(image, bbox_pt, inset_pt, 60)
+    if got is None:
         return 0
-    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    crop, n, stats = got
     s = image.scale
     w = crop.shape[1]
     spans = sorted((int(x), int(x + cw)) for x, y, cw, ch, _ in stats[1:]
@@ -99,14 +109,12 @@ def glyph_count(image, bbox_pt, inset_pt: float = 2.0) -> int:
 def tight_crop(image, bbox_pt, inset_pt: float = 1.2, margin_px: int = 3, pad_px: int = 8):
     """The box around a cell's digit-sized ink (Otsu, so grey scans keep whole strokes), padded
     with the cell's own background so no artificial edge is added; None for an inkless cell."""
-    import cv2
     import numpy as np
 
-    crop = _interior(image, bbox_pt, inset_pt)
-    if crop.size == 0 or crop.max() - crop.min() < 40:
+    got = _ink(image, bbox_pt, inset_pt, 40)
+    if got is None:
         return None
-    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    crop, n, stats = got
     s = image.scale
     keep = [i for i in range(1, n) if stats[i, 3] >= 2.5 * s]
     if not keep:
@@ -126,7 +134,6 @@ def read_crops(engine, crops: list) -> list[tuple[str, float]]:
     return [(text, conf) for text, conf, _ in got]
 
 
-
 def digit_slots(image, bbox_pt, digit_h_pt: float, band_pt: tuple[float, float] | None = None,
                 inset_pt: float = 2.0) -> int:
     """How many digits the ink of a cell can hold: marks as tall as the page's digits
@@ -135,13 +142,10 @@ def digit_slots(image, bbox_pt, digit_h_pt: float, band_pt: tuple[float, float] 
     strokes and a table rule's remnants are another height or off the line, so a re-read that
     finds more digits than this has read them (issue 24 item 6: printed 0s under a seal read as
     161010 and 10101016)."""
-    import cv2
-
-    crop = _interior(image, bbox_pt, inset_pt)
-    if crop.size == 0 or crop.max() - crop.min() < 40:
+    got = _ink(image, bbox_pt, inset_pt, 40)
+    if got is None:
         return 0
-    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    crop, n, stats = got
     s = image.scale
     h = digit_h_pt * s
     top = (bbox_pt[1] + inset_pt) * s

@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from nianbao.eval.bench_page_memory import blank_pdf  # a scanned-looking PDF: no text layer
+
 pytest.importorskip("cv2")
 
 PROBE = r"""
@@ -35,16 +37,6 @@ assert len(doc.pages) == int(sys.argv[2]) and all(p.image is not None for p in d
 assert doc.pages[0].image.grey.max() == 255 and doc.pages[-1].image.grey.shape == doc.pages[0].image.grey.shape
 print((peak_kb() - base) // 1024)
 """
-
-
-def blank_pdf(path: Path, pages: int) -> Path:
-    """A scanned-looking PDF: A4 pages with no text layer (each is rendered and OCR'd)."""
-    import pypdfium2 as pdfium
-    pdf = pdfium.PdfDocument.new()
-    for _ in range(pages):
-        pdf.new_page(595, 842)
-    pdf.save(str(path))
-    return path
 
 
 def growth_mb(path: Path, pages: int, budget_mb: int) -> int:
