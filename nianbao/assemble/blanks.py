@@ -14,13 +14,17 @@ from nianbao import schema
 MAX_TRIALS = 5000  # candidate trials (~0.15 s); beyond it the rows keep their row-identity placement
 
 
-def _equations(fmt: str, aggregate: bool = False) -> list[tuple[list[str], list[str], str]]:
-    """The column identities as (left rows, right rows, column)."""
+def _equations(fmt: str, aggregate: bool = False,
+               blank_totals: bool = False) -> list[tuple[list[str], list[str], str]]:
+    """The column identities as (left rows, right rows, column). `blank_totals`: the result rows
+    leave their 总计 cell blank (spec variant blank_totals), so the printed （七）总计's own 总计
+    is not the sum of theirs; that one equation is left out, the balance still holds."""
     cols = list(schema.columns("requests", fmt))
     results = list(schema.request_result_rows(fmt, aggregate))
     eqs = []
     for c in cols:
-        eqs.append((["result.total"], results, c))
+        if not (blank_totals and c == cols[-1]):
+            eqs.append((["result.total"], results, c))
         eqs.append((["result.total", "carried_forward"], ["new_received", "carried_over"], c))
     return eqs
 
@@ -34,10 +38,10 @@ class Search:
     may try; `exhausted` says a search gave up (its answer is then unknown, not empty)."""
 
     def __init__(self, fmt: str, fixed: dict[str, list], options: dict[str, list[list]],
-                 aggregate: bool = False, budget: int = MAX_TRIALS):
+                 aggregate: bool = False, budget: int = MAX_TRIALS, blank_totals: bool = False):
         cols = list(schema.columns("requests", fmt))
         ci = {c: i for i, c in enumerate(cols)}
-        eqs = [(l, r, ci[c]) for l, r, c in _equations(fmt, aggregate)]
+        eqs = [(l, r, ci[c]) for l, r, c in _equations(fmt, aggregate, blank_totals)]
         eqs = [e for e in eqs if any(x in options for x in e[0] + e[1])]
         # an equation with an unread cell cannot constrain anything
         self.eqs = [(l, r, j) for l, r, j in eqs

@@ -21,7 +21,7 @@ from nianbao import schema
 from nianbao.document import Cell, Line
 from nianbao.schema import Row, labels
 
-from . import blanks
+from . import blanks, short_rows
 from .normalize import compact, norm
 from .stream import Num, Stream
 
@@ -352,6 +352,7 @@ class RowReader:
         self.header = header  # text range of the column header, for column positions
         self.all_nums = [n for nums in got.values() for n in nums]
         self.ambiguous: dict[str, list[list[Num | None]]] = {}
+        self.short: dict[str, list[Num]] = {}  # rows printing fewer numbers than columns, no positions
         self.types = {c: schema.col_type(table, fmt, c) if table == "active" else "int"
                       for r in rows.values() for c in r.cols}
         # reference column positions from the rows printed in full, per page (layouts differ
@@ -547,6 +548,8 @@ class RowReader:
             elif placed is not None:
                 conf, reason = CONF_POSITIONAL, f"{k - len(nums)} blank cell(s) placed by position"
             elif has_total:
+                if self.table == "requests" and not self.st.boxed:
+                    self.short[row.id] = nums  # placed with the other short rows (short_rows.place)
                 options = placements_by_identity(nums, k)
                 placed = options[0] if options else None
                 conf, reason = CONF_GUESS, f"{k - len(nums)} blank cell(s) placed by the row identity"
@@ -614,6 +617,29 @@ class RowReader:
         why = "the 总计 column is left blank on every result row; the numbers fill the applicant columns"
         for r in short:
             cells.update(self.cells(r, list(got[r.id]) + [None], CONF_POSITIONAL, why))
+        return True
+
+    def place_short(self, rows: dict[str, Row], cells: dict[str, Cell]) -> bool:
+        """All the short rows of a requests table in text without character boxes, placed
+        together by the identities and, in a layout dump, the header's column offsets."""
+        if not self.short:
+            return False
+        k = len(next(iter(rows.values())).cols)
+        fixed = {rid: [cells[r.key(c)].value if r.key(c) in cells else None for c in r.cols]
+                 for rid, r in rows.items() if rid not in self.short}
+        offsets = short_rows.header_offsets(self.st, self.fmt, *self.header) if self.header else {}
+        got = short_rows.place(self.fmt, self.aggregate, fixed, self.short, k, offsets)
+        if got is None:
+            return False
+        for rid, p in got.items():
+            row = rows[rid]
+            for c, n, alts in zip(row.cols, p.cells, p.alternatives):
+                if n is short_rows.AMBIGUOUS:
+                    cells[row.key(c)] = Cell(value=None, reason=f"{short_rows.AMBIGUOUS}: {p.reason}",
+                                             alternatives=alts)
+                else:
+                    cells[row.key(c)] = _cell(n, "int", self.st.lines, short_rows.CONF, p.reason)
+        self.ambiguous = {r: o for r, o in self.ambiguous.items() if r not in got}
         return True
 
     def resolve_ambiguous(self, rows: dict[str, Row], cells: dict[str, Cell]) -> None:
@@ -690,7 +716,7 @@ def read_row_table(st: Stream, table: str, fmt: str, t0: int, t1: int,
                 cells[row.key(c)] = Cell(value=None, reason=f"row label {row.zh} not found")
             continue
         cells.update(reader.read(row, got[row.id], found[row.id].line))
-    if not reader.blank_totals(by_id, got, cells):
+    if not reader.place_short(by_id, cells) and not reader.blank_totals(by_id, got, cells):
         reader.resolve_ambiguous(by_id, cells)
     reader.garbled(by_id, got, cells)
     return cells, warnings

@@ -1,0 +1,265 @@
+"""Requests rows that print fewer numbers than columns (zeros printed blank), in text with no
+character boxes: a pdftotext -layout or -raw dump, a pypdfium2 text, scraped text.
+
+Each such row's numbers go, in printed order, into some of its columns. All the short rows are
+placed together: every choice must satisfy the column identities (办理结果之和 = 总计, 第一项 +
+第二项 = 第三项 + 第四项) and each row's own identity (总计 = the applicant columns), or — when
+the result rows leave their 总计 cell blank (spec variant blank_totals) — the applicant columns'
+identities with those 总计 cells blank. A cell is read when every choice that satisfies them gives
+it the same number (or the same blank); otherwise it stays null, `ambiguous`, with the values it
+could take: columns that enter the identities alike (科研机构 and 社会公益组织 both 0 in every other
+row) cannot be told apart by sums.
+
+Where the text keeps a layout (pdftotext -layout), the header's column labels give each column a
+character offset. The offsets drift from one band of the table to the next (the dump packs each
+band's text blocks on their own), so a row uses them only when the cells the identities already
+fixed sit nearest their own column's label; then, among its placements that the identities allow,
+the one whose numbers sit nearest their columns' labels is taken. Nothing read here comes from
+geometry, so no cell claims more than 0.85.
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+import operator
+import re
+from dataclasses import dataclass
+
+from nianbao import schema
+
+from . import blanks
+from .normalize import compact, norm
+from .stream import Num, Stream
+
+CONF = 0.85  # placed by the identities (and offsets in a text dump): never certain
+MAX_OPTIONS = 64  # placements of one row; beyond it the row is not placed here
+BUDGET = 20000  # search nodes per feasibility query
+AMBIGUOUS = "ambiguous"
+
+
+@dataclass
+class Placed:
+    """One short row's cells: a Num, None (blank), or AMBIGUOUS per column."""
+    cells: list
+    alternatives: list[list]  # per column, the values an ambiguous cell could take
+    reason: str
+
+
+def _val(n: Num | None):
+    if n is None or n.dash or n.value is None:
+        return 0
+    v = n.value
+    return int(v) if isinstance(v, float) and v.is_integer() else v
+
+
+def _row_ok(vals: list) -> bool:
+    return abs(sum(vals[:-1]) - vals[-1]) < 1e-9
+
+
+def _options(nums: list[Num], k: int, blank_total: bool) -> list[list[Num | None]]:
+    """Order-preserving placements of the row's numbers: its total blank (blank_total), or its
+    row identity holding."""
+    out = []
+    for cols in itertools.combinations(range(k), len(nums)):
+        if blank_total and k - 1 in cols:
+            continue
+        p: list[Num | None] = [None] * k
+        for n, c in zip(nums, cols):
+            p[c] = n
+        if blank_total or _row_ok([_val(x) for x in p]):
+            out.append(p)
+    return out
+
+
+def header_offsets(st: Stream, fmt: str, t0: int, t1: int) -> dict[int, float]:
+    """Column index → character offset of its printed label, from the header line of a layout
+    dump that shows the most column labels left to right (自然人 商业企业 … 总计, often wrapped:
+    人 商业 科研 社会公 法律服 其 计). A piece of text stands for a column only when it belongs to
+    that column's label and no other's."""
+    if t0 >= t1 or not st.tline:
+        return {}
+    labels = [compact(norm(c.zh)) for c in schema.columns("requests", fmt).values()]
+    best: dict[int, float] = {}
+    for li in sorted(set(st.tline[t0:min(t1, len(st.tline))])):
+        s = st.slines.get(li, "")
+        found: dict[int, float] = {}
+        for m in re.finditer(r"\S+", s):
+            own = [j for j, lab in enumerate(labels) if m.group() in lab]
+            if len(own) == 1 and own[0] not in found:
+                found[own[0]] = (m.start() + m.end()) / 2
+        cols = sorted(found)
+        if any(found[b] <= found[a] for a, b in zip(cols, cols[1:])):
+            continue
+        if len(found) > len(best):
+            best = found
+    return best if len(best) >= 3 else {}
+
+
+class _Feasible:
+    """The placements of each row that some choice satisfying every identity uses.
+
+    Counts are whole and not negative, so what one side of an equation can add up to is a bit
+    set (bit v: the sum v); a placement stays while, for every equation through its row, the
+    two sides can still meet with the other rows anywhere in their remaining placements. The
+    choices are then enumerated, each step checked the same way; too many of them (columns the
+    sums cannot tell apart, over many rows) and the answer is unknown (None)."""
+
+    def __init__(self, fmt: str, aggregate: bool, fixed: dict[str, list], blank_totals: bool):
+        self.fixed = fixed
+        cols = list(schema.columns("requests", fmt))
+        self.eqs = [(l, r, cols.index(c)) for l, r, c in blanks._equations(fmt, aggregate, blank_totals)]
+
+    def __call__(self, options: dict[str, list[list]], allowed: dict[str, list[int]]) -> dict[str, set[int]] | None:
+        vals = {r: [[_val(n) for n in o] for o in opts] for r, opts in options.items()}
+        if not all(isinstance(v, int) and v >= 0 for opts in vals.values() for o in opts for v in o) or \
+                not all(v is None or (isinstance(v, int) and v >= 0) for row in self.fixed.values() for v in row):
+            return None
+        eqs = [e for e in self.eqs if any(x in allowed for x in e[0] + e[1]) and
+               all(x in allowed or (x in self.fixed and self.fixed[x][e[2]] is not None) for x in e[0] + e[1])]
+        touching = {r: [e for e in eqs if r in e[0] + e[1]] for r in allowed}
+
+        def sums(side: list[str], j: int, dom: dict[str, list[int]], skip: str | None = None) -> int:
+            reach = 1
+            for x in side:
+                if x == skip:
+                    continue
+                vs = {vals[x][i][j] for i in dom[x]} if x in dom else {self.fixed[x][j]}
+                reach = functools.reduce(operator.or_, (reach << v for v in vs), 0)
+            return reach
+
+        def fits(row: str, i: int, dom: dict[str, list[int]]) -> bool:
+            for left, right, j in touching[row]:
+                own, other = (left, right) if row in left else (right, left)
+                if not (sums(own, j, dom, row) << vals[row][i][j]) & sums(other, j, dom):
+                    return False
+            return True
+
+        def narrow(dom: dict[str, list[int]]) -> dict[str, list[int]] | None:
+            dom = dict(dom)
+            changed = True
+            while changed:
+                changed = False
+                for row in dom:
+                    keep = [i for i in dom[row] if fits(row, i, dom)]
+                    if not keep:
+                        return None
+                    if len(keep) < len(dom[row]):
+                        dom[row], changed = keep, True
+            return dom
+
+        used: dict[str, set[int]] = {r: set() for r in allowed}
+        start = narrow(allowed)
+        if start is None:
+            return used
+        nodes = 0
+
+        def dfs(dom: dict[str, list[int]]) -> bool:
+            """False when the budget ran out."""
+            nonlocal nodes
+            open_ = [r for r in dom if len(dom[r]) > 1]
+            if not open_:
+                for r, js in dom.items():
+                    used[r].add(js[0])
+                return True
+            row = min(open_, key=lambda r: len(dom[r]))
+            for i in dom[row]:
+                if i in used[row] and all(used[r2] >= set(dom[r2]) for r2 in dom if r2 != row):
+                    continue  # every choice below is already known to be used
+                nodes += 1
+                if nodes > BUDGET:
+                    return False
+                sub = narrow(dict(dom, **{row: [i]}))
+                if sub is not None and not dfs(sub):
+                    return False
+            return True
+
+        if not dfs(start):
+            return None
+        return used
+
+
+def _centre(n: Num) -> float:
+    return (n.x0 + n.x1) / 2
+
+
+def _in_band(p: list, known: list[bool], offsets: dict[int, float]) -> bool:
+    """The row's fixed cells sit nearest their own column's label: the header's offsets hold here."""
+    checked = 0
+    for c, (n, sure) in enumerate(zip(p, known)):
+        if not sure or n is None:
+            continue
+        if c not in offsets or min(offsets, key=lambda j: abs(offsets[j] - _centre(n))) != c:
+            return False
+        checked += 1
+    return checked > 0
+
+
+def _cost(p: list, offsets: dict[int, float]) -> float | None:
+    if any(n is not None and c not in offsets for c, n in enumerate(p)):
+        return None
+    return sum(abs(_centre(n) - offsets[c]) for c, n in enumerate(p) if n is not None)
+
+
+def place(fmt: str, aggregate: bool, fixed: dict[str, list], short: dict[str, list[Num]], k: int,
+          offsets: dict[int, float] | None = None) -> dict[str, Placed] | None:
+    """Cells of every short row, or None when no choice satisfies the identities (or the search
+    is too large): the caller then reads them as before."""
+    results = set(schema.request_result_rows(fmt, aggregate))
+    for blank_totals in (False, True):
+        options = {r: _options(nums, k, blank_totals and r in results) for r, nums in short.items()}
+        if any(not o or len(o) > MAX_OPTIONS for o in options.values()):
+            continue
+        feasible = _Feasible(fmt, aggregate, fixed, blank_totals)
+        allowed = {r: list(range(len(o))) for r, o in options.items()}
+        feas = feasible(options, allowed)
+        if feas is None:
+            return None
+        if any(not js for js in feas.values()):
+            continue
+        by_position: set[str] = set()
+        changed = bool(offsets)
+        while changed:
+            changed = False
+            for r in short:
+                js = sorted(feas[r])
+                if len(js) < 2:
+                    continue
+                known = [all(options[r][j][c] is options[r][js[0]][c] for j in js) for c in range(k)]
+                if not _in_band(options[r][js[0]], known, offsets):
+                    continue
+                costs = [(_cost(options[r][j], offsets), j) for j in js]
+                if any(c is None for c, _ in costs):
+                    continue
+                costs.sort()
+                if costs[0][0] == costs[1][0]:
+                    continue
+                trial = dict(allowed, **{r: [costs[0][1]]})
+                got = feasible(options, trial)
+                if got is None or any(not s for s in got.values()):
+                    continue
+                allowed, feas, changed = trial, got, True
+                by_position.add(r)
+        return {r: _cells(options[r], sorted(feas[r]), k, blank_totals and r in results, r in by_position)
+                for r in short}
+    return None
+
+
+def _cells(opts: list[list], js: list[int], k: int, blank_total: bool, positioned: bool) -> Placed:
+    cells, alts = [], []
+    for c in range(k):
+        first = opts[js[0]][c]
+        if all(opts[j][c] is first for j in js):
+            cells.append(first)
+            alts.append([])
+        else:
+            cells.append(AMBIGUOUS)
+            alts.append(sorted({_val(opts[j][c]) for j in js}))
+    n = sum(1 for x in opts[js[0]] if x is not None)
+    how = "by position (the header's column labels) and the table's identities" if positioned \
+        else "by the table's identities"
+    reason = f"{k - n} blank cell(s) placed {how}"
+    if blank_total:
+        reason += "; the result rows leave 总计 blank"
+    if AMBIGUOUS in cells:
+        reason += f"; {len(js)} placements fit them"
+    return Placed(cells, alts, reason)
