@@ -32,6 +32,7 @@ from .normalize import compact, norm
 from .stream import Num, Stream
 
 CONF = 0.85  # placed by the identities (and offsets in a text dump): never certain
+CONF_GUESS = 0.5  # one of several placements the identities allow
 MAX_OPTIONS = 64  # placements of one row; beyond it the row is not placed here
 BUDGET = 20000  # search nodes per feasibility query
 AMBIGUOUS = "ambiguous"
@@ -39,9 +40,10 @@ AMBIGUOUS = "ambiguous"
 
 @dataclass
 class Placed:
-    """One short row's cells: a Num, None (blank), or AMBIGUOUS per column."""
-    cells: list
+    """One short row's cells as placed, with what the identities leave open."""
+    cells: list  # per column: a Num, or None (blank)
     alternatives: list[list]  # per column, the values an ambiguous cell could take
+    guess: list[bool]  # per column: the identities allow other values (`ambiguous`)
     reason: str
 
 
@@ -182,16 +184,25 @@ def _centre(n: Num) -> float:
     return (n.x0 + n.x1) / 2
 
 
+def _tolerance(offsets: dict[int, float]) -> float:
+    """How far a number may sit from its column's label: the median spacing of the labels."""
+    xs = sorted(offsets.values())
+    gaps = sorted(b - a for a, b in zip(xs, xs[1:]))
+    return gaps[len(gaps) // 2] if gaps else 0.0
+
+
+def _near(n: Num, c: int, offsets: dict[int, float]) -> bool:
+    """n sits nearest column c's label, and close to it."""
+    if c not in offsets:
+        return False
+    d = abs(offsets[c] - _centre(n))
+    return min(offsets, key=lambda j: abs(offsets[j] - _centre(n))) == c and d <= _tolerance(offsets)
+
+
 def _in_band(p: list, known: list[bool], offsets: dict[int, float]) -> bool:
-    """The row's fixed cells sit nearest their own column's label: the header's offsets hold here."""
-    checked = 0
-    for c, (n, sure) in enumerate(zip(p, known)):
-        if not sure or n is None:
-            continue
-        if c not in offsets or min(offsets, key=lambda j: abs(offsets[j] - _centre(n))) != c:
-            return False
-        checked += 1
-    return checked > 0
+    """The row's fixed cells sit at their own column's label: the header's offsets hold here."""
+    sure = [(c, n) for c, (n, k) in enumerate(zip(p, known)) if k and n is not None]
+    return bool(sure) and all(_near(n, c, offsets) for c, n in sure)
 
 
 def _cost(p: list, offsets: dict[int, float]) -> float | None:
@@ -231,7 +242,8 @@ def place(fmt: str, aggregate: bool, fixed: dict[str, list], short: dict[str, li
                 if any(c is None for c, _ in costs):
                     continue
                 costs.sort()
-                if costs[0][0] == costs[1][0]:
+                best = options[r][costs[0][1]]
+                if costs[0][0] == costs[1][0] or not all(_near(n, c, offsets) for c, n in enumerate(best) if n):
                     continue
                 trial = dict(allowed, **{r: [costs[0][1]]})
                 got = feasible(options, trial)
@@ -239,27 +251,42 @@ def place(fmt: str, aggregate: bool, fixed: dict[str, list], short: dict[str, li
                     continue
                 allowed, feas, changed = trial, got, True
                 by_position.add(r)
-        return {r: _cells(options[r], sorted(feas[r]), k, blank_totals and r in results, r in by_position)
-                for r in short}
+        # where the identities leave several placements, the one that fills the most common
+        # applicants (the leftmost columns: 自然人, 商业企业) first, row by row in table order,
+        # is taken as a guess; its cells say so and list what else they could be
+        open_ = dict(feas)
+        for r in short:
+            if len(feas[r]) < 2:
+                continue
+            trial = dict(allowed, **{r: [min(feas[r])]})
+            got = feasible(options, trial)
+            if got is None or any(not s for s in got.values()):
+                break
+            allowed, feas = trial, got
+        return {r: _cells(options[r], sorted(open_[r]), min(feas[r]), k, blank_totals and r in results,
+                          r in by_position) for r in short}
     return None
 
 
-def _cells(opts: list[list], js: list[int], k: int, blank_total: bool, positioned: bool) -> Placed:
-    cells, alts = [], []
+def _cells(opts: list[list], js: list[int], pick: int, k: int, blank_total: bool, positioned: bool) -> Placed:
+    cells, alts, guess = [], [], []
     for c in range(k):
-        first = opts[js[0]][c]
-        if all(opts[j][c] is first for j in js):
-            cells.append(first)
+        vals = {_val(opts[j][c]) for j in js}
+        if len(vals) == 1:
+            # one value however placed (a zero printed or left blank reads the same)
+            cells.append(next((opts[j][c] for j in js if opts[j][c] is not None), None))
             alts.append([])
+            guess.append(False)
         else:
-            cells.append(AMBIGUOUS)
-            alts.append(sorted({_val(opts[j][c]) for j in js}))
-    n = sum(1 for x in opts[js[0]] if x is not None)
+            cells.append(opts[pick][c])
+            alts.append(sorted(vals))
+            guess.append(True)
+    n = sum(1 for x in opts[pick] if x is not None)
     how = "by position (the header's column labels) and the table's identities" if positioned \
         else "by the table's identities"
     reason = f"{k - n} blank cell(s) placed {how}"
     if blank_total:
         reason += "; the result rows leave 总计 blank"
-    if AMBIGUOUS in cells:
-        reason += f"; {len(js)} placements fit them"
-    return Placed(cells, alts, reason)
+    if any(guess):
+        reason += f"; {len(js)} placements fit them, the leftmost columns (most common applicants) taken"
+    return Placed(cells, alts, guess, reason)

@@ -633,12 +633,13 @@ class RowReader:
             return False
         for rid, p in got.items():
             row = rows[rid]
-            for c, n, alts in zip(row.cols, p.cells, p.alternatives):
-                if n is short_rows.AMBIGUOUS:
-                    cells[row.key(c)] = Cell(value=None, reason=f"{short_rows.AMBIGUOUS}: {p.reason}",
-                                             alternatives=alts)
+            for c, n, alts, guess in zip(row.cols, p.cells, p.alternatives, p.guess):
+                if guess:
+                    cell = _cell(n, "int", self.st.lines, short_rows.CONF_GUESS, f"{short_rows.AMBIGUOUS}: {p.reason}")
+                    cell.alternatives = alts
                 else:
-                    cells[row.key(c)] = _cell(n, "int", self.st.lines, short_rows.CONF, p.reason)
+                    cell = _cell(n, "int", self.st.lines, short_rows.CONF, p.reason)
+                cells[row.key(c)] = cell
         self.ambiguous = {r: o for r, o in self.ambiguous.items() if r not in got}
         return True
 
@@ -716,7 +717,7 @@ def read_row_table(st: Stream, table: str, fmt: str, t0: int, t1: int,
                 cells[row.key(c)] = Cell(value=None, reason=f"row label {row.zh} not found")
             continue
         cells.update(reader.read(row, got[row.id], found[row.id].line))
-    if not reader.place_short(by_id, cells) and not reader.blank_totals(by_id, got, cells):
+    if not reader.blank_totals(by_id, got, cells) and not reader.place_short(by_id, cells):
         reader.resolve_ambiguous(by_id, cells)
     reader.garbled(by_id, got, cells)
     return cells, warnings
