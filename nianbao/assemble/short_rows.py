@@ -251,14 +251,17 @@ def place(fmt: str, aggregate: bool, fixed: dict[str, list], short: dict[str, li
                     continue
                 allowed, feas, changed = trial, got, True
                 by_position.add(r)
-        # where the identities leave several placements, the one that fills the most common
-        # applicants (the leftmost columns: 自然人, 商业企业) first, row by row in table order,
-        # is taken as a guess; its cells say so and list what else they could be
+        # where the identities leave several placements, the one that puts the numbers under
+        # the most common applicants, row by row in table order, is taken as a guess; its cells
+        # say so and list what else they could be
         open_ = dict(feas)
+        rank = _prevalence(fmt)
         for r in short:
             if len(feas[r]) < 2:
                 continue
-            trial = dict(allowed, **{r: [min(feas[r])]})
+            pick = min(feas[r], key=lambda j: (sorted(rank.get(c, 0) for c, n in enumerate(options[r][j])
+                                                      if _val(n)), j))
+            trial = dict(allowed, **{r: [pick]})
             got = feasible(options, trial)
             if got is None or any(not s for s in got.values()):
                 break
@@ -266,6 +269,16 @@ def place(fmt: str, aggregate: bool, fixed: dict[str, list], short: dict[str, li
         return {r: _cells(options[r], sorted(open_[r]), min(feas[r]), k, blank_totals and r in results,
                           r in by_position) for r in short}
     return None
+
+
+# Applicants by how often reports count requests from them (自然人 in nearly every report, then
+# 商业企业; 科研机构 and 社会公益组织 rarest): the order a guess fills the columns in.
+PREVALENCE = ("natural_person", "enterprise", "other_org", "legal_service", "nonprofit", "research")
+
+
+def _prevalence(fmt: str) -> dict[int, int]:
+    cols = list(schema.columns("requests", fmt))
+    return {cols.index(c): i for i, c in enumerate(PREVALENCE) if c in cols}
 
 
 def _cells(opts: list[list], js: list[int], pick: int, k: int, blank_total: bool, positioned: bool) -> Placed:
@@ -288,5 +301,5 @@ def _cells(opts: list[list], js: list[int], pick: int, k: int, blank_total: bool
     if blank_total:
         reason += "; the result rows leave 总计 blank"
     if any(guess):
-        reason += f"; {len(js)} placements fit them, the leftmost columns (most common applicants) taken"
+        reason += f"; {len(js)} placements fit them, the one under the most common applicants taken"
     return Placed(cells, alts, guess, reason)
