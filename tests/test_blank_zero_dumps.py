@@ -10,6 +10,7 @@ import pytest
 
 from nianbao import schema
 from nianbao.pipeline import extract_text
+from reconcile.identities import chosen_by
 from reportgen import make_values, report_text
 
 from conftest import SHARED
@@ -83,6 +84,8 @@ def test_short_rows_placed_by_the_identities_when_the_dump_keeps_no_positions():
     for rid in ("result.disclosed", "result.unable.not_held"):
         cell = doc.fields[f"requests.{rid}.natural_person"]
         assert cell.confidence <= 0.85 and "identities" in cell.reason  # no geometry: never certain
+        # the identities that placed it cannot vouch for it
+        assert chosen_by(cell.reason) == {"row_sum", "column_sum", "balance"}
 
 
 def test_short_rows_placed_by_the_header_offsets_in_a_layout_dump():
@@ -104,7 +107,7 @@ def test_short_rows_placed_by_the_header_offsets_in_a_layout_dump():
     doc = extract_text(_blank_zeros(report_text("2019", values), "2019", offsets))
     assert _wrong(doc, values) == {}
     cell = doc.fields["requests.new_received.nonprofit"]
-    assert cell.confidence <= 0.85 and "position" in cell.reason
+    assert cell.confidence <= 0.85 and "column offsets" in cell.reason
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -115,8 +118,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 @pytest.mark.parametrize("mode", ["-layout", "-raw"])
 def test_the_printed_shanghai_2019_page_through_pdftotext(tmp_path, mode):
     """The 上海 2019 page (zeros blank, the result rows' 总计 blank) printed by Chromium and dumped
-    by pdftotext: the requests table is read whole, and nothing wrong claims ≥ 0.9. Before: 76 of
-    its 161 cells."""
+    by pdftotext: ≥ 99 % of its 198 cells, the requests table whole, nothing wrong claiming more
+    than 0.5. Before: 109 of 198 (76 of the requests table's 161)."""
     import json
 
     page = SHARED / "real" / "shanghai_office_2019.html"
@@ -132,5 +135,9 @@ def test_the_printed_shanghai_2019_page_through_pdftotext(tmp_path, mode):
     doc = extract_text(text)
     wrong = {k: (v, doc.value(k), doc.fields[k].confidence) for k, v in gold.items() if doc.value(k) != v}
     assert {k: w for k, w in wrong.items() if k.startswith(("requests.", "active."))} == {}
-    assert len(wrong) <= 4  # the appeals row "5 2 7 8 1 9": which blank cells, no sum can tell
+    assert len(gold) - len(wrong) >= 0.99 * len(gold)
     assert all(c <= 0.5 for _, _, c in wrong.values())
+    # the appeals row "5 2 7 8 1 9": which of its blank cells are which no sum can tell; the cells
+    # are a guess (the most common groups and results) that says so
+    review = doc.fields["appeals.review.pending"]
+    assert review.confidence <= 0.5 and "ambiguous" in review.reason and review.alternatives == [0, 2]

@@ -295,11 +295,59 @@ def _cells(opts: list[list], js: list[int], pick: int, k: int, blank_total: bool
             alts.append(sorted(vals))
             guess.append(True)
     n = sum(1 for x in opts[pick] if x is not None)
-    how = "by position (the header's column labels) and the table's identities" if positioned \
-        else "by the table's identities"
+    # reconcile.identities.chosen_by reads which identities placed a cell from the words after
+    # the last " by the ": these cannot vouch for it
+    how = "by the header's column offsets and the row, column and balance identities" if positioned \
+        else "by the row, column and balance identities"
     reason = f"{k - n} blank cell(s) placed {how}"
     if blank_total:
         reason += "; the result rows leave 总计 blank"
     if any(guess):
         reason += f"; {len(js)} placements fit them, the one under the most common applicants taken"
     return Placed(cells, alts, guess, reason)
+
+
+# 行政复议/诉讼 results by how often reports print them (维持 in most; 纠正 rarest), and the
+# three groups as they are printed (复议 most often, 复议后起诉 least): the order a guess fills.
+APPEAL_PREVALENCE = ("upheld", "pending", "other", "corrected")
+APPEAL_GROUPS = 3
+APPEAL_WIDTH = 5
+
+
+def _group_placements(part: list[Num]) -> list[list[Num | None]]:
+    """Placements of one group's numbers whose total (the fifth column) is the sum of the rest."""
+    return [p for p in _options(part, APPEAL_WIDTH, False) if p[-1] is not None or not part]
+
+
+def place_appeals(nums: list[Num]) -> Placed | None:
+    """The appeals row (three groups of five) printing fewer numbers than cells, in text without
+    positions: every split of the numbers, in order, over the groups such that each group's
+    total is the sum of its results. A cell is read where all of them agree; elsewhere the one
+    that puts the numbers in the most common groups and results is taken as a guess."""
+    k = APPEAL_GROUPS * APPEAL_WIDTH
+    m = len(nums)
+    if not 0 < m < k:
+        return None
+    rank = [g * len(APPEAL_PREVALENCE) + APPEAL_PREVALENCE.index(c) if c in APPEAL_PREVALENCE else 0
+            for g in range(APPEAL_GROUPS) for c in ("upheld", "corrected", "other", "pending", "total")]
+    full: list[list[Num | None]] = []
+    for a in range(min(APPEAL_WIDTH, m) + 1):
+        for b in range(min(APPEAL_WIDTH, m - a) + 1):
+            c = m - a - b
+            if c > APPEAL_WIDTH:
+                continue
+            parts = [nums[:a], nums[a:a + b], nums[a + b:]]
+            groups = [_group_placements(p) if p else [[None] * APPEAL_WIDTH] for p in parts]
+            if any(not g for g in groups):
+                continue
+            for combo in itertools.product(*groups):
+                full.append([n for g in combo for n in g])
+                if len(full) > MAX_OPTIONS * 8:
+                    return None
+    if not full:
+        return None
+    pick = min(range(len(full)), key=lambda j: (sorted(rank[i] for i, n in enumerate(full[j]) if _val(n)), j))
+    out = _cells(full, list(range(len(full))), pick, k, False, False)
+    out.reason = out.reason.replace("the row, column and balance identities", "the row identities").replace(
+        "the most common applicants", "the most common groups and results")
+    return out

@@ -755,6 +755,16 @@ def read_appeals(st: Stream, fmt: str, t0: int, t1: int) -> tuple[dict[str, Cell
             grid = all(xy for xy, n in zip(coords, placed) if n is None)  # HTML/Word: blank as printed
             return {key: _cell(n, "int", lines, (CONF_DIRECT if grid else CONF_POSITIONAL) if n else CONF_BLANK, coord=xy)
                     for key, n, xy in zip(keys, placed, coords)}, []
+    # text without character boxes (dumps): every split the identities allow, agreed cells read;
+    # a PDF's text layer keeps its positions for the pipeline's other readings to place them
+    got = short_rows.place_appeals(kept) if not st.boxed else None
+    if got is not None:
+        out = {}
+        for key, n, alts, guess in zip(keys, got.cells, got.alternatives, got.guess):
+            out[key] = _cell(n, "int", lines, short_rows.CONF_GUESS if guess else short_rows.CONF,
+                             f"{short_rows.AMBIGUOUS}: {got.reason}" if guess else got.reason)
+            out[key].alternatives = alts
+        return out, []
     placed = place_appeals_by_identity(kept)
     if placed is not None:
         why = f"{k - len(kept)} blank cell(s) placed by the row identities"
