@@ -1,0 +1,46 @@
+"""Text forms of web-page reports as a reader meets them: the page printed to PDF by headless
+Chromium, then `pdftotext -layout`, `pdftotext -raw` and pypdfium2's text of that PDF, and the
+page's text scraped with each table row's cells run together. Used to measure the text path on
+the real 2019-format pages (docs/variants.md, "Blank zero cells in text dumps").
+
+usage: python scripts/printed_text_forms.py OUT PAGE.html [PAGE.html …]
+writes OUT/{layout,raw,pdfium,scraped}/<page stem>.txt (the stem keeps the gold's name), then:
+  for f in layout raw pdfium scraped; do nianbao extract OUT/$f/*.txt -o OUT/json/$f; done
+and score each OUT/json/<form>/<stem>.json renamed <stem>__<form>.json with ../shared/tools/score.py.
+"""
+import pathlib
+import shutil
+import subprocess
+import sys
+
+import bs4
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+from training.synth.textdump import pdfium_text, pdftotext  # noqa: E402
+
+
+def main(out: pathlib.Path, pages: list[pathlib.Path]) -> None:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise SystemExit("chromium is not installed (scripts/apt-packages.txt)")
+    out.mkdir(parents=True, exist_ok=True)
+    for page in pages:
+        pdf = out / f"{page.stem}.pdf"
+        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                        f"--user-data-dir={out / '.profile'}", f"--print-to-pdf={pdf}", page.resolve().as_uri()],
+                       capture_output=True, timeout=120, check=True)
+        forms = {"layout": pdftotext(str(pdf), "layout"), "raw": pdftotext(str(pdf), "raw"),
+                 "pdfium": pdfium_text(str(pdf))}
+        soup = bs4.BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
+        for cell in soup.find_all(["td", "th"]):
+            cell.replace_with(cell.get_text("", strip=True))
+        for row in soup.find_all("tr"):
+            row.replace_with(row.get_text("", strip=True))
+        forms["scraped"] = soup.get_text("\n", strip=True)
+        for form, text in forms.items():
+            (out / form).mkdir(exist_ok=True)
+            (out / form / f"{page.stem}.txt").write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(pathlib.Path(sys.argv[1]), [pathlib.Path(p) for p in sys.argv[2:]])
