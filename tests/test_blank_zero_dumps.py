@@ -88,6 +88,19 @@ def test_short_rows_placed_by_the_identities_when_the_dump_keeps_no_positions():
         assert chosen_by(cell.reason) == {"row_sum", "column_sum", "balance"}
 
 
+def test_a_search_past_its_bound_leaves_the_rows_to_the_old_reading(monkeypatch):
+    """The joint search is bounded (short_rows.WORK): past it nothing is placed by it, and the
+    rows are read per row as before — unread where their own total cannot place them."""
+    from nianbao.assemble import short_rows
+
+    monkeypatch.setattr(short_rows, "WORK", 10)
+    values = _values({"new_received": [20, 6, 1, 2, 3, 4, 36], "result.disclosed": [10, 2, 0, 0, 3, 0, 0],
+                      "result.total": [20, 6, 1, 2, 3, 4, 36]})
+    doc = extract_text(_blank_zeros(report_text("2019", values), "2019"))
+    cell = doc.fields["requests.result.disclosed.natural_person"]
+    assert cell.value is None and "cannot tell which are blank" in cell.reason
+
+
 def test_short_rows_placed_by_the_header_offsets_in_a_layout_dump():
     """A -layout-like dump: 科研机构 … 其他 enter every identity alike (the 2 of 社会公益组织 and
     the 1 of 其他 fit under any two of them), so only the columns the numbers sit under tell them

@@ -6,16 +6,19 @@ placed together: every choice must satisfy the column identities (办理结果�
 第二项 = 第三项 + 第四项) and each row's own identity (总计 = the applicant columns), or — when
 the result rows leave their 总计 cell blank (spec variant blank_totals) — the applicant columns'
 identities with those 总计 cells blank. A cell is read when every choice that satisfies them gives
-it the same number (or the same blank); otherwise it stays null, `ambiguous`, with the values it
-could take: columns that enter the identities alike (科研机构 and 社会公益组织 both 0 in every other
-row) cannot be told apart by sums.
+it the same value. Columns that enter the identities alike (科研机构 and 社会公益组织 both 0 in
+every other row) cannot be told apart by sums:
 
-Where the text keeps a layout (pdftotext -layout), the header's column labels give each column a
-character offset. The offsets drift from one band of the table to the next (the dump packs each
-band's text blocks on their own), so a row uses them only when the cells the identities already
-fixed sit nearest their own column's label; then, among its placements that the identities allow,
-the one whose numbers sit nearest their columns' labels is taken. Nothing read here comes from
-geometry, so no cell claims more than 0.85.
+- where the text keeps a layout (pdftotext -layout), the header's column labels give each column
+  a character offset. The offsets drift from one band of the table to the next (the dump packs
+  each band's text blocks on their own), so a row uses them only when the cells the identities
+  already fixed sit at their own column's label; then, among its placements that the identities
+  allow, the one whose numbers sit nearest their columns' labels is taken;
+- a cell still open is a guess at 0.5, `ambiguous` in its reason, with the values it could take:
+  the placement under the most common applicants (PREVALENCE).
+
+Nothing read here comes from geometry, so no cell claims more than 0.85. The appeals row (three
+groups of five) is placed the same way by its group identities (place_appeals).
 """
 from __future__ import annotations
 
@@ -35,6 +38,8 @@ CONF = 0.85  # placed by the identities (and offsets in a text dump): never cert
 CONF_GUESS = 0.5  # one of several placements the identities allow
 MAX_OPTIONS = 64  # placements of one row; beyond it the row is not placed here
 BUDGET = 20000  # search nodes per feasibility query
+WORK = 2_000_000  # rows summed in equation checks, over one table's queries; beyond it the search
+# stops: before any answer the rows are read as before, after one its placements stand
 AMBIGUOUS = "ambiguous"
 
 
@@ -97,6 +102,10 @@ def header_offsets(st: Stream, fmt: str, t0: int, t1: int) -> dict[int, float]:
     return best if len(best) >= 3 else {}
 
 
+class _TooLarge(Exception):
+    pass
+
+
 class _Feasible:
     """The placements of each row that some choice satisfying every identity uses.
 
@@ -108,6 +117,7 @@ class _Feasible:
 
     def __init__(self, fmt: str, aggregate: bool, fixed: dict[str, list], blank_totals: bool):
         self.fixed = fixed
+        self.work = 0  # over every query of one table: the reading's cost stays bounded
         cols = list(schema.columns("requests", fmt))
         self.eqs = [(l, r, cols.index(c)) for l, r, c in blanks._equations(fmt, aggregate, blank_totals)]
 
@@ -129,26 +139,34 @@ class _Feasible:
                 reach = functools.reduce(operator.or_, (reach << v for v in vs), 0)
             return reach
 
-        def fits(row: str, i: int, dom: dict[str, list[int]]) -> bool:
-            for left, right, j in touching[row]:
-                own, other = (left, right) if row in left else (right, left)
-                if not (sums(own, j, dom, row) << vals[row][i][j]) & sums(other, j, dom):
-                    return False
-            return True
-
         def narrow(dom: dict[str, list[int]]) -> dict[str, list[int]] | None:
             dom = dict(dom)
             changed = True
             while changed:
                 changed = False
                 for row in dom:
-                    keep = [i for i in dom[row] if fits(row, i, dom)]
+                    # what the rest of each equation through the row can reach: once per row
+                    pre = []
+                    for left, right, j in touching[row]:
+                        own, other = (left, right) if row in left else (right, left)
+                        pre.append((sums(own, j, dom, row), sums(other, j, dom), j))
+                    self.work += sum(len(e[0]) + len(e[1]) for e in touching[row]) + len(dom[row])
+                    if self.work > WORK:
+                        raise _TooLarge
+                    keep = [i for i in dom[row] if all((a << vals[row][i][j]) & b for a, b, j in pre)]
                     if not keep:
                         return None
                     if len(keep) < len(dom[row]):
                         dom[row], changed = keep, True
             return dom
 
+        try:
+            return self._enumerate(allowed, narrow)
+        except _TooLarge:
+            return None
+
+    @staticmethod
+    def _enumerate(allowed: dict[str, list[int]], narrow) -> dict[str, set[int]] | None:
         used: dict[str, set[int]] = {r: set() for r in allowed}
         start = narrow(allowed)
         if start is None:

@@ -4,9 +4,10 @@ Rows are found by their label phrases in printed order; each run of numbers is t
 to the row label it belongs to (after it normally, before it when the text puts numbers
 first), never by counting digits from the top of the table. Rows with fewer numbers than
 columns (zeros printed blank) are placed by position — tab fields, character boxes under the
-printed column labels or in the columns of full rows, pdftotext -layout columns — or, where
-the text keeps no positions, by the identities (see blanks.py); rows with a stray extra cell
-lose the cell that breaks the row identity.
+printed column labels or in the columns of full rows, pdftotext -layout columns — or, in text
+without character boxes, all together by the table's identities and a layout dump's header
+offsets (short_rows.py; blanks.py where that search gives no answer); rows with a stray extra
+cell lose the cell that breaks the row identity.
 """
 from __future__ import annotations
 
