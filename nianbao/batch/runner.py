@@ -25,7 +25,7 @@ from ..exit_codes import is_write_failure
 from ..outpaths import OutputFolder
 from ..output import write_atomic
 from ..walk import Skipped, skipped
-from . import guard
+from . import guard, settle_years
 from .inputs import InputFile, discover, name_fits_content, output_name, stat_and_hash
 from .manifest import Manifest, row_outputs
 
@@ -260,6 +260,10 @@ def run_batch(source: str | Path, out_dir: str | Path, opts: Options | None = No
                 engine_local.run(jobs, opts.workers, limits, on_start, on_result)
         finally:
             progress.close()
+        with writing(reports):  # run-together cells the batch's neighbouring years settle
+            settle_years.settle_outputs(reports, out_dir / settle_years.HELD,
+                                        [n for r in manifest.rows() for n in row_outputs(r)],
+                                        held_folder=lambda: out.folder([settle_years.HELD]))
         elapsed = time.monotonic() - t0
         summary = summarize(manifest, jobs, skipped_counts, notes, copies, interrupted, elapsed, progress.pages)
         summary["this_run"]["renamed"] = [c.to_dict() for c in out.collisions]
