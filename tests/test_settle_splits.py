@@ -47,7 +47,7 @@ def test_what_is_settled_satisfies_the_identities_that_settled_it(tmp_path):
         for c in got[n].values():
             settled += "settled by" in (c.get("reason") or "")
             ambiguous += c.get("reason") == "ambiguous_split"
-    assert settled >= 20 and ambiguous <= 25  # 47 ambiguous cells before
+    assert settled >= 18 and ambiguous <= 29  # 47 ambiguous cells before
     y = {n[8:12]: got[n] for n in names}
     for row in ("licensing", "other_services", "penalty", "fees"):
         a, b = y["2019"], y["2020"]
@@ -55,7 +55,19 @@ def test_what_is_settled_satisfies_the_identities_that_settled_it(tmp_path):
             a[f"active.{row}.change"]["value"]
     nd = lambda yr, c: y[yr][f"active.normative_docs.{c}"]["value"]  # noqa: E731
     assert nd("2022", "in_force") == nd("2021", "in_force") + nd("2022", "issued") - nd("2022", "repealed")
-    assert nd("2020", "total_published") == nd("2019", "total_published") + nd("2020", "published")
+
+
+def test_an_identity_a_row_breaks_settles_none_of_its_rows(tmp_path):
+    """平潭 2019 prints 规章 0 | 0 | 0 and 2020 0 | 0 | 7: 对外公开总数量 grew by 7 with nothing new
+    published, so the two pages do not keep 对外公开总数量(t) = 对外公开总数量(t−1) + 本年新公开数量(t);
+    the one fit of 规范性文件 (898989 | 7777166 → 89 and 77 | 77 | 166) may be chance and settles
+    nothing. The 上一年项目数量 identity, which every row of the two pages can keep, still settles."""
+    y = run_extract(tmp_path, "pingtan_2019.txt", "pingtan_2020.txt")
+    for n in y:
+        assert y[n]["active.rules.total_published"]["value"] is not None
+        assert [y[n][f"active.normative_docs.{c}"]["reason"] for c in ("made", "published", "total_published")] \
+            == ["ambiguous_split"] * 3
+    assert y["pingtan_2019.txt"]["active.licensing.prev_items"]["value"] == 396
 
 
 # ---------------------------------------------------------------- nianbao batch (batch/settle_years.py)
@@ -108,3 +120,123 @@ def test_a_batch_rerun_that_adds_the_neighbouring_year_settles_the_year_already_
     assert batch_fields(tmp_path / "c") == both
     run_batch(src, tmp_path / "b")
     assert {p.name: p.read_bytes() for p in (tmp_path / "b" / "reports").glob("*.json")} == first
+
+
+# ---------------------------------------------------------------- the requests table's carry-over
+
+APPLICANTS = ("natural_person", "enterprise", "research", "nonprofit", "legal_service", "other_org", "total")
+
+
+def _report(year: int, fmt: str, row: str, text: str, values=None):
+    """A report whose requests row `row` printed `text` run together: read as `values`, or left
+    ambiguous among the row's splits (as runs.read_rows leaves it)."""
+    from nianbao.assemble.runs import AMBIGUOUS, Run, splits
+    from nianbao.document import Cell, Document, Source
+    doc = Document(source=Source(path=f"r{year}.txt"), agency="平潭综合实验区某局", year=year, format=fmt)
+    got = [s.values for s in splits(Run([text], 0), ("int",) * 7, 1)]
+    for i, c in enumerate(APPLICANTS):
+        key = f"requests.{row}.{c}"
+        if values is not None:
+            doc.fields[key] = Cell(value=values[i], text=text, confidence=0.9, reason="split")
+        else:
+            vals = sorted({g[i] for g in got})
+            doc.fields[key] = (Cell(value=vals[0], text=text, confidence=0.9, reason="split") if len(vals) == 1 else
+                               Cell(value=None, text=text, reason=AMBIGUOUS, alternatives=vals))
+    return doc
+
+
+def test_the_carry_over_between_years_settles_a_requests_row():
+    """结转下年度继续办理(t−1) = 上年结转(t), column by column (fields.yaml), across the change of
+    format too: 2020 carries 112000013 forward (1 | 12 or 11 | 2), 2021 carries over 11 | 2."""
+    from nianbao.assemble import settle
+    prev = _report(2020, "2019", "carried_forward", "112000013")
+    cur = _report(2021, "2021", "carried_over", "112000013", (11, 2, 0, 0, 0, 0, 13))
+    assert prev.fields["requests.carried_forward.natural_person"].value is None
+    assert settle.open_rows(prev)
+    assert settle.across_years([cur, prev]) == 2
+    got = [prev.fields[f"requests.carried_forward.{c}"] for c in ("natural_person", "enterprise")]
+    assert [c.value for c in got] == [11, 2]
+    assert all(c.confidence <= 0.85 and "结转下年度继续办理(2020)" in c.reason for c in got)
+    # and the other way round: the year after read, the year before still open
+    prev = _report(2020, "2019", "carried_forward", "110000011", (1, 10, 0, 0, 0, 0, 11))
+    cur = _report(2021, "2021", "carried_over", "110000011")
+    assert settle.across_years([prev, cur]) == 2
+    assert cur.fields["requests.carried_over.enterprise"].value == 10
+
+
+def test_a_carry_over_no_split_fits_settles_nothing():
+    from nianbao.assemble import settle
+    prev = _report(2020, "2019", "carried_forward", "112000013")
+    cur = _report(2021, "2021", "carried_over", "5000005", (5, 0, 0, 0, 0, 0, 5))  # the reports disagree
+    assert settle.across_years([prev, cur]) == 0
+    assert prev.fields["requests.carried_forward.natural_person"].value is None
+
+
+# ---------------------------------------------------------------- synthetic series: the truth is known
+
+def _scraped_series(folder: Path, n: int, years: int, start: int, break_rate: float, seed: int = 7,
+                    keep_2019: bool = True) -> dict[str, dict]:
+    """Scraped pages (cells run together) of n synthetic agencies over consecutive years; returns
+    each page's true cells. The series keeps the carry-over and 现行有效件数 from year to year
+    (planted breaks at `break_rate`); with `keep_2019` the 2019 format's 上一年项目数量 and
+    对外公开总数量 too, each row broken at `break_rate` (a row of a real report printed wrong);
+    without, those counts are drawn afresh every year (an agency that ignores the identities)."""
+    import random
+    from training.synth import scraped
+    from training.synth.series import make_series
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(f"breaks:{seed}:{start}:{break_rate}")
+    truth, last = {}, {}
+    gen = make_series(n, years, seed=seed, start=start, break_rate=break_rate, copy_rate=0, blank_rate=0, unread_rate=0)
+    for name, _, c in gen:
+        if c is None or name[:-5] in truth:
+            continue
+        f, prev = c.fields, last.get(name.split("-")[0])
+        if keep_2019 and prev is not None and prev[0] == c.fmt == "2019":
+            for r in ("licensing", "other_services", "penalty", "enforcement", "fees"):
+                v = prev[1][f"active.{r}.prev_items"] + prev[1][f"active.{r}.change"]
+                f[f"active.{r}.prev_items"] = max(0, v + (rng.choice([-1, 1, 2, 5, 10]) if rng.random() < break_rate else 0))
+            for r in ("rules", "normative_docs"):
+                v = prev[1][f"active.{r}.total_published"] + f[f"active.{r}.published"]
+                f[f"active.{r}.total_published"] = max(0, v + (rng.choice([-1, 1, 2, 7]) if rng.random() < break_rate else 0))
+        last[name.split("-")[0]] = (c.fmt, f)
+        text, _ = scraped.render(c, random.Random(name))
+        (folder / f"{name[:-5]}.txt").write_text(text, encoding="utf-8")
+        truth[name[:-5]] = dict(f)
+    return truth
+
+
+def _settled(tmp_path, truth) -> list[tuple]:
+    out = tmp_path / "out"
+    assert main(["extract", str(tmp_path / "in"), "-o", str(out), "-q"]) == 0
+    got = []
+    for stem, t in truth.items():
+        for k, c in json.loads((out / f"{stem}.json").read_text(encoding="utf-8"))["fields"].items():
+            if "settled by" in (c.get("reason") or ""):
+                got.append((stem, k, c["value"], t[k], c["confidence"], c["reason"]))
+    return got
+
+
+@pytest.mark.parametrize("start", [2019, 2021])
+def test_settled_cells_of_a_synthetic_series_are_the_true_values(tmp_path, start):
+    """Where the reports keep the identities, settling never loses the value printed: every cell
+    a neighbouring year or the prose settles is the true one."""
+    settled = _settled(tmp_path, _scraped_series(tmp_path / "in", 12, 3, start, 0.0))
+    assert [s for s in settled if s[2] != s[3]] == []
+    assert len(settled) >= 20 and all(s[4] <= 0.85 for s in settled)
+
+
+def test_an_agency_that_ignores_an_identity_gets_nothing_settled_by_it(tmp_path):
+    """An agency whose 2019-format item counts do not carry over (上一年项目数量 printed afresh each
+    year) breaks the identity on most rows; a chance fit on the others (1 = 1 + 0 from 10248179
+    and 19302498) must not settle them: 4 cells were settled wrong here before."""
+    settled = _settled(tmp_path, _scraped_series(tmp_path / "in", 8, 3, 2019, 0.0, keep_2019=False))
+    assert [s for s in settled if s[2] != s[3]] == []
+
+
+def test_where_a_row_breaks_an_identity_a_settled_cell_is_never_silent(tmp_path):
+    """One row in eight printed against the identity: a chance fit of such a row can settle a
+    wrong split (the data cannot tell it from a true fit), but never silently: it claims 0.85 and
+    names the identity and the other year."""
+    settled = _settled(tmp_path, _scraped_series(tmp_path / "in", 12, 3, 2019, 0.12))
+    assert settled and all(s[4] <= 0.85 and "settled by the" in s[5] for s in settled)

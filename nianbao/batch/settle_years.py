@@ -44,11 +44,11 @@ def _cell(d: dict) -> Cell:
 
 
 def _document(data: dict) -> Document:
-    """What across_years reads of a report: source name, agency, year, format, active table."""
+    """What across_years reads of a report: source name, agency, year, format, the tables it settles."""
     src = data.get("source") or {}
     return Document(source=Source(path=src.get("path") or ""), agency=data.get("agency"), year=data.get("year"),
                     format=data.get("format"), errors=list(data.get("errors") or []),
-                    fields={k: _cell(c) for k, c in (data.get("fields") or {}).items() if k.startswith("active.")})
+                    fields={k: _cell(c) for k, c in (data.get("fields") or {}).items() if k.startswith(settle.SETTLED_TABLES)})
 
 
 def _patched(data: dict, doc: Document, before: dict[str, Cell]) -> dict:
