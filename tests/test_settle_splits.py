@@ -240,3 +240,26 @@ def test_where_a_row_breaks_an_identity_a_settled_cell_is_never_silent(tmp_path)
     names the identity and the other year."""
     settled = _settled(tmp_path, _scraped_series(tmp_path / "in", 12, 3, 2019, 0.12))
     assert settled and all(s[4] <= 0.85 and "settled by the" in s[5] for s in settled)
+
+
+def test_a_cell_whose_candidates_were_cut_off_still_keeps_the_split_printed():
+    """The reader lists at most 12 candidates of a cell (the smallest): 行政许可20348201773 (2034 |
+    820 | 1773) lists 本年增/减 0 … 177, not 820. Taken as complete, that list dropped the split
+    printed, and 28541805952 the year after settled it 2 | 0 | 348201773 by 2 = 2 + 0
+    (a synthetic series, seed 11)."""
+    from nianbao.assemble import settle
+    from nianbao.assemble.runs import Run, _cells, splits
+    from nianbao.document import Document, Line, Source
+
+    def report(year, text):
+        doc = Document(source=Source(path=f"r{year}.txt"), agency="某县人民政府办公室", year=year, format="2019")
+        keys = [f"active.licensing.{c}" for c in ("prev_items", "change", "decisions")]
+        run = Run([text], 0)
+        doc.fields.update(_cells(keys, run, splits(run, ("int", "signed", "int")), [Line(text, 1)], "(test)"))
+        return doc
+
+    y19, y20 = report(2019, "20348201773"), report(2020, "28541805952")
+    assert 820 not in y19.fields["active.licensing.change"].alternatives
+    settle.across_years([y19, y20])
+    assert y19.fields["active.licensing.prev_items"].value in (None, 2034)
+    assert y20.fields["active.licensing.prev_items"].value in (None, 2854)

@@ -20,7 +20,7 @@ from pathlib import Path
 from nianbao import schema
 from nianbao.document import Cell, Document
 
-from .runs import AMBIGUOUS, Run, _blocks, _types, splits
+from .runs import AMBIGUOUS, MAX_ALTERNATIVES, Run, _blocks, _types, splits
 
 CONF_SETTLED = 0.85
 
@@ -57,9 +57,12 @@ def row_options(doc: Document, table: str, rid: str) -> RowOptions | None:
         return None
     text = amb[0].text
     got = splits(Run(text.split(), 0), _types(table, doc.format, row.cols), _blocks(table)) or []
-    # the splits the reader kept: every read cell's value, every unread one among its candidates
+    # the splits the reader kept: every read cell's value, every unread one among its candidates.
+    # A cell lists at most MAX_ALTERNATIVES of them (the smallest): a full list may have cut off
+    # the value printed (20348201773: 本年增/减 820 is the 15th of 28), so it removes no split
     keep = [tuple(s.values) for s in got
-            if all((c.value is None and v in c.alternatives) or (c.value is not None and v == c.value)
+            if all((c.value is None and (v in c.alternatives or len(c.alternatives) >= MAX_ALTERNATIVES))
+                   or (c.value is not None and v == c.value)
                    for c, v in zip(cells, s.values))]
     return RowOptions(keys, keep, text) if keep else None
 
