@@ -167,9 +167,10 @@ def _where_it_can_hold(pairs: list[tuple], get) -> list[tuple]:
     pair of splits fits (平潭 2020 prints 规章 0 | 0 | 7 after 0 | 0 | 0: 对外公开总数量 grew with nothing
     new published) shows that these two reports do not keep the identity, and then a fit on
     another of its rows may be chance (16 + 9 = 25 from 16980593 and 25146384). As the requests
-    table's column sums (runs._together), an identity is used whole or not at all: on synthetic
-    agencies that print 上一年项目数量 afresh every year, 20 of the 23 cells settled were wrong
-    without this, 4 with it (docs/variants.md)."""
+    table's column sums (runs._together), an identity is used whole or not at all. It matters
+    where an agency does not keep an identity (synthetic agencies printing 上一年项目数量 afresh
+    each year: 3 of 10 settled cells wrong without this, none of 6 with it); where single rows
+    break it, about 2 % of settled cells are wrong either way (docs/variants.md)."""
     can: dict[tuple[int, int, str], bool] = {}
     for p, d, table, rp, rd, identity, holds in pairs:
         a, b = get(p, table, rp), get(d, table, rd)
