@@ -263,3 +263,76 @@ def test_a_cell_whose_candidates_were_cut_off_still_keeps_the_split_printed():
     settle.across_years([y19, y20])
     assert y19.fields["active.licensing.prev_items"].value in (None, 2034)
     assert y20.fields["active.licensing.prev_items"].value in (None, 2854)
+
+
+# ---------------------------------------------------------------- department pages with gold, scraped
+
+def _scraped_page(html: Path) -> str:
+    """A page's text as the portal's scraper gives it (pingtan_*.txt): every text node in order,
+    nothing between table cells, &nbsp; kept as a space."""
+    import re
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.out, self.skip = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("script", "style")
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in ("script", "style")
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.out.append(re.sub(r"[\r\n\t]+", "", data))
+
+    p = Text()
+    p.feed(html.read_text(encoding="utf-8"))
+    body = re.sub(r" {2,}", " ", "".join(p.out).replace("\xa0", " "))
+    return f"标题: {html.stem}\n{'=' * 20} 正文 {'=' * 20}\n{body}\n"
+
+
+def test_department_pages_scraped_settle_only_what_their_gold_holds(tmp_path):
+    """The five 平潭 department pages with gold, as scraped text: every cell the prose settles is
+    the gold's; 管委会办公室 2021 says 2021年发布规范性文件20份 (发布: the 2021 format has no other
+    column of documents out this year) and prints 20 155 (20 | 1 | 55)."""
+    pages = sorted(REAL.glob("pingtan_*_20*.html"))
+    assert len(pages) == 5
+    (tmp_path / "in").mkdir()
+    for h in pages:
+        (tmp_path / "in" / f"{h.stem}.txt").write_text(_scraped_page(h), encoding="utf-8")
+    assert main(["extract", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-q"]) == 0
+    settled = []
+    for h in pages:
+        gold = json.loads((REAL / f"{h.stem}.gold.json").read_text(encoding="utf-8"))["fields"]
+        got = json.loads((tmp_path / "out" / f"{h.stem}.json").read_text(encoding="utf-8"))["fields"]
+        for k, c in got.items():
+            if "settled by" in (c.get("reason") or ""):
+                settled.append((h.stem, k, c["value"], gold[k]))
+            elif c["value"] is not None:
+                assert c["value"] == gold[k], (h.stem, k)
+    assert [s for s in settled if s[2] != s[3]] == []
+    assert ("pingtan_gwh_2021", "active.normative_docs.issued", 20, 20) in settled
+
+
+def test_a_cumulative_count_in_the_prose_is_not_the_years():
+    """累计发布规范性文件88件 counts all the years': it settles no 本年制发件数."""
+    from nianbao.assemble import settle
+    from nianbao.assemble.runs import Run, _cells, splits
+    from nianbao.document import Document, Line, Source
+
+    def report():
+        doc = Document(source=Source(path="r.txt"), agency="某局", year=2022, format="2021")
+        keys = [f"active.normative_docs.{c}" for c in ("issued", "repealed", "in_force")]
+        run = Run(["8855698"], 0)
+        doc.fields.update(_cells(keys, run, splits(run, ("int", "int", "int")), [Line("8855698", 1)], "(test)"))
+        return doc
+
+    doc = report()
+    assert settle.by_prose(doc, ["我局累计发布规范性文件88件"]) == 0
+    assert doc.fields["active.normative_docs.issued"].value is None
+    doc = report()
+    assert settle.by_prose(doc, ["本年发布规范性文件88件"]) >= 1
+    assert doc.fields["active.normative_docs.issued"].value == 88

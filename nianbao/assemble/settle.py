@@ -94,11 +94,14 @@ def apply(doc: Document, ro: RowOptions, keep: list[tuple], why: str) -> int:
 # (制发的规范性文件88件). The 2019 format's 本年新制作数量 and 本年新公开数量 are both said 制发 or
 # 公开 in prose, so its counts settle nothing.
 COLUMN_CUES: dict[str, re.Pattern] = {
-    "issued": re.compile(r"(?:制发|印发|制定|出台|新制定|新出台)"),
+    # 发布: the 2021 format has no column of documents published apart from those issued
+    # (平潭 管委会办公室 2021: 2021年发布规范性文件20份, the table's 20 | 1 | 55)
+    "issued": re.compile(r"(?:制发|印发|制定|出台|新制定|新出台|发布)"),
     "repealed": re.compile(r"(?:废止|宣布失效)"),
     "in_force": re.compile(r"现行有效"),
 }
 COUNT_AFTER = r"(?:共|计|合计)?(\d+)(?:件|个|份|项)"
+CUMULATIVE = re.compile(r"累计|历年|以来|截至|截止")
 
 
 def _norm(s: str) -> str:
@@ -128,6 +131,8 @@ def by_prose(doc: Document, clauses: list[str]) -> int:
             cols = [c for c in row.cols if c in COLUMN_CUES and COLUMN_CUES[c].search(before)]
             if len(cols) != 1 or (cols[0] != "repealed" and COLUMN_CUES["repealed"].search(before)):
                 continue
+            if CUMULATIVE.search(before) and cols[0] != "in_force":
+                continue  # 累计发布…: all the years', not this year's
             j, value = row.cols.index(cols[0]), int(m.group(2))
             keep = [o for o in ro.options if o[j] == value]
             if keep and len(keep) < len(ro.options):
