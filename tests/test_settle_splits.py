@@ -88,7 +88,8 @@ def test_batch_settles_across_the_years_it_holds_as_extract_does(tmp_path):
     src.mkdir()
     for n in names:
         (src / n).write_bytes((REAL / n).read_bytes())
-    run_batch(src, tmp_path / "b")
+    summary = run_batch(src, tmp_path / "b")
+    assert summary["this_run"]["settled_across_years"] == {"outputs": 3, "cells": 14}
     got = batch_fields(tmp_path / "b")
     want = run_extract(tmp_path / "x", *names)
     assert got == {n[:-4]: want[n] for n in names}
