@@ -337,3 +337,24 @@ def test_a_cumulative_count_in_the_prose_is_not_the_years():
     doc = report()
     assert settle.by_prose(doc, ["本年发布规范性文件88件"]) >= 1
     assert doc.fields["active.normative_docs.issued"].value == 88
+
+
+def test_an_output_extracted_again_is_settled_again(tmp_path):
+    """An output that is gone is extracted again (fresh, nothing settled) and replaces its held
+    copy; the pass settles it as before. A held copy of an output the folder no longer holds is
+    removed."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for y in (2019, 2020):
+        (src / f"pingtan_{y}.txt").write_bytes((REAL / f"pingtan_{y}.txt").read_bytes())
+    out = tmp_path / "b"
+    run_batch(src, out)
+    before = batch_fields(out)
+    y19 = next(p.name for p in (out / "reports").glob("pingtan_2019*.json"))
+    assert (out / "held" / y19).exists() and "cross-year" not in (out / "held" / y19).read_text(encoding="utf-8")
+    (out / "reports" / y19).unlink()
+    (out / "held" / "gone.json").write_text("{}", encoding="utf-8")
+    assert run_batch(src, out)["this_run"]["processed"] == 1
+    assert batch_fields(out) == before  # the timings of the new extraction aside
+    assert before["pingtan_2019"]["active.licensing.prev_items"]["value"] == 396
+    assert not (out / "held" / "gone.json").exists()
