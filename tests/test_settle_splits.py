@@ -119,7 +119,10 @@ def test_a_batch_rerun_that_adds_the_neighbouring_year_settles_the_year_already_
         (fresh / p.name).write_bytes(p.read_bytes())
     run_batch(fresh, tmp_path / "c")
     assert batch_fields(tmp_path / "c") == both
-    run_batch(src, tmp_path / "b")
+    run_batch(src, tmp_path / "b")  # nothing extracted since: the pass is not done again
+    assert {p.name: p.read_bytes() for p in (tmp_path / "b" / "reports").glob("*.json")} == first
+    (tmp_path / "b" / "held" / ".pass").unlink()  # done again: the same outputs
+    assert run_batch(src, tmp_path / "b")["this_run"]["settled_across_years"]["outputs"] == 0
     assert {p.name: p.read_bytes() for p in (tmp_path / "b" / "reports").glob("*.json")} == first
 
 
