@@ -188,6 +188,8 @@ def _metrics(rng, py: random.Random, fields: dict, fmt: str, s: float) -> tuple[
     nd_key = "active.normative_docs.issued" if fmt == "2021" else "active.normative_docs.published"
     if py.random() < 0.5 and fields[nd_key]:
         m["normative_docs_published"] = fields[nd_key] if py.random() < 0.8 else fields[nd_key] + py.randint(1, 5)
+        if fmt == "2021" and fields[nd_key] % 3 == 0:  # no random draw: the rest of the document as before
+            style["normative_docs_published"] = "issued_said_published"
     if py.random() < 0.5:
         m["policy_interpretations"] = _count(rng, 15 * s ** 0.7, 0.0, 0.9) + 1
     new = fields["requests.new_received.total"]
