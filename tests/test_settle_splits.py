@@ -364,16 +364,17 @@ def test_an_output_extracted_again_is_settled_again(tmp_path):
 
 
 def test_the_synthetic_corpus_says_fabu_of_the_years_issued_and_the_reader_settles_it(tmp_path):
-    """synth prints 本年度发布规范性文件N件 / 全年发布行政规范性文件N件 in some 2021 reports (the class of
+    """synth --variants prints 本年度发布规范性文件N件 / 全年发布行政规范性文件N件 in some 2021 reports (the class of
     平潭 管委会办公室 2021); over their scraped pages every active cell is the gold's, which counts
     the prose (scraped.STATED), and some 本年制发件数 are settled by it."""
     import random
     from training.synth import scraped
-    from training.synth.content import generate
+    from training.synth.content import generate, say_issued_published
     from nianbao.pipeline import extract
     by_fabu = seen = 0
     for i in range(120):
         c = generate(f"fabu-{i}", 5, error_rate=0.0)
+        say_issued_published(c)  # as `nianbao synth --variants` does
         if c.metric_style.get("normative_docs_published") != "issued_said_published":
             continue
         seen += 1

@@ -188,8 +188,6 @@ def _metrics(rng, py: random.Random, fields: dict, fmt: str, s: float) -> tuple[
     nd_key = "active.normative_docs.issued" if fmt == "2021" else "active.normative_docs.published"
     if py.random() < 0.5 and fields[nd_key]:
         m["normative_docs_published"] = fields[nd_key] if py.random() < 0.8 else fields[nd_key] + py.randint(1, 5)
-        if fmt == "2021" and fields[nd_key] % 3 == 0:  # no random draw: the rest of the document as before
-            style["normative_docs_published"] = "issued_said_published"
     if py.random() < 0.5:
         m["policy_interpretations"] = _count(rng, 15 * s ** 0.7, 0.0, 0.9) + 1
     new = fields["requests.new_received.total"]
@@ -302,3 +300,12 @@ def generate(doc_id: str, seed: int, fmt: str | None = None, error_rate: float =
         _inject(py, c)
     c.found = violations(c.fields, c.metrics, fmt, c.prose_no_appeals)
     return c
+
+
+def say_issued_published(c: Content) -> None:
+    """`--variants`: a 2021 report that states its 本年制发件数 says 发布 of it now and then
+    (本年度发布规范性文件N件, as 平潭 管委会办公室 2021: 2021年发布规范性文件20份); chosen by the value,
+    no random draw, so the rest of the document is as before."""
+    if (c.fmt == "2021" and "normative_docs_published" in c.metrics
+            and c.fields["active.normative_docs.issued"] % 3 == 0):
+        c.metric_style["normative_docs_published"] = "issued_said_published"
