@@ -47,7 +47,7 @@ def test_what_is_settled_satisfies_the_identities_that_settled_it(tmp_path):
         for c in got[n].values():
             settled += "settled by" in (c.get("reason") or "")
             ambiguous += c.get("reason") == "ambiguous_split"
-    assert settled >= 20 and ambiguous <= 25  # 47 ambiguous cells before
+    assert settled >= 18 and ambiguous <= 29  # 47 ambiguous cells before
     y = {n[8:12]: got[n] for n in names}
     for row in ("licensing", "other_services", "penalty", "fees"):
         a, b = y["2019"], y["2020"]
@@ -55,4 +55,336 @@ def test_what_is_settled_satisfies_the_identities_that_settled_it(tmp_path):
             a[f"active.{row}.change"]["value"]
     nd = lambda yr, c: y[yr][f"active.normative_docs.{c}"]["value"]  # noqa: E731
     assert nd("2022", "in_force") == nd("2021", "in_force") + nd("2022", "issued") - nd("2022", "repealed")
-    assert nd("2020", "total_published") == nd("2019", "total_published") + nd("2020", "published")
+
+
+def test_an_identity_a_row_breaks_settles_none_of_its_rows(tmp_path):
+    """平潭 2019 prints 规章 0 | 0 | 0 and 2020 0 | 0 | 7: 对外公开总数量 grew by 7 with nothing new
+    published, so the two pages do not keep 对外公开总数量(t) = 对外公开总数量(t−1) + 本年新公开数量(t);
+    the one fit of 规范性文件 (898989 | 7777166 → 89 and 77 | 77 | 166) may be chance and settles
+    nothing. The 上一年项目数量 identity, which every row of the two pages can keep, still settles."""
+    y = run_extract(tmp_path, "pingtan_2019.txt", "pingtan_2020.txt")
+    for n in y:
+        assert y[n]["active.rules.total_published"]["value"] is not None
+        assert [y[n][f"active.normative_docs.{c}"]["reason"] for c in ("made", "published", "total_published")] \
+            == ["ambiguous_split"] * 3
+    assert y["pingtan_2019.txt"]["active.licensing.prev_items"]["value"] == 396
+
+
+# ---------------------------------------------------------------- nianbao batch (batch/settle_years.py)
+
+def run_batch(src, out):
+    from nianbao.batch.runner import Options, run_batch as batch
+    return batch(src, out, Options(workers=1, progress=False, model=None, timeout_s=None, max_memory_mb=None))
+
+
+def batch_fields(out) -> dict[str, dict]:
+    return {p.name.split(".")[0]: json.loads(p.read_text(encoding="utf-8"))["fields"]
+            for p in sorted((out / "reports").glob("*.json"))}
+
+
+def test_batch_settles_across_the_years_it_holds_as_extract_does(tmp_path):
+    names = [f"pingtan_{y}.txt" for y in (2019, 2020, 2021, 2022, 2023, 2025)]
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in names:
+        (src / n).write_bytes((REAL / n).read_bytes())
+    summary = run_batch(src, tmp_path / "b")
+    assert summary["this_run"]["settled_across_years"] == {"outputs": 3, "cells": 14}
+    got = batch_fields(tmp_path / "b")
+    want = run_extract(tmp_path / "x", *names)
+    assert got == {n[:-4]: want[n] for n in names}
+    y19 = got["pingtan_2019"]
+    assert y19["active.licensing.prev_items"]["value"] == 396
+    assert "上一年项目数量(2020)" in y19["active.licensing.prev_items"]["reason"]
+
+
+def test_a_batch_rerun_that_adds_the_neighbouring_year_settles_the_year_already_there(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "pingtan_2019.txt").write_bytes((REAL / "pingtan_2019.txt").read_bytes())
+    run_batch(src, tmp_path / "b")
+    alone = batch_fields(tmp_path / "b")["pingtan_2019"]
+    assert alone["active.licensing.prev_items"]["value"] is None  # 3960181: no 2020 yet
+    (src / "pingtan_2020.txt").write_bytes((REAL / "pingtan_2020.txt").read_bytes())
+    run_batch(src, tmp_path / "b")
+    first = {p.name: p.read_bytes() for p in (tmp_path / "b" / "reports").glob("*.json")}
+    both = batch_fields(tmp_path / "b")
+    assert [both["pingtan_2019"][f"active.licensing.{c}"]["value"] for c in ("prev_items", "change", "decisions")] \
+        == [396, 0, 181]
+    # the same as reading both in one run, and a rerun changes nothing (it starts again from the
+    # reports as extracted, kept under held/, not from what it settled before)
+    fresh = tmp_path / "in2"
+    fresh.mkdir()
+    for p in src.iterdir():
+        (fresh / p.name).write_bytes(p.read_bytes())
+    run_batch(fresh, tmp_path / "c")
+    assert batch_fields(tmp_path / "c") == both
+    run_batch(src, tmp_path / "b")  # nothing extracted since: the pass is not done again
+    assert {p.name: p.read_bytes() for p in (tmp_path / "b" / "reports").glob("*.json")} == first
+    (tmp_path / "b" / "held" / ".pass").unlink()  # done again: the same outputs
+    assert run_batch(src, tmp_path / "b")["this_run"]["settled_across_years"]["outputs"] == 0
+    assert {p.name: p.read_bytes() for p in (tmp_path / "b" / "reports").glob("*.json")} == first
+
+
+# ---------------------------------------------------------------- the requests table's carry-over
+
+APPLICANTS = ("natural_person", "enterprise", "research", "nonprofit", "legal_service", "other_org", "total")
+
+
+def _report(year: int, fmt: str, row: str, text: str, values=None):
+    """A report whose requests row `row` printed `text` run together: read as `values`, or left
+    ambiguous among the row's splits (as runs.read_rows leaves it)."""
+    from nianbao.assemble.runs import AMBIGUOUS, Run, splits
+    from nianbao.document import Cell, Document, Source
+    doc = Document(source=Source(path=f"r{year}.txt"), agency="平潭综合实验区某局", year=year, format=fmt)
+    got = [s.values for s in splits(Run([text], 0), ("int",) * 7, 1)]
+    for i, c in enumerate(APPLICANTS):
+        key = f"requests.{row}.{c}"
+        if values is not None:
+            doc.fields[key] = Cell(value=values[i], text=text, confidence=0.9, reason="split")
+        else:
+            vals = sorted({g[i] for g in got})
+            doc.fields[key] = (Cell(value=vals[0], text=text, confidence=0.9, reason="split") if len(vals) == 1 else
+                               Cell(value=None, text=text, reason=AMBIGUOUS, alternatives=vals))
+    return doc
+
+
+def test_the_carry_over_between_years_settles_a_requests_row():
+    """结转下年度继续办理(t−1) = 上年结转(t), column by column (fields.yaml), across the change of
+    format too: 2020 carries 112000013 forward (1 | 12 or 11 | 2), 2021 carries over 11 | 2."""
+    from nianbao.assemble import settle
+    prev = _report(2020, "2019", "carried_forward", "112000013")
+    cur = _report(2021, "2021", "carried_over", "112000013", (11, 2, 0, 0, 0, 0, 13))
+    assert prev.fields["requests.carried_forward.natural_person"].value is None
+    assert settle.open_rows(prev)
+    assert settle.across_years([cur, prev]) == 2
+    got = [prev.fields[f"requests.carried_forward.{c}"] for c in ("natural_person", "enterprise")]
+    assert [c.value for c in got] == [11, 2]
+    assert all(c.confidence <= 0.85 and "结转下年度继续办理(2020)" in c.reason for c in got)
+    # and the other way round: the year after read, the year before still open
+    prev = _report(2020, "2019", "carried_forward", "110000011", (1, 10, 0, 0, 0, 0, 11))
+    cur = _report(2021, "2021", "carried_over", "110000011")
+    assert settle.across_years([prev, cur]) == 2
+    assert cur.fields["requests.carried_over.enterprise"].value == 10
+
+
+def test_a_carry_over_no_split_fits_settles_nothing():
+    from nianbao.assemble import settle
+    prev = _report(2020, "2019", "carried_forward", "112000013")
+    cur = _report(2021, "2021", "carried_over", "5000005", (5, 0, 0, 0, 0, 0, 5))  # the reports disagree
+    assert settle.across_years([prev, cur]) == 0
+    assert prev.fields["requests.carried_forward.natural_person"].value is None
+
+
+# ---------------------------------------------------------------- synthetic series: the truth is known
+
+def _scraped_series(folder: Path, n: int, years: int, start: int, break_rate: float, seed: int = 7,
+                    keep_2019: bool = True) -> dict[str, dict]:
+    """Scraped pages (cells run together) of n synthetic agencies over consecutive years; returns
+    each page's true cells. The series keeps the carry-over and 现行有效件数 from year to year
+    (planted breaks at `break_rate`); with `keep_2019` the 2019 format's 上一年项目数量 and
+    对外公开总数量 too, each row broken at `break_rate` (a row of a real report printed wrong);
+    without, those counts are drawn afresh every year (an agency that ignores the identities)."""
+    import random
+    from training.synth import scraped
+    from training.synth.series import make_series
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(f"breaks:{seed}:{start}:{break_rate}")
+    truth, last = {}, {}
+    gen = make_series(n, years, seed=seed, start=start, break_rate=break_rate, copy_rate=0, blank_rate=0, unread_rate=0)
+    for name, _, c in gen:
+        if c is None or name[:-5] in truth:
+            continue
+        f, prev = c.fields, last.get(name.split("-")[0])
+        if keep_2019 and prev is not None and prev[0] == c.fmt == "2019":
+            for r in ("licensing", "other_services", "penalty", "enforcement", "fees"):
+                v = prev[1][f"active.{r}.prev_items"] + prev[1][f"active.{r}.change"]
+                f[f"active.{r}.prev_items"] = max(0, v + (rng.choice([-1, 1, 2, 5, 10]) if rng.random() < break_rate else 0))
+            for r in ("rules", "normative_docs"):
+                v = prev[1][f"active.{r}.total_published"] + f[f"active.{r}.published"]
+                f[f"active.{r}.total_published"] = max(0, v + (rng.choice([-1, 1, 2, 7]) if rng.random() < break_rate else 0))
+        last[name.split("-")[0]] = (c.fmt, f)
+        text, _ = scraped.render(c, random.Random(name))
+        (folder / f"{name[:-5]}.txt").write_text(text, encoding="utf-8")
+        truth[name[:-5]] = dict(f)
+    return truth
+
+
+def _settled(tmp_path, truth) -> list[tuple]:
+    out = tmp_path / "out"
+    assert main(["extract", str(tmp_path / "in"), "-o", str(out), "-q"]) == 0
+    got = []
+    for stem, t in truth.items():
+        for k, c in json.loads((out / f"{stem}.json").read_text(encoding="utf-8"))["fields"].items():
+            if "settled by" in (c.get("reason") or ""):
+                got.append((stem, k, c["value"], t[k], c["confidence"], c["reason"]))
+    return got
+
+
+@pytest.mark.parametrize("start", [2019, 2021])
+def test_settled_cells_of_a_synthetic_series_are_the_true_values(tmp_path, start):
+    """Where the reports keep the identities, settling never loses the value printed: every cell
+    a neighbouring year or the prose settles is the true one."""
+    settled = _settled(tmp_path, _scraped_series(tmp_path / "in", 12, 3, start, 0.0))
+    assert [s for s in settled if s[2] != s[3]] == []
+    assert len(settled) >= 20 and all(s[4] <= 0.85 for s in settled)
+
+
+def test_an_agency_that_ignores_an_identity_gets_nothing_settled_by_it(tmp_path):
+    """An agency whose 2019-format item counts do not carry over (上一年项目数量 printed afresh each
+    year) breaks the identity on most rows; a chance fit on the others (1 = 1 + 0 from 10248179
+    and 19302498) must not settle them: 4 cells were settled wrong here before."""
+    settled = _settled(tmp_path, _scraped_series(tmp_path / "in", 8, 3, 2019, 0.0, keep_2019=False))
+    assert [s for s in settled if s[2] != s[3]] == []
+
+
+def test_where_a_row_breaks_an_identity_a_settled_cell_is_never_silent(tmp_path):
+    """One row in eight printed against the identity: a chance fit of such a row can settle a
+    wrong split (the data cannot tell it from a true fit), but never silently: it claims 0.85 and
+    names the identity and the other year."""
+    settled = _settled(tmp_path, _scraped_series(tmp_path / "in", 12, 3, 2019, 0.12))
+    assert settled and all(s[4] <= 0.85 and "settled by the" in s[5] for s in settled)
+
+
+def test_a_cell_whose_candidates_were_cut_off_still_keeps_the_split_printed():
+    """The reader lists at most 12 candidates of a cell (the smallest): 行政许可20348201773 (2034 |
+    820 | 1773) lists 本年增/减 0 … 177, not 820. Taken as complete, that list dropped the split
+    printed, and 28541805952 the year after settled it 2 | 0 | 348201773 by 2 = 2 + 0
+    (a synthetic series, seed 11)."""
+    from nianbao.assemble import settle
+    from nianbao.assemble.runs import Run, _cells, splits
+    from nianbao.document import Document, Line, Source
+
+    def report(year, text):
+        doc = Document(source=Source(path=f"r{year}.txt"), agency="某县人民政府办公室", year=year, format="2019")
+        keys = [f"active.licensing.{c}" for c in ("prev_items", "change", "decisions")]
+        run = Run([text], 0)
+        doc.fields.update(_cells(keys, run, splits(run, ("int", "signed", "int")), [Line(text, 1)], "(test)"))
+        return doc
+
+    y19, y20 = report(2019, "20348201773"), report(2020, "28541805952")
+    assert 820 not in y19.fields["active.licensing.change"].alternatives
+    settle.across_years([y19, y20])
+    assert y19.fields["active.licensing.prev_items"].value in (None, 2034)
+    assert y20.fields["active.licensing.prev_items"].value in (None, 2854)
+
+
+# ---------------------------------------------------------------- department pages with gold, scraped
+
+def _scraped_page(html: Path) -> str:
+    """A page's text as the portal's scraper gives it (pingtan_*.txt): every text node in order,
+    nothing between table cells, &nbsp; kept as a space."""
+    import re
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.out, self.skip = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("script", "style")
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in ("script", "style")
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.out.append(re.sub(r"[\r\n\t]+", "", data))
+
+    p = Text()
+    p.feed(html.read_text(encoding="utf-8"))
+    body = re.sub(r" {2,}", " ", "".join(p.out).replace("\xa0", " "))
+    return f"标题: {html.stem}\n{'=' * 20} 正文 {'=' * 20}\n{body}\n"
+
+
+def test_department_pages_scraped_settle_only_what_their_gold_holds(tmp_path):
+    """The five 平潭 department pages with gold, as scraped text: every cell the prose settles is
+    the gold's; 管委会办公室 2021 says 2021年发布规范性文件20份 (发布: the 2021 format has no other
+    column of documents out this year) and prints 20 155 (20 | 1 | 55)."""
+    pages = sorted(REAL.glob("pingtan_*_20*.html"))
+    assert len(pages) == 5
+    (tmp_path / "in").mkdir()
+    for h in pages:
+        (tmp_path / "in" / f"{h.stem}.txt").write_text(_scraped_page(h), encoding="utf-8")
+    assert main(["extract", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-q"]) == 0
+    settled = []
+    for h in pages:
+        gold = json.loads((REAL / f"{h.stem}.gold.json").read_text(encoding="utf-8"))["fields"]
+        got = json.loads((tmp_path / "out" / f"{h.stem}.json").read_text(encoding="utf-8"))["fields"]
+        for k, c in got.items():
+            if "settled by" in (c.get("reason") or ""):
+                settled.append((h.stem, k, c["value"], gold[k]))
+            elif c["value"] is not None:
+                assert c["value"] == gold[k], (h.stem, k)
+    assert [s for s in settled if s[2] != s[3]] == []
+    assert ("pingtan_gwh_2021", "active.normative_docs.issued", 20, 20) in settled
+
+
+def test_a_cumulative_count_in_the_prose_is_not_the_years():
+    """累计发布规范性文件88件 counts all the years': it settles no 本年制发件数."""
+    from nianbao.assemble import settle
+    from nianbao.assemble.runs import Run, _cells, splits
+    from nianbao.document import Document, Line, Source
+
+    def report():
+        doc = Document(source=Source(path="r.txt"), agency="某局", year=2022, format="2021")
+        keys = [f"active.normative_docs.{c}" for c in ("issued", "repealed", "in_force")]
+        run = Run(["8855698"], 0)
+        doc.fields.update(_cells(keys, run, splits(run, ("int", "int", "int")), [Line("8855698", 1)], "(test)"))
+        return doc
+
+    doc = report()
+    assert settle.by_prose(doc, ["我局累计发布规范性文件88件"]) == 0
+    assert doc.fields["active.normative_docs.issued"].value is None
+    doc = report()
+    assert settle.by_prose(doc, ["本年发布规范性文件88件"]) >= 1
+    assert doc.fields["active.normative_docs.issued"].value == 88
+
+
+def test_an_output_extracted_again_is_settled_again(tmp_path):
+    """An output that is gone is extracted again (fresh, nothing settled) and replaces its held
+    copy; the pass settles it as before. A held copy of an output the folder no longer holds is
+    removed."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for y in (2019, 2020):
+        (src / f"pingtan_{y}.txt").write_bytes((REAL / f"pingtan_{y}.txt").read_bytes())
+    out = tmp_path / "b"
+    run_batch(src, out)
+    before = batch_fields(out)
+    y19 = next(p.name for p in (out / "reports").glob("pingtan_2019*.json"))
+    assert (out / "held" / y19).exists() and "cross-year" not in (out / "held" / y19).read_text(encoding="utf-8")
+    (out / "reports" / y19).unlink()
+    (out / "held" / "gone.json").write_text("{}", encoding="utf-8")
+    assert run_batch(src, out)["this_run"]["processed"] == 1
+    assert batch_fields(out) == before  # the timings of the new extraction aside
+    assert before["pingtan_2019"]["active.licensing.prev_items"]["value"] == 396
+    assert not (out / "held" / "gone.json").exists()
+
+
+def test_the_synthetic_corpus_says_fabu_of_the_years_issued_and_the_reader_settles_it(tmp_path):
+    """synth --variants prints 本年度发布规范性文件N件 / 全年发布行政规范性文件N件 in some 2021 reports (the class of
+    平潭 管委会办公室 2021); over their scraped pages every active cell is the gold's, which counts
+    the prose (scraped.STATED), and some 本年制发件数 are settled by it."""
+    import random
+    from training.synth import scraped
+    from training.synth.content import generate, say_issued_published
+    from nianbao.pipeline import extract
+    by_fabu = seen = 0
+    for i in range(120):
+        c = generate(f"fabu-{i}", 5, error_rate=0.0)
+        say_issued_published(c)  # as `nianbao synth --variants` does
+        if c.metric_style.get("normative_docs_published") != "issued_said_published":
+            continue
+        seen += 1
+        text, page = scraped.render(c, random.Random(i))
+        gold = scraped.gold_fields(page, {"fields": dict(c.fields)}, text)
+        path = tmp_path / f"fabu-{i}.txt"
+        path.write_text(text, encoding="utf-8")
+        got = extract(path).fields
+        for k in gold:
+            if k.startswith("active."):
+                assert got[k].value == gold[k], (i, k)
+        by_fabu += "发布" in (got["active.normative_docs.issued"].reason or "")
+    assert seen >= 5 and by_fabu >= 1

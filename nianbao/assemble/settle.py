@@ -1,8 +1,9 @@
 """Run-together cells that more than one split fits (`ambiguous_split`), settled by what else is
 printed: the report's own prose (本年度制发的规范性文件88件, 现行有效行政规范性文件698件) and the same
-agency's neighbouring years read in the same run (the cross-year identities of the spec:
-上一年项目数量(t) = 上一年项目数量(t−1) + 本年增/减(t−1) in the 2019 format, 现行有效件数(t) =
-现行有效件数(t−1) + 本年制发件数(t) − 本年废止件数(t) in the 2021 format).
+agency's neighbouring years read in the same run, by `nianbao extract` or `nianbao batch`
+(batch/settle_years.py): the cross-year identities 上一年项目数量(t) = 上一年项目数量(t−1) +
+本年增/减(t−1) in the 2019 format, 现行有效件数(t) = 现行有效件数(t−1) + 本年制发件数(t) −
+本年废止件数(t) in the 2021 format, and the requests table's carry-over in either.
 
 Nothing is guessed: a statement only removes the splits of a row it contradicts, and a cell is
 read only when every split left gives it the same value. Such a cell comes from outside its own
@@ -19,7 +20,7 @@ from pathlib import Path
 from nianbao import schema
 from nianbao.document import Cell, Document
 
-from .runs import AMBIGUOUS, Run, splits
+from .runs import AMBIGUOUS, MAX_ALTERNATIVES, Run, _blocks, _types, splits
 
 CONF_SETTLED = 0.85
 
@@ -37,8 +38,9 @@ class RowOptions:
 
 
 def row_options(doc: Document, table: str, rid: str) -> RowOptions | None:
-    """The splits of one row of the active table that its cells still allow; None when the row
-    is not in the report or a cell is unread for another reason. A row read in full has one."""
+    """The splits of one row (of the active or the requests table) that its cells still allow;
+    None when the row is not in the report or a cell is unread for another reason. A row read in
+    full has one. A requests row's splits keep its own identity (the total is the sum)."""
     if not doc.format:
         return None
     row = next((r for r in schema.rows(table, doc.format) if r.id == rid), None)
@@ -54,11 +56,13 @@ def row_options(doc: Document, table: str, rid: str) -> RowOptions | None:
     if any(c.reason != AMBIGUOUS for c in amb) or not amb[0].text:
         return None
     text = amb[0].text
-    types = tuple(schema.col_type(table, doc.format, c) for c in row.cols)
-    got = splits(Run(text.split(), 0), types, 0) or []
-    # the splits the reader kept: every read cell's value, every unread one among its candidates
+    got = splits(Run(text.split(), 0), _types(table, doc.format, row.cols), _blocks(table)) or []
+    # the splits the reader kept: every read cell's value, every unread one among its candidates.
+    # A cell lists at most MAX_ALTERNATIVES of them (the smallest): a full list may have cut off
+    # the value printed (20348201773: 本年增/减 820 is the 15th of 28), so it removes no split
     keep = [tuple(s.values) for s in got
-            if all((c.value is None and v in c.alternatives) or (c.value is not None and v == c.value)
+            if all((c.value is None and (v in c.alternatives or len(c.alternatives) >= MAX_ALTERNATIVES))
+                   or (c.value is not None and v == c.value)
                    for c, v in zip(cells, s.values))]
     return RowOptions(keys, keep, text) if keep else None
 
@@ -90,11 +94,14 @@ def apply(doc: Document, ro: RowOptions, keep: list[tuple], why: str) -> int:
 # (制发的规范性文件88件). The 2019 format's 本年新制作数量 and 本年新公开数量 are both said 制发 or
 # 公开 in prose, so its counts settle nothing.
 COLUMN_CUES: dict[str, re.Pattern] = {
-    "issued": re.compile(r"(?:制发|印发|制定|出台|新制定|新出台)"),
+    # 发布: the 2021 format has no column of documents published apart from those issued
+    # (平潭 管委会办公室 2021: 2021年发布规范性文件20份, the table's 20 | 1 | 55)
+    "issued": re.compile(r"(?:制发|印发|制定|出台|新制定|新出台|发布)"),
     "repealed": re.compile(r"(?:废止|宣布失效)"),
     "in_force": re.compile(r"现行有效"),
 }
 COUNT_AFTER = r"(?:共|计|合计)?(\d+)(?:件|个|份|项)"
+CUMULATIVE = re.compile(r"累计|历年|以来|截至|截止")
 
 
 def _norm(s: str) -> str:
@@ -124,6 +131,8 @@ def by_prose(doc: Document, clauses: list[str]) -> int:
             cols = [c for c in row.cols if c in COLUMN_CUES and COLUMN_CUES[c].search(before)]
             if len(cols) != 1 or (cols[0] != "repealed" and COLUMN_CUES["repealed"].search(before)):
                 continue
+            if CUMULATIVE.search(before) and cols[0] != "in_force":
+                continue  # 累计发布…: all the years', not this year's
             j, value = row.cols.index(cols[0]), int(m.group(2))
             keep = [o for o in ro.options if o[j] == value]
             if keep and len(keep) < len(ro.options):
@@ -137,26 +146,52 @@ def _agency(doc: Document) -> str | None:
     return _norm(doc.agency) if doc.agency else None
 
 
-# (format, rows, identity): values of the row in year t−1 and t → whether they agree
+# (formats of year t−1, formats of year t, table, row in t−1, row in t, identity, holds): the
+# identity between the values of the row in year t−1 and in year t. The applicant columns of the
+# requests table are the same in both formats, so its carry-over holds across the change of
+# format (2020 → 2021).
+BOTH = ("2019", "2021")
 CROSS_YEAR = [
-    ("2019", ("licensing", "other_services", "penalty", "enforcement", "fees"),
-     "上一年项目数量({t}) = 上一年项目数量({p}) + 本年增/减({p})",
-     lambda a, b: b[0] == a[0] + a[1]),
-    ("2019", ("rules", "normative_docs"),
-     "对外公开总数量({t}) = 对外公开总数量({p}) + 本年新公开数量({t})",
-     lambda a, b: b[2] == a[2] + b[1]),
-    ("2021", ("rules", "normative_docs"),
-     "现行有效件数({t}) = 现行有效件数({p}) + 本年制发件数({t}) − 本年废止件数({t})",
-     lambda a, b: b[2] == a[2] + b[0] - b[1]),
+    *((("2019",), ("2019",), "active", rid, rid, "上一年项目数量({t}) = 上一年项目数量({p}) + 本年增/减({p})",
+       lambda a, b: b[0] == a[0] + a[1])
+      for rid in ("licensing", "other_services", "penalty", "enforcement", "fees")),
+    *((("2019",), ("2019",), "active", rid, rid, "对外公开总数量({t}) = 对外公开总数量({p}) + 本年新公开数量({t})",
+       lambda a, b: b[2] == a[2] + b[1])
+      for rid in ("rules", "normative_docs")),
+    *((("2021",), ("2021",), "active", rid, rid,
+       "现行有效件数({t}) = 现行有效件数({p}) + 本年制发件数({t}) − 本年废止件数({t})",
+       lambda a, b: b[2] == a[2] + b[0] - b[1])
+      for rid in ("rules", "normative_docs")),
+    (BOTH, BOTH, "requests", "carried_forward", "carried_over",
+     "上年结转政府信息公开申请数量({t}) = 结转下年度继续办理({p})", lambda a, b: a == b),
 ]
+
+
+def _where_it_can_hold(pairs: list[tuple], get) -> list[tuple]:
+    """The identities of each pair of reports that can hold on every row they cover. A row that no
+    pair of splits fits (平潭 2020 prints 规章 0 | 0 | 7 after 0 | 0 | 0: 对外公开总数量 grew with nothing
+    new published) shows that these two reports do not keep the identity, and then a fit on
+    another of its rows may be chance (16 + 9 = 25 from 16980593 and 25146384). As the requests
+    table's column sums (runs._together), an identity is used whole or not at all. It matters
+    where an agency does not keep an identity (synthetic agencies printing 上一年项目数量 afresh
+    each year: 3 of 10 settled cells wrong without this, none of 6 with it); where single rows
+    break it, about 2 % of settled cells are wrong either way (docs/variants.md)."""
+    can: dict[tuple[int, int, str], bool] = {}
+    for p, d, table, rp, rd, identity, holds in pairs:
+        a, b = get(p, table, rp), get(d, table, rd)
+        if a is not None and b is not None:
+            k = (id(p), id(d), identity)
+            can[k] = can.get(k, True) and any(holds(x, y) for x in a.options for y in b.options)
+    return [x for x in pairs if can.get((id(x[0]), id(x[1]), x[5]), True)]
 
 
 def across_years(docs: list[Document]) -> int:
     """Settle ambiguous rows by the cross-year identities between reports of one agency for
     consecutive years of one format, all read in this run (对外公开总数量 of the 2019 format counts
-    every document published so far, so it grows by the year's 本年新公开数量). An identity that no pair of splits
-    satisfies (the reports break it) is left out; the others are applied until nothing changes.
-    Returns how many cells were settled."""
+    every document published so far, so it grows by the year's 本年新公开数量), and the requests
+    table's carry-over (结转下年度继续办理 of t−1 is 上年结转 of t) in either format. An identity that
+    some row it covers breaks (no pair of splits fits) is left out for those two reports; the
+    others are applied until nothing changes. Returns how many cells were settled."""
     by_key: dict[tuple[str, int], Document] = {}
     for d in docs:
         a = _agency(d)
@@ -170,23 +205,23 @@ def across_years(docs: list[Document]) -> int:
         p = by_key.get((a, y - 1))
         if d is None or p is None:
             continue
-        for fmt, rows, identity, holds in CROSS_YEAR:
-            if d.format == fmt and p.format == fmt:
-                for rid in rows:
-                    pairs.append((p, d, rid, identity.format(t=y, p=y - 1), holds))
-    opts: dict[tuple[int, str], RowOptions | None] = {}
+        for fp, fd, table, rp, rd, identity, holds in CROSS_YEAR:
+            if p.format in fp and d.format in fd:
+                pairs.append((p, d, table, rp, rd, identity.format(t=y, p=y - 1), holds))
+    opts: dict[tuple[int, str, str], RowOptions | None] = {}
 
-    def get(doc: Document, rid: str) -> RowOptions | None:
-        k = (id(doc), rid)
+    def get(doc: Document, table: str, rid: str) -> RowOptions | None:
+        k = (id(doc), table, rid)
         if k not in opts:
-            opts[k] = row_options(doc, "active", rid)
+            opts[k] = row_options(doc, table, rid)
         return opts[k]
 
+    pairs = _where_it_can_hold(pairs, get)
     n, changed = 0, True
     while changed:
         changed = False
-        for p, d, rid, identity, holds in pairs:
-            a, b = get(p, rid), get(d, rid)
+        for p, d, table, rp, rd, identity, holds in pairs:
+            a, b = get(p, table, rp), get(d, table, rd)
             if a is None or b is None or not (a.open or b.open):
                 continue
             fits = [(x, y) for x in a.options for y in b.options if holds(x, y)]
@@ -200,13 +235,18 @@ def across_years(docs: list[Document]) -> int:
     return n
 
 
+# the rows across_years reads: the active table's, and the requests table's carry-over
+SETTLED_TABLES = ("active.", "requests.carried_over.", "requests.carried_forward.")
+
+
 def open_rows(doc: Document) -> bool:
     """Whether the report has run-together cells still ambiguous (worth its neighbouring years)."""
-    return any(c.value is None and c.reason == AMBIGUOUS for k, c in doc.fields.items() if k.startswith("active."))
+    return any(c.value is None and c.reason == AMBIGUOUS for k, c in doc.fields.items() if k.startswith(SETTLED_TABLES))
 
 
 def context_of(doc: Document) -> Document:
-    """What across_years needs of a report already written: agency, year, format, active table."""
+    """What across_years needs of a report already written: agency, year, format, the tables it
+    settles."""
     return Document(source=doc.source, agency=doc.agency, year=doc.year, format=doc.format,
-                    fields={k: c for k, c in doc.fields.items() if k.startswith("active.")},
+                    fields={k: c for k, c in doc.fields.items() if k.startswith(SETTLED_TABLES)},
                     errors=list(doc.errors))

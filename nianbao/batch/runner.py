@@ -25,7 +25,7 @@ from ..exit_codes import is_write_failure
 from ..outpaths import OutputFolder
 from ..output import write_atomic
 from ..walk import Skipped, skipped
-from . import guard
+from . import guard, settle_years
 from .inputs import InputFile, discover, name_fits_content, output_name, stat_and_hash
 from .manifest import Manifest, row_outputs
 
@@ -260,9 +260,14 @@ def run_batch(source: str | Path, out_dir: str | Path, opts: Options | None = No
                 engine_local.run(jobs, opts.workers, limits, on_start, on_result)
         finally:
             progress.close()
+        with writing(reports):  # run-together cells the batch's neighbouring years settle
+            settled = settle_years.settle_outputs(reports, out_dir / settle_years.HELD,
+                                                  [n for r in manifest.rows() for n in row_outputs(r)],
+                                                  held_folder=lambda: out.folder([settle_years.HELD]))
         elapsed = time.monotonic() - t0
         summary = summarize(manifest, jobs, skipped_counts, notes, copies, interrupted, elapsed, progress.pages)
         summary["this_run"]["renamed"] = [c.to_dict() for c in out.collisions]
+        summary["this_run"]["settled_across_years"] = settled
         summary["engine"], summary["workers"] = opts.engine, opts.workers
         with writing(out_dir / "summary.json"):
             manifest.end_run(run_id, summary)
@@ -309,6 +314,10 @@ def format_summary(s: dict) -> str:
         lines.append("failed by reason: " + ", ".join(f"{k} {v}" for k, v in s["failed_by_reason"].items()))
     if s["flags_by_identity"]:
         lines.append("flags by identity: " + ", ".join(f"{k} {v}" for k, v in s["flags_by_identity"].items()))
+    if (r.get("settled_across_years") or {}).get("cells"):
+        st = r["settled_across_years"]
+        lines.append(f"run-together cells settled by neighbouring years: {st['cells']} in the folder "
+                     f"({st['outputs']} output(s) rewritten by this run)")
     for n in r["not_read"][:SHOWN]:
         lines.append(f"not read ({n['reason']}): {n['path']}: {n['message']}")
     dups = r.get("duplicates") or []

@@ -300,3 +300,12 @@ def generate(doc_id: str, seed: int, fmt: str | None = None, error_rate: float =
         _inject(py, c)
     c.found = violations(c.fields, c.metrics, fmt, c.prose_no_appeals)
     return c
+
+
+def say_issued_published(c: Content) -> None:
+    """`--variants`: a 2021 report that states its 本年制发件数 says 发布 of it now and then
+    (本年度发布规范性文件N件, as 平潭 管委会办公室 2021: 2021年发布规范性文件20份); chosen by the value,
+    no random draw, so the rest of the document is as before."""
+    if (c.fmt == "2021" and "normative_docs_published" in c.metrics
+            and c.fields["active.normative_docs.issued"] % 3 == 0):
+        c.metric_style["normative_docs_published"] = "issued_said_published"

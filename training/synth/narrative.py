@@ -34,6 +34,8 @@ PHRASES: dict[str, list[str]] = {
                         "政务新媒体累计推送信息{n}条"],
     "normative_docs_published": ["主动公开本年度制发的行政规范性文件{n}件", "公开规范性文件{n}件",
                                  "主动公开行政规范性文件{n}件", "新公开规范性文件{n}件"],
+    # 2021 format: 发布 said of the year's 本年制发件数 (平潭 管委会办公室 2021: 2021年发布规范性文件20份)
+    "normative_docs_published@issued_said_published": ["本年度发布规范性文件{n}件", "全年发布行政规范性文件{n}件"],
     "policy_interpretations": ["政策解读{n}件", "发布政策解读材料{n}篇", "解读政策文件{n}件",
                                "开展政策解读{n}次"],
     "requests_received": ["共受理政府信息公开申请{n}件", "共收到政府信息公开申请{n}件",

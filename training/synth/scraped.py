@@ -209,8 +209,9 @@ def _cut(s: str, a: int, b: int, types: list[str], fixed: set[int], group) -> li
     return out
 
 
-# the one narrative phrase that names a 2021 column (本年制发件数) of a run-together row
-STATED = {("2021", "normative_docs"): (0, "制发的行政规范性文件{n}件", "normative_docs_published")}
+# the narrative phrases that name a 2021 column (本年制发件数) of a run-together row
+STATED = {("2021", "normative_docs"): (0, ("制发的行政规范性文件{n}件", "发布规范性文件{n}件", "发布行政规范性文件{n}件"),
+                                       "normative_docs_published")}
 
 
 def gold_fields(page: Page, gold: dict, text: str = "") -> dict:
@@ -240,7 +241,8 @@ def gold_fields(page: Page, gold: dict, text: str = "") -> dict:
             got = _splits(pieces, types, [])
             forced.add(f"{table}:{rid}")
         stated = STATED.get((fmt, rid)) if table == "active" else None
-        if got and stated and stated[2] in c.metrics and stated[1].format(n=c.metrics[stated[2]]) in squeezed:
+        if got and stated and stated[2] in c.metrics and any(p.format(n=c.metrics[stated[2]]) in squeezed
+                                                             for p in stated[1]):
             narrowed = [o for o in got if o[stated[0]] == c.metrics[stated[2]]]
             if truth in narrowed:  # a count that contradicts the table leaves the cells as they were
                 got = narrowed
