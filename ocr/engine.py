@@ -16,6 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from nianbao.document import Token
+from nianbao.options import ExtractOptions
 
 
 @dataclass
@@ -300,8 +301,8 @@ def default_engine() -> str:
 
 
 def engine_name() -> str:
-    """The engine the settings ask for (NIANBAO_OCR_ENGINE), else the measured default."""
-    return os.environ.get("NIANBAO_OCR_ENGINE") or default_engine()
+    """The engine the settings ask for (nianbao.options: NIANBAO_OCR_ENGINE), else the measured default."""
+    return ExtractOptions.build().engine or default_engine()
 
 
 def get_engine(name: str | None = None) -> OcrEngine:
