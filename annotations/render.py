@@ -159,7 +159,7 @@ def browser():
 def render(path: str | Path, kind: str, dest: Path, browser_=None) -> Rendered:
     """Render the report (source.kind html, docx or word) into PNG pages under `dest`, in
     `browser_` (one of `browser()`, kept for several documents) or a browser of its own."""
-    from nianbao.ingest import InputError
+    from nianbao.errors import InputError
     from nianbao.readers.marked import fragment
 
     from .cdp import CDPError
