@@ -6,7 +6,8 @@ lie: a report saved from a site as `x.doc` is often HTML, and a `.txt` may hold 
 — and the suffix only where content cannot tell: an OLE2 file is .doc or .wps alike), and reads
 it: `read(path, source, options) -> Document`. `REGISTRY` holds them in the order they are asked;
 the first whose `sniff` says yes reads the file. A new input kind is a module in this folder and
-one `register(...)` line (see `markdown_table.py`-style example in docs/architecture.md).
+one `register(...)` line (the toy Markdown-table reader in docs/architecture.md and
+tests/test_reader_toy.py).
 
 Each built-in reader's module is imported only when a file of its kind is read (PDF and image
 reading imports the OCR stage, pypdfium2 and OpenCV).
