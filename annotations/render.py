@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from nianbao.document import Document, Line, Metric, Page, Token
+from nianbao.document import STRUCTURED_KINDS, Document, Line, Metric, Page, Token  # noqa: F401 - re-exported
 
 from .images import DPI
 
@@ -27,7 +27,6 @@ PAGE_W = 794          # CSS px: A4's width at 96 px per inch
 PT = 72 / 96          # points per CSS px: pages and boxes are in points, as a PDF's
 PAGE_RATIO = 297 / 210
 CHROMIUM_PACKAGE = "chromium"
-STRUCTURED_KINDS = ("html", "docx", "word")
 
 STYLE = """
 html{background:#fff}
@@ -159,7 +158,7 @@ def browser():
 def render(path: str | Path, kind: str, dest: Path, browser_=None) -> Rendered:
     """Render the report (source.kind html, docx or word) into PNG pages under `dest`, in
     `browser_` (one of `browser()`, kept for several documents) or a browser of its own."""
-    from nianbao.ingest import InputError
+    from nianbao.errors import InputError
     from nianbao.readers.marked import fragment
 
     from .cdp import CDPError

@@ -10,8 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# input kinds (source.kind): one reader per kind gives the same Document
-KINDS = ("scanned_pdf", "digital_pdf", "text", "image", "html", "docx", "word", "ofd")
+# input kinds (source.kind): a reader per kind (nianbao.readers) gives the same Document; these
+# names are the only spelling of a kind — the pipeline, the OCR stage and the readers use them
+SCANNED_PDF, DIGITAL_PDF, TEXT, IMAGE, HTML, DOCX, WORD, OFD = (
+    "scanned_pdf", "digital_pdf", "text", "image", "html", "docx", "word", "ofd")
+KINDS = (SCANNED_PDF, DIGITAL_PDF, TEXT, IMAGE, HTML, DOCX, WORD, OFD)
+# kinds whose lines carry page geometry (boxes on pages): the token model reads their layout
+GEOMETRY_KINDS = frozenset({SCANNED_PDF, DIGITAL_PDF, IMAGE, OFD})
+# kinds whose pages are rasters: the table-grid stage reads their ruling lines
+RASTER_KINDS = frozenset({SCANNED_PDF, DIGITAL_PDF, IMAGE})
+# kinds whose tables come as markup grids (HTML, Word): cells name their grid coordinate
+STRUCTURED_KINDS = frozenset({HTML, DOCX, WORD})
 
 
 @dataclass
@@ -146,6 +155,15 @@ class Document:
     errors: list[dict[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    # the ExtractOptions it was read with (nianbao.options), as the output records them; None: not
+    # made by the pipeline
+    settings: dict[str, Any] | None = None
+
+    @property
+    def has_geometry(self) -> bool:
+        """Its lines carry boxes on pages (PDF, image, OFD); text, web pages and Word documents
+        do not, so the grid stage and the token model have nothing to read there."""
+        return self.source.kind in GEOMETRY_KINDS
 
     @property
     def aggregate(self) -> bool:
@@ -166,5 +184,7 @@ class Document:
         cell = self.fields.get(key)
         return None if cell is None else cell.value
 
-    def error(self, stage: str, message: str) -> None:
-        self.errors.append({"stage": stage, "message": message})
+    def error(self, stage: str, message: str, code: str | None = None) -> None:
+        """Record a failure; `code` (nianbao.errors.REASONS) is what the batch counts it under.
+        The output keeps stage and message only (output.to_dict)."""
+        self.errors.append({"stage": stage, "message": message, "code": code or stage})

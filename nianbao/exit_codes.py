@@ -26,14 +26,6 @@ _WHY = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "disk quota e
         errno.EIO: "input/output error on the disk"}
 
 
-def __getattr__(name):
-    # CannotWrite moved to nianbao.errors with the other user-facing failures; old imports work
-    if name == "CannotWrite":
-        from .errors import CannotWrite
-        return CannotWrite
-    raise AttributeError(name)
-
-
 def why(e: BaseException) -> str:
     if isinstance(e, OSError) and e.errno in _WHY:
         return _WHY[e.errno]

@@ -21,7 +21,8 @@ from pathlib import Path, PurePath
 
 from . import exit_codes
 from .errors import CannotWrite
-from .model_options import add_model_arguments, model_choice
+from .model_options import add_model_arguments
+from .options import ExtractOptions
 from .assemble import settle
 from .outpaths import OutputFolder
 from .output import dumps, printable_path, shown, to_dict, write_atomic
@@ -74,7 +75,7 @@ def _read(job: dict) -> dict:
     # Ctrl-C reaches the whole process group: the parent stops the run (and kills this child);
     # the child must not turn it into an error record of the input it was reading
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    docs = extract_all(job["path"], model=job["model"], policy=job["policy"])
+    docs = extract_all(job["path"], options=job["options"])
     return {"summary": {}, "outputs": [_output(d) for d in docs]}
 
 
@@ -107,7 +108,7 @@ class Reader:
         from .batch import guard
         self.guard = guard
         self.limits = guard.Limits(timeout_s=None, max_memory_mb=args.max_memory_mb or None)
-        self.model, self.policy = model_choice(args), args.policy
+        self.options = ExtractOptions.from_args(args)
         self.worker = None
         self.running = []
 
@@ -115,14 +116,14 @@ class Reader:
         """The reports of `t`."""
         g = self.guard
         if self.worker is None and not _single_threaded():
-            outputs = [_output(d) for d in extract_all(t.source, model=self.model, policy=self.policy)]
+            outputs = [_output(d) for d in extract_all(t.source, options=self.options)]
         else:
             if self.worker is None or not self.worker.reusable():
                 if self.worker is not None:
                     self.worker.close()
                 self.worker = g.Worker(fn=_read, max_memory_mb=self.limits.max_memory_mb)
             job = {"path": t.source, "display": printable_path(str(t.path)), "sha256": None,
-                   "model": self.model, "policy": self.policy}
+                   "options": self.options}
             self.running = [self.worker.submit(job)]
             done = []
             while not done:

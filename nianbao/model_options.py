@@ -14,7 +14,7 @@ def add_model_arguments(p) -> None:
 
 
 def model_choice(args) -> str | None:
-    """`model=` for nianbao.pipeline.extract: None (rules alone), a directory, "default" or "auto"."""
-    if args.no_model:
-        return None
-    return args.model_dir or ("default" if args.model else "auto")
+    """`model=` for nianbao.pipeline.extract: None (rules alone), a directory, "default" or "auto"
+    (the spelling batch jobs carry; nianbao.options.ExtractOptions reads the arguments)."""
+    from .options import ExtractOptions
+    return ExtractOptions.from_args(args).model_choice

@@ -82,10 +82,16 @@ def source_dict(doc: Document) -> dict:
     return d
 
 
+def error_dicts(doc: Document) -> list[dict]:
+    """The contract's error records: stage and message (the reason code stays in memory for
+    the batch's counts, nianbao.errors.REASONS)."""
+    return [{"stage": e["stage"], "message": e["message"]} for e in doc.errors]
+
+
 def to_dict(doc: Document) -> dict:
     if doc.errors and not doc.fields:
-        return {"source": source_dict(doc), "errors": doc.errors,
-                "timings_ms": {k: round(v, 2) for k, v in doc.timings_ms.items()}}
+        return _with_settings(doc, {"source": source_dict(doc), "errors": error_dicts(doc),
+                                    "timings_ms": {k: round(v, 2) for k, v in doc.timings_ms.items()}})
     fields = {}
     pages = {p.number: p for p in doc.pages if p.to_source is not None}
     if doc.format:
@@ -105,7 +111,7 @@ def to_dict(doc: Document) -> dict:
         if f.suggested:
             fd["suggested"] = f.suggested
         flags.append(fd)
-    return {
+    return _with_settings(doc, {
         "source": source_dict(doc),
         "agency": doc.agency,
         "year": doc.year,
@@ -116,10 +122,18 @@ def to_dict(doc: Document) -> dict:
         "fields": fields,
         "metrics": metrics,
         "flags": flags,
-        "errors": doc.errors,
+        "errors": error_dicts(doc),
         "warnings": doc.warnings,
         "timings_ms": {k: round(v, 2) for k, v in doc.timings_ms.items()},
-    }
+    })
+
+
+def _with_settings(doc: Document, d: dict) -> dict:
+    """The settings the report was read with (nianbao.options), so a number can be reproduced;
+    an extra top-level field the contract's readers pass over."""
+    if doc.settings is not None:
+        d["settings"] = doc.settings
+    return d
 
 
 def dumps(data: dict) -> str:

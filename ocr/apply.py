@@ -8,10 +8,10 @@ first alternative, so the reconciler can still choose it.
 from __future__ import annotations
 
 from nianbao import variants
-from nianbao.document import Document
+from nianbao.document import RASTER_KINDS, Document
 from nianbao.reconcile.identities import broken, equations
 
-GRID_KINDS = ("digital_pdf", "scanned_pdf", "image")
+GRID_KINDS = RASTER_KINDS  # pages that are rasters: their ruling lines can be found
 OCR_BLANK_CONF = 0.85  # at most, for a blank no grid cell confirms on an OCR'd page
 # at most, for a page reading restored over a re-read: two readings of the cell disagreed, and
 # an identity can hold by one misread making up for another
@@ -22,9 +22,12 @@ def apply_grid(doc: Document, engine=None) -> int:
     """Replace doc.fields entries with grid-read cells; returns how many keys the grid supplied."""
     if doc.source.kind not in GRID_KINDS or not doc.format or not any(p.image is not None for p in doc.pages):
         return 0
-    if engine is None and any(p.source == "ocr" for p in doc.pages):
-        from .engine import get_engine
-        engine = get_engine()
+    if any(p.source == "ocr" for p in doc.pages):
+        if engine is None or isinstance(engine, str):  # a name (ExtractOptions.engine) or the default
+            from .engine import get_engine
+            engine = get_engine(engine)
+    elif isinstance(engine, str):
+        engine = None  # no OCR'd page: nothing to re-read
     from .assemble_grid import assemble_grid
 
     page_readings: dict = {}

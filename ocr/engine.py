@@ -9,52 +9,15 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
 from nianbao.document import Token
+from nianbao.options import ExtractOptions
 
-
-@dataclass
-class OcrLine:
-    text: str
-    conf: float
-    box: tuple[float, float, float, float]  # pixels, x0 y0 x1 y1
-    chars: list[Token]  # one per character, pixel boxes; empty when the engine gives none
-
-
-class OcrEngine(Protocol):
-    name: str
-
-    def recognize(self, image: np.ndarray) -> list[OcrLine]:
-        """Detect and read all text in an RGB or grey image."""
-
-    def read_crop(self, image: np.ndarray) -> tuple[str, float, list[tuple[str, float]]]:
-        """Read one already-cropped text line: (text, confidence, per-character (char, conf))."""
-
-    # optional: read_crops(images) -> [read_crop(image) for image in images], batched
-
-
-class EngineUnavailable(RuntimeError):
-    pass
-
-
-def _rgb(image: np.ndarray) -> np.ndarray:
-    if image.ndim == 2:
-        import cv2
-        return cv2.cvtColor(image, cv2.COLOR_GRAY2RGB)  # what np.repeat gives, in a fifth of the time
-    if image.shape[2] == 4:
-        return image[:, :, :3]
-    return image
-
-
-def _box(points) -> tuple[float, float, float, float]:
-    p = np.asarray(points, dtype=float).reshape(-1, 2)
-    return float(p[:, 0].min()), float(p[:, 1].min()), float(p[:, 0].max()), float(p[:, 1].max())
-
+# the shared interface (engine_base.py); `_rgb`, `_box`: the names this module used
+from .engine_base import EngineUnavailable, OcrEngine, OcrLine, box_of as _box, to_rgb as _rgb  # noqa: F401
 
 BACKENDS = ("onnxruntime", "openvino")
 
@@ -300,8 +263,8 @@ def default_engine() -> str:
 
 
 def engine_name() -> str:
-    """The engine the settings ask for (NIANBAO_OCR_ENGINE), else the measured default."""
-    return os.environ.get("NIANBAO_OCR_ENGINE") or default_engine()
+    """The engine the settings ask for (nianbao.options: NIANBAO_OCR_ENGINE), else the measured default."""
+    return ExtractOptions.build().engine or default_engine()
 
 
 def get_engine(name: str | None = None) -> OcrEngine:

@@ -218,11 +218,3 @@ def _grid(hm: np.ndarray, vm: np.ndarray, ox: int, oy: int, s: float, page: int)
     X = [(x + ox) / s for x in xs]
     Y = [(y + oy) / s for y in ys]
     return Grid(page, (X[0], Y[0], X[-1], Y[-1]), Y, X, cells)
-
-
-def grid_rows(g: Grid) -> list[list[str]]:
-    """The grid as text rows, merged cells repeated in every grid position they cover (for debugging)."""
-    out = []
-    for r in range(g.n_rows):
-        out.append([(c.text if c is not None else "") for c in (g.cell_at(r, k) for k in range(g.n_cols))])
-    return out

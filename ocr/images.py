@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nianbao.ingest import InputError
+from nianbao.errors import Corrupt, TooLarge
 
 MAX_PIXELS = 60_000_000  # per page: A4 at 600 dpi is ~35 MP
 MAX_FRAMES = 500  # pages in one multi-page TIFF
@@ -27,9 +27,9 @@ DEFAULT_DPI = 200  # assumed when an image file does not say
 
 def check_pixels(width: int, height: int, what: str = "image") -> None:
     if width <= 0 or height <= 0:
-        raise InputError(f"{what} has no pixels ({width}x{height})", stage="ocr")
+        raise Corrupt(f"{what} has no pixels ({width}x{height})", stage="ocr")
     if width * height > MAX_PIXELS:
-        raise InputError(f"{what} too large: {width}x{height} pixels exceeds the cap of {MAX_PIXELS:,}"
+        raise TooLarge(f"{what} too large: {width}x{height} pixels exceeds the cap of {MAX_PIXELS:,}"
                          " (decompression bomb?)", stage="ocr")
 
 
@@ -45,11 +45,11 @@ def image_frames(path: Path) -> tuple[int, Iterator[tuple[np.ndarray, float]]]:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             im = Image.open(path)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
-        raise InputError(f"unreadable image: {e}", stage="ocr") from e
+        raise Corrupt(f"unreadable image: {e}", stage="ocr") from e
     try:
         n = getattr(im, "n_frames", 1)
         if n > MAX_FRAMES:
-            raise InputError(f"image has {n} frames; at most {MAX_FRAMES} pages are read", stage="ocr")
+            raise TooLarge(f"image has {n} frames; at most {MAX_FRAMES} pages are read", stage="ocr")
         for i in range(n):  # every frame's size is checked before any is decoded
             im.seek(i)
             check_pixels(*im.size, what=f"image page {i + 1}")
@@ -67,7 +67,7 @@ def image_frames(path: Path) -> tuple[int, Iterator[tuple[np.ndarray, float]]]:
                     # colour is kept for stamp removal (prep.py); grey and bilevel pages stay grey
                     grey = np.asarray(im.convert("L" if im.mode in ("1", "L", "I", "I;16", "F") else "RGB"))
                 except (OSError, ValueError) as e:
-                    raise InputError(f"image page {i + 1} cannot be decoded: {e}", stage="ocr") from e
+                    raise Corrupt(f"image page {i + 1} cannot be decoded: {e}", stage="ocr") from e
                 yield grey, dpi
         finally:
             im.close()

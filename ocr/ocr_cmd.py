@@ -17,14 +17,15 @@ def run(args) -> int:
     from pathlib import Path
 
     from nianbao.document import Source
-    from nianbao.ingest import InputError, sha256_of, sniff_kind
+    from nianbao.errors import InputError, Missing, Unsupported
+    from nianbao.readers.magic import sha256_of, sniff_kind
 
     from .pdf import load_image, load_pdf
 
     path = Path(args.path)
     try:
         if not path.is_file():
-            raise InputError(f"no such file: {path}")
+            raise Missing(f"no such file: {path}")
         with open(path, "rb") as f:
             kind = sniff_kind(f.read(4096), path.suffix.lower())
         source = Source(path=str(path), sha256=sha256_of(path))
@@ -33,7 +34,7 @@ def run(args) -> int:
         elif kind == "image":
             doc = load_image(path, source)
         else:
-            raise InputError("not a PDF or image")
+            raise Unsupported("not a PDF or image")
     except InputError as e:
         print(f"nianbao ocr: {e}", file=sys.stderr)
         return 1

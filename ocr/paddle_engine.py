@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .engine import EngineUnavailable, OcrLine, _box, _rgb
+from .engine_base import EngineUnavailable, OcrLine, box_of as _box, to_rgb as _rgb
 
 
 def _model_dirs() -> dict[str, str]:

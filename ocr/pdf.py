@@ -6,43 +6,40 @@ order with one token per character, the same shape as the text path's lines.
 """
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 from nianbao.document import Document, Page, Source
-from nianbao.ingest import InputError
+from nianbao.errors import CorruptPdf, Encrypted, NeedsOcr, NoPages, TooLarge
+from nianbao.options import OCR_DPI, ExtractOptions  # noqa: F401 - OCR_DPI: old import path
 
 from .ahead import ahead
 from .garbled import judge
 from .layout import build_lines
 from .textlayer import page_chars
 
-OCR_DPI = 200  # chosen by eval/ocr_bench.py: see docs/ocr.md
 GRID_DPI = 100  # raster kept for digital pages so table grids can be found from ruling lines
 MAX_PAGES = 2000
 
 
-def _settings() -> tuple[int, str]:
-    dpi = int(os.environ.get("NIANBAO_OCR_DPI", OCR_DPI))
-    try:
-        from .engine import engine_name
-    except ImportError:  # numpy missing: the error comes when a page needs OCR
-        return max(72, min(dpi, 600)), os.environ.get("NIANBAO_OCR_ENGINE", "rapidocr")
-    return max(72, min(dpi, 600)), engine_name()
+def _settings() -> tuple[int, str | None]:
+    """DPI and engine name when the caller gives none: the defaults of nianbao.options (the one
+    place the environment is read); engine None is the OCR engine's measured default."""
+    options = ExtractOptions.build()
+    return options.dpi, options.engine
 
 
 def _engine(name):
     from .engine import EngineUnavailable, get_engine
 
-    if not isinstance(name, str):
+    if name is not None and not isinstance(name, str):
         return name  # an OcrEngine instance (benchmarks, tests)
     try:
         return get_engine(name)
     except EngineUnavailable as e:
-        raise InputError(f"page needs OCR but no OCR engine is available: {e}", stage="ocr") from e
+        raise NeedsOcr(f"page needs OCR but no OCR engine is available: {e}", stage="ocr") from e
 
 
 def load_pdf(path: Path, source: Source, dpi: int | None = None, engine: str | None = None,
@@ -56,17 +53,17 @@ def load_pdf(path: Path, source: Source, dpi: int | None = None, engine: str | N
     except pdfium.PdfiumError as e:
         msg = str(e)
         if "password" in msg.lower():
-            raise InputError(f"encrypted PDF: {msg}") from e
+            raise Encrypted(f"encrypted PDF: {msg}") from e
         if _has_no_pages(path):  # pdfium refuses these with a bare "Success" code
-            raise InputError("PDF has no pages") from e
-        raise InputError(f"unreadable PDF: {msg}") from e
+            raise NoPages("PDF has no pages") from e
+        raise CorruptPdf(f"unreadable PDF: {msg}") from e
     doc = Document(source=source)
     try:
         n = len(pdf)
         if n == 0:
-            raise InputError("PDF has no pages")
+            raise NoPages("PDF has no pages")
         if n > MAX_PAGES:
-            raise InputError(f"PDF has {n} pages; at most {MAX_PAGES} are read")
+            raise TooLarge(f"PDF has {n} pages; at most {MAX_PAGES} are read")
         source.pages = n
         line_no, ocr_pages = 1, 0
         with closing(ahead(_pdf_pages(pdf, n, dpi, force_ocr))) as pages:
@@ -145,7 +142,7 @@ def _ocr_parts():
         from .images import render_page
         from .page_ocr import ocr_page
     except ImportError as e:
-        raise InputError(f"page needs OCR, which needs the 'ocr' extra (pip install 'nianbao[ocr]'): {e}",
+        raise NeedsOcr(f"page needs OCR, which needs the 'ocr' extra (pip install 'nianbao[ocr]'): {e}",
                          stage="ocr") from e
     return render_page, ocr_page
 
@@ -176,7 +173,7 @@ def ocr_images(pages, source: Source, engine=None) -> Document:
     when it is an iterator, one page ahead of the OCR); `engine` is a name or an OcrEngine."""
     from .page_ocr import ocr_page
 
-    eng = _engine(engine or _settings()[1])
+    eng = _engine(engine or _settings()[1])  # None: get_engine's default
     doc = Document(source=source)
     line_no = 1
     with closing(ahead(_straightened(pages))) as ready:

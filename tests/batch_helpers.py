@@ -27,7 +27,7 @@ def fake_extract(path) -> Document:
     try:
         data = p.read_bytes()
     except OSError as e:
-        doc.error("ingest", f"no such file: {e}")
+        doc.error("ingest", f"no such file: {e}", "missing")  # the code is what the batch counts
         return doc
     doc.source.sha256 = sha256_of(p)
     if b"HANG" in data:
@@ -43,7 +43,7 @@ def fake_extract(path) -> Document:
     if b"RAISE" in data:
         raise RuntimeError("extractor bug on this file")
     if not data.strip():
-        doc.error("ingest", "empty input: the file has no text")
+        doc.error("ingest", "empty input: the file has no text", "empty")
         return doc
     digest = hashlib.sha256(data).digest()
     doc.format, doc.year, doc.agency = "2021", 2023, "测试县人民政府办公室"

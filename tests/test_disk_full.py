@@ -15,7 +15,8 @@ import pytest
 
 from nianbao.batch import Options, run_batch
 from nianbao.cli import main
-from nianbao.exit_codes import CANNOT_WRITE, CannotWrite
+from nianbao.errors import CannotWrite
+from nianbao.exit_codes import CANNOT_WRITE
 from reportgen import make_values, report_text
 
 FAKE = "batch_helpers:fake_extract"

@@ -54,7 +54,7 @@ def export_onnx(model, path: Path, max_len: int) -> None:
 def _onnx_scores(out: Path, onnx_name: str, pages: list[dict], gold: list[list[str]], by_kind: dict | None = None) -> tuple[dict, float]:
     from nianbao.model.infer import TokenModel
 
-    from .train import scores
+    from .scores import scores
     tm = TokenModel(out, onnx=onnx_name)
     t0 = time.perf_counter()
     pred = [tm.label(p["tokens"], p["bboxes"])[0] for p in pages]

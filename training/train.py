@@ -25,6 +25,8 @@ from nianbao.model import textboxes, windows
 from nianbao.model.network import Arch, build, pad_batch, read_page, window_inputs
 from nianbao.model.vocab import CharVocab
 
+from .scores import scores  # moved out so export.py needs nothing of train.py (issue 27: no import cycle)
+
 
 @dataclass
 class Config:
@@ -264,20 +266,6 @@ def predict_pages(model, pages, vocab: CharVocab, arch: Arch, batch: int = 32) -
             out.append([labs[i] for i in lg.argmax(-1)])
     model.train()
     return out
-
-
-def scores(gold: list[list[str]], pred: list[list[str]]) -> dict:
-    """Entity F1 overall and per label group (seqeval, exact spans)."""
-    from seqeval.metrics import f1_score, precision_score, recall_score
-
-    def only(tags, g):
-        return [[t if L.group(t) == g else "O" for t in seq] for seq in tags]
-    out = {"f1": f1_score(gold, pred), "precision": precision_score(gold, pred), "recall": recall_score(gold, pred)}
-    for g in ("ROW", "COL", "VAL", "MET"):
-        gg, pp = only(gold, g), only(pred, g)
-        if any(t != "O" for s in gg for t in s):
-            out[f"{g}_f1"] = f1_score(gg, pp)
-    return {k: round(float(v), 4) for k, v in out.items()}
 
 
 def pick_device(name: str = "auto") -> str:

@@ -62,7 +62,7 @@ def run(jobs: list[dict], workers: int, limits: guard.Limits, on_start, on_resul
                     payload = Path(job["path"]).read_bytes()
                 except OSError as e:
                     on_start(job)
-                    on_result(job, guard.worker.failure_record(job, "ingest", f"cannot read: {e}"))
+                    on_result(job, guard.worker.failure_record(job, "ingest", f"cannot read: {e}", "unreadable"))
                     continue
                 on_start(job)
                 pending[task.remote(payload, job, limits)] = job

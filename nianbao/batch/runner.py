@@ -222,7 +222,7 @@ def run_batch(source: str | Path, out_dir: str | Path, opts: Options | None = No
                                     for c in copies])
         for j in jobs:
             j["extractor"] = opts.extractor
-            j["model"], j["policy"] = opts.model, opts.policy
+            j["model"], j["policy"], j["max_memory_mb"] = opts.model, opts.policy, opts.max_memory_mb
         with writing(out_dir / MANIFEST):
             run_id = manifest.begin_run(opts.engine, opts.workers, len(jobs))
         limits = guard.Limits(timeout_s=opts.timeout_s, max_memory_mb=opts.max_memory_mb)

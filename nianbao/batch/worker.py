@@ -9,48 +9,28 @@ from __future__ import annotations
 import importlib
 import time
 
+from ..errors import NotAReport
+from ..options import ExtractOptions
 from ..output import dumps, to_dict
 from .inputs import clean_text
 
 DEFAULT_EXTRACTOR = "nianbao.pipeline:extract_all"
 
-# (substring of the error message, reason) — first match wins; reasons are what the summary counts
-REASONS = (
-    ("MemoryError", "memory"),
-    ("encrypted", "encrypted"),
-    ("password", "encrypted"),
-    ("not a 政府信息公开年度报告", "not_a_report"),
-    ("has no pages", "no_pages"),
-    ("not a PDF", "not_pdf"),
-    ("unreadable PDF", "corrupt_pdf"),
-    ("scanned PDF", "needs_ocr"),
-    ("need OCR", "needs_ocr"),
-    ("empty input", "empty"),
-    ("not a text file", "not_text"),
-    ("no such file", "missing"),
-    ("cannot read", "unreadable"),
-    ("not a regular file", "missing"),
-    ("too many pixels", "too_large"),
-    ("larger than", "too_large"),
-)
-
 
 def reason_for(errors: list[dict]) -> str | None:
+    """The reason a failed report is counted under: the code of the error type that stopped it
+    (nianbao.errors.REASONS), never words of its message."""
     if not errors:
         return None
     first = errors[0]
-    msg = first.get("message", "")
-    for needle, reason in REASONS:
-        if needle in msg:
-            return reason
-    return first.get("stage") or "error"
+    return first.get("code") or first.get("stage") or "error"
 
 
 def warm_up() -> None:
     """Load in the coordinating process what every extraction needs (pipeline stages, schema
     tables, pdfium), so each forked child starts warm instead of paying for it per file."""
     from .. import schema
-    from ..pipeline import NotAReport, extract_text
+    from ..pipeline import extract_text
     for fmt in schema.FORMATS:
         schema.field_keys(fmt)
         for t in schema.TABLES:
@@ -75,12 +55,14 @@ def resolve(spec: str):
     return getattr(importlib.import_module(module), name or "extract")
 
 
-def summarize(data: dict, seconds: float) -> dict:
-    errors = data.get("errors") or []
+def summarize(data: dict, seconds: float, errors: list[dict] | None = None) -> dict:
+    """The manifest's line for one report; `errors`: its records with their codes (the
+    Document's), where `data` (the output) holds stage and message only."""
+    errors = (data.get("errors") or []) if errors is None else errors
     src = data.get("source") or {}
     return {
         "status": "failed" if errors else "done",
-        "reason": reason_for(errors),
+        "reason": reason_for(errors),  # the first error's code
         "error": "; ".join(f"[{e.get('stage')}] {e.get('message')}" for e in errors) or None,
         "kind": src.get("kind"),
         "pages": src.get("pages") or 0,
@@ -92,10 +74,10 @@ def summarize(data: dict, seconds: float) -> dict:
     }
 
 
-def summarize_reports(datas: list[dict], seconds: float) -> dict:
+def summarize_reports(datas: list[dict], seconds: float, errors: list[list[dict]] | None = None) -> dict:
     """One manifest summary for a file's reports: failed when any report failed (the others'
     outputs are still written), the flags of all of them."""
-    parts = [summarize(d, seconds) for d in datas]
+    parts = [summarize(d, seconds, e) for d, e in zip(datas, errors or [None] * len(datas))]
     if len(parts) == 1:
         return parts[0]
     out = dict(parts[0])
@@ -117,23 +99,27 @@ def process(job: dict) -> dict:
     t0 = time.perf_counter()
     extract = resolve(job.get("extractor") or DEFAULT_EXTRACTOR)
     # a custom extractor (tests, alternative pipelines) is called with the path alone
-    options = {"model": job.get("model"), "policy": job.get("policy") or "reconcile"} if not job.get("extractor") else {}
+    options = {"options": ExtractOptions.build(model=job.get("model"), policy=job.get("policy") or "reconcile",
+                                               max_memory_mb=job.get("max_memory_mb"))} \
+        if not job.get("extractor") else {}
     found = extract(job["path"], **options)
-    datas = []
+    datas, errors = [], []
     for doc in found if isinstance(found, list) else [found]:
+        errors.append(list(doc.errors))
         data = to_dict(doc)
         data["source"]["path"] = job["display"]
         if not data["source"].get("sha256"):
             data["source"]["sha256"] = job["sha256"]
         datas.append(clean_text(data))
-    return {"summary": summarize_reports(datas, time.perf_counter() - t0),
+    return {"summary": summarize_reports(datas, time.perf_counter() - t0, errors),
             "outputs": [{"page_range": d["source"].get("page_range"), "json": dumps(d) + "\n"} for d in datas]}
 
 
-def failure_record(job: dict, stage: str, message: str) -> dict:
-    """Output and summary for a file whose child was killed or died (timeout, memory, crash)."""
+def failure_record(job: dict, stage: str, message: str, code: str | None = None) -> dict:
+    """Output and summary for a file whose child was killed or died (timeout, memory, crash):
+    the reason is `code`, else `stage`, which is then a code too (nianbao.errors.REASONS)."""
     data = {"source": {"path": job["display"], "sha256": job["sha256"], "kind": None, "pages": 0},
             "errors": [{"stage": stage, "message": message}], "timings_ms": {}}
     summary = summarize(data, job.get("seconds", 0.0))
-    summary["reason"] = stage
+    summary["reason"] = code or stage
     return {"summary": summary, "outputs": [{"page_range": None, "json": dumps(data) + "\n"}]}

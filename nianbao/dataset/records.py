@@ -6,7 +6,6 @@ turns into Arrow tables without a Python object per cell.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -118,15 +117,6 @@ def add_copy(rows: Rows, copy_id: str, path: str, data: dict) -> None:
                              (rows.flags, FLAG_COLUMNS, flag_rows)):
         for i, col in enumerate(cols):
             table[col].extend(r[i] for r in new)
-
-
-def read_one(path: Path) -> tuple[str, bytes | None, str | None]:
-    """(sha256 of the file, its bytes, error)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        return "", None, f"unreadable: {e.strerror or e}"
-    return hashlib.sha256(raw).hexdigest(), raw, None
 
 
 def parse_files(items: list[tuple[str, str, bytes]]) -> tuple[Rows, list[tuple[str, str, str]]]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from nianbao.output import write_atomic
 
-from .cmd import breaks as list_breaks
+from .breaks import breaks as list_breaks
 from .html import agency_file, esc, num, page
 from .svg import bar_chart, line_chart
 

@@ -11,7 +11,8 @@ import zipfile
 from pathlib import Path
 
 from nianbao.document import Document, Source
-from nianbao.ingest import InputError
+from nianbao.errors import Corrupt, Empty, TooLarge
+from nianbao.options import ExtractOptions
 
 from .grid import GridCell, LineSink
 
@@ -25,11 +26,11 @@ def walk(path: Path, sink: LineSink) -> None:
     from lxml.etree import XMLSyntaxError
 
     if path.stat().st_size > MAX_DOCX_BYTES:
-        raise InputError(f"Word document larger than {MAX_DOCX_BYTES // (1 << 20)} MiB")
+        raise TooLarge(f"Word document larger than {MAX_DOCX_BYTES // (1 << 20)} MiB")
     try:
         d = docx.Document(str(path))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, XMLSyntaxError) as e:
-        raise InputError(f"unreadable Word document: {type(e).__name__}: {e}") from e
+        raise Corrupt(f"unreadable Word document: {type(e).__name__}: {e}") from e
     _Walker(d).blocks(d.element.body, sink)
 
 
@@ -37,7 +38,7 @@ def load(path: Path, source: Source, kind: str = "docx") -> Document:
     sink = LineSink()
     walk(path, sink)
     if not sink.lines:
-        raise InputError("empty input: the Word document has no text")
+        raise Empty("empty input: the Word document has no text")
     return sink.document(source, kind)
 
 
@@ -117,3 +118,8 @@ class _Walker:
                 cells.append(GridCell(self.cell_text(tc), span_rows, tc.grid_span))
             out.append(cells)
         return out
+
+
+def read(path: Path, source: Source, options: ExtractOptions) -> Document:
+    """The reader protocol's entry (nianbao.readers.Reader): no option changes how a Word document is read."""
+    return load(path, source)

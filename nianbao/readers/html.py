@@ -15,9 +15,11 @@ import re
 from pathlib import Path
 
 from nianbao.document import Document, Source
-from nianbao.ingest import InputError
+from nianbao.errors import Corrupt, Empty, TooLarge
+from nianbao.options import ExtractOptions
 
 from .grid import GridCell, LineSink, clean, span
+from .magic import is_html, is_mht  # noqa: F401 - the sniffing moved to readers/magic; old imports work
 
 DROP_TAGS = {"script", "style", "noscript", "template", "nav", "aside", "form", "iframe", "select", "option",
              "button", "input", "textarea", "svg", "canvas", "object", "embed", "audio", "video", "map",
@@ -84,7 +86,7 @@ def mht_html(data: bytes) -> str:
         if part.get_content_type() == "text/html":
             payload = part.get_payload(decode=True) or b""
             return decode(payload, _codec(part.get_content_charset()))
-    raise InputError("web archive (.mht) without an HTML part")
+    raise Corrupt("web archive (.mht) without an HTML part")
 
 
 def _codec(name: str | None) -> str | None:
@@ -246,11 +248,11 @@ def parse_article(text: str, sink: LineSink, walker=Walker):
 
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses str input with an encoding declaration
     if not text.strip():
-        raise InputError("empty input: the page has no content")
+        raise Empty("empty input: the page has no content")
     try:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as e:
-        raise InputError(f"unreadable HTML: {e}") from e
+        raise Corrupt(f"unreadable HTML: {e}") from e
     page_title = root.findtext(".//title")
     strip_chrome(root)
     title = _title(root, page_title)
@@ -259,7 +261,7 @@ def parse_article(text: str, sink: LineSink, walker=Walker):
     w.walk(body)
     w.flush()
     if not sink.lines:
-        raise InputError("the page has no text once navigation and scripts are removed")
+        raise Empty("the page has no text once navigation and scripts are removed")
     first = {re.sub(r"\s", "", ln.text) for ln in sink.lines[:3]}
     head = [title] if title and re.sub(r"\s", "", title) not in first else []
     m = PUBLISHER.search(clean(root.text_content()))
@@ -278,7 +280,7 @@ def read_html(text: str, source: Source) -> Document:
 def page_text(path: Path) -> str:
     """The page's HTML as text (a .mht archive's HTML part), decoded."""
     if path.stat().st_size > MAX_HTML_BYTES:
-        raise InputError(f"web page larger than {MAX_HTML_BYTES // (1 << 20)} MiB")
+        raise TooLarge(f"web page larger than {MAX_HTML_BYTES // (1 << 20)} MiB")
     data = path.read_bytes()
     return mht_html(data) if is_mht(data[:4096]) else decode(data)
 
@@ -287,14 +289,6 @@ def load(path: Path, source: Source) -> Document:
     return read_html(page_text(path), source)
 
 
-def is_mht(head: bytes) -> bool:
-    h = head.lstrip()[:2048].lower()
-    return (h.startswith((b"mime-version:", b"from:", b"content-type:", b"subject:", b"date:"))
-            and b"multipart/related" in head.lower())
-
-
-def is_html(head: bytes) -> bool:
-    h = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if h.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in head.lower():
-        return True
-    return bool(h[:1] == b"<" and re.search(rb"<(?:html|body|table|div|p|meta|title|head)[\s>]", h[:4096]))
+def read(path: Path, source: Source, options: ExtractOptions) -> Document:
+    """The reader protocol's entry (nianbao.readers.Reader): no option changes how a web page is read."""
+    return load(path, source)

@@ -133,9 +133,8 @@ def fragment(path: str | Path, kind: str) -> str:
     if kind == "docx":
         return docx_fragment(path)
     if kind == "word":  # .doc/.wps/.rtf/.odt: converted as the reader converts them
-        from . import OFFICE_SUFFIXES, _office_suffix
-        from .office import convert
-        suffix = path.suffix.lower() if path.suffix.lower() in OFFICE_SUFFIXES else _office_suffix(path)
+        from .office import convert, office_suffix
+        suffix = office_suffix(path)
         with tempfile.TemporaryDirectory(prefix="nianbao-lo-") as tmp:
             return docx_fragment(convert(path, suffix, Path(tmp)))
     raise ValueError(f"{path}: a {kind} input is not read as HTML or Word")

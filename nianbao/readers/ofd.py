@@ -9,7 +9,8 @@ import unicodedata
 from pathlib import Path
 
 from nianbao.document import Document, Page, Source, Token
-from nianbao.ingest import InputError
+from nianbao.errors import Corrupt, MissingTool, NeedsOcr, NoPages, TooLarge
+from nianbao.options import ExtractOptions
 
 MM = 72 / 25.4  # OFD units are millimetres; the Document's are PDF points
 MAX_PAGES = 500
@@ -39,19 +40,19 @@ def load(path: Path, source: Source) -> Document:
     try:
         import ofdkit
     except ImportError as e:
-        raise InputError("reading OFD needs the ofdkit package (pip install 'ofdkit>=0.2'), "
+        raise MissingTool("reading OFD needs the ofdkit package (pip install 'ofdkit>=0.2'), "
                          "which is not installed") from e
     from nianbao.ocr.layout import build_lines
 
     try:
         od = ofdkit.open(str(path))
     except ofdkit.OFDError as e:
-        raise InputError(f"unreadable OFD: {e}") from e
+        raise Corrupt(f"unreadable OFD: {e}") from e
     with od:
         if not od.pages:
-            raise InputError("OFD has no pages")
+            raise NoPages("OFD has no pages")
         if len(od.pages) > MAX_PAGES:
-            raise InputError(f"OFD has {len(od.pages)} pages; at most {MAX_PAGES} are read")
+            raise TooLarge(f"OFD has {len(od.pages)} pages; at most {MAX_PAGES} are read")
         doc = Document(source=source)
         line_no = 1
         for i, page in enumerate(od.pages):
@@ -67,7 +68,12 @@ def load(path: Path, source: Source) -> Document:
                                   source="text_layer"))
         doc.warnings += [f"OFD: {w}" for w in od.warnings]
     if not any(p.lines for p in doc.pages):
-        raise InputError("OFD has no text (an image-only OFD: convert it to PDF or images for OCR)")
+        raise NeedsOcr("OFD has no text (an image-only OFD: convert it to PDF or images for OCR)")
     source.kind = "ofd"
     source.pages = len(doc.pages)
     return doc
+
+
+def read(path: Path, source: Source, options: ExtractOptions) -> Document:
+    """The reader protocol's entry (nianbao.readers.Reader): no option changes how an OFD is read."""
+    return load(path, source)

@@ -15,7 +15,9 @@ import tempfile
 from pathlib import Path
 
 from nianbao.document import Document, Source
-from nianbao.ingest import InputError
+from nianbao.errors import Corrupt, MissingTool, TimedOut, TooLarge
+from nianbao.options import ExtractOptions
+from nianbao.readers.magic import ZIP
 
 PACKAGE = "libreoffice-writer-nogui"  # Debian 12; scripts/apt-packages.txt installs it
 TIMEOUT_S = 120
@@ -29,10 +31,10 @@ def soffice() -> str | None:
 def convert(path: Path, suffix: str, out_dir: Path, to: str = "docx:MS Word 2007 XML", ext: str = "docx",
             timeout: float = TIMEOUT_S) -> Path:
     """Convert `path` (read as a `suffix` file) with LibreOffice's `to` filter into
-    `out_dir/lo/out/input.<ext>`; InputError when LibreOffice is missing, fails or hangs."""
+    `out_dir/lo/out/input.<ext>`; MissingTool, TimedOut or Corrupt (nianbao.errors) when LibreOffice is missing, hangs or fails."""
     exe = soffice()
     if exe is None:
-        raise InputError(f"reading {suffix} files needs LibreOffice (soffice), which is not installed: "
+        raise MissingTool(f"reading {suffix} files needs LibreOffice (soffice), which is not installed: "
                          f"install the Debian package {PACKAGE} (scripts/setup.sh does)")
     work = out_dir / "lo"
     work.mkdir(parents=True, exist_ok=True)
@@ -51,11 +53,11 @@ def convert(path: Path, suffix: str, out_dir: Path, to: str = "docx:MS Word 2007
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
-        raise InputError(f"LibreOffice did not convert the {suffix} file within {timeout:.0f} s") from None
+        raise TimedOut(f"LibreOffice did not convert the {suffix} file within {timeout:.0f} s") from None
     target = work / "out" / f"input.{ext}"
     if proc.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
         said = output.decode("utf-8", "replace").strip().splitlines()[-1:] if output else []
-        raise InputError(f"LibreOffice could not convert the {suffix} file"
+        raise Corrupt(f"LibreOffice could not convert the {suffix} file"
                          + (f": {said[0][:200]}" if said else f" (exit status {proc.returncode})"))
     return target
 
@@ -64,7 +66,28 @@ def load(path: Path, source: Source, suffix: str = ".doc") -> Document:
     from . import docx
 
     if path.stat().st_size > MAX_OFFICE_BYTES:
-        raise InputError(f"document larger than {MAX_OFFICE_BYTES // (1 << 20)} MiB")
+        raise TooLarge(f"document larger than {MAX_OFFICE_BYTES // (1 << 20)} MiB")
     with tempfile.TemporaryDirectory(prefix="nianbao-lo-") as tmp:
         converted = convert(path, suffix, Path(tmp))
         return docx.load(converted, source, kind="word")
+
+
+OFFICE_SUFFIXES = (".doc", ".wps", ".rtf", ".odt", ".dot", ".wpt")
+
+
+def read(path: Path, source: Source, options: ExtractOptions) -> Document:
+    """The reader protocol's entry (nianbao.readers.Reader), with LibreOffice's import filter
+    chosen by the suffix, or by the content where the suffix is not an office one."""
+    return load(path, source, suffix=office_suffix(path))
+
+
+def office_suffix(path: Path) -> str:
+    if path.suffix.lower() in OFFICE_SUFFIXES:
+        return path.suffix.lower()
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if head.startswith(b"{\\rtf"):
+        return ".rtf"
+    if head.startswith(ZIP):
+        return ".odt"
+    return ".doc"

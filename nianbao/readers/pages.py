@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 from nianbao.document import Document, Source
-from nianbao.ingest import IMAGE_MAGIC, InputError
+from nianbao.errors import Missing, NoPages, TooLarge
+from nianbao.readers.magic import is_image as is_image_head
 
 MAX_PAGES = 500
 
@@ -22,7 +23,7 @@ def is_image(p: Path) -> bool:
             head = f.read(16)
     except OSError:
         return False
-    return head.startswith(IMAGE_MAGIC) and not (head.startswith(b"RIFF") and head[8:12] != b"WEBP")
+    return is_image_head(head)
 
 
 def page_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
@@ -37,18 +38,18 @@ def page_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     return pages, [f for f in files if f not in pages]
 
 
-def load(paths: list[Path], source: Source) -> Document:
+def load(paths: list[Path], source: Source, engine: str | None = None) -> Document:
     from nianbao.ocr.images import open_image_pages
     from nianbao.ocr.pdf import ocr_images
 
     missing = [p for p in paths if not p.exists()]
     if missing:
-        raise InputError(f"no such file: {missing[0]}")
+        raise Missing(f"no such file: {missing[0]}")
     pages, others = page_files(paths)
     if not pages:
-        raise InputError("no page images among the files named as pages")
+        raise NoPages("no page images among the files named as pages")
     if len(pages) > MAX_PAGES:
-        raise InputError(f"{len(pages)} page images; at most {MAX_PAGES} are read as one report")
+        raise TooLarge(f"{len(pages)} page images; at most {MAX_PAGES} are read as one report")
     h = hashlib.sha256()
     rasters = []
     for p in pages:
@@ -57,6 +58,6 @@ def load(paths: list[Path], source: Source) -> Document:
     source.sha256 = h.hexdigest()
     source.kind = "image"
     source.pages = len(rasters)
-    doc = ocr_images(rasters, source)
+    doc = ocr_images(rasters, source, engine)
     doc.warnings += [f"not a page image, not read: {p.name}" for p in others]
     return doc

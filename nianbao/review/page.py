@@ -44,7 +44,9 @@ def resolve_source(report_path: Path, data: dict, source: str | None) -> Path | 
 
 
 def text_lines(path: Path, kind: str | None = None) -> list[str]:
-    from ..ingest import InputError, decode_text, load
+    from ..errors import InputError
+    from ..ingest import load
+    from ..readers.text import decode_text
     if kind in ("html", "docx", "word", "ofd"):  # line numbers are the reader's, not the file's
         try:
             return [ln.text for ln in load(path).lines()]
