@@ -118,3 +118,13 @@ def test_fine_tuning_keeps_the_start_vocabulary_and_shape(real_tokens, tmp_path)
     assert arch(tmp_path / "ft") == arch(shipped)
     card = (tmp_path / "ft" / "README.md").read_text(encoding="utf-8")
     assert "fine-tuned from nianbao-layoutlm-large" in card and "real:html" in card
+
+
+def test_a_report_printing_the_aggregate_other_row_keeps_it_through_pull(tmp_path):
+    """洪泽 2024 prints the single （六）其他处理 row (schema: aggregate_other_in_2021): pull's gold
+    held only the sub-rows' keys, so the row's values pushed with their boxes were reported as
+    'not a key of format 2021' and the pulled gold lacked them."""
+    from nianbao.training.real_pages import build
+    rep = build([str(REAL / "hongze_2024.pdf")], tmp_path / "hz", log=lambda *a: None)
+    (r,) = rep["inputs"]
+    assert r["disagree"] == [] and not any("not a key" in p for p in r["problems"])
