@@ -46,8 +46,9 @@ def real_tokens(tmp_path_factory):
         pytest.skip("HTML reports are rendered in Chromium, which is not installed")
     from nianbao.training.real_pages import build
     out = tmp_path_factory.mktemp("real") / "real"
-    rep = build([str(REAL / "pingtan_gaj_2022.html"), str(REAL / "pingtan_gwh_2021.html"), str(REAL / "pingtan_2019.txt")],
-                out, holdout=["pingtan_gwh_2021"], gold_dirs=[str(REAL)], log=lambda *a: None)
+    rep = build([str(REAL / "pingtan_gaj_2022.html"), str(REAL / "pingtan_gwh_2021.html"), str(REAL / "pingtan_czj_2019.html"),
+                 str(REAL / "pingtan_2019.txt")],
+                out, holdout=["pingtan_gwh_2021"], gold_dirs=[str(REAL)], log=lambda *a: None, validation=["pingtan_czj_2019"])
     return out, rep
 
 
@@ -56,11 +57,13 @@ def test_real_reports_become_token_pages_with_the_gold_mapped_by_pull(real_token
     out, rep = real_tokens
     assert rep["failed"] == {}
     # the text file has no gold and no pages to box: not an input here
-    assert {r["doc_id"]: r["split"] for r in rep["inputs"]} == {"pingtan_gaj_2022": "train", "pingtan_gwh_2021": "test"}
+    assert {r["doc_id"]: r["split"] for r in rep["inputs"]} == {"pingtan_gaj_2022": "train", "pingtan_gwh_2021": "test",
+                                                                  "pingtan_czj_2019": "validation"}
     splits = read_splits(out / "tokens")
     assert {p["doc_id"] for p in splits["train"]} == {"pingtan_gaj_2022"}
     assert {p["doc_id"] for p in splits["test"]} == {"pingtan_gwh_2021"}   # held out: never trained on
-    assert {p["kind"] for p in splits["train"] + splits["test"]} == {"real:html"}
+    assert {p["doc_id"] for p in splits["validation"]} == {"pingtan_czj_2019"}
+    assert {p["kind"] for s in splits.values() for p in s} == {"real:html"}
     for r in rep["inputs"]:
         gold = json.loads((REAL / f"{r['doc_id']}.gold.json").read_text(encoding="utf-8"))
         assert r["disagree"] == []   # pull's gold from the corrected pages is the gold file
@@ -72,10 +75,13 @@ def test_real_reports_become_token_pages_with_the_gold_mapped_by_pull(real_token
         assert any(x.startswith("ROW:") for x in roles) and any(x.startswith("COL:") for x in roles)
 
 
-def test_holdout_must_name_a_report(tmp_path):
+def test_holdout_and_validation_must_name_a_report_and_not_the_same(tmp_path):
     from nianbao.training.real_pages import build
+    gaj = [str(REAL / "pingtan_gaj_2022.html")]
     with pytest.raises(ValueError, match="holdout"):
-        build([str(REAL / "pingtan_gaj_2022.html")], tmp_path / "x", holdout=["nosuch"], log=lambda *a: None)
+        build(gaj, tmp_path / "x", holdout=["nosuch"], log=lambda *a: None)
+    with pytest.raises(ValueError, match="both"):
+        build(gaj, tmp_path / "x", holdout=["pingtan_gaj_2022"], validation=["pingtan_gaj_2022"], log=lambda *a: None)
 
 
 def test_the_shipped_onnx_read_back_as_torch_weights_labels_as_the_onnx():
