@@ -117,7 +117,11 @@ def document_gold(doc_id: str, pages: list[dict]) -> tuple[dict, list[str]]:
     d0 = pages[0]["data"]
     fmt = d0["format"]
     predicted = d0.get("predicted") or {"fields": {}, "metrics": {}}
-    keys = schema.field_keys(fmt)
+    # tasks pushed before `aggregate` was recorded: the predicted keys tell (the aggregate row's own)
+    aggregate = d0.get("aggregate")
+    if aggregate is None:
+        aggregate = bool(set(predicted["fields"]) - set(schema.field_keys(fmt)))
+    keys = schema.field_keys(fmt, bool(aggregate))
     fields = {k: predicted["fields"].get(k) for k in keys}
     metrics = dict(predicted.get("metrics") or {})
     problems: list[str] = []

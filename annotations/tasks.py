@@ -314,7 +314,9 @@ def prediction_result(doc: Document, page: Page, img_w: int, img_h: int,
 
 def predicted_values(doc: Document) -> dict:
     """The document-level output the gold starts from where no region says otherwise."""
-    fields = {k: doc.fields[k].value if k in doc.fields else None for k in schema.field_keys(doc.format)}
+    # a report printing the aggregate （六）其他处理 row has its keys too (schema.field_keys)
+    fields = {k: doc.fields[k].value if k in doc.fields else None
+              for k in schema.field_keys(doc.format, bool(doc.aggregate))}
     metrics = {mid: m.value for mid, m in doc.metrics.items() if m.value is not None}
     return {"fields": fields, "metrics": metrics}
 
@@ -327,7 +329,7 @@ def page_tasks(doc: Document, doc_id: str, images: list[dict],
     version = model_version(doc)
     common = {"doc_id": doc_id, "source": doc.source.path, "sha256": doc.source.sha256, "kind": doc.source.kind,
               "pages": len(doc.pages), "format": doc.format, "agency": doc.agency, "year": doc.year,
-              "predicted": predicted_values(doc), "model_version": version}
+              "aggregate": bool(doc.aggregate), "predicted": predicted_values(doc), "model_version": version}
     tasks = []
     report = to_dict(doc)
     for page, img in zip(doc.pages, images):

@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "synth": ("nianbao.training.synth.cli", "generate a synthetic report corpus (PDFs, scans, gold)"),
     "ocr": ("nianbao.ocr.ocr_cmd", "show a PDF's or image's layout lines, or its ruled-table cells"),
     "ocr-tokens": ("nianbao.training.ocr_tokens", "token dataset from the pipeline's own OCR of a synthetic corpus's scans"),
+    "real-tokens": ("nianbao.training.real_pages", "token dataset of real reports with gold, as annotated pages (push → correct → pull)"),
     "train": ("nianbao.training.cmd", "fine-tune the layout token model on token datasets (synthetic, annotated)"),
     "annotate": ("nianbao.annotations.cmd", "push predictions to Label Studio, pull corrections as dataset + gold"),
     "dataset": ("nianbao.dataset.cmd", "reports of many batches as one DuckDB/Parquet dataset: build, check, report, sql"),

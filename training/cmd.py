@@ -18,7 +18,7 @@ def add_arguments(p) -> None:
                    help="allow --out to be the shipped weights folder (model/weights), which extract uses")
     p.add_argument("--config", default="default", choices=sorted(CONFIGS),
                    help="recipe (docs/model.md): default = the shipped recipe; tiny = seconds, for tests")
-    p.add_argument("--init", help="override the recipe's start: e5, random, state:PATH (written by --save-init), "
+    p.add_argument("--init", help="override the recipe's start: e5, random, state:PATH (written by --save-init), model:DIR (fine-tune a trained model directory; model:default = the shipped weights; its vocabulary and shape), "
                         "hub:NAME (a LayoutLM checkpoint; needs internet)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto", help="auto (a GPU if torch sees one, else the CPU), cpu, cuda")

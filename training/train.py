@@ -69,6 +69,10 @@ CONFIGS = {
     # equal GPU minutes (docs/model.md); fine-tuning a pretrained encoder wants a lower rate
     "e5-gpu": Config("e5-gpu", "e5", E5_ARCH, e5_layers=3, lr=2e-4, batch=32, epochs=60, max_minutes=600,
                      eval_every=200, patience=8, max_val_pages=80),
+    # fine-tuning a trained model (`--init model:DIR`, its shape): a lower rate, frequent evaluations,
+    # a CPU budget; the recipe's arch is replaced by the start's
+    "finetune": Config("finetune", "model:default", lr=2e-4, head_lr_mult=1.0, batch=16, epochs=2, max_minutes=20,
+                       eval_every=50, patience=6),
     # for tests and smoke runs: trains in seconds
     "tiny": Config("tiny", "random", Arch(layers=2, hidden=64, heads=2, intermediate=128, max_len=64, stride=48),
                    lr=3e-3, batch=16, epochs=10, max_minutes=5, eval_every=25, patience=100, max_val_pages=20),
@@ -219,6 +223,9 @@ def init_weights(model, cfg: Config, vocab: CharVocab, seed: int) -> str:
                              "write it again from the same --data")
         model.load_state_dict({k: v.float() for k, v in saved["state"].items()})
         return saved["note"] + f" (saved start {Path(cfg.init[6:]).name})"
+    if cfg.init.startswith("model:"):  # fine-tuning: a model directory's ONNX weights, dequantised
+        from .onnx_start import load_into, model_dir
+        return load_into(model, model_dir(cfg.init))
     if cfg.init.startswith("hub:"):  # users with internet: a LayoutLM checkpoint's encoder
         from transformers import AutoModel
         hub = AutoModel.from_pretrained(cfg.init[4:])
@@ -290,7 +297,13 @@ def train(data: list[tuple[str, float]], out: str | Path, config: str | Config =
     torch.manual_seed(seed)
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     splits = load_sources(data, rng)
-    vocab = CharVocab.build(p["tokens"] for p in splits["train"])
+    if cfg.init.startswith("model:"):  # fine-tuning a trained model: its own vocabulary and shape
+        from .onnx_start import arch_of, model_dir
+        start = model_dir(cfg.init)
+        vocab = CharVocab.load(start / "vocab.txt")
+        cfg = replace(cfg, arch=Arch(**arch_of(start)))
+    else:
+        vocab = CharVocab.build(p["tokens"] for p in splits["train"])
     vocab_chars = [c for c in vocab.chars[5:] if c.strip()]
     val_pages = balanced(splits["validation"], cfg.max_val_pages) or splits["train"][:50]
     val_gold = [L.bio(p["roles"]) for p in val_pages]
