@@ -158,6 +158,14 @@ REASONS.update({
 })
 
 
+def exit_status(codes) -> int:
+    """The exit status of `nianbao extract`/`batch` when inputs failed under these reason codes:
+    the highest of their statuses in REASONS (a code not in it, e.g. a file the folder walk could
+    not read, counts as a failed input), OK when there are none. The commands ask this rather
+    than return a number of their own, so the table above is the one place a status is chosen."""
+    return max((REASONS[c][1] if c in REASONS else exit_codes.FAILED for c in codes), default=exit_codes.OK)
+
+
 def code_of(e: BaseException) -> str:
     """The reason code of any exception met while reading one input."""
     if isinstance(e, InputError):

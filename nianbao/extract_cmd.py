@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from . import exit_codes
-from .errors import CannotWrite
+from .errors import CannotWrite, exit_status
 from .model_options import add_model_arguments
 from .options import ExtractOptions
 from .assemble import settle
@@ -67,7 +67,8 @@ def _output(d) -> dict:
     the context its neighbouring years need."""
     open_rows = settle.open_rows(d)
     return {"page_range": d.source.page_range, "json": dumps(to_dict(d)) + "\n",
-            "held": d if open_rows else None, "context": None if open_rows else settle.context_of(d)}
+            "held": d if open_rows else None, "context": None if open_rows else settle.context_of(d),
+            "codes": [e.get("code") or e["stage"] for e in d.errors]}
 
 
 def _read(job: dict) -> dict:
@@ -85,6 +86,7 @@ class Output:
     text: str  # its JSON text
     held: object = None  # the Document, while run-together cells wait for other years
     context: object = None  # what settle.across_years needs of it otherwise
+    codes: tuple = ()  # reason codes of its errors (nianbao.errors.REASONS), for the exit status
 
 
 def _single_threaded() -> bool:
@@ -129,8 +131,13 @@ class Reader:
             while not done:
                 done = g.poll(self.running, self.limits, 0.5)
             self.running = []
-            outputs = done[0][1]["outputs"]
-        return [Output(json.loads(o["json"]), o["json"], o.get("held"), o.get("context")) for o in outputs]
+            result = done[0][1]
+            outputs = result["outputs"]
+            # a child killed or dead (nianbao.batch.worker.failure_record) says why in its summary
+            for o in outputs:
+                o.setdefault("codes", [result["summary"]["reason"]] if result["summary"].get("reason") else [])
+        return [Output(json.loads(o["json"]), o["json"], o.get("held"), o.get("context"), tuple(o.get("codes") or ()))
+                for o in outputs]
 
     def close(self) -> None:
         self.guard.kill_all(self.running)
@@ -163,16 +170,18 @@ def run(args) -> int:
             return exit_codes.USAGE
         reader = Reader(args)
         try:
-            data = [o.data for o in reader.read(targets[0])]
+            outputs = reader.read(targets[0])
+            data = [o.data for o in outputs]
         finally:
             reader.close()
         sys.stdout.write(dumps(data[0] if len(data) == 1 else data) + "\n")
         _report_errors(targets[0].path, data)
-        return exit_codes.FAILED if any(d.get("errors") for d in data) else exit_codes.OK
+        return exit_status(_failure_codes(outputs))
     for t in targets:  # plain names first: an output named by its pages is the one renamed
         out.reserve(t.rel, str(t.path))
     renamed = [t for t in targets if t.wanted is not None]
     failed = reports = done = 0
+    codes: list[str] = []  # reason codes of the inputs that failed, for the exit status
     # reports with run-together cells left ambiguous wait for the run's other years of their
     # agency (assemble.settle.across_years); the others are written at once, and only their
     # active table is kept as context
@@ -218,6 +227,7 @@ def run(args) -> int:
             done += 1
             if any(d.get("errors") for d in data):
                 failed += 1
+                codes += _failure_codes(outputs)
                 _report_errors(t.path, data)
         if held:
             settle.across_years([d for *_, d in held] + context)
@@ -241,4 +251,11 @@ def run(args) -> int:
         more = (f", {not_read} not read" if not_read else "") + (f", {ignored} skipped" if ignored else "") + \
             (f", {len(collisions)} renamed (same output name)" if collisions else "")
         print(f"{len(targets) - failed} extracted, {failed} failed{more}", file=sys.stderr)
-    return exit_codes.FAILED if failed or not_read else exit_codes.SKIPPED if ignored else exit_codes.OK
+    status = exit_status(codes + [s.reason for s in skipped if s.failing])
+    return status if status != exit_codes.OK else exit_codes.SKIPPED if ignored else exit_codes.OK
+
+
+def _failure_codes(outputs: list[Output]) -> list[str]:
+    """The reason codes of one input's failed reports (an error recorded without a code: the
+    failed-input default of nianbao.errors.exit_status)."""
+    return [c for o in outputs if o.data.get("errors") for c in (o.codes or ("error",))]

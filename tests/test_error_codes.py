@@ -53,3 +53,36 @@ def test_a_bug_and_running_out_of_memory_have_their_codes():
     assert errors.code_of(RuntimeError("larger than")) == "internal"
     assert errors.code_of(MemoryError()) == "memory"
     assert errors.code_of(errors.TooLarge("no such file")) == "too_large"
+
+
+def test_exit_status_is_looked_up_in_the_reasons_table(monkeypatch):
+    # the commands ask errors.exit_status: a status changed in REASONS is the one they return
+    assert errors.exit_status([]) == 0
+    assert errors.exit_status(["not_a_report", "too_large"]) == 1
+    assert errors.exit_status(["link_loop"]) == 1  # a file the walk could not read: a failed input
+    monkeypatch.setitem(errors.REASONS, "too_large", ("over a cap", 9))
+    assert errors.exit_status(["not_a_report", "too_large"]) == 9
+
+
+def test_extract_exits_with_the_status_of_the_failures_code(tmp_path, monkeypatch, capsys):
+    from nianbao.cli import main
+    f = tmp_path / "prose.txt"
+    f.write_text("一段与年度报告无关的文字。\n" * 5, encoding="utf-8")
+    assert main(["extract", "-q", str(f), "-o", str(tmp_path / "o")]) == 1
+    monkeypatch.setitem(errors.REASONS, "not_a_report", ("no tables", 5))
+    assert main(["extract", "-q", str(f), "-o", str(tmp_path / "o2")]) == 5
+
+
+def test_batch_jobs_carry_the_extract_options(tmp_path):
+    # the batch hands each job the ExtractOptions it was given (not a model string to rebuild
+    # them from), and each output records them
+    from nianbao.batch import Options, run_batch
+    from nianbao.options import ExtractOptions
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "prose.txt").write_text("一段与年度报告无关的文字。\n", encoding="utf-8")
+    chosen = ExtractOptions.build(model=None, policy="model", dpi=150)
+    s = run_batch(tmp_path / "in", tmp_path / "out", Options(workers=1, progress=False, timeout_s=None,
+                                                             max_memory_mb=None, extract=chosen))
+    assert s["failed_by_reason"] == {"not_a_report": 1}
+    data = json.loads(next((tmp_path / "out" / "reports").rglob("*.json")).read_text(encoding="utf-8"))
+    assert data["settings"] == chosen.settings()

@@ -11,7 +11,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..model_options import add_model_arguments, model_choice
+from .. import exit_codes
+from ..errors import exit_status
+from ..model_options import add_model_arguments
+from ..options import ExtractOptions
 
 EXPORT_FORMATS = ("csv", "xlsx", "parquet")
 
@@ -43,7 +46,7 @@ def add_arguments(p) -> None:
 def _export(out_dir: Path, formats) -> int:
     if not (out_dir / "manifest.sqlite").is_file():
         print(f"nianbao batch export: {out_dir} has no manifest.sqlite (not a batch output folder)", file=sys.stderr)
-        return 2
+        return exit_codes.USAGE
     from ..errors import UserError
     from ..exit_codes import CANNOT_WRITE, is_write_failure, why
     from .export import export
@@ -60,7 +63,7 @@ def _export(out_dir: Path, formats) -> int:
             return CANNOT_WRITE
         for path in written:
             print(path)
-    return 0
+    return exit_codes.OK
 
 
 def run(args) -> int:
@@ -68,20 +71,20 @@ def run(args) -> int:
         return _export(Path(args.export_dir or args.out), args.formats)
     if args.export_dir:
         print("nianbao batch: unexpected argument " + args.export_dir, file=sys.stderr)
-        return 2
+        return exit_codes.USAGE
     if not args.out:
         print("nianbao batch: -o OUT_DIR is required", file=sys.stderr)
-        return 2
+        return exit_codes.USAGE
     if args.workers < 1:
         print("nianbao batch: --workers must be at least 1", file=sys.stderr)
-        return 2
+        return exit_codes.USAGE
     from ..errors import CannotWrite, UserError
-    from ..exit_codes import CANNOT_WRITE, FAILED, INTERRUPTED, OK, SKIPPED
+    from ..exit_codes import CANNOT_WRITE, INTERRUPTED, OK, SKIPPED
     from .runner import Options, format_summary, run_batch
     opts = Options(workers=args.workers, engine=args.engine, retry_failed=args.retry_failed,
                    timeout_s=args.timeout or None, max_memory_mb=args.max_memory_mb or None,
                    extractor=args.extractor, progress=not args.quiet, ray_address=args.ray_address,
-                   model=model_choice(args), policy=args.policy)
+                   extract=ExtractOptions.from_args(args))
     try:
         summary = run_batch(args.input, args.out, opts)
     except CannotWrite as e:
@@ -100,6 +103,7 @@ def run(args) -> int:
         code = _export(Path(args.out), args.formats)
         if code:
             return code
-    if summary["failed"] or summary["not_read"]:
-        return FAILED
-    return SKIPPED if summary.get("passed_over") else OK
+    # every failed file under its reason code; a file the walk could not read counts as failed
+    codes = [c for c, n in summary["failed_by_reason"].items() for _ in range(n)]
+    status = exit_status(codes + ["not_read"] * summary["not_read"])
+    return status if status != OK else SKIPPED if summary.get("passed_over") else OK

@@ -22,6 +22,7 @@ from pathlib import Path, PurePath
 
 from ..errors import BatchBusy, CannotWrite, OutputInTheWay  # noqa: F401 - BatchBusy: re-exported
 from ..exit_codes import is_write_failure
+from ..options import ExtractOptions
 from ..outpaths import OutputFolder
 from ..output import write_atomic
 from ..walk import Skipped, skipped
@@ -47,7 +48,9 @@ class Options:
     timeout_s: float | None = 300.0
     max_memory_mb: int | None = 4096
     extractor: str | None = None
-    model: str | None = "auto"    # token model dir, "default", "auto" (PDF/image inputs) or None
+    # what each job extracts with (nianbao.options); None: built from the two older fields below
+    extract: ExtractOptions | None = None
+    model: str | None = "auto"    # older spelling: token model dir, "default", "auto" or None
     policy: str = "reconcile"
     progress: bool = True
     ray_address: str | None = None
@@ -220,9 +223,11 @@ def run_batch(source: str | Path, out_dir: str | Path, opts: Options | None = No
             manifest.set_skipped([n.to_dict() for n in notes]
                                  + [{"path": c["path"], "reason": "duplicate", "message": f"same content as {c['same_as']}"}
                                     for c in copies])
+        options = opts.extract or ExtractOptions.build(model=opts.model, policy=opts.policy,
+                                                       max_memory_mb=opts.max_memory_mb)
         for j in jobs:
             j["extractor"] = opts.extractor
-            j["model"], j["policy"], j["max_memory_mb"] = opts.model, opts.policy, opts.max_memory_mb
+            j["options"] = options
         with writing(out_dir / MANIFEST):
             run_id = manifest.begin_run(opts.engine, opts.workers, len(jobs))
         limits = guard.Limits(timeout_s=opts.timeout_s, max_memory_mb=opts.max_memory_mb)

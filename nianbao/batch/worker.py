@@ -99,9 +99,7 @@ def process(job: dict) -> dict:
     t0 = time.perf_counter()
     extract = resolve(job.get("extractor") or DEFAULT_EXTRACTOR)
     # a custom extractor (tests, alternative pipelines) is called with the path alone
-    options = {"options": ExtractOptions.build(model=job.get("model"), policy=job.get("policy") or "reconcile",
-                                               max_memory_mb=job.get("max_memory_mb"))} \
-        if not job.get("extractor") else {}
+    options = {"options": job.get("options") or ExtractOptions.build()} if not job.get("extractor") else {}
     found = extract(job["path"], **options)
     datas, errors = [], []
     for doc in found if isinstance(found, list) else [found]:
