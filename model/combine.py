@@ -6,14 +6,14 @@ Two policies, both measured by `nianbao eval` (variants `model` and `model+recon
   identities (勾稽关系) hold; on a tie the rules' reading unless the model is clearly (TIE_MARGIN) more confident. Both readings are what the
   document printed as one reader or the other saw it — nothing is computed — and the losing
   reading stays in the cell's alternatives for the reviewer. The identities count what they
-  can still check where cells are unread (reconcile/checks.py: bounds and derivations).
+  can still check where cells are unread (nianbao/schema/checks.py: bounds and derivations).
 A value only the model read says so in `reason` and claims at most CONF_MODEL_ONLY.
 """
 from __future__ import annotations
 
 from nianbao.document import Cell, Document, Metric
-from nianbao.reconcile import blank_totals
-from nianbao.reconcile.identities import broken, chosen_by, equations
+from nianbao.schema.equations import broken, chosen_by, equations
+from nianbao.variants import blank_columns
 
 EPS = 1e-6
 # a value only the model read has nothing but the model's softmax behind it, which runs near 1
@@ -177,7 +177,7 @@ def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str
     vals = {k: c.value for k, c in doc.fields.items()}
     # a 总计 column the report left blank (variant blank_totals) is not printed: the identities
     # through it cannot weigh either reading (reconcile reads it the same way)
-    for keys in blank_totals.blank_columns(doc).values():
+    for keys in blank_columns(doc).values():
         vals.update(dict.fromkeys(keys))
     choice = {k: "rules" for k in differ}
     by_conf: set[str] = set()  # cells the model won on confidence alone, the identities tied

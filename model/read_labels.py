@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from nianbao import schema, variants
-from nianbao.assemble.metrics import clause_around, has_cue, read_fee
+from nianbao.schema.cues import clause_around, has_cue, read_fee
 from nianbao.document import Cell, Document, Metric, Token
 
 from . import labels as L
@@ -337,7 +337,7 @@ def _clause(doc: Document, e: Entity, ln) -> str:
 
 def metrics(doc: Document, ents: list[Entity] | None = None) -> dict[str, Metric]:
     """Numbers the model tagged with a metric, when the clause they sit in names that metric
-    (nianbao.assemble.metrics.has_cue: 开放日 for open days, 解读 for interpretations…): the
+    (nianbao.schema.cues.has_cue: 开放日 for open days, 解读 for interpretations…): the
     model's tag alone put 信息公开申请 17 件 under open days."""
     out: dict[str, Metric] = {}
     lines_of = {id(t): ln for p in doc.pages for ln in p.lines for t in ln.tokens}

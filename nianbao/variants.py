@@ -53,6 +53,65 @@ def mark_aggregate(doc: Document) -> None:
         doc.fields.setdefault(key, Cell(value=None, reason="not_found"))
 
 
+# Which printed variant a requests table is: decided here, for every reader. Each reader (the
+# text path in assemble, the table grid, the token model) detects what it saw and hands its
+# evidence to `decide_aggregate`; the rules of the decision live nowhere else.
+TEXT, GRID, MODEL = "text", "grid", "model"  # who saw the table
+
+
+def decide_aggregate(doc: Document, seen_by: str, prints_aggregate: bool) -> bool:
+    """Whether `doc`'s requests table prints the aggregate （六）其他处理 row, given what one
+    reader saw (`prints_aggregate`); returns the decision, marking the document when it changes.
+
+    - A decision once made is never taken back: a later reader that misses the row (a grid with
+      no ruling lines, the model's labels) has seen less, not the opposite.
+    - The text path reads first (assemble) and marks the variant alone; it writes the sub-rows'
+      not-printed cells itself as it reads the table.
+    - The grid's cells under the aggregate's keys mark it: the sub-rows become not printed.
+    - The model's labels mark it only where no sub-row value the rules read is present: the
+      model alone never overrules sub-rows the rules read."""
+    if doc.aggregate or not prints_aggregate or not doc.format:
+        return doc.aggregate
+    if seen_by == TEXT:
+        add(doc, AGGREGATE)
+    elif seen_by == MODEL and any(doc.value(k) is not None for k in hidden_keys(doc.format)):
+        return False
+    else:
+        mark_aggregate(doc)
+    return doc.aggregate
+
+
+# ---------------------------------------------------------------- a 总计 column left blank
+# (spec variant blank_totals; reconcile/blank_totals.py folds its flags): detected here, where the
+# token model's merge (model/combine.py) and the reconciler both read it
+
+BLANK_TOTALS = "blank_totals"
+MIN_BLANK_ROWS = 2  # rows whose sum the blank breaks: one blank total is an ordinary slip
+
+
+def _detail_rows(doc: Document) -> dict[str, list[str]]:
+    """Per table, the rows whose totals the table's column of totals should hold."""
+    return {"requests": [f"requests.{r}" for r in schema.request_result_rows(doc.format, doc.aggregate)],
+            "appeals": [f"appeals.{r.id}" for r in schema.rows("appeals", doc.format)]}
+
+
+def blank_columns(doc: Document) -> dict[str, list[str]]:
+    """Tables whose 总计 cell is blank on every detail row while at least MIN_BLANK_ROWS of those rows
+    print parts that add up to more than 0: table → the blank total keys."""
+    out = {}
+    for table, rows in _detail_rows(doc).items():
+        keys = [f"{r}.total" for r in rows]
+        cells = [doc.fields.get(k) for k in keys]
+        if not cells or any(c is None or not c.blank or c.value != 0 or c.text for c in cells):
+            continue
+        parts = [c for c in schema.columns(table, doc.format) if c != "total"] if table == "requests" \
+            else ["upheld", "corrected", "other", "pending"]
+        filled = sum(1 for r in rows if sum((doc.value(f"{r}.{p}") or 0) for p in parts) > 0)
+        if filled >= MIN_BLANK_ROWS:
+            out[table] = keys
+    return out
+
+
 # ---------------------------------------------------------------- amounts printed in 元
 
 YUAN_RE = re.compile(r"(?<!万)元\s*$")

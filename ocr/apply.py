@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from nianbao import variants
 from nianbao.document import RASTER_KINDS, Document
-from nianbao.reconcile.identities import broken, equations
+from nianbao.schema.equations import broken, equations
 
 GRID_KINDS = RASTER_KINDS  # pages that are rasters: their ruling lines can be found
 OCR_BLANK_CONF = 0.85  # at most, for a blank no grid cell confirms on an OCR'd page
@@ -32,8 +32,8 @@ def apply_grid(doc: Document, engine=None) -> int:
 
     page_readings: dict = {}
     cells = assemble_grid(doc, fmt=doc.format, engine=engine, page_readings=page_readings)
-    if not doc.aggregate and any(k in cells for k in variants.aggregate_keys(doc.format)):
-        variants.mark_aggregate(doc)  # the grid saw the aggregate （六）其他处理 row the text path missed
+    # the grid may see the aggregate （六）其他处理 row the text path missed
+    variants.decide_aggregate(doc, variants.GRID, any(k in cells for k in variants.aggregate_keys(doc.format)))
     printed = set(variants.printed_keys(doc.format, doc.aggregate))
     cells = {k: c for k, c in cells.items() if k in printed}
     if any(p.source == "ocr" for p in doc.pages):

@@ -8,34 +8,11 @@ Nothing printed is changed.
 """
 from __future__ import annotations
 
-from nianbao import schema
+from nianbao import schema, variants
 from nianbao.document import Document, Flag
+from nianbao.variants import blank_columns
 
-VARIANT = "blank_totals"
-MIN_ROWS = 2  # rows whose sum the blank breaks: one blank total is an ordinary slip
-
-
-def _detail_rows(doc: Document) -> dict[str, list[str]]:
-    """Per table, the rows whose totals the table's column of totals should hold."""
-    return {"requests": [f"requests.{r}" for r in schema.request_result_rows(doc.format, doc.aggregate)],
-            "appeals": [f"appeals.{r.id}" for r in schema.rows("appeals", doc.format)]}
-
-
-def blank_columns(doc: Document) -> dict[str, list[str]]:
-    """Tables whose 总计 cell is blank on every detail row while at least MIN_ROWS of those rows
-    print parts that add up to more than 0: table → the blank total keys."""
-    out = {}
-    for table, rows in _detail_rows(doc).items():
-        keys = [f"{r}.total" for r in rows]
-        cells = [doc.fields.get(k) for k in keys]
-        if not cells or any(c is None or not c.blank or c.value != 0 or c.text for c in cells):
-            continue
-        parts = [c for c in schema.columns(table, doc.format) if c != "total"] if table == "requests" \
-            else ["upheld", "corrected", "other", "pending"]
-        filled = sum(1 for r in rows if sum((doc.value(f"{r}.{p}") or 0) for p in parts) > 0)
-        if filled >= MIN_ROWS:
-            out[table] = keys
-    return out
+VARIANT = variants.BLANK_TOTALS
 
 
 def mark(doc: Document) -> dict[str, list[str]]:

@@ -33,7 +33,7 @@ from __future__ import annotations
 from nianbao import schema
 from nianbao.document import Cell, Document
 
-from .checks import Check
+from nianbao.schema.checks import Check
 
 CAP = 0.85
 OCR_SURE = 0.999

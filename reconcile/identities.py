@@ -2,7 +2,7 @@
 
 Each table identity is one linear equation over cells, sum(left) == sum(right). A broken
 equation becomes a Flag (printed = left side, expected = right side). An unread cell does not
-drop the equations through it (reconcile/checks.py): the cells read still bound them, and a
+drop the equations through it (nianbao/schema/checks.py): the cells read still bound them, and a
 bound the printed cells already exceed is flagged too. A flag's `keys` are the cells that can
 be wrong (reconcile/locate.py), not every cell it sums. When one cell is the only change that
 repairs every broken equation it sits in (a row and a column pointing at the same cell), each
@@ -10,13 +10,14 @@ of those flags carries it as `suggested`. Nothing printed is changed.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from nianbao import schema
 from nianbao.document import Document, Flag
+from nianbao.schema import checks as ck
+# the identities themselves are the schema's (the grid and the model's merge weigh readings by
+# them before this stage runs); imported here under their old names
+from nianbao.schema.equations import CHOSEN_BY, Equation, broken, chosen_by, equations  # noqa: F401
 
 from . import blank_totals
-from . import checks as ck
 from . import confidence
 from .locate import suspects
 
@@ -26,63 +27,14 @@ SAYS = {"requests.row_sum": "行：总计栏等于各类申请人之和", "reque
         "requests.balance": "栏：第一项加第二项等于第三项加第四项", "appeals.row_sum": "：总计栏等于各项结果之和"}
 
 
-@dataclass
-class Equation:
-    identity: str
-    left: list[str]  # printed totals
-    right: list[str]  # the parts they should add up to
-    label: str  # which row or column, in Chinese, for the message
-    template: str  # message with {label}, {printed}, {expected}
-    left_zh: str = "总计栏"  # the sides, in Chinese, for a bound's message
-    right_zh: str = "各项之和"
-
-    def keys(self) -> list[str]:
-        return self.left + self.right
-
-
 def _fmt(v) -> str:
     return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
-
-
-def equations(fmt: str, aggregate: bool = False) -> list[Equation]:
-    """The table identities of a format; with `aggregate`, through the printed aggregate row in
-    place of the sub-rows it stands for (which are not printed)."""
-    eqs: list[Equation] = []
-    hidden = set(schema.aggregated_rows(fmt)) if aggregate else set()
-    req_rows = [r for r in schema.rows("requests", fmt, aggregate) if r.id not in hidden]
-    req_cols = schema.columns("requests", fmt)
-    parts = [c for c in req_cols if c != "total"]
-    for r in req_rows:
-        eqs.append(Equation("requests.row_sum", [r.key("total")], [r.key(c) for c in parts], r.zh,
-                            "{label}：各类申请人之和为 {expected}，总计栏为 {printed}", "总计栏", "各类申请人之和"))
-    results = schema.request_result_rows(fmt, aggregate)
-    for c, col in req_cols.items():
-        eqs.append(Equation("requests.column_sum", [f"requests.result.total.{c}"],
-                            [f"requests.{r}.{c}" for r in results], col.zh,
-                            "{label}栏：办理结果各项之和为 {expected}，总计栏为 {printed}", "总计栏", "办理结果各项之和"))
-        eqs.append(Equation("requests.balance",
-                            [f"requests.result.total.{c}", f"requests.carried_forward.{c}"],
-                            [f"requests.new_received.{c}", f"requests.carried_over.{c}"], col.zh,
-                            "{label}栏：第一项加第二项之和为 {expected}，第三项加第四项之和为 {printed}",
-                            "第三项加第四项之和", "第一项加第二项之和"))
-    for r in schema.rows("appeals", fmt):
-        eqs.append(Equation("appeals.row_sum", [r.key("total")],
-                            [r.key(c) for c in ("upheld", "corrected", "other", "pending")], r.zh,
-                            "{label}：结果维持、结果纠正、其他结果、尚未审结之和为 {expected}，总计栏为 {printed}",
-                            "总计栏", "结果维持、结果纠正、其他结果、尚未审结之和"))
-    return eqs
 
 
 def _sides(eq: Equation, vals: dict) -> tuple[float, float] | None:
     if any(vals.get(k) is None for k in eq.keys()):
         return None
     return sum(vals[k] for k in eq.left), sum(vals[k] for k in eq.right)
-
-
-def broken(eqs: list[Equation], vals: dict) -> int:
-    """How many checks of `eqs` the values break: equations with every cell read, and the bounds
-    and derivations that still hold where cells are unread (reconcile/checks.py)."""
-    return ck.violations(eqs, vals)
 
 
 def _solve(eq: Equation, key: str, vals: dict) -> float:
@@ -94,20 +46,6 @@ def _solve(eq: Equation, key: str, vals: dict) -> float:
 
 def _num(v):
     return int(round(v)) if abs(v - round(v)) < EPS else v
-
-
-# a cell the reader placed by fitting identities ("2 blank cell(s) placed by the row identity",
-# "… by the row and column identities", "split … by the row, column and balance identities")
-# holds those identities by construction: they cannot vouch for it
-CHOSEN_BY = {"row": "row_sum", "column": "column_sum", "balance": "balance"}
-
-
-def chosen_by(reason: str | None) -> set[str]:
-    """The identities (row_sum, column_sum, balance) a cell's reason says chose its value."""
-    if not reason or "identit" not in reason or " by the " not in reason:
-        return set()
-    phrase = reason.rsplit(" by the ", 1)[1]
-    return {v for k, v in CHOSEN_BY.items() if k in phrase}
 
 
 def verify(doc: Document, cks: list[ck.Check]) -> None:

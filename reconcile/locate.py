@@ -14,7 +14,7 @@ proves nothing against a suspect: such placements err together, row after row.
 """
 from __future__ import annotations
 
-from .checks import Check
+from nianbao.schema.checks import Check
 
 # a cell read on evidence this much weaker than another suspect's is the likelier culprit
 WEAKER = 0.05

@@ -12,10 +12,10 @@ PACKAGES = {"nianbao": "nianbao", "nianbao.ocr": "ocr", "nianbao.model": "model"
             "nianbao.annotations": "annotations", "nianbao.eval": "eval"}
 
 
-def modules() -> dict[str, Path]:
+def modules(root: Path = ROOT) -> dict[str, Path]:
     out = {}
     for pkg, folder in PACKAGES.items():
-        base = ROOT / folder
+        base = root / folder
         for f in base.rglob("*.py"):
             rel = f.relative_to(base).with_suffix("")
             parts = [p for p in rel.parts if p != "__init__"]
@@ -43,8 +43,8 @@ def imports(name: str, path: Path, known: set[str]) -> set[str]:
     return {m for m in found if m in known and m != name}
 
 
-def graph() -> dict[str, set[str]]:
-    mods = modules()
+def graph(root: Path = ROOT) -> dict[str, set[str]]:
+    mods = modules(root)
     return {n: imports(n, p, set(mods)) for n, p in mods.items()}
 
 

@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from nianbao import schema
 from nianbao.document import Line, Metric
 
+from nianbao.schema.cues import (  # noqa: F401 - the cue words live in the schema (model/ reads them too)
+    AUDIENCE, CLAUSE_END, CUES, CUES_NOT, FEE_AMOUNT, FEE_CUE, FEE_NONE, FEE_NONE2, FEE_NOT, ITEM_METRICS,
+    clause_around, has_cue, number as _number, read_fee)
+
 from .normalize import norm
 
-CLAUSE_END = "，,；;。！!？?\n"
 N = r"(约|近|超过|逾|共计|共|合计)?(\d+(?:\.\d+)?)(多|余)?"
 EXCLUDE_REPLIES = ("留言", "私信", "来信", "回复", "答复", "咨询", "信箱")
 CHANNEL_WORDS = ("网站", "微信", "微博", "新媒体", "公众号", "客户端", "抖音", "头条", "公报", "小程序")
@@ -72,10 +75,6 @@ def _stray_mark(chars: list[str], i: int) -> bool:
             and chars[i + 1] in MEASURE_WORDS)
 
 
-def _number(s: str):
-    return float(s) if "." in s else int(s)
-
-
 RULES: list[tuple[str, re.Pattern, tuple[str, ...], tuple[str, ...]]] = [
     # (metric, pattern with groups pre/number/post, clause must contain one of, words that must
     # not come before the match in its clause)
@@ -116,55 +115,6 @@ RULES: list[tuple[str, re.Pattern, tuple[str, ...], tuple[str, ...]]] = [
     ("open_day_events",
      re.compile(N + r"(?:场次|场|次|期)[^，,。；;]{0,4}?[“\"「]?政府开放日"), (), ()),
 ]
-
-FEE_NONE = re.compile(r"(?:未|没有|无|不|均未|并未|未曾)[^，,。；;]{0,8}?(?:收取|产生|收|涉及|发生)[^，,。；;]{0,12}?"
-                      r"(?:(?:信息)?处理费|费用|收费)")
-FEE_NONE2 = re.compile(r"(?:信息)?处理费[^，,。；;\d]{0,6}?(?:为零|为0(?!\d)|(?<!\d)0元|零元)")
-FEE_AMOUNT = re.compile(r"(?:信息)?处理费[^，,。；;]{0,12}?(\d+(?:\.\d+)?)(万)?元")
-# a clause is about the fee for information requests when it names the 信息处理费, or a fee or
-# charge together with the requests (未收取申请人的任何费用, 未发生政府信息公开收费事项)
-FEE_CUE = re.compile(r"处理费|(?:申请|信息公开)[^，,。；;]{0,16}?(?:费用|收费)|(?:费用|收费)[^，,。；;]{0,8}?(?:申请|信息公开)")
-# the 2021 table's row 申请人逾期未按收费通知要求缴纳费用 is no statement about fees charged
-FEE_NOT = ("逾期", "缴纳", "收费通知")
-
-# a metric's clause must name the metric: a number in a clause about something else is not it
-CUES: dict[str, tuple[str, ...]] = {
-    "proactive_total": ("公开", "发布"),
-    "website_items": ("网站", "上网", "网上"),
-    "wechat_items": ("微信",),
-    "weibo_items": ("微博",),
-    "new_media_items": ("新媒体",),
-    "normative_docs_published": ("规范性文件",),
-    "policy_interpretations": ("解读",),
-    "requests_received": ("申请",),
-    "open_day_events": ("开放日",),
-}
-
-
-# …and not be about something else: a count of requests is no count of information published
-CUES_NOT: dict[str, tuple[str, ...]] = {"proactive_total": ("申请",)}
-# an audience is not a count of items (微博粉丝突破770万, 微信公众号用户已突破550万)
-AUDIENCE = re.compile(r"粉丝|用户(?:数|量|总数)?(?:已|累计)?(?:突破|达到?|超过?|逾)|关注(?:量|人数|用户|度)|订阅|"
-                      r"阅读量|浏览量|访问量|点击量|播放量")
-ITEM_METRICS = ("proactive_total", "website_items", "wechat_items", "weibo_items", "new_media_items")
-
-
-def has_cue(mid: str, clause: str) -> bool:
-    if mid == "fee_collected":
-        return bool(FEE_CUE.search(clause)) and not any(w in clause for w in FEE_NOT)
-    if mid in ITEM_METRICS and AUDIENCE.search(clause):
-        return False
-    if mid == "proactive_total" and not ("信息" in clause or "条" in clause):
-        return False  # 权威发布共计38次 counts releases of one kind, not the information published
-    return any(w in clause for w in CUES.get(mid, ("",))) and not any(w in clause for w in CUES_NOT.get(mid, ()))
-
-
-def clause_around(text: str, start: int, end: int) -> str:
-    """The clause of `text` (cut at ，；。 and line ends) that holds text[start:end]."""
-    a = max((text.rfind(c, 0, start) for c in CLAUSE_END), default=-1) + 1
-    ends = [i for c in CLAUSE_END for i in [text.find(c, end)] if i >= 0]
-    return text[a:(min(ends) + 1 if ends else len(text))].strip()
-
 
 def _metric(mid: str, value, approx: bool, clause: Clause, lines: list[Line], conf: float = 0.9) -> Metric:
     ln = lines[clause.lines[0]] if clause.lines else None
@@ -231,22 +181,6 @@ def _year_part(cls: list[Clause], i: int):
 # 本年度未收到政府信息公开申请: the count stated is 0 (not a 行政复议 or 诉讼 application)
 NO_REQUESTS = re.compile(r"(?:未|没有|无)(?:收到|受理|接到|接收)(?:任何|过)?[^，,。；;\d]{0,16}?(?:公开)?申请")
 NO_REQUESTS_NOT = re.compile(r"复议|诉讼|结转|上年")
-
-
-def read_fee(t: str) -> tuple[object, float] | None:
-    """(value, confidence) of a clause about 信息处理费: False when none was charged, the
-    amount in yuan when one is printed, True when charged without an amount; None when the
-    clause says neither. Shared with the token model's reader, which tags the clause."""
-    if not has_cue("fee_collected", t):
-        return None
-    if FEE_NONE.search(t) or FEE_NONE2.search(t):
-        return False, 0.9
-    m = FEE_AMOUNT.search(t)
-    if m and "收取" in t:
-        return _number(m.group(1)) * (10000 if m.group(2) else 1), 0.8
-    if re.search(r"收取[^，,。；;]{0,8}?处理费", t) and not re.search(r"(?:未|没有|无|不)[^，,。；;]{0,4}?收取", t):
-        return True, 0.7  # charged, amount not stated
-    return None
 
 
 NO_APPEALS = [

@@ -42,9 +42,7 @@ def assemble(doc: Document) -> Document:
     if doc.year is not None and schema.format_for_year(doc.year) != fmt:
         doc.warnings.append(f"report year {doc.year} but tables in the {fmt} format")
 
-    aggregate = detect_aggregate(st, fmt, *requests)
-    if aggregate:
-        variants.add(doc, variants.AGGREGATE)
+    aggregate = variants.decide_aggregate(doc, variants.TEXT, detect_aggregate(st, fmt, *requests))
     glued = runs.glued(st, fmt, *requests)
     if glued:
         variants.add(doc, "run_together_cells")
