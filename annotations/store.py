@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
+
+from nianbao.output import write_atomic
 
 NAME = "annotations.jsonl"
 
@@ -65,11 +66,9 @@ def save(directory: Path, records: dict[tuple, dict]) -> Path:
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / NAME
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".annotations.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        for k in sorted(records):
-            fh.write(json.dumps(records[k], ensure_ascii=False, sort_keys=True) + "\n")
-    os.replace(tmp, path)
+    # the one atomic writer (nianbao.output): a temp file beside it, synced, renamed into place
+    write_atomic(path, "".join(json.dumps(records[k], ensure_ascii=False, sort_keys=True) + "\n"
+                               for k in sorted(records)))
     return path
 
 

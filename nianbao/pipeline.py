@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import variants
+from . import extras, variants
 from .document import Document, Source
 from .errors import InputError, NotAReport, code_of
 from .ingest import load
@@ -34,11 +34,12 @@ def timed(doc: Document, stage: str):
 def grid_cells(doc: Document, options: ExtractOptions | None = None) -> None:
     """Ruled tables of PDF and image pages, read cell by cell (nianbao.ocr); the text path's
     value becomes an alternative where the two disagree, and fills what the grid cannot read."""
-    try:
-        from .ocr import apply_grid  # deferred: numpy and OpenCV (the `ocr` extra)
-        apply_grid(doc, engine=options.engine if options else None)
-    except ImportError as e:  # the `ocr` extra (numpy, OpenCV) is not installed
-        doc.warnings.append(f"table grids skipped: {e}")
+    lacking = extras.missing("ocr", "numpy", "cv2", purpose="reading table grids")
+    if lacking:
+        doc.warnings.append(f"table grids skipped: {lacking}")
+        return
+    from .ocr import apply_grid  # deferred: numpy and OpenCV (the `ocr` extra)
+    apply_grid(doc, engine=options.engine if options else None)
 
 
 def model_stage(doc: Document, model: str, policy: str) -> None:
@@ -51,9 +52,8 @@ def model_stage(doc: Document, model: str, policy: str) -> None:
         stage.label_document(doc, tm)
     with timed(doc, "model_assemble"):
         ents = read_labels.entities(doc)
-        if doc.format and not doc.aggregate and read_labels.prints_aggregate(doc.format, ents) \
-                and not any(doc.value(k) is not None for k in variants.hidden_keys(doc.format)):
-            variants.mark_aggregate(doc)  # the model alone never overrules sub-rows the rules read
+        if doc.format:
+            variants.decide_aggregate(doc, variants.MODEL, read_labels.prints_aggregate(doc.format, ents))
         combine.combine(doc, read_labels.cells(doc, doc.format, ents), read_labels.metrics(doc, ents), policy)
 
 
@@ -63,13 +63,11 @@ def auto_model(doc: Document) -> str | None:
     (docs/model.md). Without onnxruntime or the shipped weights: rules only, with a warning."""
     if not doc.has_geometry:
         return None
-    try:
-        import onnxruntime  # noqa: F401
-
-        from .model.infer import DEFAULT_DIR
-    except ImportError as e:
-        doc.warnings.append(f"token model skipped: {e}")
+    lacking = extras.missing("ocr", "onnxruntime", purpose="the token model's inference")
+    if lacking:
+        doc.warnings.append(f"token model skipped: {lacking}")
         return None
+    from .model.infer import DEFAULT_DIR
     if not (DEFAULT_DIR / "model.onnx").is_file():
         doc.warnings.append(f"token model skipped: no weights at {DEFAULT_DIR}")
         return None

@@ -10,6 +10,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from ..extras import requires_extra
 from . import guard
 
 IN_FLIGHT_PER_CPU = 2  # enough queued work to keep each CPU busy without shipping every file at once
@@ -39,10 +40,7 @@ def _task(payload: bytes, job: dict, limits: guard.Limits) -> dict:
 def run(jobs: list[dict], workers: int, limits: guard.Limits, on_start, on_result, address: str | None = None) -> None:
     if not jobs:  # nothing left per the manifest: no cluster to start
         return
-    try:
-        import ray
-    except ImportError as e:
-        raise SystemExit("--engine ray needs Ray: pip install 'nianbao[ray]'") from e
+    ray = requires_extra("ray", "ray", purpose="--engine ray")
     started_here = not ray.is_initialized()
     if started_here:
         kw = dict(include_dashboard=False, log_to_driver=False, logging_level="ERROR")

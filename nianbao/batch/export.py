@@ -33,6 +33,7 @@ from pathlib import Path
 from .. import schema
 from ..figures import FIGURE_NAMES, FIGURE_ZH, INDICATOR_NAMES, INDICATOR_ZH, compute, indicator_values
 from ..labels import cell_labels, identity_label, label, metric_label
+from ..extras import requires_extra
 from ..output import write_atomic, write_atomic_by
 from .manifest import Manifest, row_outputs
 from .runner import MANIFEST, REPORTS
@@ -300,13 +301,11 @@ FILLS = {"flagged": "FFCDD2", "suggested": "E57373", "doubtful": "FFF3C4", "unre
 
 
 def _xlsx(tables: dict[str, Table], target: Path) -> None:
-    try:
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.comments import Comment
-        from openpyxl.styles import Font, PatternFill
-    except ImportError as e:
-        raise SystemExit("XLSX export needs openpyxl: pip install 'nianbao[batch]'") from e
+    requires_extra("batch", "openpyxl", purpose="XLSX export")
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
     wb = Workbook(write_only=True)
     fills = {k: PatternFill("solid", start_color=v, end_color=v) for k, v in FILLS.items()}
     bold = Font(bold=True)
@@ -351,11 +350,9 @@ def _xlsx(tables: dict[str, Table], target: Path) -> None:
 
 
 def _parquet(tables: dict[str, Table], dest: Path) -> list[Path]:
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError as e:
-        raise SystemExit("Parquet export needs pyarrow: pip install 'nianbao[batch]'") from e
+    requires_extra("batch", "pyarrow", purpose="Parquet export")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
     paths = []
     for name, t in tables.items():
         cols, rows = list(t.columns), t.rows
