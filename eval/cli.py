@@ -17,7 +17,7 @@ from pathlib import Path
 
 from nianbao.output import write_atomic
 
-from . import variants as variant_registry
+from . import ablations as variant_registry
 from .aggregate import build_summary
 from .compare import check_gate, compare, format_compare, gate_sample, load_json
 from .corpus import CorpusError, discover_many

@@ -24,7 +24,7 @@ def main(argv: list[str]) -> int:
     sys.stdout = sys.stderr
     from nianbao.output import dumps, write_atomic
 
-    from .variants import get
+    from .ablations import get
     variant = get(argv[0])
     for mod in variant.warmup:
         try:

@@ -209,7 +209,7 @@ def test_preds_from_nianbao_extract_flat_layout(tmp_path):
 
 
 def test_grid_ablation_variant_skips_the_grid_stage(tmp_path):
-    from nianbao.eval.variants import get
+    from nianbao.eval.ablations import get
     sample = Path(__file__).parent / "eval_samples" / "synth" / "docs"
     pdf = next(sample.rglob("report.pdf"))
     with_grid, text_path = get("rules").extract(pdf), get("text-path").extract(pdf)
