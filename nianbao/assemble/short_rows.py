@@ -22,6 +22,7 @@ groups of five) is placed the same way by its group identities (place_appeals).
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import operator
@@ -230,13 +231,20 @@ def _cost(p: list, offsets: dict[int, float]) -> float | None:
 
 
 def place(fmt: str, aggregate: bool, fixed: dict[str, list], short: dict[str, list[Num]], k: int,
-          offsets: dict[int, float] | None = None) -> dict[str, Placed] | None:
+          offsets: dict[int, float] | None = None, gaps: dict[str, tuple[bool, bool]] | None = None
+          ) -> dict[str, Placed] | None:
     """Cells of every short row, or None when no choice satisfies the identities (or the search
-    is too large): the caller then reads them as before."""
+    is too large): the caller then reads them as before. With `gaps` (run-together text: row →
+    whether a space precedes and follows its numbers), each number may be several cells run
+    together and each space stands for blank cells (glued_options)."""
     results = set(schema.request_result_rows(fmt, aggregate))
     for blank_totals in (False, True):
-        options = {r: _options(nums, k, blank_totals and r in results) for r, nums in short.items()}
-        if any(not o or len(o) > MAX_OPTIONS for o in options.values()):
+        if gaps is None:
+            options = {r: _options(nums, k, blank_totals and r in results) for r, nums in short.items()}
+        else:
+            options = {r: glued_options(nums, *gaps.get(r, (False, False)), k, blank_totals and r in results)
+                       for r, nums in short.items()}
+        if any(not o or len(o) > (MAX_OPTIONS if gaps is None else MAX_GLUED_OPTIONS) for o in options.values()):
             continue
         feasible = _Feasible(fmt, aggregate, fixed, blank_totals)
         allowed = {r: list(range(len(o))) for r, o in options.items()}
@@ -287,6 +295,91 @@ def place(fmt: str, aggregate: bool, fixed: dict[str, list], short: dict[str, li
         return {r: _cells(options[r], sorted(open_[r]), min(feas[r]), k, blank_totals and r in results,
                           r in by_position) for r in short}
     return None
+
+
+# ---------------------------------------------------------------- run-together text, zeros blank
+
+# A scraped page that prints zeros as blank cells runs a row's printed cells together and keeps
+# one space where one or more blank cells were (上海 2019: 一、本年新收…82135 21859 is 821 | 35 |
+# blank | blank | 2 | 1 | 859). Its placements are many more than a spaced row's, all still
+# checked against every identity.
+MAX_GLUED_OPTIONS = 512
+MAX_GLUED_DIGITS = 10  # a longer run of digits has too many splits to place here
+
+
+def _digit_splits(n: Num) -> list[list[Num]]:
+    """The ways a printed number may be several cells run together, each well formed (no
+    leading zero): 82135 → [82135], [8, 2135], …, [821, 35], …"""
+    t = n.text
+    if n.dash or n.decimal or not t.isdigit() or len(t) > MAX_GLUED_DIGITS:
+        return [[n]]
+    out: list[list[Num]] = []
+
+    def rec(a: int, acc: list[Num]) -> None:
+        if a == len(t):
+            out.append(list(acc))
+            return
+        for b in range(a + 1, len(t) + 1):
+            piece = t[a:b]
+            if len(piece) > 1 and piece[0] == "0":
+                break
+            acc.append(n if (a, b) == (0, len(t)) else
+                       dataclasses.replace(n, value=int(piece), text=piece, x0=n.x0 + a, x1=n.x0 + b))
+            rec(b, acc)
+            acc.pop()
+
+    rec(0, [])
+    return out
+
+
+def _blank_runs(m: int, free: int, lead: bool, trail: bool):
+    """Blank cells before, between and after m printed pieces: one or more where the text kept
+    a space (between two pieces always), none where it kept none; `free` blanks in all."""
+    lo = [1 if lead else 0] + [1] * (m - 1) + [1 if trail else 0]
+    opens = [lead] + [True] * (m - 1) + [trail]
+    rest = free - sum(lo)
+    if rest < 0:
+        return
+    slots = [i for i, o in enumerate(opens) if o]
+    if not slots:
+        if rest == 0:
+            yield lo
+        return
+    for extra in itertools.combinations_with_replacement(slots, rest):
+        got = list(lo)
+        for i in extra:
+            got[i] += 1
+        yield got
+
+
+def glued_options(nums: list[Num], lead: bool, trail: bool, k: int, blank_total: bool) -> list[list[Num | None]]:
+    """Placements of a run-together row whose zeros print nothing: each printed number cut into
+    cells that sit side by side, each space one or more blank cells, a space before the first
+    number (after the label) or after the last one blank cells there; the row's own identity
+    holding, or its total blank (blank_total)."""
+    def holds(p: list) -> bool:
+        if blank_total:
+            return p[-1] is None
+        return _row_ok([_val(x) for x in p])
+
+    return _glued(nums, lead, trail, k, holds)
+
+
+def _glued(nums: list[Num], lead: bool, trail: bool, k: int, holds) -> list[list[Num | None]]:
+    out = []
+    for cut in itertools.product(*(_digit_splits(n) for n in nums)):
+        cells = sum(len(c) for c in cut)
+        if cells > k:
+            continue
+        for blanks_ in _blank_runs(len(cut), k - cells, lead, trail):
+            p: list[Num | None] = [None] * blanks_[0]
+            for piece, b in zip(cut, blanks_[1:]):
+                p += list(piece) + [None] * b
+            if holds(p):
+                out.append(p)
+            if len(out) > MAX_GLUED_OPTIONS:
+                return out
+    return out
 
 
 # Applicants by how often reports count requests from them (自然人 in nearly every report, then
@@ -367,5 +460,29 @@ def place_appeals(nums: list[Num]) -> Placed | None:
     pick = min(range(len(full)), key=lambda j: (sorted(rank[i] for i, n in enumerate(full[j]) if _val(n)), j))
     out = _cells(full, list(range(len(full))), pick, k, False, False)
     out.reason = out.reason.replace("the row, column and balance identities", "the row identities").replace(
+        "the most common applicants", "the most common groups and results")
+    return out
+
+
+def _groups_hold(p: list) -> bool:
+    vals = [_val(x) for x in p]
+    return all(_row_ok(vals[g * APPEAL_WIDTH:(g + 1) * APPEAL_WIDTH]) for g in range(APPEAL_GROUPS))
+
+
+def place_appeals_glued(nums: list[Num], lead: bool, trail: bool) -> Placed | None:
+    """The appeals row in run-together text whose zeros print nothing (上海 2019 scraped: 5 278 19
+    is 5 | | | 2 | 7, 8 | | 1 | | 9 and a blank group): cut and placed as glued_options does, each
+    group's total the sum of its results; what the placements agree on is read, the rest guessed
+    as place_appeals does."""
+    k = APPEAL_GROUPS * APPEAL_WIDTH
+    full = _glued(nums, lead, trail, k, _groups_hold)
+    if not full or len(full) > MAX_GLUED_OPTIONS:
+        return None
+    rank = [g * len(APPEAL_PREVALENCE) + APPEAL_PREVALENCE.index(c) if c in APPEAL_PREVALENCE else 0
+            for g in range(APPEAL_GROUPS) for c in ("upheld", "corrected", "other", "pending", "total")]
+    pick = min(range(len(full)), key=lambda j: (sorted(rank[i] for i, n in enumerate(full[j]) if _val(n)), j))
+    out = _cells(full, list(range(len(full))), pick, k, False, False)
+    out.reason = "cells run together split, spaces read as blank cells; " + out.reason.replace(
+        "the row, column and balance identities", "the row identities").replace(
         "the most common applicants", "the most common groups and results")
     return out

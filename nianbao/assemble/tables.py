@@ -630,10 +630,18 @@ class RowReader:
                  for rid, r in rows.items() if rid not in self.short}
         offsets = short_rows.header_offsets(self.st, self.fmt, *self.header) if self.header else {}
         got = short_rows.place(self.fmt, self.aggregate, fixed, self.short, k, offsets)
+        glued = False
+        if got is None and not offsets and not any(n.padded for ns in self.short.values() for n in ns):
+            # no placement of the numbers as printed: in text that keeps no layout they may be
+            # cells run together, the spaces standing for blank cells (a scraped page)
+            got = short_rows.place(self.fmt, self.aggregate, fixed, self.short, k, None, self.gaps())
+            glued = got is not None
         if got is None:
             return False
         for rid, p in got.items():
             row = rows[rid]
+            if glued:
+                p.reason = "cells run together split, spaces read as blank cells; " + p.reason
             for c, n, alts, guess in zip(row.cols, p.cells, p.alternatives, p.guess):
                 if guess:
                     cell = _cell(n, "int", self.st.lines, short_rows.CONF_GUESS, f"{short_rows.AMBIGUOUS}: {p.reason}")
@@ -643,6 +651,11 @@ class RowReader:
                 cells[row.key(c)] = cell
         self.ambiguous = {r: o for r, o in self.ambiguous.items() if r not in got}
         return True
+
+    def gaps(self) -> dict[str, tuple[bool, bool]]:
+        """Per short row: whether a space separates its first number from the label before it,
+        and its last number from what follows (blank cells there, in run-together text)."""
+        return {rid: _gaps_around(self.st, nums) for rid, nums in self.short.items()}
 
     def resolve_ambiguous(self, rows: dict[str, Row], cells: dict[str, Cell]) -> None:
         """Choose among the row-identity placements so that the column identities hold too."""
@@ -759,6 +772,9 @@ def read_appeals(st: Stream, fmt: str, t0: int, t1: int) -> tuple[dict[str, Cell
     # text without character boxes (dumps): every split the identities allow, agreed cells read;
     # a PDF's text layer keeps its positions for the pipeline's other readings to place them
     got = short_rows.place_appeals(kept) if not st.boxed else None
+    if got is None and not st.boxed and not any(n.padded for n in kept):
+        # no placement of the numbers as printed: cells run together, spaces for blank cells
+        got = short_rows.place_appeals_glued(kept, *_gaps_around(st, kept))
     if got is not None:
         out = {}
         for key, n, alts, guess in zip(keys, got.cells, got.alternatives, got.guess):
@@ -772,6 +788,16 @@ def read_appeals(st: Stream, fmt: str, t0: int, t1: int) -> tuple[dict[str, Cell
         return {key: _cell(n, "int", lines, CONF_GUESS, why) for key, n in zip(keys, placed)}, []
     return ({key: Cell(value=None, reason=f"{len(kept)} numbers for {k} cells; cannot tell which are blank")
              for key in keys}, [f"appeals: only {len(kept)} numbers for {k} cells"])
+
+
+def _gaps_around(st: Stream, nums: list[Num]) -> tuple[bool, bool]:
+    """Whether a space separates the first number from the text before it, and the last number
+    from what follows (blank cells there, in run-together text)."""
+    a, b = nums[0], nums[-1]
+    sa, sb = st.slines.get(a.line, ""), st.slines.get(b.line, "")
+    lead = 0 < int(a.x0) <= len(sa) and sa[int(a.x0) - 1] == " "
+    trail = int(b.x1) < len(sb) and sb[int(b.x1)] == " "
+    return lead, trail
 
 
 def place_appeals_by_identity(nums: list[Num]) -> list[Num | None] | None:
