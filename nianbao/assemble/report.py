@@ -57,6 +57,13 @@ def assemble(doc: Document) -> Document:
             cells, warns = read_row_table(st, table, fmt, t0, t1, aggregate)
         doc.fields.update(cells)
         doc.warnings.extend(warns)
+    if not glued and _split_blank_zeros(doc):
+        # the requests rows were cells run together with zeros printed blank (a scraped page):
+        # the active table's numbers are run together too (规章1313524), which the stream does
+        # not take for numbers at all: its rows are split as run-together rows
+        cells, warns = runs.read_rows(st, "active", fmt, *active, printed_rows("active", fmt, aggregate), aggregate)
+        doc.fields.update(cells)
+        doc.warnings.extend(warns)
     if appeals:
         cells, warns = (runs.read_appeals if glued else read_appeals)(st, fmt, *appeals)
         doc.fields.update(cells)
@@ -85,6 +92,13 @@ def assemble(doc: Document) -> Document:
 
 LONG_LINE = 200  # a line this long holds more than the tables: a web page scraped into one line
 SENTENCE_END = re.compile(r"[。！？!?]\s*$")
+
+
+def _split_blank_zeros(doc: Document) -> bool:
+    """Whether the requests table was read as cells run together with zeros printed blank
+    (tables.RowReader.place_short's fallback)."""
+    return any((c.reason or "").startswith(("cells run together split", "ambiguous: cells run together split"))
+               for k, c in doc.fields.items() if k.startswith("requests."))
 
 
 def _sentences_between_tables(lines: list[Line], first: int, last: int) -> set[int]:
