@@ -45,6 +45,18 @@ def assemble(doc: Document) -> Document:
     aggregate = detect_aggregate(st, fmt, *requests)
     if aggregate:
         variants.add(doc, variants.AGGREGATE)
+    # prose metrics come from outside the tables; its counts of requests rows help place them
+    skip: set[int] = set()
+    t_start = active[0] if "active" in secs else requests[0]
+    t_end = secs["problems"][0] - 1 if "problems" in secs else (appeals[1] if appeals else requests[1])
+    prose_lines = lines
+    if st.tline and t_start < len(st.tline):
+        a, b = max(0, t_start - 1), min(len(st.tline) - 1, max(t_end, 0))
+        first, last = st.tline[a], st.tline[b]
+        skip = set(range(first, last + 1)) - _sentences_between_tables(lines, first, last)
+        prose_lines = _keep_prose(lines, st, a, b, skip)
+    prose = clauses(prose_lines, skip)
+    stated = settle.request_statements([c.text for c in prose])
     glued = runs.glued(st, fmt, *requests)
     if glued:
         variants.add(doc, "run_together_cells")
@@ -54,7 +66,7 @@ def assemble(doc: Document) -> Document:
             if aggregate and table == "requests":
                 cells.update(not_printed(fmt))
         else:
-            cells, warns = read_row_table(st, table, fmt, t0, t1, aggregate)
+            cells, warns = read_row_table(st, table, fmt, t0, t1, aggregate, stated)
         doc.fields.update(cells)
         doc.warnings.extend(warns)
     if not glued and _split_blank_zeros(doc):
@@ -73,17 +85,6 @@ def assemble(doc: Document) -> Document:
         for key in schema.table_keys("appeals", fmt):
             doc.fields[key] = Cell(value=None, reason="appeals table not found")
 
-    # prose metrics come from outside the tables
-    skip: set[int] = set()
-    t_start = active[0] if "active" in secs else requests[0]
-    t_end = secs["problems"][0] - 1 if "problems" in secs else (appeals[1] if appeals else requests[1])
-    prose_lines = lines
-    if st.tline and t_start < len(st.tline):
-        a, b = max(0, t_start - 1), min(len(st.tline) - 1, max(t_end, 0))
-        first, last = st.tline[a], st.tline[b]
-        skip = set(range(first, last + 1)) - _sentences_between_tables(lines, first, last)
-        prose_lines = _keep_prose(lines, st, a, b, skip)
-    prose = clauses(prose_lines, skip)
     doc.metrics.update(extract_metrics(prose, lines))
     settle.by_prose(doc, [c.text for c in prose])  # run-together cells the prose counts
     doc.statements.update(extract_statements(prose, lines))

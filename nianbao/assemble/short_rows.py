@@ -231,12 +231,13 @@ def _cost(p: list, offsets: dict[int, float]) -> float | None:
 
 
 def place(fmt: str, aggregate: bool, fixed: dict[str, list], short: dict[str, list[Num]], k: int,
-          offsets: dict[int, float] | None = None, gaps: dict[str, tuple[bool, bool]] | None = None
-          ) -> dict[str, Placed] | None:
+          offsets: dict[int, float] | None = None, gaps: dict[str, tuple[bool, bool]] | None = None,
+          stated: list | None = None) -> dict[str, Placed] | None:
     """Cells of every short row, or None when no choice satisfies the identities (or the search
     is too large): the caller then reads them as before. With `gaps` (run-together text: row →
     whether a space precedes and follows its numbers), each number may be several cells run
-    together and each space stands for blank cells (glued_options)."""
+    together and each space stands for blank cells (glued_options). `stated`: the report's prose
+    on some rows (settle.request_statements), which removes the placements it contradicts."""
     results = set(schema.request_result_rows(fmt, aggregate))
     for blank_totals in (False, True):
         if gaps is None:
@@ -253,6 +254,7 @@ def place(fmt: str, aggregate: bool, fixed: dict[str, list], short: dict[str, li
             return None
         if any(not js for js in feas.values()):
             continue
+        allowed, feas, said = _by_prose(fmt, options, allowed, feas, feasible, stated or [])
         by_position: set[str] = set()
         changed = bool(offsets)
         while changed:
@@ -292,9 +294,39 @@ def place(fmt: str, aggregate: bool, fixed: dict[str, list], short: dict[str, li
             if got is None or any(not s for s in got.values()):
                 break
             allowed, feas = trial, got
-        return {r: _cells(options[r], sorted(open_[r]), min(feas[r]), k, blank_totals and r in results,
-                          r in by_position) for r in short}
+        out = {r: _cells(options[r], sorted(open_[r]), min(feas[r]), k, blank_totals and r in results,
+                         r in by_position) for r in short}
+        for r, texts in said.items():
+            if r in out:
+                out[r].reason += f"; the report's prose ({'; '.join(texts)}) removed the placements it contradicts"
+        return out
     return None
+
+
+def _by_prose(fmt: str, options: dict[str, list], allowed: dict[str, list[int]], feas: dict[str, set[int]],
+              feasible, stated: list) -> tuple[dict, dict, dict[str, list[str]]]:
+    """Keep, of each short row the prose counts, the placements whose cells add up to its count
+    (其中自然人申请26件: natural_person 26), where some choice satisfying every identity is left;
+    a count that fits none (the prose and the table disagree) removes nothing. Returns the rows
+    each statement narrowed, directly or through the identities, with what was said."""
+    cols = list(schema.columns("requests", fmt))
+    before = {r: set(js) for r, js in feas.items()}
+    used: list[str] = []
+    for st in stated:
+        if st.row not in feas or len(feas[st.row]) < 2 or any(c not in cols for c in st.cols):
+            continue
+        idx = [cols.index(c) for c in st.cols]
+        keep = [j for j in sorted(feas[st.row]) if sum(_val(options[st.row][j][i]) for i in idx) == st.value]
+        if not keep or len(keep) == len(feas[st.row]):
+            continue
+        trial = dict(allowed, **{st.row: keep})
+        got = feasible(options, trial)
+        if got is None or any(not s for s in got.values()):
+            continue
+        allowed, feas = trial, got
+        used.append(st.text)
+    said = {r: used for r in feas if used and len(feas[r]) < len(before[r])}
+    return allowed, feas, said
 
 
 # ---------------------------------------------------------------- run-together text, zeros blank

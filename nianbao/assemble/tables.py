@@ -354,6 +354,7 @@ class RowReader:
         self.all_nums = [n for nums in got.values() for n in nums]
         self.ambiguous: dict[str, list[list[Num | None]]] = {}
         self.short: dict[str, list[Num]] = {}  # rows printing fewer numbers than columns, no positions
+        self.stated: list = []  # the report's prose on requests rows (settle.request_statements)
         self.types = {c: schema.col_type(table, fmt, c) if table == "active" else "int"
                       for r in rows.values() for c in r.cols}
         # reference column positions from the rows printed in full, per page (layouts differ
@@ -629,12 +630,12 @@ class RowReader:
         fixed = {rid: [cells[r.key(c)].value if r.key(c) in cells else None for c in r.cols]
                  for rid, r in rows.items() if rid not in self.short}
         offsets = short_rows.header_offsets(self.st, self.fmt, *self.header) if self.header else {}
-        got = short_rows.place(self.fmt, self.aggregate, fixed, self.short, k, offsets)
+        got = short_rows.place(self.fmt, self.aggregate, fixed, self.short, k, offsets, stated=self.stated)
         glued = False
         if got is None and not offsets and not any(n.padded for ns in self.short.values() for n in ns):
             # no placement of the numbers as printed: in text that keeps no layout they may be
             # cells run together, the spaces standing for blank cells (a scraped page)
-            got = short_rows.place(self.fmt, self.aggregate, fixed, self.short, k, None, self.gaps())
+            got = short_rows.place(self.fmt, self.aggregate, fixed, self.short, k, None, self.gaps(), self.stated)
             glued = got is not None
         if got is None:
             return False
@@ -709,9 +710,10 @@ def not_printed(fmt: str) -> dict[str, Cell]:
 
 
 def read_row_table(st: Stream, table: str, fmt: str, t0: int, t1: int,
-                   aggregate: bool = False) -> tuple[dict[str, Cell], list[str]]:
+                   aggregate: bool = False, stated: list | None = None) -> tuple[dict[str, Cell], list[str]]:
     """Cells of `active` or `requests` from the section text range [t0, t1); `aggregate`: the
-    requests table prints （六）其他处理 in place of its sub-rows (their cells: not printed)."""
+    requests table prints （六）其他处理 in place of its sub-rows (their cells: not printed);
+    `stated`: what the report's prose says of requests rows, for rows whose blanks are placed."""
     rows = printed_rows(table, fmt, aggregate)
     anchors = anchor_rows(st, rows, t0, t1)
     seq_lo = st.tseq[t0 - 1] + 1 if 0 < t0 <= len(st.tseq) else st.seq_of_text(t0)
@@ -720,6 +722,7 @@ def read_row_table(st: Stream, table: str, fmt: str, t0: int, t1: int,
     by_id = {r.id: r for r in rows}
     header = (t0, anchors[0].tpos) if anchors else None
     reader = RowReader(st, table, fmt, got, by_id, header, aggregate)
+    reader.stated = stated or []
     reader.label_lines = {a.row.id: set(st.tline[a.tpos:max(a.end, a.tpos + 1)]) for a in anchors}
     cells: dict[str, Cell] = not_printed(fmt) if aggregate and table == "requests" else {}
     warnings = [f"{table}: {a.reason}" for a in anchors if a.reason]
