@@ -232,20 +232,25 @@ def _cost(p: list, offsets: dict[int, float]) -> float | None:
 
 def place(fmt: str, aggregate: bool, fixed: dict[str, list], short: dict[str, list[Num]], k: int,
           offsets: dict[int, float] | None = None, gaps: dict[str, tuple[bool, bool]] | None = None,
-          stated: list | None = None) -> dict[str, Placed] | None:
+          stated: list | None = None, loose: bool = False) -> dict[str, Placed] | None:
     """Cells of every short row, or None when no choice satisfies the identities (or the search
     is too large): the caller then reads them as before. With `gaps` (run-together text: row →
     whether a space precedes and follows its numbers), each number may be several cells run
     together and each space stands for blank cells (glued_options). `stated`: the report's prose
-    on some rows (settle.request_statements), which removes the placements it contradicts."""
+    on some rows (settle.request_statements), which removes the placements it contradicts.
+    `loose`: the text keeps nothing where blank cells were (8213521859): each number may be
+    several cells, in order, anywhere in the row (loose_options)."""
     results = set(schema.request_result_rows(fmt, aggregate))
     for blank_totals in (False, True):
-        if gaps is None:
+        if loose:
+            options = {r: loose_options(nums, k, blank_totals and r in results) for r, nums in short.items()}
+        elif gaps is None:
             options = {r: _options(nums, k, blank_totals and r in results) for r, nums in short.items()}
         else:
             options = {r: glued_options(nums, *gaps.get(r, (False, False)), k, blank_totals and r in results)
                        for r, nums in short.items()}
-        if any(not o or len(o) > (MAX_OPTIONS if gaps is None else MAX_GLUED_OPTIONS) for o in options.values()):
+        limit = MAX_LOOSE_OPTIONS if loose else MAX_OPTIONS if gaps is None else MAX_GLUED_OPTIONS
+        if any(not o or len(o) > limit for o in options.values()):
             continue
         feasible = _Feasible(fmt, aggregate, fixed, blank_totals)
         allowed = {r: list(range(len(o))) for r, o in options.items()}
@@ -364,6 +369,24 @@ def _digit_splits(n: Num) -> list[list[Num]]:
     return out
 
 
+MAX_LOOSE_OPTIONS = 2048
+
+
+def loose_options(nums: list[Num], k: int, blank_total: bool) -> list[list[Num | None]]:
+    """Placements of a row whose cells run together with nothing where its zeros were: its
+    numbers cut into cells, in order, in any of its columns (its identity holding, or its total
+    blank). More than MAX_LOOSE_OPTIONS: the row is not placed."""
+    out: list[list[Num | None]] = []
+    for cut in itertools.product(*(_digit_splits(n) for n in nums)):
+        parts = [x for c in cut for x in c]
+        if len(parts) > k:
+            continue
+        out += _options(parts, k, blank_total)
+        if len(out) > MAX_LOOSE_OPTIONS:
+            break
+    return out
+
+
 def _blank_runs(m: int, free: int, lead: bool, trail: bool):
     """Blank cells before, between and after m printed pieces: one or more where the text kept
     a space (between two pieces always), none where it kept none; `free` blanks in all."""
@@ -462,17 +485,42 @@ def _group_placements(part: list[Num]) -> list[list[Num | None]]:
     return [p for p in _options(part, APPEAL_WIDTH, False) if p[-1] is not None or not part]
 
 
-def place_appeals(nums: list[Num]) -> Placed | None:
+def place_appeals(nums: list[Num], loose: bool = False) -> Placed | None:
     """The appeals row (three groups of five) printing fewer numbers than cells, in text without
     positions: every split of the numbers, in order, over the groups such that each group's
     total is the sum of its results. A cell is read where all of them agree; elsewhere the one
-    that puts the numbers in the most common groups and results is taken as a guess."""
+    that puts the numbers in the most common groups and results is taken as a guess. `loose`:
+    the cells ran together with nothing where blank ones were (527819), each number may be
+    several cells."""
     k = APPEAL_GROUPS * APPEAL_WIDTH
-    m = len(nums)
-    if not 0 < m < k:
+    full: list[list[Num | None]] = []
+    for cut in (itertools.product(*(_digit_splits(n) for n in nums)) if loose else [[[n] for n in nums]]):
+        got = _appeal_placements([x for c in cut for x in c])
+        if got is None:
+            return None
+        full += got
+        if len(full) > MAX_GLUED_OPTIONS:
+            return None
+    if not full:
         return None
     rank = [g * len(APPEAL_PREVALENCE) + APPEAL_PREVALENCE.index(c) if c in APPEAL_PREVALENCE else 0
             for g in range(APPEAL_GROUPS) for c in ("upheld", "corrected", "other", "pending", "total")]
+    pick = min(range(len(full)), key=lambda j: (sorted(rank[i] for i, n in enumerate(full[j]) if _val(n)), j))
+    out = _cells(full, list(range(len(full))), pick, k, False, False)
+    out.reason = out.reason.replace("the row, column and balance identities", "the row identities").replace(
+        "the most common applicants", "the most common groups and results")
+    if loose:
+        out.reason = "cells run together split, blank cells placed anywhere; " + out.reason
+    return out
+
+
+def _appeal_placements(nums: list[Num]) -> list[list[Num | None]] | None:
+    """The splits of the numbers, in order, over the three groups, each group's total the sum of
+    its results; None when there are too many to weigh."""
+    k = APPEAL_GROUPS * APPEAL_WIDTH
+    m = len(nums)
+    if not 0 < m < k:
+        return []
     full: list[list[Num | None]] = []
     for a in range(min(APPEAL_WIDTH, m) + 1):
         for b in range(min(APPEAL_WIDTH, m - a) + 1):
@@ -487,13 +535,7 @@ def place_appeals(nums: list[Num]) -> Placed | None:
                 full.append([n for g in combo for n in g])
                 if len(full) > MAX_OPTIONS * 8:
                     return None
-    if not full:
-        return None
-    pick = min(range(len(full)), key=lambda j: (sorted(rank[i] for i, n in enumerate(full[j]) if _val(n)), j))
-    out = _cells(full, list(range(len(full))), pick, k, False, False)
-    out.reason = out.reason.replace("the row, column and balance identities", "the row identities").replace(
-        "the most common applicants", "the most common groups and results")
-    return out
+    return full
 
 
 def _groups_hold(p: list) -> bool:

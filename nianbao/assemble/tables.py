@@ -636,13 +636,18 @@ class RowReader:
             # no placement of the numbers as printed: in text that keeps no layout they may be
             # cells run together, the spaces standing for blank cells (a scraped page)
             got = short_rows.place(self.fmt, self.aggregate, fixed, self.short, k, None, self.gaps(), self.stated)
+            how = "cells run together split, spaces read as blank cells; "
+            if got is None:
+                # nothing kept where the blank cells were (8213521859): cut anywhere, placed anywhere
+                got = short_rows.place(self.fmt, self.aggregate, fixed, self.short, k, stated=self.stated, loose=True)
+                how = "cells run together split, blank cells placed anywhere; "
             glued = got is not None
         if got is None:
             return False
         for rid, p in got.items():
             row = rows[rid]
             if glued:
-                p.reason = "cells run together split, spaces read as blank cells; " + p.reason
+                p.reason = how + p.reason
             for c, n, alts, guess in zip(row.cols, p.cells, p.alternatives, p.guess):
                 if guess:
                     cell = _cell(n, "int", self.st.lines, short_rows.CONF_GUESS, f"{short_rows.AMBIGUOUS}: {p.reason}")
@@ -777,7 +782,7 @@ def read_appeals(st: Stream, fmt: str, t0: int, t1: int) -> tuple[dict[str, Cell
     got = short_rows.place_appeals(kept) if not st.boxed else None
     if got is None and not st.boxed and not any(n.padded for n in kept):
         # no placement of the numbers as printed: cells run together, spaces for blank cells
-        got = short_rows.place_appeals_glued(kept, *_gaps_around(st, kept))
+        got = short_rows.place_appeals_glued(kept, *_gaps_around(st, kept)) or short_rows.place_appeals(kept, loose=True)
     if got is not None:
         out = {}
         for key, n, alts, guess in zip(keys, got.cells, got.alternatives, got.guess):
