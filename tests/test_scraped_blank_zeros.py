@@ -113,3 +113,12 @@ def test_the_shanghai_2019_page_scraped_with_nothing_for_its_blanks(tmp_path):
                     assert c["reason"].startswith("ambiguous:") and c["alternatives"], (k, c)
         else:
             assert c["value"] in (v, None), (k, c)
+
+
+def test_too_many_ways_to_cut_a_row_place_nothing():
+    """Three runs of ten digits have 512³ cuts: past MAX_CUTS the row is not placed here (it
+    stays unread, as before), rather than searched."""
+    nums = _nums("1234567891", "1234567891", "1234567891")
+    assert short_rows.loose_options(nums, 7, False) == []
+    assert short_rows.glued_options(nums, True, True, 7, False) == []
+    assert short_rows.place_appeals(nums, loose=True) is None

@@ -344,6 +344,18 @@ MAX_GLUED_OPTIONS = 512
 MAX_GLUED_DIGITS = 10  # a longer run of digits has too many splits to place here
 
 
+MAX_CUTS = 20000  # ways to cut one row's numbers into cells; beyond it the row is not placed here
+
+
+def _cuts(nums: list[Num]):
+    """Every way to cut each of the numbers into cells (itertools.product of _digit_splits), or
+    nothing when there are more than MAX_CUTS (long runs of digits on several numbers)."""
+    each = [_digit_splits(n) for n in nums]
+    if functools.reduce(operator.mul, (len(e) for e in each), 1) > MAX_CUTS:
+        return iter(())
+    return itertools.product(*each)
+
+
 def _digit_splits(n: Num) -> list[list[Num]]:
     """The ways a printed number may be several cells run together, each well formed (no
     leading zero): 82135 → [82135], [8, 2135], …, [821, 35], …"""
@@ -377,7 +389,7 @@ def loose_options(nums: list[Num], k: int, blank_total: bool) -> list[list[Num |
     numbers cut into cells, in order, in any of its columns (its identity holding, or its total
     blank). More than MAX_LOOSE_OPTIONS: the row is not placed."""
     out: list[list[Num | None]] = []
-    for cut in itertools.product(*(_digit_splits(n) for n in nums)):
+    for cut in _cuts(nums):
         parts = [x for c in cut for x in c]
         if len(parts) > k:
             continue
@@ -422,7 +434,7 @@ def glued_options(nums: list[Num], lead: bool, trail: bool, k: int, blank_total:
 
 def _glued(nums: list[Num], lead: bool, trail: bool, k: int, holds) -> list[list[Num | None]]:
     out = []
-    for cut in itertools.product(*(_digit_splits(n) for n in nums)):
+    for cut in _cuts(nums):
         cells = sum(len(c) for c in cut)
         if cells > k:
             continue
@@ -494,7 +506,7 @@ def place_appeals(nums: list[Num], loose: bool = False) -> Placed | None:
     several cells."""
     k = APPEAL_GROUPS * APPEAL_WIDTH
     full: list[list[Num | None]] = []
-    for cut in (itertools.product(*(_digit_splits(n) for n in nums)) if loose else [[[n] for n in nums]]):
+    for cut in (_cuts(nums) if loose else [[[n] for n in nums]]):
         got = _appeal_placements([x for c in cut for x in c])
         if got is None:
             return None
