@@ -19,6 +19,17 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 from training.synth.textdump import pdfium_text, pdftotext  # noqa: E402
 
 
+def scraped(html: str) -> str:
+    """The page's text with each table row's cells run together, a blank cell leaving nothing
+    (8213521859), one row a line (tests/test_scraped_blank_zeros.py reads it too)."""
+    soup = bs4.BeautifulSoup(html, "lxml")
+    for cell in soup.find_all(["td", "th"]):
+        cell.replace_with(cell.get_text("", strip=True))
+    for row in soup.find_all("tr"):
+        row.replace_with(row.get_text("", strip=True))
+    return soup.get_text("\n", strip=True)
+
+
 def main(out: pathlib.Path, pages: list[pathlib.Path]) -> None:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
@@ -31,12 +42,7 @@ def main(out: pathlib.Path, pages: list[pathlib.Path]) -> None:
                        capture_output=True, timeout=120, check=True)
         forms = {"layout": pdftotext(str(pdf), "layout"), "raw": pdftotext(str(pdf), "raw"),
                  "pdfium": pdfium_text(str(pdf))}
-        soup = bs4.BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
-        for cell in soup.find_all(["td", "th"]):
-            cell.replace_with(cell.get_text("", strip=True))
-        for row in soup.find_all("tr"):
-            row.replace_with(row.get_text("", strip=True))
-        forms["scraped"] = soup.get_text("\n", strip=True)
+        forms["scraped"] = scraped(page.read_text(encoding="utf-8"))
         for form, text in forms.items():
             (out / form).mkdir(exist_ok=True)
             (out / form / f"{page.stem}.txt").write_text(text, encoding="utf-8")

@@ -43,6 +43,18 @@ def assemble(doc: Document) -> Document:
         doc.warnings.append(f"report year {doc.year} but tables in the {fmt} format")
 
     aggregate = variants.decide_aggregate(doc, variants.TEXT, detect_aggregate(st, fmt, *requests))
+    # prose metrics come from outside the tables; its counts of requests rows help place them
+    skip: set[int] = set()
+    t_start = active[0] if "active" in secs else requests[0]
+    t_end = secs["problems"][0] - 1 if "problems" in secs else (appeals[1] if appeals else requests[1])
+    prose_lines = lines
+    if st.tline and t_start < len(st.tline):
+        a, b = max(0, t_start - 1), min(len(st.tline) - 1, max(t_end, 0))
+        first, last = st.tline[a], st.tline[b]
+        skip = set(range(first, last + 1)) - _sentences_between_tables(lines, first, last)
+        prose_lines = _keep_prose(lines, st, a, b, skip)
+    prose = clauses(prose_lines, skip)
+    stated = settle.request_statements([c.text for c in prose])
     glued = runs.glued(st, fmt, *requests)
     if glued:
         variants.add(doc, "run_together_cells")
@@ -52,7 +64,14 @@ def assemble(doc: Document) -> Document:
             if aggregate and table == "requests":
                 cells.update(not_printed(fmt))
         else:
-            cells, warns = read_row_table(st, table, fmt, t0, t1, aggregate)
+            cells, warns = read_row_table(st, table, fmt, t0, t1, aggregate, stated)
+        doc.fields.update(cells)
+        doc.warnings.extend(warns)
+    if not glued and _split_blank_zeros(doc):
+        # the requests rows were cells run together with zeros printed blank (a scraped page):
+        # the active table's numbers are run together too (规章1313524), which the stream does
+        # not take for numbers at all: its rows are split as run-together rows
+        cells, warns = runs.read_rows(st, "active", fmt, *active, printed_rows("active", fmt, aggregate), aggregate)
         doc.fields.update(cells)
         doc.warnings.extend(warns)
     if appeals:
@@ -64,17 +83,6 @@ def assemble(doc: Document) -> Document:
         for key in schema.table_keys("appeals", fmt):
             doc.fields[key] = Cell(value=None, reason="appeals table not found")
 
-    # prose metrics come from outside the tables
-    skip: set[int] = set()
-    t_start = active[0] if "active" in secs else requests[0]
-    t_end = secs["problems"][0] - 1 if "problems" in secs else (appeals[1] if appeals else requests[1])
-    prose_lines = lines
-    if st.tline and t_start < len(st.tline):
-        a, b = max(0, t_start - 1), min(len(st.tline) - 1, max(t_end, 0))
-        first, last = st.tline[a], st.tline[b]
-        skip = set(range(first, last + 1)) - _sentences_between_tables(lines, first, last)
-        prose_lines = _keep_prose(lines, st, a, b, skip)
-    prose = clauses(prose_lines, skip)
     doc.metrics.update(extract_metrics(prose, lines))
     settle.by_prose(doc, [c.text for c in prose])  # run-together cells the prose counts
     doc.statements.update(extract_statements(prose, lines))
@@ -83,6 +91,13 @@ def assemble(doc: Document) -> Document:
 
 LONG_LINE = 200  # a line this long holds more than the tables: a web page scraped into one line
 SENTENCE_END = re.compile(r"[。！？!?]\s*$")
+
+
+def _split_blank_zeros(doc: Document) -> bool:
+    """Whether the requests table was read as cells run together with zeros printed blank
+    (tables.RowReader.place_short's fallback)."""
+    return any((c.reason or "").startswith(("cells run together split", "ambiguous: cells run together split"))
+               for k, c in doc.fields.items() if k.startswith("requests."))
 
 
 def _sentences_between_tables(lines: list[Line], first: int, last: int) -> set[int]:

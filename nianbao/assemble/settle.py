@@ -250,3 +250,45 @@ def context_of(doc: Document) -> Document:
     return Document(source=doc.source, agency=doc.agency, year=doc.year, format=doc.format,
                     fields={k: c for k, c in doc.fields.items() if k.startswith(SETTLED_TABLES)},
                     errors=list(doc.errors))
+
+
+# ---------------------------------------------------------------- the prose on the requests table
+
+@dataclass
+class Stated:
+    """What a sentence of the report says of one requests row: the sum of some of its columns."""
+    row: str
+    cols: tuple[str, ...]
+    value: int
+    text: str
+
+
+APPLICANTS = ("natural_person", "enterprise", "research", "nonprofit", "legal_service", "other_org")
+_N = r"(?:共|计|合计)?(\d+)(?:件|个|份|条|宗)"
+RECEIVED = re.compile(r"收到|受理|接收|新收|接到")
+# (row, columns summed, pattern, whether the sentence must be about requests received):
+# 收到申请X件，其中自然人申请Y件，法人或其他组织申请Z件; 予以公开N件; 部分公开M件. 予以公开及部分公开258件
+# (上海 2019) counts two rows at once: no pattern takes it
+REQUEST_CUES = [
+    ("new_received", ("natural_person",), re.compile(r"自然人(?:提出)?(?:的)?(?:申请)?" + _N), True),
+    ("new_received", APPLICANTS[1:],
+     re.compile(r"法人(?:或|和|及)其他组织(?:提出)?(?:的)?(?:申请)?" + _N), True),
+    ("result.disclosed", APPLICANTS, re.compile(r"(?<![及和、])予以公开(?:申请)?" + _N), False),
+    ("result.partially_disclosed", APPLICANTS, re.compile(r"(?<![及和、])部分公开(?:申请)?" + _N), False),
+]
+
+
+def request_statements(clauses: list[str]) -> list[Stated]:
+    """The report's own counts of requests rows (收到政府信息公开申请30件，其中自然人申请26件，法人或
+    其他组织申请4件; 予以公开12件), read from its sentences: evidence that removes the placements of
+    a short row that contradict it (short_rows.place). A count of all the years is not the year's."""
+    out: list[Stated] = []
+    for sentence in re.split(r"[。；;]", _norm("".join(clauses))):
+        if "申请" not in sentence or CUMULATIVE.search(sentence):
+            continue
+        for rid, cols, pat, received in REQUEST_CUES:
+            if received and not RECEIVED.search(sentence):
+                continue
+            for m in pat.finditer(sentence):
+                out.append(Stated(rid, cols, int(m.group(1)), m.group(0)))
+    return out

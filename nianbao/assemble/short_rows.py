@@ -22,6 +22,7 @@ groups of five) is placed the same way by its group identities (place_appeals).
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import operator
@@ -230,13 +231,26 @@ def _cost(p: list, offsets: dict[int, float]) -> float | None:
 
 
 def place(fmt: str, aggregate: bool, fixed: dict[str, list], short: dict[str, list[Num]], k: int,
-          offsets: dict[int, float] | None = None) -> dict[str, Placed] | None:
+          offsets: dict[int, float] | None = None, gaps: dict[str, tuple[bool, bool]] | None = None,
+          stated: list | None = None, loose: bool = False) -> dict[str, Placed] | None:
     """Cells of every short row, or None when no choice satisfies the identities (or the search
-    is too large): the caller then reads them as before."""
+    is too large): the caller then reads them as before. With `gaps` (run-together text: row →
+    whether a space precedes and follows its numbers), each number may be several cells run
+    together and each space stands for blank cells (glued_options). `stated`: the report's prose
+    on some rows (settle.request_statements), which removes the placements it contradicts.
+    `loose`: the text keeps nothing where blank cells were (8213521859): each number may be
+    several cells, in order, anywhere in the row (loose_options)."""
     results = set(schema.request_result_rows(fmt, aggregate))
     for blank_totals in (False, True):
-        options = {r: _options(nums, k, blank_totals and r in results) for r, nums in short.items()}
-        if any(not o or len(o) > MAX_OPTIONS for o in options.values()):
+        if loose:
+            options = {r: loose_options(nums, k, blank_totals and r in results) for r, nums in short.items()}
+        elif gaps is None:
+            options = {r: _options(nums, k, blank_totals and r in results) for r, nums in short.items()}
+        else:
+            options = {r: glued_options(nums, *gaps.get(r, (False, False)), k, blank_totals and r in results)
+                       for r, nums in short.items()}
+        limit = MAX_LOOSE_OPTIONS if loose else MAX_OPTIONS if gaps is None else MAX_GLUED_OPTIONS
+        if any(not o or len(o) > limit for o in options.values()):
             continue
         feasible = _Feasible(fmt, aggregate, fixed, blank_totals)
         allowed = {r: list(range(len(o))) for r, o in options.items()}
@@ -245,6 +259,7 @@ def place(fmt: str, aggregate: bool, fixed: dict[str, list], short: dict[str, li
             return None
         if any(not js for js in feas.values()):
             continue
+        allowed, feas, said = _by_prose(fmt, options, allowed, feas, feasible, stated or [])
         by_position: set[str] = set()
         changed = bool(offsets)
         while changed:
@@ -284,9 +299,154 @@ def place(fmt: str, aggregate: bool, fixed: dict[str, list], short: dict[str, li
             if got is None or any(not s for s in got.values()):
                 break
             allowed, feas = trial, got
-        return {r: _cells(options[r], sorted(open_[r]), min(feas[r]), k, blank_totals and r in results,
-                          r in by_position) for r in short}
+        out = {r: _cells(options[r], sorted(open_[r]), min(feas[r]), k, blank_totals and r in results,
+                         r in by_position) for r in short}
+        for r, texts in said.items():
+            if r in out:
+                out[r].reason += f"; the report's prose ({'; '.join(texts)}) removed the placements it contradicts"
+        return out
     return None
+
+
+def _by_prose(fmt: str, options: dict[str, list], allowed: dict[str, list[int]], feas: dict[str, set[int]],
+              feasible, stated: list) -> tuple[dict, dict, dict[str, list[str]]]:
+    """Keep, of each short row the prose counts, the placements whose cells add up to its count
+    (其中自然人申请26件: natural_person 26), where some choice satisfying every identity is left;
+    a count that fits none (the prose and the table disagree) removes nothing. Returns the rows
+    each statement narrowed, directly or through the identities, with what was said."""
+    cols = list(schema.columns("requests", fmt))
+    before = {r: set(js) for r, js in feas.items()}
+    used: list[str] = []
+    for st in stated:
+        if st.row not in feas or len(feas[st.row]) < 2 or any(c not in cols for c in st.cols):
+            continue
+        idx = [cols.index(c) for c in st.cols]
+        keep = [j for j in sorted(feas[st.row]) if sum(_val(options[st.row][j][i]) for i in idx) == st.value]
+        if not keep or len(keep) == len(feas[st.row]):
+            continue
+        trial = dict(allowed, **{st.row: keep})
+        got = feasible(options, trial)
+        if got is None or any(not s for s in got.values()):
+            continue
+        allowed, feas = trial, got
+        used.append(st.text)
+    said = {r: used for r in feas if used and len(feas[r]) < len(before[r])}
+    return allowed, feas, said
+
+
+# ---------------------------------------------------------------- run-together text, zeros blank
+
+# A scraped page that prints zeros as blank cells runs a row's printed cells together and keeps
+# one space where one or more blank cells were (上海 2019: 一、本年新收…82135 21859 is 821 | 35 |
+# blank | blank | 2 | 1 | 859). Its placements are many more than a spaced row's, all still
+# checked against every identity.
+MAX_GLUED_OPTIONS = 512
+MAX_GLUED_DIGITS = 10  # a longer run of digits has too many splits to place here
+
+
+MAX_CUTS = 20000  # ways to cut one row's numbers into cells; beyond it the row is not placed here
+
+
+def _cuts(nums: list[Num]):
+    """Every way to cut each of the numbers into cells (itertools.product of _digit_splits), or
+    nothing when there are more than MAX_CUTS (long runs of digits on several numbers)."""
+    each = [_digit_splits(n) for n in nums]
+    if functools.reduce(operator.mul, (len(e) for e in each), 1) > MAX_CUTS:
+        return iter(())
+    return itertools.product(*each)
+
+
+def _digit_splits(n: Num) -> list[list[Num]]:
+    """The ways a printed number may be several cells run together, each well formed (no
+    leading zero): 82135 → [82135], [8, 2135], …, [821, 35], …"""
+    t = n.text
+    if n.dash or n.decimal or not t.isdigit() or len(t) > MAX_GLUED_DIGITS:
+        return [[n]]
+    out: list[list[Num]] = []
+
+    def rec(a: int, acc: list[Num]) -> None:
+        if a == len(t):
+            out.append(list(acc))
+            return
+        for b in range(a + 1, len(t) + 1):
+            piece = t[a:b]
+            if len(piece) > 1 and piece[0] == "0":
+                break
+            acc.append(n if (a, b) == (0, len(t)) else
+                       dataclasses.replace(n, value=int(piece), text=piece, x0=n.x0 + a, x1=n.x0 + b))
+            rec(b, acc)
+            acc.pop()
+
+    rec(0, [])
+    return out
+
+
+MAX_LOOSE_OPTIONS = 2048
+
+
+def loose_options(nums: list[Num], k: int, blank_total: bool) -> list[list[Num | None]]:
+    """Placements of a row whose cells run together with nothing where its zeros were: its
+    numbers cut into cells, in order, in any of its columns (its identity holding, or its total
+    blank). More than MAX_LOOSE_OPTIONS: the row is not placed."""
+    out: list[list[Num | None]] = []
+    for cut in _cuts(nums):
+        parts = [x for c in cut for x in c]
+        if len(parts) > k:
+            continue
+        out += _options(parts, k, blank_total)
+        if len(out) > MAX_LOOSE_OPTIONS:
+            break
+    return out
+
+
+def _blank_runs(m: int, free: int, lead: bool, trail: bool):
+    """Blank cells before, between and after m printed pieces: one or more where the text kept
+    a space (between two pieces always), none where it kept none; `free` blanks in all."""
+    lo = [1 if lead else 0] + [1] * (m - 1) + [1 if trail else 0]
+    opens = [lead] + [True] * (m - 1) + [trail]
+    rest = free - sum(lo)
+    if rest < 0:
+        return
+    slots = [i for i, o in enumerate(opens) if o]
+    if not slots:
+        if rest == 0:
+            yield lo
+        return
+    for extra in itertools.combinations_with_replacement(slots, rest):
+        got = list(lo)
+        for i in extra:
+            got[i] += 1
+        yield got
+
+
+def glued_options(nums: list[Num], lead: bool, trail: bool, k: int, blank_total: bool) -> list[list[Num | None]]:
+    """Placements of a run-together row whose zeros print nothing: each printed number cut into
+    cells that sit side by side, each space one or more blank cells, a space before the first
+    number (after the label) or after the last one blank cells there; the row's own identity
+    holding, or its total blank (blank_total)."""
+    def holds(p: list) -> bool:
+        if blank_total:
+            return p[-1] is None
+        return _row_ok([_val(x) for x in p])
+
+    return _glued(nums, lead, trail, k, holds)
+
+
+def _glued(nums: list[Num], lead: bool, trail: bool, k: int, holds) -> list[list[Num | None]]:
+    out = []
+    for cut in _cuts(nums):
+        cells = sum(len(c) for c in cut)
+        if cells > k:
+            continue
+        for blanks_ in _blank_runs(len(cut), k - cells, lead, trail):
+            p: list[Num | None] = [None] * blanks_[0]
+            for piece, b in zip(cut, blanks_[1:]):
+                p += list(piece) + [None] * b
+            if holds(p):
+                out.append(p)
+            if len(out) > MAX_GLUED_OPTIONS:
+                return out
+    return out
 
 
 # Applicants by how often reports count requests from them (自然人 in nearly every report, then
@@ -337,17 +497,42 @@ def _group_placements(part: list[Num]) -> list[list[Num | None]]:
     return [p for p in _options(part, APPEAL_WIDTH, False) if p[-1] is not None or not part]
 
 
-def place_appeals(nums: list[Num]) -> Placed | None:
+def place_appeals(nums: list[Num], loose: bool = False) -> Placed | None:
     """The appeals row (three groups of five) printing fewer numbers than cells, in text without
     positions: every split of the numbers, in order, over the groups such that each group's
     total is the sum of its results. A cell is read where all of them agree; elsewhere the one
-    that puts the numbers in the most common groups and results is taken as a guess."""
+    that puts the numbers in the most common groups and results is taken as a guess. `loose`:
+    the cells ran together with nothing where blank ones were (527819), each number may be
+    several cells."""
     k = APPEAL_GROUPS * APPEAL_WIDTH
-    m = len(nums)
-    if not 0 < m < k:
+    full: list[list[Num | None]] = []
+    for cut in (_cuts(nums) if loose else [[[n] for n in nums]]):
+        got = _appeal_placements([x for c in cut for x in c])
+        if got is None:
+            return None
+        full += got
+        if len(full) > MAX_GLUED_OPTIONS:
+            return None
+    if not full:
         return None
     rank = [g * len(APPEAL_PREVALENCE) + APPEAL_PREVALENCE.index(c) if c in APPEAL_PREVALENCE else 0
             for g in range(APPEAL_GROUPS) for c in ("upheld", "corrected", "other", "pending", "total")]
+    pick = min(range(len(full)), key=lambda j: (sorted(rank[i] for i, n in enumerate(full[j]) if _val(n)), j))
+    out = _cells(full, list(range(len(full))), pick, k, False, False)
+    out.reason = out.reason.replace("the row, column and balance identities", "the row identities").replace(
+        "the most common applicants", "the most common groups and results")
+    if loose:
+        out.reason = "cells run together split, blank cells placed anywhere; " + out.reason
+    return out
+
+
+def _appeal_placements(nums: list[Num]) -> list[list[Num | None]] | None:
+    """The splits of the numbers, in order, over the three groups, each group's total the sum of
+    its results; None when there are too many to weigh."""
+    k = APPEAL_GROUPS * APPEAL_WIDTH
+    m = len(nums)
+    if not 0 < m < k:
+        return []
     full: list[list[Num | None]] = []
     for a in range(min(APPEAL_WIDTH, m) + 1):
         for b in range(min(APPEAL_WIDTH, m - a) + 1):
@@ -362,10 +547,28 @@ def place_appeals(nums: list[Num]) -> Placed | None:
                 full.append([n for g in combo for n in g])
                 if len(full) > MAX_OPTIONS * 8:
                     return None
-    if not full:
+    return full
+
+
+def _groups_hold(p: list) -> bool:
+    vals = [_val(x) for x in p]
+    return all(_row_ok(vals[g * APPEAL_WIDTH:(g + 1) * APPEAL_WIDTH]) for g in range(APPEAL_GROUPS))
+
+
+def place_appeals_glued(nums: list[Num], lead: bool, trail: bool) -> Placed | None:
+    """The appeals row in run-together text whose zeros print nothing (上海 2019 scraped: 5 278 19
+    is 5 | | | 2 | 7, 8 | | 1 | | 9 and a blank group): cut and placed as glued_options does, each
+    group's total the sum of its results; what the placements agree on is read, the rest guessed
+    as place_appeals does."""
+    k = APPEAL_GROUPS * APPEAL_WIDTH
+    full = _glued(nums, lead, trail, k, _groups_hold)
+    if not full or len(full) > MAX_GLUED_OPTIONS:
         return None
+    rank = [g * len(APPEAL_PREVALENCE) + APPEAL_PREVALENCE.index(c) if c in APPEAL_PREVALENCE else 0
+            for g in range(APPEAL_GROUPS) for c in ("upheld", "corrected", "other", "pending", "total")]
     pick = min(range(len(full)), key=lambda j: (sorted(rank[i] for i, n in enumerate(full[j]) if _val(n)), j))
     out = _cells(full, list(range(len(full))), pick, k, False, False)
-    out.reason = out.reason.replace("the row, column and balance identities", "the row identities").replace(
+    out.reason = "cells run together split, spaces read as blank cells; " + out.reason.replace(
+        "the row, column and balance identities", "the row identities").replace(
         "the most common applicants", "the most common groups and results")
     return out

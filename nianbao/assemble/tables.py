@@ -354,6 +354,7 @@ class RowReader:
         self.all_nums = [n for nums in got.values() for n in nums]
         self.ambiguous: dict[str, list[list[Num | None]]] = {}
         self.short: dict[str, list[Num]] = {}  # rows printing fewer numbers than columns, no positions
+        self.stated: list = []  # the report's prose on requests rows (settle.request_statements)
         self.types = {c: schema.col_type(table, fmt, c) if table == "active" else "int"
                       for r in rows.values() for c in r.cols}
         # reference column positions from the rows printed in full, per page (layouts differ
@@ -629,11 +630,24 @@ class RowReader:
         fixed = {rid: [cells[r.key(c)].value if r.key(c) in cells else None for c in r.cols]
                  for rid, r in rows.items() if rid not in self.short}
         offsets = short_rows.header_offsets(self.st, self.fmt, *self.header) if self.header else {}
-        got = short_rows.place(self.fmt, self.aggregate, fixed, self.short, k, offsets)
+        got = short_rows.place(self.fmt, self.aggregate, fixed, self.short, k, offsets, stated=self.stated)
+        glued = False
+        if got is None and not offsets and not any(n.padded for ns in self.short.values() for n in ns):
+            # no placement of the numbers as printed: in text that keeps no layout they may be
+            # cells run together, the spaces standing for blank cells (a scraped page)
+            got = short_rows.place(self.fmt, self.aggregate, fixed, self.short, k, None, self.gaps(), self.stated)
+            how = "cells run together split, spaces read as blank cells; "
+            if got is None:
+                # nothing kept where the blank cells were (8213521859): cut anywhere, placed anywhere
+                got = short_rows.place(self.fmt, self.aggregate, fixed, self.short, k, stated=self.stated, loose=True)
+                how = "cells run together split, blank cells placed anywhere; "
+            glued = got is not None
         if got is None:
             return False
         for rid, p in got.items():
             row = rows[rid]
+            if glued:
+                p.reason = how + p.reason
             for c, n, alts, guess in zip(row.cols, p.cells, p.alternatives, p.guess):
                 if guess:
                     cell = _cell(n, "int", self.st.lines, short_rows.CONF_GUESS, f"{short_rows.AMBIGUOUS}: {p.reason}")
@@ -643,6 +657,11 @@ class RowReader:
                 cells[row.key(c)] = cell
         self.ambiguous = {r: o for r, o in self.ambiguous.items() if r not in got}
         return True
+
+    def gaps(self) -> dict[str, tuple[bool, bool]]:
+        """Per short row: whether a space separates its first number from the label before it,
+        and its last number from what follows (blank cells there, in run-together text)."""
+        return {rid: _gaps_around(self.st, nums) for rid, nums in self.short.items()}
 
     def resolve_ambiguous(self, rows: dict[str, Row], cells: dict[str, Cell]) -> None:
         """Choose among the row-identity placements so that the column identities hold too."""
@@ -696,9 +715,10 @@ def not_printed(fmt: str) -> dict[str, Cell]:
 
 
 def read_row_table(st: Stream, table: str, fmt: str, t0: int, t1: int,
-                   aggregate: bool = False) -> tuple[dict[str, Cell], list[str]]:
+                   aggregate: bool = False, stated: list | None = None) -> tuple[dict[str, Cell], list[str]]:
     """Cells of `active` or `requests` from the section text range [t0, t1); `aggregate`: the
-    requests table prints （六）其他处理 in place of its sub-rows (their cells: not printed)."""
+    requests table prints （六）其他处理 in place of its sub-rows (their cells: not printed);
+    `stated`: what the report's prose says of requests rows, for rows whose blanks are placed."""
     rows = printed_rows(table, fmt, aggregate)
     anchors = anchor_rows(st, rows, t0, t1)
     seq_lo = st.tseq[t0 - 1] + 1 if 0 < t0 <= len(st.tseq) else st.seq_of_text(t0)
@@ -707,6 +727,7 @@ def read_row_table(st: Stream, table: str, fmt: str, t0: int, t1: int,
     by_id = {r.id: r for r in rows}
     header = (t0, anchors[0].tpos) if anchors else None
     reader = RowReader(st, table, fmt, got, by_id, header, aggregate)
+    reader.stated = stated or []
     reader.label_lines = {a.row.id: set(st.tline[a.tpos:max(a.end, a.tpos + 1)]) for a in anchors}
     cells: dict[str, Cell] = not_printed(fmt) if aggregate and table == "requests" else {}
     warnings = [f"{table}: {a.reason}" for a in anchors if a.reason]
@@ -759,6 +780,9 @@ def read_appeals(st: Stream, fmt: str, t0: int, t1: int) -> tuple[dict[str, Cell
     # text without character boxes (dumps): every split the identities allow, agreed cells read;
     # a PDF's text layer keeps its positions for the pipeline's other readings to place them
     got = short_rows.place_appeals(kept) if not st.boxed else None
+    if got is None and not st.boxed and not any(n.padded for n in kept):
+        # no placement of the numbers as printed: cells run together, spaces for blank cells
+        got = short_rows.place_appeals_glued(kept, *_gaps_around(st, kept)) or short_rows.place_appeals(kept, loose=True)
     if got is not None:
         out = {}
         for key, n, alts, guess in zip(keys, got.cells, got.alternatives, got.guess):
@@ -772,6 +796,16 @@ def read_appeals(st: Stream, fmt: str, t0: int, t1: int) -> tuple[dict[str, Cell
         return {key: _cell(n, "int", lines, CONF_GUESS, why) for key, n in zip(keys, placed)}, []
     return ({key: Cell(value=None, reason=f"{len(kept)} numbers for {k} cells; cannot tell which are blank")
              for key in keys}, [f"appeals: only {len(kept)} numbers for {k} cells"])
+
+
+def _gaps_around(st: Stream, nums: list[Num]) -> tuple[bool, bool]:
+    """Whether a space separates the first number from the text before it, and the last number
+    from what follows (blank cells there, in run-together text)."""
+    a, b = nums[0], nums[-1]
+    sa, sb = st.slines.get(a.line, ""), st.slines.get(b.line, "")
+    lead = 0 < int(a.x0) <= len(sa) and sa[int(a.x0) - 1] == " "
+    trail = int(b.x1) < len(sb) and sb[int(b.x1)] == " "
+    return lead, trail
 
 
 def place_appeals_by_identity(nums: list[Num]) -> list[Num | None] | None:

@@ -54,6 +54,7 @@ class Content:
     injected: list[dict] = field(default_factory=list)
     found: list[Violation] = field(default_factory=list)
     printed: object = None  # printed.Printed: deviations of real reports the page prints (synth --variants)
+    says_breakdown: bool = False  # the prose states the requests' applicants and disclosures (--variants)
 
     def gold(self) -> dict:
         g = self._gold()
@@ -300,6 +301,19 @@ def generate(doc_id: str, seed: int, fmt: str | None = None, error_rate: float =
         _inject(py, c)
     c.found = violations(c.fields, c.metrics, fmt, c.prose_no_appeals)
     return c
+
+
+def say_requests_breakdown(c: Content) -> None:
+    """`--variants`: the prose states how the requests received divide between applicants and how
+    many were disclosed (收到申请30件，其中自然人申请26件，法人或其他组织申请4件…予以公开12件), as real
+    reports often do; chosen by the value, no random draw, so the rest of the document is as before."""
+    total = c.fields.get("requests.new_received.total") or 0
+    if c.metric_style.get("requests_received") not in (None, "plain") or "requests_received" not in c.metrics:
+        return
+    if c.metrics["requests_received"] != total or any("metrics.requests_received" in i["keys"] for i in c.injected):
+        return  # the prose's total is not the table's (an injected disagreement)
+    if total and total % 3:
+        c.says_breakdown = True
 
 
 def say_issued_published(c: Content) -> None:

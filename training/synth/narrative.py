@@ -146,6 +146,19 @@ def _breakdown(w: "Writer", total: int, names: list[str], unit: str, open_: str,
     return f"{open_}{body}{close}"
 
 
+APPLICANTS = ("natural_person", "enterprise", "research", "nonprofit", "legal_service", "other_org")
+
+
+def _requests_breakdown(c) -> str:
+    """其中自然人申请26件，法人或其他组织申请4件，予以公开12件，: the requests received by applicant and
+    those disclosed, as real reports state them (synth --variants; no random draw)."""
+    f = c.fields
+    person = f["requests.new_received.natural_person"]
+    legal = sum(f[f"requests.new_received.{a}"] for a in APPLICANTS[1:])
+    disclosed = sum(f[f"requests.result.disclosed.{a}"] for a in APPLICANTS)
+    return f"其中自然人申请{person}件，法人或其他组织申请{legal}件，予以公开{disclosed}件，"
+
+
 def _pick(r: random.Random, items: list[str], k: int) -> list[str]:
     """k items in their original order (一是 before 二是)."""
     return [items[i] for i in sorted(r.sample(range(len(items)), k))]
@@ -213,6 +226,8 @@ def section_one(w: Writer) -> list[tuple[str, object]]:
         parts += [[("未收到政府信息公开申请", "MET:requests_received")], "。"]
     elif "requests_received" in m:
         parts += [w.metric("requests_received"), "，"]
+        if c.says_breakdown:
+            parts.append(_requests_breakdown(c))
         parts.append(r.choice(["全部在法定期限内办结。", "办结率和答复率均为100%。", "均已按时答复。"]))
     elif c.fields["requests.new_received.total"] == 0:
         parts.append("未收到政府信息公开申请。")
