@@ -60,9 +60,9 @@ def test_what_is_settled_satisfies_the_identities_that_settled_it(tmp_path):
 def test_an_identity_a_row_breaks_settles_only_fits_unlikely_by_chance(tmp_path):
     """平潭 2019 prints 规章 0 | 0 | 0 and 2020 0 | 0 | 7: 对外公开总数量 grew by 7 with nothing new
     published, so the two pages may not keep 对外公开总数量(t) = 对外公开总数量(t−1) + 本年新公开数量(t).
-    规范性文件's one fit (898989 | 7777166 → 89 and 77 | 77 | 166, one pair of splits in about a
-    hundred, no 0 in it: 166 = 89 + 77 by the pages as read) still settles, and says by which
-    identity; before, the break of 规章 left all six cells open."""
+    规范性文件's fit (898989 | 7777166 → 89 and 77 | 77 | 166, 3 pairs of splits of 150, no 0 in
+    them: 166 = 89 + 77 by the pages as read) still settles, and its reason says by which identity
+    and that a row breaks it; before, the break of 规章 left all six cells open."""
     y = run_extract(tmp_path, "pingtan_2019.txt", "pingtan_2020.txt")
     for n in y:
         assert y[n]["active.rules.total_published"]["value"] is not None
@@ -72,6 +72,7 @@ def test_an_identity_a_row_breaks_settles_only_fits_unlikely_by_chance(tmp_path)
     assert [nd("pingtan_2019.txt", c)["reason"] for c in ("made", "published")] == ["ambiguous_split"] * 2
     got = [nd("pingtan_2019.txt", "total_published")] + [nd("pingtan_2020.txt", "made")]
     assert all(c["confidence"] <= 0.85 and "对外公开总数量(2020)" in c["reason"] for c in got)
+    assert all("1 row(s) of the two reports break it; 3 of 150 pairs of splits fit" in c["reason"] for c in got)
     assert y["pingtan_2019.txt"]["active.licensing.prev_items"]["value"] == 396
 
 
@@ -93,7 +94,7 @@ def test_where_a_row_breaks_an_identity_a_fit_likely_by_chance_settles_nothing()
     """规章 breaks 对外公开总数量 between the two reports (0 | 0 | 0, then 0 | 0 | 7). 规范性文件
     2225 → 1127 fits once (22 | 2 | 5 → 11 | 2 | 7) in nine pairs of splits: a fit that
     often comes by chance (the truth, 2 | 2 | 25 → 1 | 1 | 27, broke it too) settles nothing;
-    898989 → 7777166 fits once in about a hundred and settles. Where no row breaks it, 2225 →
+    898989 → 7777166 fits in 3 of 150 (all 89 → 77 | 77 | 166) and settles. Where no row breaks it, 2225 →
     1127 settles as before."""
     from nianbao.assemble import settle
     a, b = _active(2019, {"rules": "000", "normative_docs": "2225"}), _active(2020, {"rules": "007", "normative_docs": "1127"})

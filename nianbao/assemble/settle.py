@@ -169,7 +169,7 @@ CROSS_YEAR = [
 
 # Where a row of two reports breaks an identity, a fit on another of their rows is used only when
 # a chance fit is unlikely: at most one pair of splits in CHANCE_PAIRS fits (平潭 规范性文件 898989 →
-# 7777166: one of about 120), no cell of a fitting pair is 0 (a 0 turns the sum into an equality,
+# 7777166: 3 of 150, all 89 → 77 | 77 | 166), no cell of a fitting pair is 0 (a 0 turns the sum into an equality,
 # which counts often keep by chance: 1 = 1 + 0 from 1010 and 1200), and the rows that break it do
 # not outnumber those that can keep it.
 CHANCE_PAIRS = 20
@@ -206,9 +206,14 @@ def _where_it_can_hold(pairs: list[tuple], get) -> list[tuple]:
             return False
         f = fits[n]
         tried = len(get(p, table, rp).options) * len(get(d, table, rd).options)
-        return len(f) * CHANCE_PAIRS <= tried and not any(0 in x + y for x, y in f)
+        if len(f) * CHANCE_PAIRS > tried or any(0 in x + y for x, y in f):
+            return False
+        notes[n] = f"{breaks[k]} row(s) of the two reports break it; {len(f)} of {tried} pairs of splits fit"
+        return True
 
-    return [x for n, x in enumerate(pairs) if use(n)]
+    notes: dict[int, str] = {}
+    return [x[:5] + (x[5] + f" ({notes[n]})" if n in notes else x[5],) + x[6:]
+            for n, x in enumerate(pairs) if use(n)]
 
 
 def across_years(docs: list[Document]) -> int:
