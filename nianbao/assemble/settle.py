@@ -167,22 +167,53 @@ CROSS_YEAR = [
 ]
 
 
+# Where a row of two reports breaks an identity, a fit on another of their rows is used only when
+# a chance fit is unlikely: at most one pair of splits in CHANCE_PAIRS fits (平潭 规范性文件 898989 →
+# 7777166: 3 of 150, all 89 → 77 | 77 | 166), no cell of a fitting pair is 0 (a 0 turns the sum into an equality,
+# which counts often keep by chance: 1 = 1 + 0 from 1010 and 1200), and the rows that break it do
+# not outnumber those that can keep it.
+CHANCE_PAIRS = 20
+
+
 def _where_it_can_hold(pairs: list[tuple], get) -> list[tuple]:
-    """The identities of each pair of reports that can hold on every row they cover. A row that no
-    pair of splits fits (平潭 2020 prints 规章 0 | 0 | 7 after 0 | 0 | 0: 对外公开总数量 grew with nothing
-    new published) shows that these two reports do not keep the identity, and then a fit on
-    another of its rows may be chance (16 + 9 = 25 from 16980593 and 25146384). As the requests
-    table's column sums (runs._together), an identity is used whole or not at all. It matters
-    where an agency does not keep an identity (synthetic agencies printing 上一年项目数量 afresh
-    each year: 3 of 10 settled cells wrong without this, none of 6 with it); where single rows
-    break it, about 2 % of settled cells are wrong either way (docs/variants.md)."""
-    can: dict[tuple[int, int, str], bool] = {}
-    for p, d, table, rp, rd, identity, holds in pairs:
+    """The (identity, row) pairs of each two reports that may settle. A row that no pair of splits
+    fits (平潭 2020 prints 规章 0 | 0 | 7 after 0 | 0 | 0: 对外公开总数量 grew with nothing new
+    published) shows that the two reports may not keep the identity, and then a fit on another
+    of its rows may be chance (16 + 9 = 25 from 16980593 and 25146384). An identity no row breaks
+    is used on every row; one that some row breaks only on rows whose fit is unlikely by chance
+    (CHANCE_PAIRS) and while its breaking rows do not outnumber those that can keep it. Where an
+    agency ignores an identity (synthetic agencies printing 上一年项目数量 afresh each year) this
+    settles no more wrong than using it whole or not at all, and settles 规范性文件 on 平潭 2019 →
+    2020 (89 → 77 | 77 | 166), which the all-or-nothing rule left open (docs/variants.md)."""
+    fits: dict[int, list[tuple]] = {}
+    breaks: dict[tuple[int, int, str], int] = {}
+    keeps: dict[tuple[int, int, str], int] = {}
+    for n, (p, d, table, rp, rd, identity, holds) in enumerate(pairs):
         a, b = get(p, table, rp), get(d, table, rd)
-        if a is not None and b is not None:
-            k = (id(p), id(d), identity)
-            can[k] = can.get(k, True) and any(holds(x, y) for x in a.options for y in b.options)
-    return [x for x in pairs if can.get((id(x[0]), id(x[1]), x[5]), True)]
+        if a is None or b is None:
+            continue
+        fits[n] = [(x, y) for x in a.options for y in b.options if holds(x, y)]
+        k = (id(p), id(d), identity)
+        breaks[k] = breaks.get(k, 0) + (not fits[n])
+        keeps[k] = keeps.get(k, 0) + bool(fits[n])
+
+    def use(n: int) -> bool:
+        p, d, table, rp, rd, identity, _ = pairs[n]
+        k = (id(p), id(d), identity)
+        if not breaks.get(k):
+            return True
+        if n not in fits or breaks[k] > keeps[k]:
+            return False
+        f = fits[n]
+        tried = len(get(p, table, rp).options) * len(get(d, table, rd).options)
+        if len(f) * CHANCE_PAIRS > tried or any(0 in x + y for x, y in f):
+            return False
+        notes[n] = f"{breaks[k]} row(s) of the two reports break it; {len(f)} of {tried} pairs of splits fit"
+        return True
+
+    notes: dict[int, str] = {}
+    return [x[:5] + (x[5] + f" ({notes[n]})" if n in notes else x[5],) + x[6:]
+            for n, x in enumerate(pairs) if use(n)]
 
 
 def across_years(docs: list[Document]) -> int:
@@ -190,8 +221,9 @@ def across_years(docs: list[Document]) -> int:
     consecutive years of one format, all read in this run (对外公开总数量 of the 2019 format counts
     every document published so far, so it grows by the year's 本年新公开数量), and the requests
     table's carry-over (结转下年度继续办理 of t−1 is 上年结转 of t) in either format. An identity that
-    some row it covers breaks (no pair of splits fits) is left out for those two reports; the
-    others are applied until nothing changes. Returns how many cells were settled."""
+    some row it covers breaks (no pair of splits fits) is used for those two reports only on rows
+    whose fit is unlikely by chance (_where_it_can_hold); the identities are applied until nothing
+    changes. Returns how many cells were settled."""
     by_key: dict[tuple[str, int], Document] = {}
     for d in docs:
         a = _agency(d)
