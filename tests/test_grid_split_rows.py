@@ -1,0 +1,68 @@
+"""A table row split in two by a rule that crosses only part of the table: on a printed page
+rendered at 150 dpi the doubled border of a group label cell (三、本年度办理结果) ended a few
+points below the （七）总计 row's top rule, so the grid cut that row in two and every cell of the
+row spans both grid rows. Its numbers were kept; its blank zero cells (spanning two rows, like a
+header cell) were dropped and left to the text path, which placed the row's numbers in them."""
+import importlib
+
+import pytest
+
+pytest.importorskip("reportlab")
+pytest.importorskip("cv2")
+
+from nianbao.document import Source
+from nianbao.eval.ocr_pages import report_pdf
+from nianbao.ocr.grid import Grid, GridCell, find_grids
+from nianbao.ocr.pdf import load_pdf
+
+# the module (nianbao.ocr's `assemble_grid` names its function)
+ag = importlib.import_module("nianbao.ocr.assemble_grid")
+TOTAL = "requests.result.total."
+
+
+def _split_row(g: Grid, r: int) -> Grid:
+    """`g` with grid row r cut in two by a rule through column 0 only: the cell of column 0
+    covering row r ends at the cut, every other cell of the row spans both halves."""
+    cut = (g.ys[r] + g.ys[r + 1]) / 2
+    cells = []
+    for c in g.cells:
+        c2 = GridCell(c.row + (c.row > r), c.col, c.rowspan, c.colspan, c.bbox, c.tokens)
+        if c.row <= r < c.row + c.rowspan:
+            if c.col == 0:
+                c2.rowspan = r - c.row + 1
+                c2.bbox = (c.bbox[0], c.bbox[1], c.bbox[2], cut)
+                if r + 1 < c.row + c.rowspan:
+                    cells.append(GridCell(r + 2, 0, c.row + c.rowspan - r - 1, 1,
+                                          (c.bbox[0], g.ys[r + 1], c.bbox[2], c.bbox[3])))
+                cells.append(GridCell(r + 1, 0, 1, 1, (c.bbox[0], cut, c.bbox[2], g.ys[r + 1])))
+            else:
+                c2.rowspan += 1
+        cells.append(c2)
+    return Grid(g.page, g.bbox, g.ys[:r + 1] + [cut] + g.ys[r + 1:], g.xs, cells)
+
+
+def test_blank_cells_of_a_row_split_by_a_partial_rule_are_read_as_its_cells(tmp_path, monkeypatch):
+    data, gold = report_pdf(fmt="2019", seed=11)
+    path = tmp_path / "r.pdf"
+    path.write_bytes(data)
+    doc = load_pdf(path, Source(path=str(path)))
+    page = next(p for p in doc.pages if any("总计" in ln.text and "七" in ln.text for ln in p.lines))
+    grids = find_grids(page.image, [t for ln in page.lines for t in ln.tokens], page.number)
+    req = next(g for g in grids if ag.table_kind(g) == "requests")
+    row = next(c.row for c in req.cells if "总计" in c.text and "七" in c.text)
+    split = _split_row(req, row)
+    blanked = []
+    for c in split.cells:  # two of the row's cells print nothing (zeros left blank)
+        if c.row == row and c.col > 2 and len(blanked) < 2 and ag.number_text(c.text) is not None:
+            c._text = ""
+            blanked.append(c)
+    assert len(blanked) == 2 and all(c.rowspan == 2 for c in blanked)
+    real = ag.find_grids
+    monkeypatch.setattr(ag, "find_grids", lambda image, tokens, number: [
+        split if g.bbox == req.bbox else g for g in real(image, tokens, number)])
+    cells = ag.assemble_grid(doc, fmt="2019")
+    got = {k[len(TOTAL):]: (c.value, c.blank, c.bbox) for k, c in cells.items() if k.startswith(TOTAL)}
+    zeros = {k for k, (v, blank, box) in got.items() if blank}
+    assert len(zeros) == 2 and all(got[k][0] == 0 for k in zeros), got
+    assert {got[k][2] for k in zeros} == {tuple(round(v, 2) for v in c.bbox) for c in blanked}
+    assert all(cells[TOTAL + k].value == gold[TOTAL + k] for k in got if k not in zeros)
