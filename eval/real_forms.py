@@ -273,12 +273,11 @@ def main(argv=None) -> int:
         print(n, file=sys.stderr)
     if a.res:
         rows = extract_and_score(a.out, a.res, forms)
-        for r in rows:
-            bad_cells = [w for w in r["wrong"]]
-            if bad_cells:
+        for r in rows:  # each document with wrong cells: the first few, gold->read@confidence (F: flagged)
+            if r["wrong"]:
                 print(f"{r['form']:12} {r['doc']:22} {r['cells'][0]}/{r['cells'][1]} silent {r['silent']}: "
                       + "; ".join(f"{w['key']} {w['gold']}->{w['pred']}@{w['confidence']}"
-                                  + ("F" if w["flagged"] else "") for w in bad_cells[:6]))
+                                  + ("F" if w["flagged"] else "") for w in r["wrong"][:6]))
         print(table(rows))
         if a.json:
             a.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
