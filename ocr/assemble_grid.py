@@ -469,14 +469,16 @@ def _read_table(g: Grid, kind: str, fmt: str, page: int, out: dict, st: _State, 
     which a row of blank (or unread) leading cells would put in the middle of the row."""
     rows = _rows_of(g)
     data_rows = {r for r, cells in enumerate(rows) if any(_is_data(c) and c.rowspan == 1 for c in cells)}
-    if all_data:
-        data_rows = set(range(len(rows)))  # a row of blank zero cells is still the row of values
     srows = schema.rows(kind, fmt)
     cols = schema.columns(kind, fmt)
-    # where the numbers start, by majority: a row whose first cells are blank (or unread)
-    # still has its label left of this column and its blanks in the right columns
-    firsts = Counter(next(c.col for c in rows[r] if _is_data(c) and c.rowspan == 1) for r in data_rows)
-    start = 0 if all_data else firsts.most_common(1)[0][0] if firsts else 0
+    if all_data:
+        start = 0
+        data_rows = set(range(len(rows)))  # a row of blank zero cells is still the row of values
+    else:
+        # where the numbers start, by majority: a row whose first cells are blank (or unread)
+        # still has its label left of this column and its blanks in the right columns
+        firsts = Counter(next(c.col for c in rows[r] if _is_data(c) and c.rowspan == 1) for r in data_rows)
+        start = firsts.most_common(1)[0][0] if firsts else 0
     if kind == "requests" and not st.aggregate:
         st.aggregate = _prints_aggregate(rows, start, fmt)
     if st.aggregate:

@@ -66,3 +66,17 @@ def test_blank_cells_of_a_row_split_by_a_partial_rule_are_read_as_its_cells(tmp_
     assert len(zeros) == 2 and all(got[k][0] == 0 for k in zeros), got
     assert {got[k][2] for k in zeros} == {tuple(round(v, 2) for v in c.bbox) for c in blanked}
     assert all(cells[TOTAL + k].value == gold[TOTAL + k] for k in got if k not in zeros)
+
+
+def test_an_appeals_row_continued_below_no_header_with_every_cell_blank_reads_15_zeros():
+    """The continued appeals row with nothing to report (every cell a blank zero) has no number
+    to start from: it is read as the format's 15 columns all the same (an all-blank row once
+    stopped the whole grid stage: StopIteration)."""
+    cells = [GridCell(0, k, 1, 1, (50.0 + 30 * k, 60.0, 80.0 + 30 * k, 80.0)) for k in range(15)]
+    for c in cells:
+        c._text = ""
+    g = Grid(2, (50.0, 60.0, 500.0, 80.0), [60.0, 80.0], [50.0 + 30 * k for k in range(16)], cells)
+    out = {}
+    ag._read_table(g, "appeals", "2019", 2, out, ag._State(), set(), all_data=True)
+    assert sorted(out) == sorted(f"appeals.{r}.{c}" for r in ag.APPEAL_ROWS for c in ag.APPEAL_COLS)
+    assert all(c.value == 0 and c.blank and c.page == 2 for c in out.values())
