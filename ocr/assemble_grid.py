@@ -471,9 +471,14 @@ def _read_table(g: Grid, kind: str, fmt: str, page: int, out: dict, st: _State, 
     data_rows = {r for r, cells in enumerate(rows) if any(_is_data(c) and c.rowspan == 1 for c in cells)}
     srows = schema.rows(kind, fmt)
     cols = schema.columns(kind, fmt)
-    if all_data:
+    if all_data or (kind == "appeals" and g.n_cols == len(APPEAL_ROWS) * len(APPEAL_COLS)):
+        # the appeals table of either format has no label column: its 15 columns are all
+        # numbers, whether or not a header sits above (a row whose 行政复议 cells are blank zeros
+        # has its first number in column 5, which is not where its numbers start)
         start = 0
-        data_rows = set(range(len(rows)))  # a row of blank zero cells is still the row of values
+        # a row of 15 blank (or dash) cells, each its own, is a row of values with nothing to report
+        data_rows |= {r for r, cells in enumerate(rows) if len(cells) == g.n_cols and all(
+            c.row == r and c.rowspan == 1 and c.colspan == 1 and norm(c.text) in DASHES | {""} for c in cells)}
     else:
         # where the numbers start, by majority: a row whose first cells are blank (or unread)
         # still has its label left of this column and its blanks in the right columns
@@ -495,7 +500,7 @@ def _read_table(g: Grid, kind: str, fmt: str, page: int, out: dict, st: _State, 
                 data_rows.add(r)
     for r in sorted(data_rows):
         cells = rows[r]
-        first = start if all_data else next((c.col for c in cells if _is_data(c) and c.rowspan == 1), start)
+        first = next((c.col for c in cells if _is_data(c) and c.rowspan == 1), start)
         split = min(start, first)
         label = norm("".join(c.text for c in cells if c.col < split))
         # a blank cell spanning grid rows is taken only when the row's numbers span the same

@@ -80,3 +80,28 @@ def test_an_appeals_row_continued_below_no_header_with_every_cell_blank_reads_15
     ag._read_table(g, "appeals", "2019", 2, out, ag._State(), set(), all_data=True)
     assert sorted(out) == sorted(f"appeals.{r}.{c}" for r in ag.APPEAL_ROWS for c in ag.APPEAL_COLS)
     assert all(c.value == 0 and c.blank and c.page == 2 for c in out.values())
+
+
+@pytest.mark.parametrize("fmt", ["2021", "2019"])
+def test_an_appeals_row_under_its_header_whose_review_cells_are_blank_reads_them(tmp_path, monkeypatch, fmt):
+    """The appeals table has no label column: a row whose 行政复议 cells are blank zeros starts
+    its numbers in column 5, and taken as where the numbers start, the five cells left of it
+    were read as the row's label and never as cells (a stamped scan of seed 2461 left all five
+    unread; the text path could not tell which of 15 cells were blank)."""
+    data, gold = report_pdf(fmt=fmt, seed=12, tables=("appeals",))
+    path = tmp_path / "r.pdf"
+    path.write_bytes(data)
+    doc = load_pdf(path, Source(path=str(path)))
+    page = doc.pages[0]
+    grids = [g for g in find_grids(page.image, [t for ln in page.lines for t in ln.tokens], page.number)
+             if ag.table_kind(g) == "appeals"]
+    assert len(grids) == 1 and grids[0].n_cols == 15
+    last = grids[0].n_rows - 1
+    for c in grids[0].cells:  # 行政复议: nothing this year, left blank
+        if c.row == last and c.col < 5:
+            c._text = ""
+    monkeypatch.setattr(ag, "find_grids", lambda image, tokens, number: grids if number == page.number else [])
+    cells = ag.assemble_grid(doc, fmt=fmt)
+    want = {k: (0 if k.startswith("appeals.review.") else v) for k, v in gold.items()}
+    assert {k: cells[k].value for k in want if k in cells} == want
+    assert all(cells[f"appeals.review.{c}"].blank for c in ag.APPEAL_COLS)
