@@ -66,8 +66,11 @@ def combine(doc: Document, model_cells: dict[str, Cell], model_metrics: dict[str
             _take(doc, key, _alone(mc), rc)
         elif not _same(rc.value, mc.value):
             differ.append(key)
-        else:
+        elif not _ocr_read(doc, rc.page):
             rc.confidence = max(rc.confidence, mc.confidence)
+        # on an OCR'd page both read the OCR's tokens: the model agreeing says where the value
+        # sits, not that its digits were read right, so the OCR's confidence stands (a zero mark
+        # / read as 1 on a stamped scan, the model agreeing: 1.0 on a cell no identity checks)
     if policy == "model":
         for key in differ:
             _take(doc, key, _alone(model_cells[key], f"{ONLY_MODEL} (the rules read {doc.fields[key].value})"),
@@ -147,6 +150,13 @@ def _keep_read_digits(doc: Document, model_cells: dict[str, Cell], choice: dict[
 
 def _clearly_surer(conf_model: float, conf_rules: float) -> bool:
     return conf_model > conf_rules + TIE_MARGIN
+
+
+def _ocr_read(doc: Document, page: int | None) -> bool:
+    """The cell's page was read by OCR (a cell with no page: any page was)."""
+    if page is None or not 0 < page <= len(doc.pages):
+        return any(p.source == "ocr" for p in doc.pages)
+    return doc.pages[page - 1].source == "ocr"
 
 
 def _text_layer(doc: Document, page: int | None) -> bool:

@@ -260,20 +260,21 @@ def assemble_grid(doc: Document, fmt: str | None = None, engine=None,
         tokens = [t for ln in page.lines for t in ln.tokens]
         for g in find_grids(page.image, tokens, page.number):
             kind = table_kind(g)
+            headless = False
             if kind is None and st.kind == "requests" and g.n_cols == st.ncols:
                 kind = "requests"  # continuation without header
             if kind is None and st.kind == "appeals" and g.n_cols == len(APPEAL_ROWS) * len(APPEAL_COLS):
                 # the appeals row printed on the next page, below no header: its 15 cells are
                 # the format's columns in order, by position (the text path could only place
                 # its blanks by the row identities, and swapped two of them: issue 24 item 7)
-                kind = "appeals"
+                kind, headless = "appeals", True
             if kind is None:
                 continue
             if kind != st.kind:
                 st = _State(doc.aggregate)
                 st.kind = kind
             st.ncols = g.n_cols
-            _read_table(g, kind, fmt, page.number, out, st, used[kind])
+            _read_table(g, kind, fmt, page.number, out, st, used[kind], all_data=headless)
     if engine is not None:
         _reread_doubtful(doc, out, fmt, engine, page_readings)
     return out
@@ -461,15 +462,28 @@ def guess_format(doc: Document) -> str | None:
     return best if votes[best] > 0 else None
 
 
-def _read_table(g: Grid, kind: str, fmt: str, page: int, out: dict, st: _State, used: set[str]) -> None:
+def _read_table(g: Grid, kind: str, fmt: str, page: int, out: dict, st: _State, used: set[str],
+                all_data: bool = False) -> None:
+    """`all_data`: every column is a number column (an appeals row continued below no header,
+    with no label cell): where the numbers start is then not guessed from the first number read,
+    which a row of blank (or unread) leading cells would put in the middle of the row."""
     rows = _rows_of(g)
     data_rows = {r for r, cells in enumerate(rows) if any(_is_data(c) and c.rowspan == 1 for c in cells)}
     srows = schema.rows(kind, fmt)
     cols = schema.columns(kind, fmt)
-    # where the numbers start, by majority: a row whose first cells are blank (or unread)
-    # still has its label left of this column and its blanks in the right columns
-    firsts = Counter(next(c.col for c in rows[r] if _is_data(c) and c.rowspan == 1) for r in data_rows)
-    start = firsts.most_common(1)[0][0] if firsts else 0
+    if all_data or (kind == "appeals" and g.n_cols == len(APPEAL_ROWS) * len(APPEAL_COLS)):
+        # the appeals table of either format has no label column: its 15 columns are all
+        # numbers, whether or not a header sits above (a row whose 行政复议 cells are blank zeros
+        # has its first number in column 5, which is not where its numbers start)
+        start = 0
+        # a row of 15 blank (or dash) cells, each its own, is a row of values with nothing to report
+        data_rows |= {r for r, cells in enumerate(rows) if len(cells) == g.n_cols and all(
+            c.row == r and c.rowspan == 1 and c.colspan == 1 and norm(c.text) in DASHES | {""} for c in cells)}
+    else:
+        # where the numbers start, by majority: a row whose first cells are blank (or unread)
+        # still has its label left of this column and its blanks in the right columns
+        firsts = Counter(next(c.col for c in rows[r] if _is_data(c) and c.rowspan == 1) for r in data_rows)
+        start = firsts.most_common(1)[0][0] if firsts else 0
     if kind == "requests" and not st.aggregate:
         st.aggregate = _prints_aggregate(rows, start, fmt)
     if st.aggregate:
@@ -489,8 +503,12 @@ def _read_table(g: Grid, kind: str, fmt: str, page: int, out: dict, st: _State, 
         first = next((c.col for c in cells if _is_data(c) and c.rowspan == 1), start)
         split = min(start, first)
         label = norm("".join(c.text for c in cells if c.col < split))
+        # a blank cell spanning grid rows is taken only when the row's numbers span the same
+        # rows: a rule through the label column alone (a doubled border a scan shows apart)
+        # splits the row in the grid, not in print, and its blank zero cells are still its own
+        spans = {(c.row, c.rowspan) for c in cells if c.col >= split and number_text(c.text) is not None}
         data = [DataCell(c, number_text(c.text) or "", c.text.strip()) for c in cells
-                if c.col >= split and (c.rowspan == 1 or _is_data(c))]
+                if c.col >= split and (c.rowspan == 1 or _is_data(c) or (c.row, c.rowspan) in spans)]
         if kind == "appeals":
             _appeals_row(g, rows, data_rows, r, data, fmt, page, out)
             continue

@@ -88,3 +88,20 @@ def test_digits_the_rules_placed_by_the_identities_are_not_read_at_the_cell():
         model[f"{direct}.{c}"] = Cell(value=x, text=str(x), confidence=0.99, page=1, bbox=_box(f"{direct}.{c}"))
     combine(doc, model, {}, "reconcile")
     assert {k: doc.fields[k].value for k in model} == {k: gold[k] for k in model}
+
+
+@pytest.mark.parametrize("source", ["ocr", "text_layer"])
+def test_the_model_agreeing_with_an_ocr_reading_does_not_raise_its_confidence(source):
+    """Both readers read the OCR's tokens on a scanned page: the model agreeing with a 1 the
+    OCR read where a zero mark / was printed does not make the digit sure (a stamped scan of
+    seed 2461: 规章 现行有效件数 / read as 1, 0.99 raised to 1.0 by agreement, silent). On a text
+    layer the characters are the PDF's own and agreement still adds."""
+    key = "active.rules.in_force"  # the 2021 active table's independent column: nothing checks it
+    kind = "scanned_pdf" if source == "ocr" else "digital_pdf"
+    doc = Document(source=Source(path="r.pdf", kind=kind), format="2021", pages=[Page(number=1, source=source)])
+    doc.fields[key] = Cell(value=1, text="1", confidence=0.99, page=1, bbox=(480.0, 120.0, 494.0, 135.0))
+    combine(doc, {key: Cell(value=1, text="1", confidence=1.0, page=1, bbox=(480.0, 120.0, 494.0, 135.0))}, {})
+    assert doc.fields[key].confidence == (0.99 if source == "ocr" else 1.0)
+    reconcile(doc)
+    if source == "ocr":  # an unchecked OCR reading below OCR_SURE claims at most 0.85
+        assert doc.fields[key].confidence <= 0.85

@@ -1,0 +1,70 @@
+"""`python -m nianbao.eval.real_forms` (issue 24, done-when bullet 1): every form of a real gold
+report — its page, the page printed to PDF, that PDF's text dump — made and read right."""
+import json
+import shutil
+
+import pytest
+
+from conftest import SHARED
+from nianbao.eval import real_forms
+
+REAL = SHARED / "real"
+
+
+def _smallest_page():
+    pages = [p for p in REAL.glob("*.html") if p.with_name(p.stem + ".gold.json").is_file()] if REAL.is_dir() else []
+    return min(pages, key=lambda p: p.stat().st_size) if pages else None
+
+
+@pytest.mark.skipif(real_forms.chromium() is None or shutil.which("pdftotext") is None,
+                    reason="chromium or pdftotext is not installed (scripts/apt-packages.txt)")
+def test_the_smallest_real_page_reads_right_as_page_printed_pdf_and_layout_dump(tmp_path):
+    page = _smallest_page()
+    if page is None:
+        pytest.skip(f"no real page with gold at {REAL}")
+    gold = page.with_name(page.stem + ".gold.json")
+    out, res = tmp_path / "forms", tmp_path / "res"
+    assert real_forms.main([str(gold), "-o", str(out), "--forms", "page,printed_pdf,layout",
+                            "--res", str(res), "--json", str(tmp_path / "rows.json")]) == 0
+    for form, ext in (("page", ".html"), ("printed_pdf", ".pdf"), ("layout", ".txt")):
+        assert (out / form / (page.stem + ext)).is_file()
+        # the layout of shared/tools/score.py: <doc>__<variant>.json
+        assert (res / "scored" / f"{page.stem}__{form}.json").is_file()
+    assert (out / "gold" / gold.name).is_file()
+    rows = {r["form"]: r for r in json.loads((tmp_path / "rows.json").read_text(encoding="utf-8"))}
+    assert rows["page"]["kind"] == "html" and rows["printed_pdf"]["kind"] == "digital_pdf"
+    for form in ("page", "printed_pdf"):
+        right, total = rows[form]["cells"]
+        assert total > 100 and right == total, rows[form]["wrong"]
+    # a text dump may leave cells unread, never confidently wrong
+    assert all(r["silent"] == 0 for r in rows.values()), rows
+
+
+def test_a_render_is_a_scan_with_no_text_layer(tmp_path):
+    """The render forms stand for a clean scan: the page's pixels only, at the page's size."""
+    import pypdfium2 as pdfium
+
+    from pdf_fixtures import text_pdf
+
+    src = text_pdf(tmp_path / "src.pdf", ["收到申请数 12 件"])
+    scan = real_forms.render_scan(src, tmp_path / "scan.pdf", 150)
+    a, b = pdfium.PdfDocument(str(src)), pdfium.PdfDocument(str(scan))
+    try:
+        assert len(b) == len(a) == 1
+        assert b[0].get_textpage().get_text_range().strip() == ""
+        assert a[0].get_textpage().get_text_range().strip() != ""
+        assert all(abs(x - y) < 1 for x, y in zip(a[0].get_size(), b[0].get_size()))
+    finally:
+        a.close()
+        b.close()
+
+
+def test_forms_of_a_pdf_source_are_its_original_dumps_and_renders(tmp_path):
+    """A gold whose source is a PDF gives `original` and the forms made of a PDF, no page forms."""
+    from pdf_fixtures import text_pdf
+
+    text_pdf(tmp_path / "r.pdf", ["收到申请数 12 件"])
+    (tmp_path / "r.gold.json").write_text(json.dumps({"doc": "r", "fields": {}}), encoding="utf-8")
+    made = real_forms.make_forms(tmp_path / "r.gold.json", tmp_path / "out", ("page", "original", "pdfium_text", "render150"))
+    assert set(made) == {"original", "pdfium_text", "render150"}
+    assert "12" in made["pdfium_text"].read_text(encoding="utf-8")
