@@ -33,6 +33,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from nianbao.training.synth import textdump
+
 FORMS = ("page", "word", "printed_pdf", "original", "layout", "raw", "pdfium_text", "render150", "render200")
 EXT = {"page": ".html", "word": ".docx", "printed_pdf": ".pdf", "original": ".pdf", "layout": ".txt",
        "raw": ".txt", "pdfium_text": ".txt", "render150": ".pdf", "render200": ".pdf"}
@@ -88,26 +90,14 @@ def word_docx(html: Path, docx: Path, timeout: int = 180) -> Path:
 
 
 def text_dump(pdf: Path, mode: str) -> str:
-    """`pdftotext -layout` / `-raw` (poppler), or pypdfium2's text with pages split by form feeds."""
+    """`pdftotext -layout` / `-raw` (poppler), or pypdfium2's text with pages split by form feeds:
+    the synthetic corpus's own dumps (training.synth.textdump), so both sets are read alike."""
     if mode == "pdfium_text":
-        import pypdfium2 as pdfium
-
-        doc = pdfium.PdfDocument(str(pdf))
-        try:
-            pages = []
-            for page in doc:
-                tp = page.get_textpage()
-                pages.append(tp.get_text_range())
-                tp.close()
-                page.close()
-            return "\f".join(pages) + "\f"
-        finally:
-            doc.close()
-    exe = shutil.which("pdftotext")
-    if exe is None:
-        raise ToolMissing("pdftotext not found (poppler-utils)")
-    res = subprocess.run([exe, "-enc", "UTF-8", "-" + mode, str(pdf), "-"], capture_output=True, check=True)
-    return res.stdout.decode("utf-8", errors="replace")
+        return textdump.pdfium_text(str(pdf))
+    try:
+        return textdump.pdftotext(str(pdf), mode)
+    except textdump.PdftotextMissing as e:
+        raise ToolMissing(str(e)) from None
 
 
 def render_scan(pdf: Path, out: Path, dpi: int) -> Path:

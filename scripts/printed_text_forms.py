@@ -9,13 +9,12 @@ writes OUT/{layout,raw,pdfium,scraped}/<page stem>.txt (the stem keeps the gold'
 and score each OUT/json/<form>/<stem>.json renamed <stem>__<form>.json with ../shared/tools/score.py.
 """
 import pathlib
-import shutil
-import subprocess
 import sys
 
 import bs4
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+from nianbao.eval.real_forms import ToolMissing, print_pdf  # noqa: E402
 from training.synth.textdump import pdfium_text, pdftotext  # noqa: E402
 
 
@@ -31,15 +30,13 @@ def scraped(html: str) -> str:
 
 
 def main(out: pathlib.Path, pages: list[pathlib.Path]) -> None:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        raise SystemExit("chromium is not installed (scripts/apt-packages.txt)")
     out.mkdir(parents=True, exist_ok=True)
     for page in pages:
         pdf = out / f"{page.stem}.pdf"
-        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                        f"--user-data-dir={out / '.profile'}", f"--print-to-pdf={pdf}", page.resolve().as_uri()],
-                       capture_output=True, timeout=120, check=True)
+        try:
+            print_pdf(page, pdf)
+        except ToolMissing as e:
+            raise SystemExit(str(e)) from None
         forms = {"layout": pdftotext(str(pdf), "layout"), "raw": pdftotext(str(pdf), "raw"),
                  "pdfium": pdfium_text(str(pdf))}
         forms["scraped"] = scraped(page.read_text(encoding="utf-8"))

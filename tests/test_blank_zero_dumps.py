@@ -4,11 +4,11 @@ short rows are placed together — by the table's identities where the text keep
 (pdftotext -raw, pypdfium2), and by the header's column offsets where it does (-layout)."""
 import re
 import shutil
-import subprocess
 
 import pytest
 
 from nianbao import schema
+from nianbao.eval.real_forms import chromium, print_pdf, text_dump
 from nianbao.pipeline import extract_text
 from reconcile.identities import chosen_by
 from reportgen import make_values, report_text
@@ -123,7 +123,7 @@ def test_short_rows_placed_by_the_header_offsets_in_a_layout_dump():
     assert cell.confidence <= 0.85 and "column offsets" in cell.reason
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = chromium()
 
 
 @pytest.mark.skipif(CHROMIUM is None or shutil.which("pdftotext") is None,
@@ -142,11 +142,8 @@ def test_the_printed_shanghai_2019_page_through_pdftotext(tmp_path, mode):
         pytest.skip(f"{page} is missing (shared/ must sit beside the repo)")
     gold = json.loads((SHARED / "real" / "shanghai_office_2019.gold.json").read_text(encoding="utf-8"))["fields"]
     pdf = tmp_path / "page.pdf"
-    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                    f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}", page.as_uri()],
-                   capture_output=True, timeout=120, check=True)
-    text = subprocess.run(["pdftotext", mode, "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    print_pdf(page, pdf)
+    text = text_dump(pdf, mode.lstrip("-"))
     doc = extract_text(text)
     wrong = {k: (v, doc.value(k), doc.fields[k].confidence) for k, v in gold.items() if doc.value(k) != v}
     assert {k: w for k, w in wrong.items() if k.startswith(("requests.", "active."))} == {}

@@ -2,15 +2,14 @@
 appeals row falls on the next page, below no header. The PDF gives every cell's position; the
 row's blank cells were nevertheless placed by the row identities (two 行政诉讼 cells swapped)."""
 import re
-import shutil
-import subprocess
 
 import pytest
 
+from nianbao.eval.real_forms import chromium, print_pdf
 from nianbao.pipeline import extract
 from readers_fixtures import content, html_page
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = chromium()
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (scripts/apt-packages.txt)")
@@ -26,9 +25,7 @@ def test_an_appeals_row_on_the_next_page_is_read_by_position(tmp_path):
     html = tmp_path / "page.html"
     html.write_text(page, encoding="utf-8")
     pdf = tmp_path / "page.pdf"
-    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                    f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}", html.as_uri()],
-                   capture_output=True, timeout=120, check=True)
+    print_pdf(html, pdf)
     doc = extract(pdf)
     assert doc.source.kind == "digital_pdf"
     got = {k: doc.fields[k].value for k in appeals}
@@ -87,9 +84,7 @@ def test_an_appeals_row_on_the_next_page_whose_first_cells_are_blank_is_read_by_
     html = tmp_path / "page.html"
     html.write_text(page, encoding="utf-8")
     pdf = tmp_path / "page.pdf"
-    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                    f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}", html.as_uri()],
-                   capture_output=True, timeout=120, check=True)
+    print_pdf(html, pdf)
     doc = extract(pdf)
     header = max(p.number for p in doc.pages for ln in p.lines if "行政诉讼情况" in ln.text)
     assert {k: doc.fields[k].value for k in want} == want
