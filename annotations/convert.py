@@ -198,8 +198,8 @@ def inconsistencies(fmt: str, fields: dict, metrics: dict) -> list[str]:
     gold lists the printed inconsistencies the same way, one string each)."""
     from nianbao.document import Cell, Document, Metric, Source
     from nianbao.reconcile import reconcile
-    doc = Document(source=Source(path="<gold>"), format=fmt)
-    doc.fields = {k: Cell(value=v, confidence=1.0) for k, v in fields.items()}
+    doc = Document(source=Source(path="<gold>"), format=fmt,
+                   fields={k: Cell(value=v, confidence=1.0) for k, v in fields.items()})
     doc.metrics = {m: Metric(value=v) for m, v in metrics.items()}
     try:
         reconcile(doc)

@@ -11,6 +11,7 @@ A value only the model read says so in `reason` and claims at most CONF_MODEL_ON
 """
 from __future__ import annotations
 
+from nianbao import cell_writer
 from nianbao.document import Cell, Document, Metric
 from nianbao.schema.equations import broken, chosen_by, equations
 from nianbao.variants import blank_columns
@@ -48,7 +49,8 @@ def _alone(cell: Cell, reason: str = ONLY_MODEL) -> Cell:
 def _take(doc: Document, key: str, cell: Cell, other: Cell | None) -> None:
     if other is not None and other.value is not None and not _same(other.value, cell.value):
         cell.alternatives = sorted({*cell.alternatives, other.value} - {cell.value}, key=str)
-    doc.fields[key] = cell
+    # the cell's reason says why it won (the cell writer records it; the rules' own cell: kept)
+    cell_writer.write(doc, key, cell, stage="model", why=cell.reason or "the token model's reading")
 
 
 def combine(doc: Document, model_cells: dict[str, Cell], model_metrics: dict[str, Metric],

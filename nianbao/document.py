@@ -136,6 +136,20 @@ class Flag:
     suggested: dict[str, int | float] | None = None  # {key: value} that satisfies every broken identity
 
 
+@dataclass(frozen=True)
+class Proposal:
+    """One reading a stage handed the cell writer (nianbao/cell_writer.py): what it proposed for a key,
+    what was there before, why the stage proposes it, and whether it was written. Kept on the
+    Document (`Document.proposals`), not in the output: it says who read a cell, not what."""
+    stage: str
+    key: str
+    value: Any  # the proposed cell's value (None: an unread or not-printed cell)
+    why: str
+    taken: bool  # False: proposed, but the reading already there stands
+    replaced: Any = None  # the value of the cell it replaced (None also when there was none)
+    had: bool = False  # a cell was there before
+
+
 @dataclass
 class Document:
     source: Source
@@ -147,7 +161,10 @@ class Document:
     model: str | None = None
     # printed deviations from the national format that this report shows (schema `variants`)
     variants: list[str] = field(default_factory=list)
+    # written only through nianbao/cell_writer.py (tests/test_cell_writer.py): every stage hands it
+    # readings, and it records them in `proposals`
     fields: dict[str, Cell] = field(default_factory=dict)
+    proposals: list[Proposal] = field(default_factory=list)
     metrics: dict[str, Metric] = field(default_factory=dict)
     # prose facts that are not canonical metrics but that identities check, e.g. "no_review"
     statements: dict[str, Metric] = field(default_factory=dict)

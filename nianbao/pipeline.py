@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import extras, variants
+from . import cell_writer, extras, variants
 from .document import Document, Source
 from .errors import InputError, NotAReport, code_of
 from .ingest import load
@@ -163,7 +163,8 @@ def process(doc: Document, grid: bool = True, model: str | None = None, policy: 
 
 
 def _fail(doc: Document, e: Exception) -> None:
-    doc.fields, doc.metrics, doc.flags, doc.format = {}, {}, [], None
+    cell_writer.clear(doc, stage="pipeline", why=f"a stage failed: {type(e).__name__}")
+    doc.metrics, doc.flags, doc.format = {}, [], None
     if isinstance(e, InputError):
         doc.error(e.stage, str(e), e.code)
     else:  # a bug must not sink a batch; report it against this file

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 
-from . import schema
+from . import cell_writer, schema
 from .document import Cell, Document
 
 AGGREGATE = schema.AGGREGATE_OTHER
@@ -41,16 +42,19 @@ def printed_keys(fmt: str, aggregate: bool) -> tuple[str, ...]:
     return tuple(k for k in schema.field_keys(fmt, aggregate=True) if k not in hidden)
 
 
-def mark_aggregate(doc: Document) -> None:
+def mark_aggregate(doc: Document, seen_by: str = "variants") -> None:
     """The report prints the aggregate row: its sub-rows are present, null, not printed; the
-    aggregate's own keys exist (null until a reader fills them)."""
+    aggregate's own keys exist (null until a reader fills them). `seen_by`: the stage whose
+    reading decided it, as the cell writer records it."""
     if not doc.format or not aggregate_keys(doc.format):
         return
     add(doc, AGGREGATE)
+    why = "the table prints the aggregate （六）其他处理 row: its sub-rows are not printed"
     for key in hidden_keys(doc.format):
-        doc.fields[key] = Cell(value=None, reason=NOT_PRINTED)
+        cell_writer.write(doc, key, Cell(value=None, reason=NOT_PRINTED), stage=seen_by, why=why)
     for key in aggregate_keys(doc.format):
-        doc.fields.setdefault(key, Cell(value=None, reason="not_found"))
+        cell_writer.add_missing(doc, key, Cell(value=None, reason="not_found"), stage=seen_by,
+                                why="the aggregate row's keys exist, unread until a reader fills them")
 
 
 # Which printed variant a requests table is: decided here, for every reader. Each reader (the
@@ -77,7 +81,7 @@ def decide_aggregate(doc: Document, seen_by: str, prints_aggregate: bool) -> boo
     elif seen_by == MODEL and any(doc.value(k) is not None for k in hidden_keys(doc.format)):
         return False
     else:
-        mark_aggregate(doc)
+        mark_aggregate(doc, seen_by)
     return doc.aggregate
 
 
@@ -173,6 +177,7 @@ def money_in_yuan(doc: Document) -> int:
         return 0
     headers = yuan_headers(doc)
     n = 0
+    converted = {}
     for key, cell in doc.fields.items():
         table, _, col = schema.parse_key(key)
         if table != "active" or schema.col_type(table, doc.format, col) != "decimal":
@@ -187,9 +192,12 @@ def money_in_yuan(doc: Document) -> int:
         printed = _printed_number(cell.text)
         if printed is None or abs(printed - cell.value) > 1e-9:
             continue
-        cell.value = yuan_to_wan(printed)
-        cell.alternatives = [yuan_to_wan(a) for a in cell.alternatives if isinstance(a, (int, float))]
-        cell.reason = f"{cell.reason}; {note}" if cell.reason else note
+        # a new value is a new reading: it goes through the cell writer, which records it
+        converted[key] = (replace(cell, value=yuan_to_wan(printed),
+                                  alternatives=[yuan_to_wan(a) for a in cell.alternatives if isinstance(a, (int, float))],
+                                  reason=f"{cell.reason}; {note}" if cell.reason else note), note)
+    for key, (cell, note) in converted.items():
+        cell_writer.write(doc, key, cell, stage="variants", why=note)
         n += 1
     if n:
         add(doc, "amounts_in_yuan")

@@ -7,7 +7,9 @@ first alternative, so the reconciler can still choose it.
 """
 from __future__ import annotations
 
-from nianbao import variants
+from dataclasses import replace
+
+from nianbao import cell_writer, variants
 from nianbao.document import RASTER_KINDS, Document
 from nianbao.schema.equations import broken, equations
 
@@ -47,8 +49,9 @@ def apply_grid(doc: Document, engine=None) -> int:
         if old is not None and old.value is not None and cell.value is not None and old.value != cell.value:
             cell.alternatives = [old.value] + [a for a in cell.alternatives if a != old.value]
         if cell.value is None and old is not None and old.value is not None:
-            continue  # the grid could not read it; the text path could
-        doc.fields[key] = cell
+            cell_writer.decline(doc, key, cell, stage="grid", why="the grid could not read it; the text path could")
+            continue
+        cell_writer.write(doc, key, cell, stage="grid", why="read in the table's grid (cell boundaries, blanks, re-read digits)")
     page_readings_accepted(doc, {k: r for k, r in page_readings.items() if doc.fields.get(k) is cells.get(k)})
     return len(cells)
 
@@ -74,11 +77,13 @@ def page_readings_accepted(doc: Document, page_readings: dict) -> list[str]:
             continue  # an identity with an unread cell cannot accept a reading
         if broken(mine, trial) or not broken(mine, vals):
             continue
-        cell.alternatives = [cell.value] + [a for a in cell.alternatives if a not in (cell.value, value)]
-        cell.reason = (f"page OCR reading {text or 'blank'!s} kept: the identities hold with it "
-                       f"(a tight-crop re-read gave {cell.text!r})")
-        cell.value, cell.text, cell.blank = value, text, blank
-        cell.confidence = min(cell.confidence, RESTORED_CONF)  # two readings disagreed
+        why = (f"page OCR reading {text or 'blank'!s} kept: the identities hold with it "
+               f"(a tight-crop re-read gave {cell.text!r})")
+        cell_writer.write(doc, key, replace(
+            cell, value=value, text=text, blank=blank, reason=why,
+            alternatives=[cell.value] + [a for a in cell.alternatives if a not in (cell.value, value)],
+            confidence=min(cell.confidence, RESTORED_CONF)),  # two readings disagreed
+            stage="grid", why=why)
         vals[key] = value
         restored.append(key)
     return restored

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from nianbao import schema, variants
+from nianbao import cell_writer, schema, variants
 from dataclasses import replace
 
 from nianbao.document import Cell, Document, Line
@@ -65,23 +65,26 @@ def assemble(doc: Document) -> Document:
                 cells.update(not_printed(fmt))
         else:
             cells, warns = read_row_table(st, table, fmt, t0, t1, aggregate, stated)
-        doc.fields.update(cells)
+        cell_writer.write_all(doc, cells, stage="assemble",
+                              why=f"the {table} table read from the text" + (" as run-together rows" if glued else ""))
         doc.warnings.extend(warns)
     if not glued and _split_blank_zeros(doc):
         # the requests rows were cells run together with zeros printed blank (a scraped page):
         # the active table's numbers are run together too (规章1313524), which the stream does
         # not take for numbers at all: its rows are split as run-together rows
         cells, warns = runs.read_rows(st, "active", fmt, *active, printed_rows("active", fmt, aggregate), aggregate)
-        doc.fields.update(cells)
+        cell_writer.write_all(doc, cells, stage="assemble",
+                              why="the active table re-read as run-together rows (zeros printed blank)")
         doc.warnings.extend(warns)
     if appeals:
         cells, warns = (runs.read_appeals if glued else read_appeals)(st, fmt, *appeals)
-        doc.fields.update(cells)
+        cell_writer.write_all(doc, cells, stage="assemble", why="the appeals table read from the text")
         doc.warnings.extend(warns)
     else:
         doc.warnings.append("appeals: section heading not found")
         for key in schema.table_keys("appeals", fmt):
-            doc.fields[key] = Cell(value=None, reason="appeals table not found")
+            cell_writer.write(doc, key, Cell(value=None, reason="appeals table not found"), stage="assemble",
+                              why="no appeals section heading")
 
     doc.metrics.update(extract_metrics(prose, lines))
     settle.by_prose(doc, [c.text for c in prose])  # run-together cells the prose counts

@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from nianbao import schema
+from nianbao import cell_writer, schema
 from nianbao.document import Cell, Document
 
 from .runs import AMBIGUOUS, MAX_ALTERNATIVES, Run, _blocks, _types, splits
@@ -67,7 +67,7 @@ def row_options(doc: Document, table: str, rid: str) -> RowOptions | None:
     return RowOptions(keys, keep, text) if keep else None
 
 
-def apply(doc: Document, ro: RowOptions, keep: list[tuple], why: str) -> int:
+def apply(doc: Document, ro: RowOptions, keep: list[tuple], why: str, stage: str = "assemble") -> int:
     """Restrict a row to `keep` (a non-empty subset of its splits): read every cell they agree
     on. Returns how many cells were settled."""
     n = 0
@@ -78,9 +78,10 @@ def apply(doc: Document, ro: RowOptions, keep: list[tuple], why: str) -> int:
             continue
         vals = sorted({o[i] for o in keep}, key=lambda v: (str(type(v)), v))
         if len(vals) == 1:
-            doc.fields[key] = Cell(value=vals[0], text=cell.text, confidence=CONF_SETTLED, line=cell.line,
-                                   page=cell.page,
-                                   reason=f"split from run-together {ro.text!r}, settled by {' and '.join(ro.why)}")
+            cell_writer.write(doc, key, Cell(value=vals[0], text=cell.text, confidence=CONF_SETTLED, line=cell.line,
+                                             page=cell.page,
+                                             reason=f"split from run-together {ro.text!r}, settled by {' and '.join(ro.why)}"),
+                              stage=stage, why=f"the run-together row's splits agree here, by {why}")
             n += 1
         else:
             cell.alternatives = vals
@@ -262,7 +263,7 @@ def across_years(docs: list[Document]) -> int:
             for doc, ro, kept, other in ((p, a, {x for x, _ in fits}, d), (d, b, {y for _, y in fits}, p)):
                 if ro.open and len(kept) < len(ro.options):
                     why = f"the cross-year identity {identity} with {Path(other.source.path or '').name or other.year}"
-                    n += apply(doc, ro, [o for o in ro.options if o in kept], why)
+                    n += apply(doc, ro, [o for o in ro.options if o in kept], why, stage="across_years")
                     changed = True
     return n
 
