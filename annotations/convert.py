@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from nianbao import schema
 
-from . import labels
+from . import label_config as labels
 
 ZERO_MARKS = {"", "-", "—", "–", "－", "/", "／", "无", "0", "一", "―", "─"}  # 一: a dash as OCR reads it
 TRUE_TEXT = {"是", "true", "yes", "1", "收取", "有"}

@@ -13,7 +13,7 @@ from __future__ import annotations
 from nianbao import schema
 from nianbao.document import Document
 
-from . import labels
+from . import label_config as labels
 from .tasks import _drop_caption
 
 MIN_WORDS, MIN_COVER = 0.75, 0.5

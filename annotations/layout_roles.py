@@ -19,8 +19,8 @@ import statistics
 from nianbao import schema
 from nianbao.document import Document, Page, Token
 
-from .labels import caption, own_item_span
-from .labels import norm as _norm
+from .label_config import caption, own_item_span
+from .label_config import norm as _norm
 
 TABLES = ("active", "requests", "appeals")
 GAP_PT = 2.5        # wider gap between two characters of a line starts a new run

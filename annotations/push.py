@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from . import images, labels
+from . import images, label_config as labels
 from .client import AnnotateError, find_project
 from .tasks import doc_id_of, page_tasks
 

@@ -18,7 +18,7 @@ from nianbao.document import Cell, Document, Metric, Page
 from nianbao.output import to_dict
 from nianbao.review.page import tables_fragment
 
-from . import labels
+from . import label_config as labels
 from .layout_roles import layout_regions
 
 BOOL_TEXT = {True: "是", False: "否"}

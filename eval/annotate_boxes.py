@@ -30,7 +30,7 @@ from collections import Counter
 from pathlib import Path
 
 from nianbao import schema
-from nianbao.annotations import labels, tasks
+from nianbao.annotations import label_config as labels, tasks
 from nianbao.annotations.render import STRUCTURED_KINDS
 from nianbao.annotations.convert import parse_value
 

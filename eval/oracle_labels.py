@@ -11,7 +11,7 @@ import argparse
 import json
 from pathlib import Path
 
-from nianbao.model import labels as L
+from nianbao.model import bio_tags as L
 
 
 def oracle_label(doc, token_pages: list[dict]) -> None:

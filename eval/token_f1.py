@@ -18,7 +18,7 @@ from pathlib import Path
 
 
 def evaluate(pages: list[dict], model_dir: str | None) -> dict:
-    from nianbao.model import labels as L
+    from nianbao.model import bio_tags as L
     from nianbao.model.infer import TokenModel, DEFAULT_DIR
     from nianbao.training.train import scores
     tm = TokenModel(DEFAULT_DIR if model_dir in (None, "default") else model_dir)

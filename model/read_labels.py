@@ -16,7 +16,7 @@ from nianbao import schema, variants
 from nianbao.schema.cues import clause_around, has_cue, read_fee
 from nianbao.document import Cell, Document, Metric, Token
 
-from . import labels as L
+from . import bio_tags as L
 
 DASHES = set("-—–－―/／~～无")  # zero marks (spec variant zero_marks)
 

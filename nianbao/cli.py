@@ -15,18 +15,18 @@ import traceback
 from . import errors, exit_codes
 
 COMMANDS: dict[str, tuple[str, str]] = {
-    "extract": ("nianbao.extract_cmd", "extract reports (text, PDF, image) to JSON"),
-    "batch": ("nianbao.batch.cmd", "extract a folder of reports: resumable, parallel, exports"),
-    "review": ("nianbao.review.cmd", "write an HTML review page for a report or a batch"),
+    "extract": ("nianbao.extract_cli", "extract reports (text, PDF, image) to JSON"),
+    "batch": ("nianbao.batch.cli", "extract a folder of reports: resumable, parallel, exports"),
+    "review": ("nianbao.review.cli", "write an HTML review page for a report or a batch"),
     "eval": ("nianbao.eval.cli", "measure accuracy and speed against gold files"),
     "synth": ("nianbao.training.synth.cli", "generate a synthetic report corpus (PDFs, scans, gold)"),
-    "ocr": ("nianbao.ocr.ocr_cmd", "show a PDF's or image's layout lines, or its ruled-table cells"),
+    "ocr": ("nianbao.ocr.cli", "show a PDF's or image's layout lines, or its ruled-table cells"),
     "ocr-tokens": ("nianbao.training.ocr_tokens", "token dataset from the pipeline's own OCR of a synthetic corpus's scans"),
     "real-tokens": ("nianbao.training.real_pages", "token dataset of real reports with gold, as annotated pages (push → correct → pull)"),
-    "train": ("nianbao.training.cmd", "fine-tune the layout token model on token datasets (synthetic, annotated)"),
-    "annotate": ("nianbao.annotations.cmd", "push predictions to Label Studio, pull corrections as dataset + gold"),
-    "dataset": ("nianbao.dataset.cmd", "reports of many batches as one DuckDB/Parquet dataset: build, check, report, sql"),
-    "compare": ("nianbao.dataset.compare_cmd", "two reports side by side (two outputs, or one agency's years)"),
+    "train": ("nianbao.training.cli", "fine-tune the layout token model on token datasets (synthetic, annotated)"),
+    "annotate": ("nianbao.annotations.cli", "push predictions to Label Studio, pull corrections as dataset + gold"),
+    "dataset": ("nianbao.dataset.cli", "reports of many batches as one DuckDB/Parquet dataset: build, check, report, sql"),
+    "compare": ("nianbao.dataset.compare_cli", "two reports side by side (two outputs, or one agency's years)"),
 }
 
 

@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 
 from nianbao import schema
 from nianbao.document import Cell, Document
-from nianbao.schema import labels
+from nianbao.schema import row_labels as labels
 
 from .grid import Grid, GridCell, find_grids
 
@@ -140,7 +140,7 @@ def match_row(label: str, rows: tuple[schema.Row, ...], used: set[str], after: i
     """Index of the schema row whose phrase best fits the label; ties go to the next row in print order.
     A hit on a phrase that is not the row's own label (其他 inside 2.其他法律行政止公开) gives way to
     a row whose own label the text keeps most of, with its item number (a label printed short or
-    with a slip, schema.labels)."""
+    with a slip, schema.row_labels)."""
     for exact in (True, False):  # fuzzy only when nothing matches exactly (it is slower and looser)
         best, best_key = None, (0.0, 0, 0)
         for i, row in enumerate(rows):

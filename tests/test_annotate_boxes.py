@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.annotations import labels, tasks
+from nianbao.annotations import label_config as labels, tasks
 from nianbao.eval import annotate_boxes as AB
 from nianbao.pipeline import extract
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from nianbao import schema
-from nianbao.annotations import convert, labels, store, tasks
+from nianbao.annotations import convert, label_config as labels, store, tasks
 from nianbao.document import Cell, Document, Line, Metric, Page, Source, Token
 
 

@@ -110,12 +110,12 @@ def test_injected_no_space_stops_the_batch_cleanly(tmp_path, monkeypatch, capsys
 
 
 def test_injected_no_space_in_extract(tmp_path, monkeypatch, capsys):
-    from nianbao import extract_cmd
+    from nianbao import extract_cli
     inputs(tmp_path / "in", 3)
 
     def full(path, text):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr(extract_cmd, "write_atomic", full)
+    monkeypatch.setattr(extract_cli, "write_atomic", full)
     assert main(["extract", str(tmp_path / "in"), "-o", str(tmp_path / "x"), "-q"]) == CANNOT_WRITE
     assert "no space left" in capsys.readouterr().err

@@ -70,11 +70,11 @@ def test_a_file_where_the_exports_folder_goes(tmp_path, capsys):
 
 
 def test_a_bug_prints_its_traceback_and_asks_for_a_report(tmp_path, capsys, monkeypatch):
-    from nianbao import extract_cmd
+    from nianbao import extract_cli
 
     def broken(*_a, **_k):
         raise ZeroDivisionError("a bug")
-    monkeypatch.setattr(extract_cmd, "expand", broken)
+    monkeypatch.setattr(extract_cli, "expand", broken)
     assert main(["extract", str(tmp_path), "-o", str(tmp_path / "o")]) == 70
     err = capsys.readouterr().err
     assert "Traceback" in err and "ZeroDivisionError" in err and "please report it" in err

@@ -72,7 +72,7 @@ def test_a_spilled_page_reads_back_exactly(monkeypatch):
 GUARDED = r"""
 import sys
 from pathlib import Path
-from nianbao import extract_cmd
+from nianbao import extract_cli
 from nianbao.cli import main
 
 def hog(path, **_options):  # an input that needs far more memory than it is given (a bomb)
@@ -81,8 +81,8 @@ def hog(path, **_options):  # an input that needs far more memory than it is giv
         hold.append(bytearray(b"x" * (50 << 20)))
     return []
 
-real = extract_cmd.extract_all
-extract_cmd.extract_all = lambda p, **k: hog(p) if Path(p).name == "bomb.txt" else real(p, **k)
+real = extract_cli.extract_all
+extract_cli.extract_all = lambda p, **k: hog(p) if Path(p).name == "bomb.txt" else real(p, **k)
 sys.exit(main(["extract", sys.argv[1], "-o", sys.argv[2], "--max-memory-mb", "300", "-q"]))
 """
 

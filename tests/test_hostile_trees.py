@@ -150,9 +150,9 @@ def _args(root: Path, kinds: list[str]) -> list[str]:
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(tree=trees())
 def test_extract_on_a_hostile_tree(tmp_path_factory, monkeypatch, tree):
-    from nianbao import extract_cmd, output
+    from nianbao import extract_cli, output
     real = output.write_atomic  # the original: the patch below is set again for every example
-    monkeypatch.setattr(extract_cmd, "write_atomic", lambda path, text: (WRITES.append(str(path)), real(path, text)))
+    monkeypatch.setattr(extract_cli, "write_atomic", lambda path, text: (WRITES.append(str(path)), real(path, text)))
     WRITES.clear()
     files, links, kinds = tree
     base = tmp_path_factory.mktemp("hostile")

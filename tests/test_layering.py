@@ -18,7 +18,7 @@ TOOLS = ("nianbao.training", "nianbao.annotations", "nianbao.eval")
 # nianbao modules that are not core: the composer and what it composes (ingest with its readers,
 # the text stage), and the applications and commands on top of the pipeline
 NOT_CORE = ("nianbao.pipeline", "nianbao.ingest", "nianbao.assemble", "nianbao.readers", "nianbao.batch",
-            "nianbao.review", "nianbao.dataset", "nianbao.cli", "nianbao.extract_cmd", "nianbao.model_options")
+            "nianbao.review", "nianbao.dataset", "nianbao.cli", "nianbao.extract_cli", "nianbao.model_options")
 CORE_EXCEPTIONS = ("nianbao.readers.magic",)  # byte tests (sniffing), no reader in them
 # who may import a runtime stage besides itself: the pipeline; the raster readers (pdf, image and
 # the page images, OFD's layout) read their pages through the OCR package

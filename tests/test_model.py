@@ -10,7 +10,7 @@ import pytest
 
 from nianbao import schema
 from nianbao.document import Document, Line, Page, Source, Token
-from nianbao.model import labels as L
+from nianbao.model import bio_tags as L
 from nianbao.model import read_labels, windows
 
 torch = pytest.importorskip("torch")

@@ -89,7 +89,7 @@ def test_the_shipped_onnx_read_back_as_torch_weights_labels_as_the_onnx():
     import onnxruntime as ort
     import torch
 
-    from nianbao.model import labels as L
+    from nianbao.model import bio_tags as L
     from nianbao.model.network import Arch, build
     from nianbao.model.vocab import CharVocab
     from nianbao.training.onnx_start import arch_of, load_into, model_dir

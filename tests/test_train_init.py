@@ -20,7 +20,7 @@ def test_a_saved_start_is_the_start_train_uses(corpus, tmp_path):
 
     from nianbao.model.network import build
     from nianbao.model.vocab import CharVocab
-    from nianbao.model import labels as L
+    from nianbao.model import bio_tags as L
     from nianbao.training.train import CONFIGS, init_weights, load_sources, save_initial_state
     import random
     from dataclasses import replace
@@ -42,7 +42,7 @@ def test_a_start_for_other_data_is_refused(corpus, tmp_path):
 
     from nianbao.model.network import build
     from nianbao.model.vocab import CharVocab
-    from nianbao.model import labels as L
+    from nianbao.model import bio_tags as L
     from nianbao.training.train import CONFIGS, init_weights, save_initial_state
     path = tmp_path / "start.pt"
     save_initial_state([(str(corpus), 1.0)], "tiny", path)

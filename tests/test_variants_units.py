@@ -10,7 +10,7 @@ from nianbao import schema, variants
 from nianbao.assemble.runs import Run, splits
 from nianbao.document import Cell, Document, Source
 from nianbao.pipeline import extract, extract_text
-from nianbao.schema import labels
+from nianbao.schema import row_labels as labels
 
 from reportgen import make_values, report_text
 

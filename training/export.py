@@ -9,7 +9,7 @@ import warnings
 from pathlib import Path
 
 from nianbao import __version__
-from nianbao.model import labels as L
+from nianbao.model import bio_tags as L
 from nianbao.model.vocab import PAD
 
 INT8_TOLERANCE = 0.005  # F1 the int8 model may lose against float32 and still be chosen

@@ -93,7 +93,7 @@ def corrections(result: list[dict], gold: dict, fmt: str) -> tuple[list[dict], d
     """The pre-annotation as a person leaves it after checking it against the printed page
     (here: the gold file); what was changed, by kind."""
     from nianbao import schema
-    from nianbao.annotations import labels
+    from nianbao.annotations import label_config as labels
     from nianbao.annotations.convert import parse_metric, parse_value
     out = [copy.deepcopy(r) for r in result]
     label_of = {r["id"]: r["value"]["rectanglelabels"][0] for r in out if r.get("from_name") == labels.LABEL}

@@ -2,7 +2,7 @@
 export checks the ONNX model against (both import it from here)."""
 from __future__ import annotations
 
-from nianbao.model import labels as L
+from nianbao.model import bio_tags as L
 
 
 def scores(gold: list[list[str]], pred: list[list[str]]) -> dict:

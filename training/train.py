@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nianbao.model import labels as L
+from nianbao.model import bio_tags as L
 from nianbao.model import textboxes, windows
 from nianbao.model.network import Arch, build, pad_batch, read_page, window_inputs
 from nianbao.model.vocab import CharVocab

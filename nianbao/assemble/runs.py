@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from nianbao import schema
 from nianbao.document import Cell
-from nianbao.schema import Row, labels
+from nianbao.schema import Row, row_labels as labels
 
 from . import blanks
 from .normalize import compact, norm

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from nianbao import schema
-from nianbao.schema import labels
+from nianbao.schema import row_labels as labels
 
 from .stream import Stream
 
@@ -53,7 +53,7 @@ def find_sections(st: Stream) -> dict[str, tuple[int, int]]:
 
 def _miswritten(text: str, phrases: tuple[str, ...], cursor: int, name: str) -> tuple[int, int] | None:
     """A table heading printed with a slip (政府信息公开行政法复议、行政诉讼情况): most of a heading
-    phrase, in order, followed by what follows that table's heading (schema.labels)."""
+    phrase, in order, followed by what follows that table's heading (schema.row_labels)."""
     for phrase in phrases:
         i = cursor
         while True:

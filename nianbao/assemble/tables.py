@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from nianbao import schema
 from nianbao.document import Cell, Line
-from nianbao.schema import Row, labels
+from nianbao.schema import Row, row_labels as labels
 
 from . import blanks, short_rows
 from .normalize import compact, norm
@@ -52,7 +52,7 @@ def anchor_rows(st: Stream, rows: tuple[Row, ...], t0: int, t1: int) -> list[Anc
 
 def _fill_gaps(st: Stream, rows: tuple[Row, ...], found: list[Anchor], t0: int, t1: int) -> list[Anchor]:
     """Rows not found by a phrase, looked for in the text between the rows found before and
-    after them (schema.labels: item number, order, kept share of the label)."""
+    after them (schema.row_labels: item number, order, kept share of the label)."""
     have = {a.row.id for a in found}
     if len(have) == len(rows):
         return found

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from .. import schema
 from ..figures import FIGURE_NAMES, FIGURE_ZH, INDICATOR_NAMES, INDICATOR_ZH, compute, indicator_values
-from ..labels import cell_labels, identity_label, label, metric_label
+from ..display_names import cell_labels, identity_label, label, metric_label
 from ..extras import requires_extra
 from ..output import write_atomic, write_atomic_by
 from .manifest import Manifest, row_outputs

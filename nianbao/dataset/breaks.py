@@ -1,8 +1,8 @@
 """The cross-year breaks of a dataset as rows a person and a tool can read (`nianbao dataset
-check`, the report's pages): kept apart from cmd.py so the report needs no command module."""
+check`, the report's pages): kept apart from cli.py so the report needs no command module."""
 from __future__ import annotations
 
-from nianbao.labels import identity_label, label
+from nianbao.display_names import identity_label, label
 
 SEVERITY_ZH = {"error": "错误", "warning": "提示"}
 

@@ -19,7 +19,7 @@ import pyarrow as pa
 from pathlib import Path
 
 from nianbao import schema
-from nianbao.labels import label
+from nianbao.display_names import label
 
 from . import agencies as ag
 from . import crossyear, numbers, store

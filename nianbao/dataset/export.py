@@ -18,7 +18,7 @@ import csv
 import io
 from pathlib import Path
 
-from nianbao.labels import identity_label, zh_message
+from nianbao.display_names import identity_label, zh_message
 from nianbao.output import write_atomic_by
 
 from . import numbers as nm

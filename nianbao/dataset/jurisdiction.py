@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nianbao.labels import identity_label, zh_message
+from nianbao.display_names import identity_label, zh_message
 from nianbao.output import write_atomic
 
 from . import numbers as nm

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from .. import schema
-from ..labels import identity_label, label, metric_label, zh_message
+from ..display_names import identity_label, label, metric_label, zh_message
 
 TABLE_TITLES = {"active": "二、主动公开政府信息情况", "requests": "三、收到和处理政府信息公开申请情况",
                 "appeals": "四、政府信息公开行政复议、行政诉讼情况"}

@@ -51,7 +51,7 @@ def run(args) -> int:
         if args.outputs or not (args.agency and args.years):
             print("nianbao compare: --dataset takes --agency NAME --years A B (and no output files)", file=sys.stderr)
             return 2
-        from .cmd import _open, resolve_agency, suggest_agencies
+        from .cli import _open, resolve_agency, suggest_agencies
         con = _open(args.dataset)
         try:
             aid = resolve_agency(con, args.agency)
