@@ -127,6 +127,22 @@ class NeedsOcr(InputError):
     stage = "ocr"
 
 
+class NoOcrEngine(NeedsOcr):
+    """The OCR engine asked for cannot start (the base of the two below; a missing optional
+    package is `nianbao.extras.MissingExtra` instead, which names the extra to install)."""
+
+
+class UnknownEngine(NoOcrEngine, UserError):
+    """No OCR engine (or rapidocr backend) of that name (NIANBAO_OCR_ENGINE, --engine)."""
+    code = "unknown_engine"
+
+
+class OcrModelsMissing(NoOcrEngine, UserError):
+    """The OCR engine's bundled models are not where its wheel puts them; nianbao never
+    downloads models, so it refuses to start."""
+    code = "ocr_models_missing"
+
+
 class MissingTool(InputError):
     """The reader for this kind needs a program or package that is not installed."""
     code = "missing_tool"
@@ -149,7 +165,7 @@ class NotAReport(InputError):
 REASONS: dict[str, tuple[str, int]] = {
     cls.code: ((cls.__doc__ or "").strip().split("\n")[0], exit_codes.FAILED)
     for cls in (Missing, Unreadable, Unsupported, Empty, NotText, NotPdf, Corrupt, CorruptPdf, Encrypted,
-                NoPages, TooLarge, NeedsOcr, MissingTool, TimedOut, NotAReport)
+                NoPages, TooLarge, NeedsOcr, UnknownEngine, OcrModelsMissing, MissingTool, TimedOut, NotAReport)
 }
 REASONS.update({
     "internal": ("a bug in nianbao while reading this input (its message names the exception)", exit_codes.FAILED),

@@ -14,10 +14,12 @@ from pathlib import Path
 import numpy as np
 
 from nianbao.document import Token
+from nianbao.errors import OcrModelsMissing, UnknownEngine
+from nianbao.extras import requires_extra
 from nianbao.options import ExtractOptions
 
 # the shared interface (engine_base.py); `_rgb`, `_box`: the names this module used
-from .engine_base import EngineUnavailable, OcrEngine, OcrLine, box_of as _box, to_rgb as _rgb  # noqa: F401
+from .engine_base import OcrEngine, OcrLine, box_of as _box, to_rgb as _rgb  # noqa: F401
 
 BACKENDS = ("onnxruntime", "openvino")
 
@@ -28,7 +30,9 @@ def _bundled_models() -> tuple[Path, Path]:
     models = Path(rapidocr.__file__).parent / "models"
     det, rec = sorted(models.glob("*det*.onnx")), sorted(models.glob("*rec*.onnx"))
     if not det or not rec:
-        raise EngineUnavailable(f"rapidocr's bundled models are missing in {models}; refusing to download")
+        raise OcrModelsMissing(f"rapidocr's bundled models are missing in {models} (reinstall rapidocr: "
+                               "pip install --force-reinstall 'nianbao[ocr]'); nianbao never downloads models",
+                               stage="ocr")
     return det[-1], rec[-1]
 
 
@@ -168,17 +172,11 @@ class RapidEngine:
                  threads: int | None = None, use_cls: bool = False, backend: str = "onnxruntime",
                  rec_min_width: int = 96, rec_squeeze: float | None = None, params: dict | None = None,
                  rec_queue: bool = True):
-        try:
-            import rapidocr  # noqa: F401
-        except ImportError as e:  # pragma: no cover - depends on the install
-            raise EngineUnavailable("rapidocr is not installed: pip install 'nianbao[ocr]'") from e
+        requires_extra("ocr", "rapidocr", purpose="the rapidocr OCR engine")
         if backend not in BACKENDS:
-            raise EngineUnavailable(f"unknown rapidocr backend {backend!r}; available: {', '.join(BACKENDS)}")
+            raise UnknownEngine(f"unknown rapidocr backend {backend!r}; available: {', '.join(BACKENDS)}", stage="ocr")
         if backend == "openvino":
-            try:
-                import openvino  # noqa: F401
-            except ImportError as e:
-                raise EngineUnavailable("the OpenVINO backend needs: pip install 'nianbao[openvino]'") from e
+            requires_extra("openvino", "openvino", purpose="rapidocr's OpenVINO backend (engine rapidocr-openvino)")
         threads = threads or int(os.environ.get("NIANBAO_OCR_THREADS", "0")) or -1
         self.backend = backend
         self.shared = _rapid_params(backend, threads, rec_min_width)
@@ -281,5 +279,6 @@ def _engine(name: str) -> OcrEngine:
     try:
         factory = ENGINES[name]
     except KeyError:
-        raise EngineUnavailable(f"unknown OCR engine {name!r}; available: {', '.join(ENGINES)}, paddle") from None
+        raise UnknownEngine(f"unknown OCR engine {name!r} (NIANBAO_OCR_ENGINE); available: "
+                            f"{', '.join(ENGINES)}, paddle", stage="ocr") from None
     return factory()

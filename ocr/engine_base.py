@@ -31,10 +31,6 @@ class OcrEngine(Protocol):
     # optional: read_crops(images) -> [read_crop(image) for image in images], batched
 
 
-class EngineUnavailable(RuntimeError):
-    pass
-
-
 def to_rgb(image: np.ndarray) -> np.ndarray:
     if image.ndim == 2:
         import cv2

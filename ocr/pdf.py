@@ -11,8 +11,10 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from nianbao import extras
 from nianbao.document import Document, Page, Source
-from nianbao.errors import CorruptPdf, Encrypted, NeedsOcr, NoPages, TooLarge
+from nianbao.errors import CorruptPdf, Encrypted, NeedsOcr, NoOcrEngine, NoPages, TooLarge
+from nianbao.extras import MissingExtra
 from nianbao.options import OCR_DPI, ExtractOptions  # noqa: F401 - OCR_DPI: old import path
 
 from .ahead import ahead
@@ -22,6 +24,8 @@ from .textlayer import page_chars
 
 GRID_DPI = 100  # raster kept for digital pages so table grids can be found from ruling lines
 MAX_PAGES = 2000
+# what rendering a page to a raster needs (images.py, prep.py): of the optional 'ocr' extra
+RASTER_MODULES = ("numpy", "cv2")
 
 
 def _settings() -> tuple[int, str | None]:
@@ -32,13 +36,15 @@ def _settings() -> tuple[int, str | None]:
 
 
 def _engine(name):
-    from .engine import EngineUnavailable, get_engine
+    from .engine import get_engine
 
     if name is not None and not isinstance(name, str):
         return name  # an OcrEngine instance (benchmarks, tests)
     try:
         return get_engine(name)
-    except EngineUnavailable as e:
+    except NoOcrEngine as e:  # its code (unknown_engine, ocr_models_missing) is what the batch counts
+        raise type(e)(f"page needs OCR but no OCR engine is available: {e}", stage="ocr") from e
+    except MissingExtra as e:
         raise NeedsOcr(f"page needs OCR but no OCR engine is available: {e}", stage="ocr") from e
 
 
@@ -138,21 +144,20 @@ def _has_no_pages(path: Path) -> bool:
 
 
 def _ocr_parts():
-    try:
-        from .images import render_page
-        from .page_ocr import ocr_page
-    except ImportError as e:
-        raise NeedsOcr(f"page needs OCR, which needs the 'ocr' extra (pip install 'nianbao[ocr]'): {e}",
-                         stage="ocr") from e
+    missing = extras.missing("ocr", *RASTER_MODULES, purpose="page OCR")
+    if missing:
+        raise NeedsOcr(f"page needs OCR, which needs the 'ocr' extra (pip install 'nianbao[ocr]'): {missing}",
+                       stage="ocr") from missing
+    from .images import render_page  # deferred: numpy, OpenCV and Pillow are the optional 'ocr' extra
+    from .page_ocr import ocr_page
     return render_page, ocr_page
 
 
 def _grid_raster(page):
     """A low-resolution raster of a digital page for finding ruling lines; None without numpy."""
-    try:
-        from .images import PageImage, render_page
-    except ImportError:  # the `ocr` extra is not installed: lines still work, grids do not
-        return None
+    if extras.missing("ocr", *RASTER_MODULES, purpose="table grids"):
+        return None  # the `ocr` extra is not installed: lines still work, grids do not
+    from .images import PageImage, render_page  # deferred: the optional 'ocr' extra
     grey, dpi = render_page(page, GRID_DPI)
     return PageImage(grey, dpi / 72)
 

@@ -161,13 +161,14 @@ def test_turned_scan_is_read_upright(tmp_path, engine, offline, small_report, tu
 
 
 def test_engine_setting_is_honoured(monkeypatch):
-    from nianbao.ocr.engine import EngineUnavailable, engine_name, get_engine
+    from nianbao.errors import UnknownEngine
+    from nianbao.ocr.engine import engine_name, get_engine
 
     monkeypatch.setenv("NIANBAO_OCR_ENGINE", "no-such-engine")
     assert engine_name() == "no-such-engine"
-    with pytest.raises(EngineUnavailable, match="no-such-engine"):
+    with pytest.raises(UnknownEngine, match="no-such-engine"):
         get_engine()  # the grid's re-reads ask without a name and must get the configured engine
-    with pytest.raises(EngineUnavailable, match="backend"):
+    with pytest.raises(UnknownEngine, match="backend"):
         RapidEngine(backend="tensorflow")
 
 

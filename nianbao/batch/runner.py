@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
+from .. import extras
 from ..errors import BatchBusy, CannotWrite, OutputInTheWay  # noqa: F401 - BatchBusy: re-exported
 from ..exit_codes import is_write_failure
 from ..options import ExtractOptions
@@ -171,10 +172,9 @@ class Progress:
         self.errors = 0
         self.t0 = time.monotonic()
         if enabled and total:
-            try:
-                import tqdm
-            except ImportError:  # the bar is optional (extra 'batch'); the summary is printed anyway
-                return
+            if extras.missing("batch", "tqdm", purpose="the progress bar"):
+                return  # the bar is optional (extra 'batch'); the summary is printed anyway
+            import tqdm  # deferred: optional
             tqdm.tqdm.monitor_interval = 0  # no monitor thread: children are forked
             self.bar = tqdm.tqdm(total=total, unit="file", dynamic_ncols=True, file=sys.stderr)
 
