@@ -31,7 +31,6 @@ TEXT = "transcription"     # <TextArea name=…> (per region)
 CELL = "cell"              # <Choices name=…> (per region): the one-click "blank cell"
 BLANK = "blank"            # alias of its choice
 TABLES_HTML = "tables_html"  # task data key of the page's extracted tables (HyperText)
-ROLE_KINDS = ("VAL", "MET", "ROW", "COL")
 COLOURS = {"VAL": "#1f77b4", "MET": "#2ca02c", "ROW": "#ff7f0e", "COL": "#9467bd"}
 NO_HOTKEY = " "
 SECTION = {"active": "二", "requests": "三", "appeals": "四"}

@@ -20,7 +20,6 @@ from . import images, label_config as labels
 from .client import AnnotateError, find_project
 from .tasks import doc_id_of, page_tasks
 
-PDF_IMAGE_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
 # inputs with nothing to draw boxes on: plain text, and OFD (its pages are not rendered yet)
 NOT_PUSHED = {".txt": "a text input", ".text": "a text input", ".ofd": "an OFD input"}
 

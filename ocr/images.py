@@ -302,11 +302,3 @@ class PageImage:
         """Width and height of the page as read, in points."""
         h, w = self.shape[:2]
         return w / self.scale, h / self.scale
-
-    def to_points(self, box):
-        s = self.scale
-        return (box[0] / s, box[1] / s, box[2] / s, box[3] / s)
-
-    def to_pixels(self, box):
-        s = self.scale
-        return (int(box[0] * s), int(box[1] * s), int(round(box[2] * s)), int(round(box[3] * s)))

@@ -41,7 +41,6 @@ from .runner import MANIFEST, REPORTS
 # agency and year first (the columns frozen in the XLSX), ids and paths last
 LONG_COLUMNS = ("agency", "year", "label", "value", "confidence", "verified", "suggested", "flagged", "flags", "reason",
                 "format", "kind", "key", "flag_ids", "page", "line", "blank", "evidence", "page_range", "sha256", "path")
-LONG_HEAD_ORDER = ("sha256", "path", "page_range", "agency", "year", "format")   # how collect() builds a row
 FILE_COLUMNS = ("path", "status", "reason", "error", "reports", "agency", "year", "format", "kind",
                 "pages", "flags", "outputs", "attempts", "seconds", "sha256")
 WIDE_HEAD = ("agency", "year", "format", "page_range", "cells_verified", "cells_broken", "cells_unchecked", "flags")

@@ -30,8 +30,6 @@ SERIES_TAIL = [("region", "地区", 22), ("level", "层级", 6), ("organ_type_zh
                ("incomplete", "未读全的数", 18), ("derived", "由分项推出的数", 18), ("flags", "报告内标记", 40),
                ("breaks", "跨年度不一致", 40), ("agency_id", "机关编号", 28), ("adcode", "行政区划代码", 12),
                ("report_id", "报告编号", 30), ("source_path", "来源文件", 40)]
-ORGAN_ZH = {"government": "人民政府", "office": "政府办公室（厅）", "department": "政府部门",
-            "township": "乡镇人民政府、街道办事处", "zone": "开发区、管委会", "other": "其他"}
 
 
 class Sheet:
