@@ -75,7 +75,8 @@ def assemble(doc: Document) -> Document:
         doc.fields.update(cells)
         doc.warnings.extend(warns)
     if appeals:
-        cells, warns = (runs.read_appeals if glued else read_appeals)(st, fmt, *appeals)
+        cells, warns = runs.read_appeals(st, fmt, *appeals) if glued else \
+            read_appeals(st, fmt, *appeals, settle.appeal_statements([c.text for c in prose]))
         doc.fields.update(cells)
         doc.warnings.extend(warns)
     else:

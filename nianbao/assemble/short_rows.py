@@ -51,6 +51,7 @@ class Placed:
     alternatives: list[list]  # per column, the values an ambiguous cell could take
     guess: list[bool]  # per column: the identities allow other values (`ambiguous`)
     reason: str
+    said: list[str] | None = None  # per column: the prose that settled it ("" where none did)
 
 
 def _val(n: Num | None):
@@ -499,13 +500,55 @@ def _group_placements(part: list[Num]) -> list[list[Num | None]]:
     return [p for p in _options(part, APPEAL_WIDTH, False) if p[-1] is not None or not part]
 
 
-def place_appeals(nums: list[Num], loose: bool = False) -> Placed | None:
+APPEAL_ROWS = ("review", "suit_direct", "suit_after_review")
+APPEAL_COLS = ("upheld", "corrected", "other", "pending", "total")
+
+
+def _appeals_by_prose(full: list[list], stated: list) -> tuple[list[list], list[str]]:
+    """Keep, statement by statement, the appeals placements whose cells add up to what the
+    report's prose says (settle.appeal_statements: 行政复议7件 → 复议 总计 7; 均获维持 → 结果纠正 and
+    其他结果 0 in the groups it speaks of); a statement no placement fits (the prose and the table
+    disagree) removes nothing. Returns the placements left and the statements that removed some."""
+    used: list[str] = []
+    for st in stated:
+        if any(r not in APPEAL_ROWS for r in st.rows) or any(c not in APPEAL_COLS for c in st.cols):
+            continue
+        idx = [APPEAL_ROWS.index(r) * APPEAL_WIDTH + APPEAL_COLS.index(c) for r in st.rows for c in st.cols]
+        keep = [p for p in full if sum(_val(p[i]) for i in idx) == st.value]
+        if keep and len(keep) < len(full):
+            full = keep
+            used.append(st.text)
+    return full, used
+
+
+def _pick_appeals(full: list[list], stated: list | None) -> Placed:
+    """The cells every placement agrees on, the rest the guess under the most common groups and
+    results; where the prose removed placements, the cells it settled say so."""
+    k = APPEAL_GROUPS * APPEAL_WIDTH
+    before = full
+    full, used = _appeals_by_prose(full, stated or [])
+    rank = [g * len(APPEAL_PREVALENCE) + APPEAL_PREVALENCE.index(c) if c in APPEAL_PREVALENCE else 0
+            for g in range(APPEAL_GROUPS) for c in APPEAL_COLS]
+    pick = min(range(len(full)), key=lambda j: (sorted(rank[i] for i, n in enumerate(full[j]) if _val(n)), j))
+    out = _cells(full, list(range(len(full))), pick, k, False, False)
+    out.reason = out.reason.replace("the row, column and balance identities", "the row identities").replace(
+        "the most common applicants", "the most common groups and results")
+    if used:
+        said = "; ".join(used)
+        out.said = [said if not g and len({_val(p[c]) for p in before}) > 1 else ""
+                    for c, g in enumerate(out.guess)]
+        out.reason += f"; the report's prose ({said}) removed the placements it contradicts"
+    return out
+
+
+def place_appeals(nums: list[Num], loose: bool = False, stated: list | None = None) -> Placed | None:
     """The appeals row (three groups of five) printing fewer numbers than cells, in text without
     positions: every split of the numbers, in order, over the groups such that each group's
-    total is the sum of its results. A cell is read where all of them agree; elsewhere the one
-    that puts the numbers in the most common groups and results is taken as a guess. `loose`:
-    the cells ran together with nothing where blank ones were (527819), each number may be
-    several cells."""
+    total is the sum of its results. What the report's prose says of its appeals (`stated`,
+    settle.appeal_statements) removes the splits it contradicts. A cell is read where all of them
+    agree; elsewhere the one that puts the numbers in the most common groups and results is taken
+    as a guess. `loose`: the cells ran together with nothing where blank ones were (527819), each
+    number may be several cells."""
     k = APPEAL_GROUPS * APPEAL_WIDTH
     full: list[list[Num | None]] = []
     for cut in (_cuts(nums) if loose else [[[n] for n in nums]]):
@@ -517,12 +560,7 @@ def place_appeals(nums: list[Num], loose: bool = False) -> Placed | None:
             return None
     if not full:
         return None
-    rank = [g * len(APPEAL_PREVALENCE) + APPEAL_PREVALENCE.index(c) if c in APPEAL_PREVALENCE else 0
-            for g in range(APPEAL_GROUPS) for c in ("upheld", "corrected", "other", "pending", "total")]
-    pick = min(range(len(full)), key=lambda j: (sorted(rank[i] for i, n in enumerate(full[j]) if _val(n)), j))
-    out = _cells(full, list(range(len(full))), pick, k, False, False)
-    out.reason = out.reason.replace("the row, column and balance identities", "the row identities").replace(
-        "the most common applicants", "the most common groups and results")
+    out = _pick_appeals(full, stated)
     if loose:
         out.reason = "cells run together split, blank cells placed anywhere; " + out.reason
     return out
@@ -557,7 +595,7 @@ def _groups_hold(p: list) -> bool:
     return all(_row_ok(vals[g * APPEAL_WIDTH:(g + 1) * APPEAL_WIDTH]) for g in range(APPEAL_GROUPS))
 
 
-def place_appeals_glued(nums: list[Num], lead: bool, trail: bool) -> Placed | None:
+def place_appeals_glued(nums: list[Num], lead: bool, trail: bool, stated: list | None = None) -> Placed | None:
     """The appeals row in run-together text whose zeros print nothing (上海 2019 scraped: 5 278 19
     is 5 | | | 2 | 7, 8 | | 1 | | 9 and a blank group): cut and placed as glued_options does, each
     group's total the sum of its results; what the placements agree on is read, the rest guessed
@@ -566,11 +604,6 @@ def place_appeals_glued(nums: list[Num], lead: bool, trail: bool) -> Placed | No
     full = _glued(nums, lead, trail, k, _groups_hold)
     if not full or len(full) > MAX_GLUED_OPTIONS:
         return None
-    rank = [g * len(APPEAL_PREVALENCE) + APPEAL_PREVALENCE.index(c) if c in APPEAL_PREVALENCE else 0
-            for g in range(APPEAL_GROUPS) for c in ("upheld", "corrected", "other", "pending", "total")]
-    pick = min(range(len(full)), key=lambda j: (sorted(rank[i] for i, n in enumerate(full[j]) if _val(n)), j))
-    out = _cells(full, list(range(len(full))), pick, k, False, False)
-    out.reason = "cells run together split, spaces read as blank cells; " + out.reason.replace(
-        "the row, column and balance identities", "the row identities").replace(
-        "the most common applicants", "the most common groups and results")
+    out = _pick_appeals(full, stated)
+    out.reason = "cells run together split, spaces read as blank cells; " + out.reason
     return out

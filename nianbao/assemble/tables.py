@@ -745,8 +745,10 @@ def read_row_table(st: Stream, table: str, fmt: str, t0: int, t1: int,
     return cells, warnings
 
 
-def read_appeals(st: Stream, fmt: str, t0: int, t1: int) -> tuple[dict[str, Cell], list[str]]:
-    """The appeals table is one printed row of 15 numbers: 行政复议 then the two 行政诉讼 groups."""
+def read_appeals(st: Stream, fmt: str, t0: int, t1: int, stated: list | None = None) -> tuple[dict[str, Cell], list[str]]:
+    """The appeals table is one printed row of 15 numbers: 行政复议 then the two 行政诉讼 groups.
+    `stated`: what the report's prose says of its appeals (settle.appeal_statements), for a short
+    row in text without positions."""
     rows = schema.rows("appeals", fmt)
     keys = [r.key(c) for r in rows for c in r.cols]
     seq_lo = st.tseq[t0 - 1] + 1 if 0 < t0 <= len(st.tseq) else st.seq_of_text(t0)
@@ -779,15 +781,20 @@ def read_appeals(st: Stream, fmt: str, t0: int, t1: int) -> tuple[dict[str, Cell
                     for key, n, xy in zip(keys, placed, coords)}, []
     # text without character boxes (dumps): every split the identities allow, agreed cells read;
     # a PDF's text layer keeps its positions for the pipeline's other readings to place them
-    got = short_rows.place_appeals(kept) if not st.boxed else None
+    got = short_rows.place_appeals(kept, stated=stated) if not st.boxed else None
     if got is None and not st.boxed and not any(n.padded for n in kept):
         # no placement of the numbers as printed: cells run together, spaces for blank cells
-        got = short_rows.place_appeals_glued(kept, *_gaps_around(st, kept)) or short_rows.place_appeals(kept, loose=True)
+        got = short_rows.place_appeals_glued(kept, *_gaps_around(st, kept), stated=stated) or \
+            short_rows.place_appeals(kept, loose=True, stated=stated)
     if got is not None:
         out = {}
-        for key, n, alts, guess in zip(keys, got.cells, got.alternatives, got.guess):
-            out[key] = _cell(n, "int", lines, short_rows.CONF_GUESS if guess else short_rows.CONF,
-                             f"{short_rows.AMBIGUOUS}: {got.reason}" if guess else got.reason)
+        said = got.said or [""] * k
+        for key, n, alts, guess, by in zip(keys, got.cells, got.alternatives, got.guess, said):
+            why = f"{short_rows.AMBIGUOUS}: {got.reason}" if guess else got.reason
+            if by:
+                # the identities left it open; the prose settled it (no geometry: still ≤ 0.85)
+                why = f"settled by the report's prose ({by}); " + why
+            out[key] = _cell(n, "int", lines, short_rows.CONF_GUESS if guess else short_rows.CONF, why)
             out[key].alternatives = alts
         return out, []
     placed = place_appeals_by_identity(kept)
