@@ -152,3 +152,31 @@ def test_the_printed_shanghai_2019_page_through_pdftotext(tmp_path, mode):
     assert review.confidence == 0.85 and "均获维持" in review.reason
     direct = doc.fields["appeals.suit_direct.total"]
     assert direct.confidence <= 0.5 and "ambiguous" in direct.reason and direct.alternatives == [0, 9]
+
+
+APPEALS_LAYOUT = """     四、政府信息公开行政复议、行政诉讼情况
+          行政复议                                     行政诉讼
+                                未经复议直接起诉                       复议后起诉
+结果   结果    其他    尚未
+                      总计   结果   结果   其他   尚未         结果   结果    其他   尚未
+维持   纠正    结果    审结                            总计                          总计
+                           维持   纠正   结果   审结         维持   纠正    结果   审结
+      1           2   3                                          1     1   2"""
+
+
+def test_the_appeals_row_placed_by_the_header_offsets_in_a_layout_dump():
+    """A -layout dump of an appeals row whose zeros print blank (`1 2 3 1 1 2`): the group
+    identities fit thirty placements, and the guess (the most common results: 维持 first) is wrong
+    here; the wrapped header's words (维持, 纠正, 其他, 尚未 / 审结, 总计, three times each) give every
+    cell an offset, and each number sits under its own. Before: every cell but 总计 a 0.5 guess."""
+    values = make_values("2019", seed=5)
+    row = [0, 1, 0, 2, 3, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2]
+    keys = list(schema.table_keys("appeals", "2019"))
+    values.update(zip(keys, row))
+    text = report_text("2019", values)
+    a = text.index("四、政府信息公开行政复议、行政诉讼情况")
+    b = text.index("\n", text.index(" ".join(map(str, row)), a))
+    doc = extract_text(text[:a] + APPEALS_LAYOUT + text[b:])
+    assert {k: doc.value(k) for k in keys} == dict(zip(keys, row))
+    cell = doc.fields["appeals.review.corrected"]
+    assert cell.confidence == 0.85 and "column offsets" in cell.reason

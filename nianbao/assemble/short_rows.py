@@ -521,12 +521,73 @@ def _appeals_by_prose(full: list[list], stated: list) -> tuple[list[list], list[
     return full, used
 
 
-def _pick_appeals(full: list[list], stated: list | None) -> Placed:
+# the words of the appeals header that name one result column (结果 heads three of them, 其他 one
+# only: 其他结果); 总计 wraps to 总 / 计 in narrow columns
+APPEAL_HEAD_WORDS = {"维持": "upheld", "结果维持": "upheld", "纠正": "corrected", "结果纠正": "corrected",
+                     "其他": "other", "其他结果": "other", "尚未": "pending", "审结": "pending", "尚未审结": "pending",
+                     "总计": "total", "总": "total", "计": "total"}
+
+
+def appeal_offsets(st: Stream, first: int, last: int) -> dict[int, float]:
+    """Cell index (of the fifteen) → character offset of its printed label, from the header lines
+    [first, last) of a layout dump: each result's words (维持, 纠正, 其他, 尚未 / 审结, 总计) are
+    printed once per group, left to right 行政复议, 未经复议直接起诉, 复议后起诉, on whichever of the
+    wrapped header lines; a result whose words do not stand at exactly three places gives no
+    offset. Too few offsets, or offsets not left to right in table order: none."""
+    xs: dict[str, list[float]] = {}
+    for li in range(first, last):
+        for m in re.finditer(r"\S+", st.slines.get(li, "")):
+            col = APPEAL_HEAD_WORDS.get(m.group())
+            if col:
+                xs.setdefault(col, []).append((m.start() + m.end()) / 2)
+    out: dict[int, float] = {}
+    for col, at in xs.items():
+        places: list[list[float]] = []
+        for x in sorted(at):
+            if places and x - places[-1][-1] <= SAME_PLACE:
+                places[-1].append(x)
+            else:
+                places.append([x])
+        if len(places) == APPEAL_GROUPS:
+            for g, p in enumerate(places):
+                out[g * APPEAL_WIDTH + APPEAL_COLS.index(col)] = sum(p) / len(p)
+    order = sorted(out)
+    if len(out) < 2 * APPEAL_GROUPS or any(out[b] <= out[a] for a, b in zip(order, order[1:])):
+        return {}
+    return out
+
+
+SAME_PLACE = 2.0  # characters: a word wrapped onto the next header line stands about where it did
+
+
+def _by_offsets(full: list[list], offsets: dict[int, float]) -> list[list] | None:
+    """The placement whose numbers sit nearest their columns' labels, when every number of it sits
+    at its own column's label (nearest, within the labels' median spacing) and no other placement
+    is as near; else None."""
+    costs = sorted((c, j) for j, p in enumerate(full) if (c := _cost(p, offsets)) is not None)
+    if not costs or (len(costs) > 1 and costs[0][0] == costs[1][0]):
+        return None
+    best = full[costs[0][1]]
+    if not all(_near(n, c, offsets) for c, n in enumerate(best) if n is not None):
+        return None
+    return [best]
+
+
+def _pick_appeals(full: list[list], stated: list | None, offsets: dict[int, float] | None = None) -> Placed:
     """The cells every placement agrees on, the rest the guess under the most common groups and
-    results; where the prose removed placements, the cells it settled say so."""
+    results; where the prose removed placements, the cells it settled say so. With `offsets` (a
+    layout dump's header, appeal_offsets), the placement under the labels is taken where every
+    number sits at its own column's label."""
     k = APPEAL_GROUPS * APPEAL_WIDTH
     before = full
     full, used = _appeals_by_prose(full, stated or [])
+    placed = _by_offsets(full, offsets) if offsets and len(full) > 1 else None
+    if placed is not None:
+        out = _cells(placed, [0], 0, k, False, True)
+        out.reason = out.reason.replace("the row, column and balance identities", "the row identities")
+        if used:
+            out.reason += f"; the report's prose ({'; '.join(used)}) removed the placements it contradicts"
+        return out
     rank = [g * len(APPEAL_PREVALENCE) + APPEAL_PREVALENCE.index(c) if c in APPEAL_PREVALENCE else 0
             for g in range(APPEAL_GROUPS) for c in APPEAL_COLS]
     pick = min(range(len(full)), key=lambda j: (sorted(rank[i] for i, n in enumerate(full[j]) if _val(n)), j))
@@ -541,7 +602,8 @@ def _pick_appeals(full: list[list], stated: list | None) -> Placed:
     return out
 
 
-def place_appeals(nums: list[Num], loose: bool = False, stated: list | None = None) -> Placed | None:
+def place_appeals(nums: list[Num], loose: bool = False, stated: list | None = None,
+                  offsets: dict[int, float] | None = None) -> Placed | None:
     """The appeals row (three groups of five) printing fewer numbers than cells, in text without
     positions: every split of the numbers, in order, over the groups such that each group's
     total is the sum of its results. What the report's prose says of its appeals (`stated`,
@@ -560,7 +622,7 @@ def place_appeals(nums: list[Num], loose: bool = False, stated: list | None = No
             return None
     if not full:
         return None
-    out = _pick_appeals(full, stated)
+    out = _pick_appeals(full, stated, None if loose else offsets)
     if loose:
         out.reason = "cells run together split, blank cells placed anywhere; " + out.reason
     return out

@@ -781,7 +781,9 @@ def read_appeals(st: Stream, fmt: str, t0: int, t1: int, stated: list | None = N
                     for key, n, xy in zip(keys, placed, coords)}, []
     # text without character boxes (dumps): every split the identities allow, agreed cells read;
     # a PDF's text layer keeps its positions for the pipeline's other readings to place them
-    got = short_rows.place_appeals(kept, stated=stated) if not st.boxed else None
+    # a layout dump keeps the header's column offsets: the lines between the heading and the row
+    offsets = short_rows.appeal_offsets(st, st.tline[t0], kept[0].line) if not st.boxed and t0 < len(st.tline) else {}
+    got = short_rows.place_appeals(kept, stated=stated, offsets=offsets) if not st.boxed else None
     if got is None and not st.boxed and not any(n.padded for n in kept):
         # no placement of the numbers as printed: cells run together, spaces for blank cells
         got = short_rows.place_appeals_glued(kept, *_gaps_around(st, kept), stated=stated) or \
