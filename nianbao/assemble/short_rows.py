@@ -80,28 +80,71 @@ def _options(nums: list[Num], k: int, blank_total: bool) -> list[list[Num | None
     return out
 
 
-def header_offsets(st: Stream, fmt: str, t0: int, t1: int) -> dict[int, float]:
-    """Column index → character offset of its printed label, from the header line of a layout
-    dump that shows the most column labels left to right (自然人 商业企业 … 总计, often wrapped:
-    人 商业 科研 社会公 法律服 其 计). A piece of text stands for a column only when it belongs to
-    that column's label and no other's."""
+def header_offsets(st: Stream, fmt: str, t0: int, t1: int) -> list[tuple[int, dict[int, float]]]:
+    """The column headers of a layout dump between text offsets t0 and t1 (a table broken over
+    pages prints one per page), each as (its last line, column index → character offset of its
+    printed label). A header's labels wrap over several lines (自然 / 人, 商业 / 企业, 社会 / 公益 /
+    组织): a piece of text stands for a column only when it belongs to that column's label and no
+    other's, and a column's offset is the mean of its pieces on the header's lines. A header
+    needs three columns, left to right in column order."""
     if t0 >= t1 or not st.tline:
-        return {}
+        return []
     labels = [compact(norm(c.zh)) for c in schema.columns("requests", fmt).values()]
-    best: dict[int, float] = {}
+    found: list[tuple[int, dict[int, list[float]]]] = []  # per line with label pieces
     for li in sorted(set(st.tline[t0:min(t1, len(st.tline))])):
-        s = st.slines.get(li, "")
-        found: dict[int, float] = {}
-        for m in re.finditer(r"\S+", s):
+        got: dict[int, list[float]] = {}
+        for m in re.finditer(r"\S+", st.slines.get(li, "")):
             own = [j for j, lab in enumerate(labels) if m.group() in lab]
-            if len(own) == 1 and own[0] not in found:
-                found[own[0]] = (m.start() + m.end()) / 2
-        cols = sorted(found)
-        if any(found[b] <= found[a] for a, b in zip(cols, cols[1:])):
-            continue
-        if len(found) > len(best):
-            best = found
-    return best if len(best) >= 3 else {}
+            if len(own) == 1:
+                got.setdefault(own[0], []).append((m.start() + m.end()) / 2)
+        if got and all(len(v) == 1 for v in got.values()):
+            found.append((li, got))
+    blocks: list[tuple[int, dict[int, list[float]]]] = []
+    for li, got in found:
+        if blocks and li - blocks[-1][0] <= HEADER_GAP:
+            for c, xs in got.items():
+                blocks[-1][1].setdefault(c, []).extend(xs)
+            blocks[-1] = (li, blocks[-1][1])
+        else:
+            blocks.append((li, {c: list(xs) for c, xs in got.items()}))
+    out = []
+    for li, cols in blocks:
+        off = {c: sum(xs) / len(xs) for c, xs in cols.items()}
+        order = sorted(off)
+        if len(off) >= 3 and all(off[a] < off[b] for a, b in zip(order, order[1:])):
+            if 0 in off and 1 in off:
+                # the first column's label shares its lines with the row labels' column, which
+                # the dump squeezes: it stands far left of its numbers (自然 at 24, its 27 at 33,
+                # 商业 at 38). Its numbers sit no further from the second column than the labels'
+                # spacing
+                off[0] = max(off[0], off[1] - _tolerance(off))
+            out.append((li, off))
+    return out
+
+
+HEADER_GAP = 2  # lines: a header's wrapped label lines follow one another
+
+
+def offsets_above(headers: list[tuple[int, dict[int, float]]], line: int) -> dict[int, float]:
+    """The offsets of the nearest header above a row's line (the page's own header)."""
+    above = [off for li, off in headers if li < line]
+    return above[-1] if above else {}
+
+
+def _calibrated(offsets: dict[int, float], p: list, known: list[bool]) -> dict[int, float]:
+    """A row's column offsets: the header's, except that a column whose cell the identities fixed
+    sits where that number is printed. A layout dump spaces a line of digits apart from a line of
+    labels (the first column's label, squeezed beside the row labels' column, stands far left of
+    its numbers), so a fixed number is the better mark for its column. None where the row has no
+    fixed number, or where its numbers and the labels are not left to right in column order."""
+    sure = {c: _centre(n) for c, (n, k) in enumerate(zip(p, known)) if k and n is not None}
+    if not offsets or not sure:
+        return {}
+    off = {**offsets, **sure}
+    order = sorted(off)
+    if any(off[b] <= off[a] for a, b in zip(order, order[1:])):
+        return {}
+    return off
 
 
 class _TooLarge(Exception):
@@ -219,12 +262,6 @@ def _near(n: Num, c: int, offsets: dict[int, float]) -> bool:
     return min(offsets, key=lambda j: abs(offsets[j] - _centre(n))) == c and d <= _tolerance(offsets)
 
 
-def _in_band(p: list, known: list[bool], offsets: dict[int, float]) -> bool:
-    """The row's fixed cells sit at their own column's label: the header's offsets hold here."""
-    sure = [(c, n) for c, (n, k) in enumerate(zip(p, known)) if k and n is not None]
-    return bool(sure) and all(_near(n, c, offsets) for c, n in sure)
-
-
 def _cost(p: list, offsets: dict[int, float]) -> float | None:
     if any(n is not None and c not in offsets for c, n in enumerate(p)):
         return None
@@ -232,7 +269,7 @@ def _cost(p: list, offsets: dict[int, float]) -> float | None:
 
 
 def place(fmt: str, aggregate: bool, fixed: dict[str, list], short: dict[str, list[Num]], k: int,
-          offsets: dict[int, float] | None = None, gaps: dict[str, tuple[bool, bool]] | None = None,
+          offsets: dict[str, dict[int, float]] | None = None, gaps: dict[str, tuple[bool, bool]] | None = None,
           stated: list | None = None, loose: bool = False) -> dict[str, Placed] | None:
     """Cells of every short row, or None when no choice satisfies the identities (or the search
     is too large): the caller then reads them as before. With `gaps` (run-together text: row →
@@ -270,14 +307,15 @@ def place(fmt: str, aggregate: bool, fixed: dict[str, list], short: dict[str, li
                 if len(js) < 2:
                     continue
                 known = [all(options[r][j][c] is options[r][js[0]][c] for j in js) for c in range(k)]
-                if not _in_band(options[r][js[0]], known, offsets):
+                off = _calibrated(offsets.get(r, {}), options[r][js[0]], known)
+                if not off:
                     continue
-                costs = [(_cost(options[r][j], offsets), j) for j in js]
+                costs = [(_cost(options[r][j], off), j) for j in js]
                 if any(c is None for c, _ in costs):
                     continue
                 costs.sort()
                 best = options[r][costs[0][1]]
-                if costs[0][0] == costs[1][0] or not all(_near(n, c, offsets) for c, n in enumerate(best) if n):
+                if costs[0][0] == costs[1][0] or not all(_near(n, c, off) for c, n in enumerate(best) if n):
                     continue
                 trial = dict(allowed, **{r: [costs[0][1]]})
                 got = feasible(options, trial)

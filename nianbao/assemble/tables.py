@@ -351,6 +351,7 @@ class RowReader:
         self.label_lines: dict[str, set[int]] = {}  # row id → lines its printed label spans
         self.doubtful: set[str] = set()  # rows given numbers away from their label that break their total
         self.header = header  # text range of the column header, for column positions
+        self.span = header  # text range of the whole table (read_row_table sets it)
         self.all_nums = [n for nums in got.values() for n in nums]
         self.ambiguous: dict[str, list[list[Num | None]]] = {}
         self.short: dict[str, list[Num]] = {}  # rows printing fewer numbers than columns, no positions
@@ -629,7 +630,9 @@ class RowReader:
         k = len(next(iter(rows.values())).cols)
         fixed = {rid: [cells[r.key(c)].value if r.key(c) in cells else None for c in r.cols]
                  for rid, r in rows.items() if rid not in self.short}
-        offsets = short_rows.header_offsets(self.st, self.fmt, *self.header) if self.header else {}
+        # each row under its own page's header (a layout dump; none in text without layout)
+        headers = short_rows.header_offsets(self.st, self.fmt, self.header[0], self.span[1]) if self.header else []
+        offsets = {r: o for r, nums in self.short.items() if (o := short_rows.offsets_above(headers, nums[0].line))}
         got = short_rows.place(self.fmt, self.aggregate, fixed, self.short, k, offsets, stated=self.stated)
         glued = False
         if got is None and not offsets and not any(n.padded for ns in self.short.values() for n in ns):
@@ -728,6 +731,7 @@ def read_row_table(st: Stream, table: str, fmt: str, t0: int, t1: int,
     header = (t0, anchors[0].tpos) if anchors else None
     reader = RowReader(st, table, fmt, got, by_id, header, aggregate)
     reader.stated = stated or []
+    reader.span = (t0, t1)
     reader.label_lines = {a.row.id: set(st.tline[a.tpos:max(a.end, a.tpos + 1)]) for a in anchors}
     cells: dict[str, Cell] = not_printed(fmt) if aggregate and table == "requests" else {}
     warnings = [f"{table}: {a.reason}" for a in anchors if a.reason]
