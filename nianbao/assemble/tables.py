@@ -22,7 +22,7 @@ from nianbao import schema
 from nianbao.document import Cell, Line
 from nianbao.schema import Row, labels
 
-from . import blanks, short_rows
+from . import active_short, blanks, short_rows
 from .normalize import compact, norm
 from .stream import Num, Stream
 
@@ -558,6 +558,12 @@ class RowReader:
                 conf, reason = CONF_GUESS, f"{k - len(nums)} blank cell(s) placed by the row identity"
                 if len(options) > 1:
                     self.ambiguous[row.id] = options
+            if placed is None and self.table == "active" and not self.st.boxed:
+                # no identity places an active row: only its printed sign or a layout's header
+                plus = any(n.text.startswith(("+", "＋")) for n in self.all_nums)
+                got = active_short.place(self.st, self.fmt, row.cols, nums, plus)
+                if got is not None:
+                    (placed, reason), conf = got, CONF_POSITIONAL
             if placed is None:
                 return {row.key(c): Cell(value=None, confidence=0.0,
                                          reason=f"{len(nums)} numbers for {k} columns; cannot tell which are blank")
