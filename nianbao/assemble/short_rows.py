@@ -299,25 +299,24 @@ def place(fmt: str, aggregate: bool, fixed: dict[str, list], short: dict[str, li
             continue
         allowed, feas, said = _by_prose(fmt, options, allowed, feas, feasible, stated or [])
         by_position: set[str] = set()
+        if offsets:
+            # every row the offsets place, tried at once: one query with those rows fixed is
+            # cheap, where a query per row can spend the table's search bound (WORK) before the
+            # last rows are tried
+            picks = {r: j for r in short if (j := _by_offsets_row(options[r], feas[r], offsets.get(r, {}), k)) is not None}
+            trial = dict(allowed, **{r: [j] for r, j in picks.items()})
+            got = feasible(options, trial) if picks else None
+            if got is not None and all(got.values()):
+                allowed, feas = trial, got
+                by_position |= set(picks)
         changed = bool(offsets)
         while changed:
             changed = False
             for r in short:
-                js = sorted(feas[r])
-                if len(js) < 2:
+                j = _by_offsets_row(options[r], feas[r], offsets.get(r, {}), k)
+                if j is None:
                     continue
-                known = [all(options[r][j][c] is options[r][js[0]][c] for j in js) for c in range(k)]
-                off = _calibrated(offsets.get(r, {}), options[r][js[0]], known)
-                if not off:
-                    continue
-                costs = [(_cost(options[r][j], off), j) for j in js]
-                if any(c is None for c, _ in costs):
-                    continue
-                costs.sort()
-                best = options[r][costs[0][1]]
-                if costs[0][0] == costs[1][0] or not all(_near(n, c, off) for c, n in enumerate(best) if n):
-                    continue
-                trial = dict(allowed, **{r: [costs[0][1]]})
+                trial = dict(allowed, **{r: [j]})
                 got = feasible(options, trial)
                 if got is None or any(not s for s in got.values()):
                     continue
@@ -345,6 +344,27 @@ def place(fmt: str, aggregate: bool, fixed: dict[str, list], short: dict[str, li
                 out[r].reason += f"; the report's prose ({'; '.join(texts)}) removed the placements it contradicts"
         return out
     return None
+
+
+def _by_offsets_row(opts: list[list], feasible: set[int], offsets: dict[int, float], k: int) -> int | None:
+    """The one of a row's placements still open whose numbers sit nearest their columns' offsets
+    (the header's, calibrated by the row's fixed numbers), when every number of it sits at its own
+    column and no other placement is as near; else None."""
+    js = sorted(feasible)
+    if len(js) < 2:
+        return None
+    known = [all(opts[j][c] is opts[js[0]][c] for j in js) for c in range(k)]
+    off = _calibrated(offsets, opts[js[0]], known)
+    if not off:
+        return None
+    costs = [(_cost(opts[j], off), j) for j in js]
+    if any(c is None for c, _ in costs):
+        return None
+    costs.sort()
+    best = opts[costs[0][1]]
+    if costs[0][0] == costs[1][0] or not all(_near(n, c, off) for c, n in enumerate(best) if n):
+        return None
+    return costs[0][1]
 
 
 def _by_prose(fmt: str, options: dict[str, list], allowed: dict[str, list[int]], feas: dict[str, set[int]],
