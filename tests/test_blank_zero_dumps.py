@@ -247,3 +247,22 @@ def test_the_appeals_row_placed_by_the_header_offsets_in_a_layout_dump():
     assert {k: doc.value(k) for k in keys} == dict(zip(keys, row))
     cell = doc.fields["appeals.review.corrected"]
     assert cell.confidence == 0.85 and "column offsets" in cell.reason
+
+
+def test_an_appeals_row_that_breaks_its_totals_is_read_as_printed_in_a_layout_dump():
+    """A -layout dump of an appeals row that prints 总计 1 over blank results (a printing error): no
+    split keeps the group totals, so no placement was found and all fifteen cells were unread.
+    The header's offsets put the 1 under 行政复议's 总计, read as printed (0.85), and the identity
+    flags the row."""
+    values = make_values("2019", seed=5)
+    keys = list(schema.table_keys("appeals", "2019"))
+    row = [0, 0, 0, 0, 1] + [0] * 10
+    values.update(zip(keys, row))
+    text = report_text("2019", values)
+    a = text.index("四、政府信息公开行政复议、行政诉讼情况")
+    b = text.index("\n", text.index(" ".join(map(str, row)), a))
+    block = APPEALS_LAYOUT.rsplit("\n", 1)[0] + "\n" + " " * 22 + "1"
+    doc = extract_text(text[:a] + block + text[b:])
+    assert {k: doc.value(k) for k in keys} == dict(zip(keys, row))
+    cell = doc.fields["appeals.review.total"]
+    assert cell.confidence == 0.85 and "column offsets" in cell.reason and cell.verified is False

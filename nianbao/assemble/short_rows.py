@@ -631,6 +631,23 @@ def _by_offsets(full: list[list], offsets: dict[int, float]) -> list[list] | Non
     return [best]
 
 
+def appeals_as_printed(nums: list[Num], offsets: dict[int, float]) -> list[Num | None] | None:
+    """A layout dump's appeals row that no split keeps the group totals (a printing error: 总计 1
+    over blank results): each number under the label it sits at (nearest, within the labels'
+    median spacing, left to right), so it is read as printed and the identities flag it. None
+    when some number sits at no label of its own."""
+    if not offsets or len(offsets) < APPEAL_GROUPS * APPEAL_WIDTH:
+        return None
+    out: list[Num | None] = [None] * (APPEAL_GROUPS * APPEAL_WIDTH)
+    last = -1
+    for n in nums:
+        c = min(offsets, key=lambda j: abs(offsets[j] - _centre(n)))
+        if not _near(n, c, offsets) or c <= last:
+            return None
+        out[c], last = n, c
+    return out
+
+
 def _pick_appeals(full: list[list], stated: list | None, offsets: dict[int, float] | None = None) -> Placed:
     """The cells every placement agrees on, the rest the guess under the most common groups and
     results; where the prose removed placements, the cells it settled say so. With `offsets` (a

@@ -809,6 +809,10 @@ def read_appeals(st: Stream, fmt: str, t0: int, t1: int, stated: list | None = N
             out[key] = _cell(n, "int", lines, short_rows.CONF_GUESS if guess else short_rows.CONF, why)
             out[key].alternatives = alts
         return out, []
+    printed = short_rows.appeals_as_printed(kept, offsets) if got is None and offsets else None
+    if printed is not None:
+        why = f"{k - len(kept)} blank cell(s) placed by the header's column offsets; no split keeps the group totals"
+        return {key: _cell(n, "int", lines, CONF_POSITIONAL, why) for key, n in zip(keys, printed)}, []
     placed = place_appeals_by_identity(kept)
     if placed is not None:
         why = f"{k - len(kept)} blank cell(s) placed by the row identities"
