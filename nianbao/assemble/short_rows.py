@@ -9,16 +9,16 @@ identities with those 总计 cells blank. A cell is read when every choice that 
 it the same value. Columns that enter the identities alike (科研机构 and 社会公益组织 both 0 in
 every other row) cannot be told apart by sums:
 
-- where the text keeps a layout (pdftotext -layout), the header's column labels give each column
-  a character offset. The offsets drift from one band of the table to the next (the dump packs
-  each band's text blocks on their own), so a row uses them only when the cells the identities
-  already fixed sit at their own column's label; then, among its placements that the identities
-  allow, the one whose numbers sit nearest their columns' labels is taken;
+- where the text keeps a layout (pdftotext -layout), the header of the row's own page gives each
+  column a character offset (its label's pieces pooled over the header's wrapped lines), the
+  row's fixed numbers mark their own columns, and, among its placements that the identities
+  allow, the one whose numbers all sit nearest their own columns' offsets is taken;
 - a cell still open is a guess at 0.5, `ambiguous` in its reason, with the values it could take:
   the placement under the most common applicants (PREVALENCE).
 
 Nothing read here comes from geometry, so no cell claims more than 0.85. The appeals row (three
-groups of five) is placed the same way by its group identities (place_appeals).
+groups of five) is placed the same way by its group identities, the report's prose on its appeals
+(settle.appeal_statements) and a layout's header offsets (place_appeals).
 """
 from __future__ import annotations
 
@@ -685,8 +685,7 @@ def place_appeals(nums: list[Num], loose: bool = False, stated: list | None = No
     settle.appeal_statements) removes the splits it contradicts. A cell is read where all of them
     agree; elsewhere the one that puts the numbers in the most common groups and results is taken
     as a guess. `loose`: the cells ran together with nothing where blank ones were (527819), each
-    number may be several cells."""
-    k = APPEAL_GROUPS * APPEAL_WIDTH
+    number may be several cells. `offsets`: a layout dump's header (appeal_offsets)."""
     full: list[list[Num | None]] = []
     for cut in (_cuts(nums) if loose else [[[n] for n in nums]]):
         got = _appeal_placements([x for c in cut for x in c])
