@@ -77,7 +77,8 @@ def assemble(doc: Document) -> Document:
                               why="the active table re-read as run-together rows (zeros printed blank)")
         doc.warnings.extend(warns)
     if appeals:
-        cells, warns = (runs.read_appeals if glued else read_appeals)(st, fmt, *appeals)
+        cells, warns = runs.read_appeals(st, fmt, *appeals) if glued else \
+            read_appeals(st, fmt, *appeals, settle.appeal_statements([c.text for c in prose]))
         cell_writer.write_all(doc, cells, stage="assemble", why="the appeals table read from the text")
         doc.warnings.extend(warns)
     else:

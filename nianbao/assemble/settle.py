@@ -289,11 +289,17 @@ def context_of(doc: Document) -> Document:
 
 @dataclass
 class Stated:
-    """What a sentence of the report says of one requests row: the sum of some of its columns."""
+    """What a sentence of the report says of one row (requests) or of some rows together
+    (appeals: 诉讼9件 sums both 行政诉讼 groups): the sum of some of their columns."""
     row: str
     cols: tuple[str, ...]
     value: int
     text: str
+    more_rows: tuple[str, ...] = ()  # further rows the sum runs over (appeals)
+
+    @property
+    def rows(self) -> tuple[str, ...]:
+        return (self.row,) + self.more_rows
 
 
 APPLICANTS = ("natural_person", "enterprise", "research", "nonprofit", "legal_service", "other_org")
@@ -325,3 +331,97 @@ def request_statements(clauses: list[str]) -> list[Stated]:
             for m in pat.finditer(sentence):
                 out.append(Stated(rid, cols, int(m.group(1)), m.group(0)))
     return out
+
+
+# ---------------------------------------------------------------- the prose on the appeals table
+
+# Groups a sentence names (复议后起诉 before 复议 and 诉讼: it contains both words); what a count or a
+# result phrase says applies to the groups named since the last result phrase of the sentence.
+APPEAL_GROUP_CUES = [
+    (re.compile(r"复议后(?:提起|再)?(?:起诉|诉讼)"), ("suit_after_review",)),
+    (re.compile(r"(?:未经复议)?直接(?:提起)?(?:起诉|诉讼)"), ("suit_direct",)),
+    (re.compile(r"复议(?!后)"), ("review",)),
+    (re.compile(r"诉讼|起诉|应诉"), ("suit_direct", "suit_after_review")),
+]
+_CASES = r"(?:案件|案)?(?:共|计|合计)?(\d+)(?:件|起|宗|个)"
+# a group's count right after its name: 行政复议7件, 诉讼9件, 复议后起诉1件 → that group's 总计
+APPEAL_COUNT = re.compile(r"(?:复议后(?:提起|再)?(?:起诉|诉讼)|直接(?:提起)?(?:起诉|诉讼)|复议(?!后)|诉讼|起诉)" + _CASES)
+# "every decided case upheld": 均获维持 says that none was corrected and none ended otherwise, not
+# that none is pending — 上海 2019 says 行政复议7件，诉讼9件，均获维持 while its table prints 2 and 1
+# 尚未审结 (decided cases upheld, the rest still open); read as "all upheld" it would contradict
+# the table. 零败诉 / 无被纠正 say only that none was corrected.
+ALL_UPHELD = re.compile(r"(?:均|全部|都)(?:获得?|被|予以|得到|予)?维持|无一(?:被)?(?:纠正|撤销|败诉)")
+NONE_CORRECTED = re.compile(r"(?:无|未|没有|零)(?:被)?(?:纠正|撤销|败诉)")
+# counts of one result: 被纠正1件 / 1件被纠正, 维持5件, 尚未审结2件
+APPEAL_RESULTS = [
+    ("corrected", re.compile(r"(?:被纠正|纠正|被撤销|败诉)(\d+)(?:件|起|宗|个)|(\d+)(?:件|起|宗|个)(?:被纠正|被撤销|败诉)")),
+    ("upheld", re.compile(r"(?<![均都])(?:结果)?(?:被|获)?维持(?:原(?:行政)?(?:行为|决定))?(\d+)(?:件|起|宗|个)")),
+    ("pending", re.compile(r"(?:尚未审结|未审结|正在审理|审理中)(\d+)(?:件|起|宗|个)")),
+]
+
+
+def appeal_statements(clauses: list[str]) -> list[Stated]:
+    """The report's own counts of its appeals (行政复议7件，诉讼9件，均获维持), read from its
+    sentences: evidence that removes the placements of a short appeals row that contradict it
+    (short_rows.place_appeals). Each is a sum over the groups the sentence names before it: a
+    count after a group's name is that group's 总计 (诉讼 names both 行政诉讼 groups); 均获维持 says
+    结果纠正 and 其他结果 are 0 (not 尚未审结: see ALL_UPHELD); 零败诉 / 无被纠正 that 结果纠正 is 0; 被纠正1件,
+    维持5件, 尚未审结2件 the sum of that result. A count of all the years is not the year's."""
+    out: list[Stated] = []
+    for sentence in re.split(r"[。；;]", _norm("".join(clauses))):
+        if not re.search(r"复议|诉讼|起诉", sentence) or CUMULATIVE.search(sentence):
+            continue
+        events: list[tuple[int, str, object]] = []  # (position, kind, what)
+        for m in APPEAL_COUNT.finditer(sentence):
+            events.append((m.start(), "count", m))
+        for m in ALL_UPHELD.finditer(sentence):
+            events.append((m.start(), "all_upheld", m))
+        for m in NONE_CORRECTED.finditer(sentence):
+            if not ALL_UPHELD.match(sentence, max(0, m.start() - 2)):
+                events.append((m.start(), "none_corrected", m))
+        for col, pat in APPEAL_RESULTS:
+            for m in pat.finditer(sentence):
+                events.append((m.start(), col, m))
+        # the groups a result phrase speaks of: those named since the last result phrase, or, when
+        # none was named since, the same as that phrase's (其中维持1件，尚未审结1件)
+        scope: list[str] = []
+        last, fresh = 0, False
+        for pos, kind, m in sorted(events, key=lambda e: e[0]):
+            end = pos + len(m.group(0)) if kind == "count" else pos
+            named = _groups_named(sentence[last:end])
+            if named:
+                scope = named if fresh else scope + named
+                fresh = False
+            last = max(last, end)
+            if kind == "count":
+                said = _groups_named(m.group(0))
+                if said:
+                    out.append(Stated(said[0], ("total",), int(m.group(1)), m.group(0), tuple(said[1:])))
+                continue
+            rows = list(dict.fromkeys(scope))
+            if not rows:
+                continue
+            if kind == "all_upheld":
+                out.append(Stated(rows[0], ("corrected", "other"), 0, m.group(0), tuple(rows[1:])))
+            elif kind == "none_corrected":
+                if "败诉" in m.group(0):  # lost in court: a 行政诉讼, never a 复议
+                    rows = [r for r in rows if r != "review"]
+                    if not rows:
+                        continue
+                out.append(Stated(rows[0], ("corrected",), 0, m.group(0), tuple(rows[1:])))
+            else:
+                out.append(Stated(rows[0], (kind,), int(next(g for g in m.groups() if g)), m.group(0),
+                                  tuple(rows[1:])))
+            last, fresh = max(last, pos + len(m.group(0))), True
+    return out
+
+
+def _groups_named(text: str) -> list[str]:
+    """The appeals groups a stretch of a sentence names, in table order (复议后起诉 is not 复议)."""
+    found: set[str] = set()
+    rest = text
+    for pat, rows in APPEAL_GROUP_CUES:
+        if pat.search(rest):
+            found.update(rows)
+            rest = pat.sub("", rest)
+    return [r for r in ("review", "suit_direct", "suit_after_review") if r in found]

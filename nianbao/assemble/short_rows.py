@@ -9,16 +9,16 @@ identities with those 总计 cells blank. A cell is read when every choice that 
 it the same value. Columns that enter the identities alike (科研机构 and 社会公益组织 both 0 in
 every other row) cannot be told apart by sums:
 
-- where the text keeps a layout (pdftotext -layout), the header's column labels give each column
-  a character offset. The offsets drift from one band of the table to the next (the dump packs
-  each band's text blocks on their own), so a row uses them only when the cells the identities
-  already fixed sit at their own column's label; then, among its placements that the identities
-  allow, the one whose numbers sit nearest their columns' labels is taken;
+- where the text keeps a layout (pdftotext -layout), the header of the row's own page gives each
+  column a character offset (its label's pieces pooled over the header's wrapped lines), the
+  row's fixed numbers mark their own columns, and, among its placements that the identities
+  allow, the one whose numbers all sit nearest their own columns' offsets is taken;
 - a cell still open is a guess at 0.5, `ambiguous` in its reason, with the values it could take:
   the placement under the most common applicants (PREVALENCE).
 
 Nothing read here comes from geometry, so no cell claims more than 0.85. The appeals row (three
-groups of five) is placed the same way by its group identities (place_appeals).
+groups of five) is placed the same way by its group identities, the report's prose on its appeals
+(settle.appeal_statements) and a layout's header offsets (place_appeals).
 """
 from __future__ import annotations
 
@@ -51,6 +51,7 @@ class Placed:
     alternatives: list[list]  # per column, the values an ambiguous cell could take
     guess: list[bool]  # per column: the identities allow other values (`ambiguous`)
     reason: str
+    said: list[str] | None = None  # per column: the prose that settled it ("" where none did)
 
 
 def _val(n: Num | None):
@@ -79,28 +80,71 @@ def _options(nums: list[Num], k: int, blank_total: bool) -> list[list[Num | None
     return out
 
 
-def header_offsets(st: Stream, fmt: str, t0: int, t1: int) -> dict[int, float]:
-    """Column index → character offset of its printed label, from the header line of a layout
-    dump that shows the most column labels left to right (自然人 商业企业 … 总计, often wrapped:
-    人 商业 科研 社会公 法律服 其 计). A piece of text stands for a column only when it belongs to
-    that column's label and no other's."""
+def header_offsets(st: Stream, fmt: str, t0: int, t1: int) -> list[tuple[int, dict[int, float]]]:
+    """The column headers of a layout dump between text offsets t0 and t1 (a table broken over
+    pages prints one per page), each as (its last line, column index → character offset of its
+    printed label). A header's labels wrap over several lines (自然 / 人, 商业 / 企业, 社会 / 公益 /
+    组织): a piece of text stands for a column only when it belongs to that column's label and no
+    other's, and a column's offset is the mean of its pieces on the header's lines. A header
+    needs three columns, left to right in column order."""
     if t0 >= t1 or not st.tline:
-        return {}
+        return []
     labels = [compact(norm(c.zh)) for c in schema.columns("requests", fmt).values()]
-    best: dict[int, float] = {}
+    found: list[tuple[int, dict[int, list[float]]]] = []  # per line with label pieces
     for li in sorted(set(st.tline[t0:min(t1, len(st.tline))])):
-        s = st.slines.get(li, "")
-        found: dict[int, float] = {}
-        for m in re.finditer(r"\S+", s):
+        got: dict[int, list[float]] = {}
+        for m in re.finditer(r"\S+", st.slines.get(li, "")):
             own = [j for j, lab in enumerate(labels) if m.group() in lab]
-            if len(own) == 1 and own[0] not in found:
-                found[own[0]] = (m.start() + m.end()) / 2
-        cols = sorted(found)
-        if any(found[b] <= found[a] for a, b in zip(cols, cols[1:])):
-            continue
-        if len(found) > len(best):
-            best = found
-    return best if len(best) >= 3 else {}
+            if len(own) == 1:
+                got.setdefault(own[0], []).append((m.start() + m.end()) / 2)
+        if got and all(len(v) == 1 for v in got.values()):
+            found.append((li, got))
+    blocks: list[tuple[int, dict[int, list[float]]]] = []
+    for li, got in found:
+        if blocks and li - blocks[-1][0] <= HEADER_GAP:
+            for c, xs in got.items():
+                blocks[-1][1].setdefault(c, []).extend(xs)
+            blocks[-1] = (li, blocks[-1][1])
+        else:
+            blocks.append((li, {c: list(xs) for c, xs in got.items()}))
+    out = []
+    for li, cols in blocks:
+        off = {c: sum(xs) / len(xs) for c, xs in cols.items()}
+        order = sorted(off)
+        if len(off) >= 3 and all(off[a] < off[b] for a, b in zip(order, order[1:])):
+            if 0 in off and 1 in off:
+                # the first column's label shares its lines with the row labels' column, which
+                # the dump squeezes: it stands far left of its numbers (自然 at 24, its 27 at 33,
+                # 商业 at 38). Its numbers sit no further from the second column than the labels'
+                # spacing
+                off[0] = max(off[0], off[1] - _tolerance(off))
+            out.append((li, off))
+    return out
+
+
+HEADER_GAP = 2  # lines: a header's wrapped label lines follow one another
+
+
+def offsets_above(headers: list[tuple[int, dict[int, float]]], line: int) -> dict[int, float]:
+    """The offsets of the nearest header above a row's line (the page's own header)."""
+    above = [off for li, off in headers if li < line]
+    return above[-1] if above else {}
+
+
+def _calibrated(offsets: dict[int, float], p: list, known: list[bool]) -> dict[int, float]:
+    """A row's column offsets: the header's, except that a column whose cell the identities fixed
+    sits where that number is printed. A layout dump spaces a line of digits apart from a line of
+    labels (the first column's label, squeezed beside the row labels' column, stands far left of
+    its numbers), so a fixed number is the better mark for its column. None where the row has no
+    fixed number, or where its numbers and the labels are not left to right in column order."""
+    sure = {c: _centre(n) for c, (n, k) in enumerate(zip(p, known)) if k and n is not None}
+    if not offsets or not sure:
+        return {}
+    off = {**offsets, **sure}
+    order = sorted(off)
+    if any(off[b] <= off[a] for a, b in zip(order, order[1:])):
+        return {}
+    return off
 
 
 class _TooLarge(Exception):
@@ -218,12 +262,6 @@ def _near(n: Num, c: int, offsets: dict[int, float]) -> bool:
     return min(offsets, key=lambda j: abs(offsets[j] - _centre(n))) == c and d <= _tolerance(offsets)
 
 
-def _in_band(p: list, known: list[bool], offsets: dict[int, float]) -> bool:
-    """The row's fixed cells sit at their own column's label: the header's offsets hold here."""
-    sure = [(c, n) for c, (n, k) in enumerate(zip(p, known)) if k and n is not None]
-    return bool(sure) and all(_near(n, c, offsets) for c, n in sure)
-
-
 def _cost(p: list, offsets: dict[int, float]) -> float | None:
     if any(n is not None and c not in offsets for c, n in enumerate(p)):
         return None
@@ -231,7 +269,7 @@ def _cost(p: list, offsets: dict[int, float]) -> float | None:
 
 
 def place(fmt: str, aggregate: bool, fixed: dict[str, list], short: dict[str, list[Num]], k: int,
-          offsets: dict[int, float] | None = None, gaps: dict[str, tuple[bool, bool]] | None = None,
+          offsets: dict[str, dict[int, float]] | None = None, gaps: dict[str, tuple[bool, bool]] | None = None,
           stated: list | None = None, loose: bool = False) -> dict[str, Placed] | None:
     """Cells of every short row, or None when no choice satisfies the identities (or the search
     is too large): the caller then reads them as before. With `gaps` (run-together text: row →
@@ -261,24 +299,24 @@ def place(fmt: str, aggregate: bool, fixed: dict[str, list], short: dict[str, li
             continue
         allowed, feas, said = _by_prose(fmt, options, allowed, feas, feasible, stated or [])
         by_position: set[str] = set()
+        if offsets:
+            # every row the offsets place, tried at once: one query with those rows fixed is
+            # cheap, where a query per row can spend the table's search bound (WORK) before the
+            # last rows are tried
+            picks = {r: j for r in short if (j := _by_offsets_row(options[r], feas[r], offsets.get(r, {}), k)) is not None}
+            trial = dict(allowed, **{r: [j] for r, j in picks.items()})
+            got = feasible(options, trial) if picks else None
+            if got is not None and all(got.values()):
+                allowed, feas = trial, got
+                by_position |= set(picks)
         changed = bool(offsets)
         while changed:
             changed = False
             for r in short:
-                js = sorted(feas[r])
-                if len(js) < 2:
+                j = _by_offsets_row(options[r], feas[r], offsets.get(r, {}), k)
+                if j is None:
                     continue
-                known = [all(options[r][j][c] is options[r][js[0]][c] for j in js) for c in range(k)]
-                if not _in_band(options[r][js[0]], known, offsets):
-                    continue
-                costs = [(_cost(options[r][j], offsets), j) for j in js]
-                if any(c is None for c, _ in costs):
-                    continue
-                costs.sort()
-                best = options[r][costs[0][1]]
-                if costs[0][0] == costs[1][0] or not all(_near(n, c, offsets) for c, n in enumerate(best) if n):
-                    continue
-                trial = dict(allowed, **{r: [costs[0][1]]})
+                trial = dict(allowed, **{r: [j]})
                 got = feasible(options, trial)
                 if got is None or any(not s for s in got.values()):
                     continue
@@ -306,6 +344,27 @@ def place(fmt: str, aggregate: bool, fixed: dict[str, list], short: dict[str, li
                 out[r].reason += f"; the report's prose ({'; '.join(texts)}) removed the placements it contradicts"
         return out
     return None
+
+
+def _by_offsets_row(opts: list[list], feasible: set[int], offsets: dict[int, float], k: int) -> int | None:
+    """The one of a row's placements still open whose numbers sit nearest their columns' offsets
+    (the header's, calibrated by the row's fixed numbers), when every number of it sits at its own
+    column and no other placement is as near; else None."""
+    js = sorted(feasible)
+    if len(js) < 2:
+        return None
+    known = [all(opts[j][c] is opts[js[0]][c] for j in js) for c in range(k)]
+    off = _calibrated(offsets, opts[js[0]], known)
+    if not off:
+        return None
+    costs = [(_cost(opts[j], off), j) for j in js]
+    if any(c is None for c, _ in costs):
+        return None
+    costs.sort()
+    best = opts[costs[0][1]]
+    if costs[0][0] == costs[1][0] or not all(_near(n, c, off) for c, n in enumerate(best) if n):
+        return None
+    return costs[0][1]
 
 
 def _by_prose(fmt: str, options: dict[str, list], allowed: dict[str, list[int]], feas: dict[str, set[int]],
@@ -499,14 +558,134 @@ def _group_placements(part: list[Num]) -> list[list[Num | None]]:
     return [p for p in _options(part, APPEAL_WIDTH, False) if p[-1] is not None or not part]
 
 
-def place_appeals(nums: list[Num], loose: bool = False) -> Placed | None:
+APPEAL_ROWS = ("review", "suit_direct", "suit_after_review")
+APPEAL_COLS = ("upheld", "corrected", "other", "pending", "total")
+
+
+def _appeals_by_prose(full: list[list], stated: list) -> tuple[list[list], list[str]]:
+    """Keep, statement by statement, the appeals placements whose cells add up to what the
+    report's prose says (settle.appeal_statements: 行政复议7件 → 复议 总计 7; 均获维持 → 结果纠正 and
+    其他结果 0 in the groups it speaks of); a statement no placement fits (the prose and the table
+    disagree) removes nothing. Returns the placements left and the statements that removed some."""
+    used: list[str] = []
+    for st in stated:
+        if any(r not in APPEAL_ROWS for r in st.rows) or any(c not in APPEAL_COLS for c in st.cols):
+            continue
+        idx = [APPEAL_ROWS.index(r) * APPEAL_WIDTH + APPEAL_COLS.index(c) for r in st.rows for c in st.cols]
+        keep = [p for p in full if sum(_val(p[i]) for i in idx) == st.value]
+        if keep and len(keep) < len(full):
+            full = keep
+            used.append(st.text)
+    return full, used
+
+
+# the words of the appeals header that name one result column (结果 heads three of them, 其他 one
+# only: 其他结果); 总计 wraps to 总 / 计 in narrow columns
+APPEAL_HEAD_WORDS = {"维持": "upheld", "结果维持": "upheld", "纠正": "corrected", "结果纠正": "corrected",
+                     "其他": "other", "其他结果": "other", "尚未": "pending", "审结": "pending", "尚未审结": "pending",
+                     "总计": "total", "总": "total", "计": "total"}
+
+
+def appeal_offsets(st: Stream, first: int, last: int) -> dict[int, float]:
+    """Cell index (of the fifteen) → character offset of its printed label, from the header lines
+    [first, last) of a layout dump: each result's words (维持, 纠正, 其他, 尚未 / 审结, 总计) are
+    printed once per group, left to right 行政复议, 未经复议直接起诉, 复议后起诉, on whichever of the
+    wrapped header lines; a result whose words do not stand at exactly three places gives no
+    offset. Too few offsets, or offsets not left to right in table order: none."""
+    xs: dict[str, list[float]] = {}
+    for li in range(first, last):
+        for m in re.finditer(r"\S+", st.slines.get(li, "")):
+            col = APPEAL_HEAD_WORDS.get(m.group())
+            if col:
+                xs.setdefault(col, []).append((m.start() + m.end()) / 2)
+    out: dict[int, float] = {}
+    for col, at in xs.items():
+        places: list[list[float]] = []
+        for x in sorted(at):
+            if places and x - places[-1][-1] <= SAME_PLACE:
+                places[-1].append(x)
+            else:
+                places.append([x])
+        if len(places) == APPEAL_GROUPS:
+            for g, p in enumerate(places):
+                out[g * APPEAL_WIDTH + APPEAL_COLS.index(col)] = sum(p) / len(p)
+    order = sorted(out)
+    if len(out) < 2 * APPEAL_GROUPS or any(out[b] <= out[a] for a, b in zip(order, order[1:])):
+        return {}
+    return out
+
+
+SAME_PLACE = 2.0  # characters: a word wrapped onto the next header line stands about where it did
+
+
+def _by_offsets(full: list[list], offsets: dict[int, float]) -> list[list] | None:
+    """The placement whose numbers sit nearest their columns' labels, when every number of it sits
+    at its own column's label (nearest, within the labels' median spacing) and no other placement
+    is as near; else None."""
+    costs = sorted((c, j) for j, p in enumerate(full) if (c := _cost(p, offsets)) is not None)
+    if not costs or (len(costs) > 1 and costs[0][0] == costs[1][0]):
+        return None
+    best = full[costs[0][1]]
+    if not all(_near(n, c, offsets) for c, n in enumerate(best) if n is not None):
+        return None
+    return [best]
+
+
+def appeals_as_printed(nums: list[Num], offsets: dict[int, float]) -> list[Num | None] | None:
+    """A layout dump's appeals row that no split keeps the group totals (a printing error: 总计 1
+    over blank results): each number under the label it sits at (nearest, within the labels'
+    median spacing, left to right), so it is read as printed and the identities flag it. None
+    when some number sits at no label of its own."""
+    if not offsets or len(offsets) < APPEAL_GROUPS * APPEAL_WIDTH:
+        return None
+    out: list[Num | None] = [None] * (APPEAL_GROUPS * APPEAL_WIDTH)
+    last = -1
+    for n in nums:
+        c = min(offsets, key=lambda j: abs(offsets[j] - _centre(n)))
+        if not _near(n, c, offsets) or c <= last:
+            return None
+        out[c], last = n, c
+    return out
+
+
+def _pick_appeals(full: list[list], stated: list | None, offsets: dict[int, float] | None = None) -> Placed:
+    """The cells every placement agrees on, the rest the guess under the most common groups and
+    results; where the prose removed placements, the cells it settled say so. With `offsets` (a
+    layout dump's header, appeal_offsets), the placement under the labels is taken where every
+    number sits at its own column's label."""
+    k = APPEAL_GROUPS * APPEAL_WIDTH
+    before = full
+    full, used = _appeals_by_prose(full, stated or [])
+    placed = _by_offsets(full, offsets) if offsets and len(full) > 1 else None
+    if placed is not None:
+        out = _cells(placed, [0], 0, k, False, True)
+        out.reason = out.reason.replace("the row, column and balance identities", "the row identities")
+        if used:
+            out.reason += f"; the report's prose ({'; '.join(used)}) removed the placements it contradicts"
+        return out
+    rank = [g * len(APPEAL_PREVALENCE) + APPEAL_PREVALENCE.index(c) if c in APPEAL_PREVALENCE else 0
+            for g in range(APPEAL_GROUPS) for c in APPEAL_COLS]
+    pick = min(range(len(full)), key=lambda j: (sorted(rank[i] for i, n in enumerate(full[j]) if _val(n)), j))
+    out = _cells(full, list(range(len(full))), pick, k, False, False)
+    out.reason = out.reason.replace("the row, column and balance identities", "the row identities").replace(
+        "the most common applicants", "the most common groups and results")
+    if used:
+        said = "; ".join(used)
+        out.said = [said if not g and len({_val(p[c]) for p in before}) > 1 else ""
+                    for c, g in enumerate(out.guess)]
+        out.reason += f"; the report's prose ({said}) removed the placements it contradicts"
+    return out
+
+
+def place_appeals(nums: list[Num], loose: bool = False, stated: list | None = None,
+                  offsets: dict[int, float] | None = None) -> Placed | None:
     """The appeals row (three groups of five) printing fewer numbers than cells, in text without
     positions: every split of the numbers, in order, over the groups such that each group's
-    total is the sum of its results. A cell is read where all of them agree; elsewhere the one
-    that puts the numbers in the most common groups and results is taken as a guess. `loose`:
-    the cells ran together with nothing where blank ones were (527819), each number may be
-    several cells."""
-    k = APPEAL_GROUPS * APPEAL_WIDTH
+    total is the sum of its results. What the report's prose says of its appeals (`stated`,
+    settle.appeal_statements) removes the splits it contradicts. A cell is read where all of them
+    agree; elsewhere the one that puts the numbers in the most common groups and results is taken
+    as a guess. `loose`: the cells ran together with nothing where blank ones were (527819), each
+    number may be several cells. `offsets`: a layout dump's header (appeal_offsets)."""
     full: list[list[Num | None]] = []
     for cut in (_cuts(nums) if loose else [[[n] for n in nums]]):
         got = _appeal_placements([x for c in cut for x in c])
@@ -517,12 +696,7 @@ def place_appeals(nums: list[Num], loose: bool = False) -> Placed | None:
             return None
     if not full:
         return None
-    rank = [g * len(APPEAL_PREVALENCE) + APPEAL_PREVALENCE.index(c) if c in APPEAL_PREVALENCE else 0
-            for g in range(APPEAL_GROUPS) for c in ("upheld", "corrected", "other", "pending", "total")]
-    pick = min(range(len(full)), key=lambda j: (sorted(rank[i] for i, n in enumerate(full[j]) if _val(n)), j))
-    out = _cells(full, list(range(len(full))), pick, k, False, False)
-    out.reason = out.reason.replace("the row, column and balance identities", "the row identities").replace(
-        "the most common applicants", "the most common groups and results")
+    out = _pick_appeals(full, stated, None if loose else offsets)
     if loose:
         out.reason = "cells run together split, blank cells placed anywhere; " + out.reason
     return out
@@ -557,7 +731,7 @@ def _groups_hold(p: list) -> bool:
     return all(_row_ok(vals[g * APPEAL_WIDTH:(g + 1) * APPEAL_WIDTH]) for g in range(APPEAL_GROUPS))
 
 
-def place_appeals_glued(nums: list[Num], lead: bool, trail: bool) -> Placed | None:
+def place_appeals_glued(nums: list[Num], lead: bool, trail: bool, stated: list | None = None) -> Placed | None:
     """The appeals row in run-together text whose zeros print nothing (上海 2019 scraped: 5 278 19
     is 5 | | | 2 | 7, 8 | | 1 | | 9 and a blank group): cut and placed as glued_options does, each
     group's total the sum of its results; what the placements agree on is read, the rest guessed
@@ -566,11 +740,6 @@ def place_appeals_glued(nums: list[Num], lead: bool, trail: bool) -> Placed | No
     full = _glued(nums, lead, trail, k, _groups_hold)
     if not full or len(full) > MAX_GLUED_OPTIONS:
         return None
-    rank = [g * len(APPEAL_PREVALENCE) + APPEAL_PREVALENCE.index(c) if c in APPEAL_PREVALENCE else 0
-            for g in range(APPEAL_GROUPS) for c in ("upheld", "corrected", "other", "pending", "total")]
-    pick = min(range(len(full)), key=lambda j: (sorted(rank[i] for i, n in enumerate(full[j]) if _val(n)), j))
-    out = _cells(full, list(range(len(full))), pick, k, False, False)
-    out.reason = "cells run together split, spaces read as blank cells; " + out.reason.replace(
-        "the row, column and balance identities", "the row identities").replace(
-        "the most common applicants", "the most common groups and results")
+    out = _pick_appeals(full, stated)
+    out.reason = "cells run together split, spaces read as blank cells; " + out.reason
     return out

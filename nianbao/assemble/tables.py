@@ -22,7 +22,7 @@ from nianbao import schema
 from nianbao.document import Cell, Line
 from nianbao.schema import Row, row_labels as labels
 
-from . import blanks, short_rows
+from . import active_short, blanks, short_rows
 from .normalize import compact, norm
 from .stream import Num, Stream
 
@@ -351,6 +351,7 @@ class RowReader:
         self.label_lines: dict[str, set[int]] = {}  # row id → lines its printed label spans
         self.doubtful: set[str] = set()  # rows given numbers away from their label that break their total
         self.header = header  # text range of the column header, for column positions
+        self.span = header  # text range of the whole table (read_row_table sets it)
         self.all_nums = [n for nums in got.values() for n in nums]
         self.ambiguous: dict[str, list[list[Num | None]]] = {}
         self.short: dict[str, list[Num]] = {}  # rows printing fewer numbers than columns, no positions
@@ -557,6 +558,12 @@ class RowReader:
                 conf, reason = CONF_GUESS, f"{k - len(nums)} blank cell(s) placed by the row identity"
                 if len(options) > 1:
                     self.ambiguous[row.id] = options
+            if placed is None and self.table == "active" and not self.st.boxed:
+                # no identity places an active row: only its printed sign or a layout's header
+                plus = any(n.text.startswith(("+", "＋")) for n in self.all_nums)
+                got = active_short.place(self.st, self.fmt, row.cols, nums, plus)
+                if got is not None:
+                    (placed, reason), conf = got, CONF_POSITIONAL
             if placed is None:
                 return {row.key(c): Cell(value=None, confidence=0.0,
                                          reason=f"{len(nums)} numbers for {k} columns; cannot tell which are blank")
@@ -629,7 +636,9 @@ class RowReader:
         k = len(next(iter(rows.values())).cols)
         fixed = {rid: [cells[r.key(c)].value if r.key(c) in cells else None for c in r.cols]
                  for rid, r in rows.items() if rid not in self.short}
-        offsets = short_rows.header_offsets(self.st, self.fmt, *self.header) if self.header else {}
+        # each row under its own page's header (a layout dump; none in text without layout)
+        headers = short_rows.header_offsets(self.st, self.fmt, self.header[0], self.span[1]) if self.header else []
+        offsets = {r: o for r, nums in self.short.items() if (o := short_rows.offsets_above(headers, nums[0].line))}
         got = short_rows.place(self.fmt, self.aggregate, fixed, self.short, k, offsets, stated=self.stated)
         glued = False
         if got is None and not offsets and not any(n.padded for ns in self.short.values() for n in ns):
@@ -728,6 +737,7 @@ def read_row_table(st: Stream, table: str, fmt: str, t0: int, t1: int,
     header = (t0, anchors[0].tpos) if anchors else None
     reader = RowReader(st, table, fmt, got, by_id, header, aggregate)
     reader.stated = stated or []
+    reader.span = (t0, t1)
     reader.label_lines = {a.row.id: set(st.tline[a.tpos:max(a.end, a.tpos + 1)]) for a in anchors}
     cells: dict[str, Cell] = not_printed(fmt) if aggregate and table == "requests" else {}
     warnings = [f"{table}: {a.reason}" for a in anchors if a.reason]
@@ -745,8 +755,10 @@ def read_row_table(st: Stream, table: str, fmt: str, t0: int, t1: int,
     return cells, warnings
 
 
-def read_appeals(st: Stream, fmt: str, t0: int, t1: int) -> tuple[dict[str, Cell], list[str]]:
-    """The appeals table is one printed row of 15 numbers: 行政复议 then the two 行政诉讼 groups."""
+def read_appeals(st: Stream, fmt: str, t0: int, t1: int, stated: list | None = None) -> tuple[dict[str, Cell], list[str]]:
+    """The appeals table is one printed row of 15 numbers: 行政复议 then the two 行政诉讼 groups.
+    `stated`: what the report's prose says of its appeals (settle.appeal_statements), for a short
+    row in text without positions."""
     rows = schema.rows("appeals", fmt)
     keys = [r.key(c) for r in rows for c in r.cols]
     seq_lo = st.tseq[t0 - 1] + 1 if 0 < t0 <= len(st.tseq) else st.seq_of_text(t0)
@@ -779,17 +791,28 @@ def read_appeals(st: Stream, fmt: str, t0: int, t1: int) -> tuple[dict[str, Cell
                     for key, n, xy in zip(keys, placed, coords)}, []
     # text without character boxes (dumps): every split the identities allow, agreed cells read;
     # a PDF's text layer keeps its positions for the pipeline's other readings to place them
-    got = short_rows.place_appeals(kept) if not st.boxed else None
+    # a layout dump keeps the header's column offsets: the lines between the heading and the row
+    offsets = short_rows.appeal_offsets(st, st.tline[t0], kept[0].line) if not st.boxed and t0 < len(st.tline) else {}
+    got = short_rows.place_appeals(kept, stated=stated, offsets=offsets) if not st.boxed else None
     if got is None and not st.boxed and not any(n.padded for n in kept):
         # no placement of the numbers as printed: cells run together, spaces for blank cells
-        got = short_rows.place_appeals_glued(kept, *_gaps_around(st, kept)) or short_rows.place_appeals(kept, loose=True)
+        got = short_rows.place_appeals_glued(kept, *_gaps_around(st, kept), stated=stated) or \
+            short_rows.place_appeals(kept, loose=True, stated=stated)
     if got is not None:
         out = {}
-        for key, n, alts, guess in zip(keys, got.cells, got.alternatives, got.guess):
-            out[key] = _cell(n, "int", lines, short_rows.CONF_GUESS if guess else short_rows.CONF,
-                             f"{short_rows.AMBIGUOUS}: {got.reason}" if guess else got.reason)
+        said = got.said or [""] * k
+        for key, n, alts, guess, by in zip(keys, got.cells, got.alternatives, got.guess, said):
+            why = f"{short_rows.AMBIGUOUS}: {got.reason}" if guess else got.reason
+            if by:
+                # the identities left it open; the prose settled it (no geometry: still ≤ 0.85)
+                why = f"settled by the report's prose ({by}); " + why
+            out[key] = _cell(n, "int", lines, short_rows.CONF_GUESS if guess else short_rows.CONF, why)
             out[key].alternatives = alts
         return out, []
+    printed = short_rows.appeals_as_printed(kept, offsets) if got is None and offsets else None
+    if printed is not None:
+        why = f"{k - len(kept)} blank cell(s) placed by the header's column offsets; no split keeps the group totals"
+        return {key: _cell(n, "int", lines, CONF_POSITIONAL, why) for key, n in zip(keys, printed)}, []
     placed = place_appeals_by_identity(kept)
     if placed is not None:
         why = f"{k - len(kept)} blank cell(s) placed by the row identities"

@@ -5,15 +5,18 @@ reason rows' totals). It is computed only when every one of its cells was read; 
 null and names the cells that are missing (`figure_values.missing`) and why. A 总计 cell left blank
 or unread is derived from its row's applicant (or result) columns when all of them were read —
 the row identity 总计 = the sum of its columns makes it so — and the figure says `derived`.
-Every figure carries `complete` (all its cells read) and `verified` (an identity vouches for every
-cell, or for every part a derived total came from). Counts are integers.
+Every figure carries `complete` (all its cells read, none of them a guess) and `verified` (an
+identity vouches for every cell, or for every part a derived total came from). A cell the extractor
+read as one of several values the text allows (reason `ambiguous…` or confidence ≤ 0.5: GUESSED)
+has a value, so the figure has one, but it is not `complete`: `guessed` counts such cells,
+`guessed_cells` names them and `reason` says so. Counts are integers.
 
 An indicator is a ratio of figures (formula in INDICATORS); it is null with the reason when its
 numerator or denominator is not complete, or the denominator is 0.
 
 Tables and views made here (see docs/dataset.md):
   figure_parts       format × figure × cell key (the formulas)
-  figure_values      report × figure: value, complete, verified, derived, missing, reason
+  figure_values      report × figure: value, complete, verified, derived, guessed, missing, reason
   figures            report: one column per figure (null when incomplete), complete, incomplete, derived
   indicator_values   report × indicator: value, numerator, denominator, reason
   indicators         report: one column per indicator
@@ -46,15 +49,26 @@ EFFECTIVE_SQL = """
 CREATE OR REPLACE TEMP TABLE _cells_eff AS
 WITH parts AS (
   SELECT report_id, tbl, "row", count(*) AS n, count(value) AS n_read, sum(value) AS s,
-         bool_and(verified IS TRUE) AS all_verified
+         bool_and(verified IS TRUE) AS all_verified, bool_or({guessed}) AS any_guessed
   FROM cells WHERE tbl IN ('requests', 'appeals') AND col <> 'total' GROUP BY ALL
-)
-SELECT c.report_id, c.key, c.value, c.blank, c.reason, c.verified,
+), eff AS (
+SELECT c.report_id, c.key, c.value, c.blank, c.reason, c.verified, c.confidence,
        (c.col = 'total' AND p.n > 0 AND p.n_read = p.n AND (c.value IS NULL OR (c.blank AND c.value <> p.s))) AS derived,
-       p.all_verified, p.s AS parts_sum
+       p.all_verified, p.s AS parts_sum, p.any_guessed
 FROM cells c LEFT JOIN parts p ON p.report_id = c.report_id AND p.tbl = c.tbl AND p."row" = c."row"
 WHERE c.key IN (SELECT key FROM figure_parts)
+)
+SELECT * EXCLUDE (any_guessed), CASE WHEN derived THEN coalesce(any_guessed, FALSE)
+                                     ELSE coalesce({guessed}, FALSE) END AS guessed
+FROM eff
 """
+
+# A cell read as one of several values the text allows (reason `ambiguous…`, or confidence ≤ 0.5:
+# short_rows' placements under the most common applicants, a minus that may be a zero mark) is
+# counted as read — it has a value — but a figure built from it is not `complete`: its number is a
+# guess the extractor says it cannot vouch for.
+GUESSED = "(value IS NOT NULL AND (coalesce(reason, '') LIKE 'ambiguous%' OR confidence <= 0.5))"
+EFFECTIVE_SQL = EFFECTIVE_SQL.replace("{guessed}", GUESSED)
 
 FIGURE_VALUES_SQL = """
 CREATE OR REPLACE TABLE figure_values AS
@@ -68,6 +82,7 @@ WITH agg AS (   -- 2021 reports that print the single 其他处理 row
   SELECT w.*, CASE WHEN e.derived THEN e.parts_sum ELSE e.value END AS value,
          coalesce(e.derived, FALSE) AS derived,
          CASE WHEN e.derived THEN e.all_verified ELSE e.verified IS TRUE END AS verified,
+         coalesce(e.guessed, FALSE) AS guessed,
          e.reason, e.key IS NULL AS absent, fz.row_zh || '·' || fz.col_zh AS label
   FROM want w
   LEFT JOIN (SELECT DISTINCT format, key, row_zh, col_zh FROM fields) fz ON fz.format = w.format AND fz.key = w.key
@@ -76,14 +91,18 @@ WITH agg AS (   -- 2021 reports that print the single 其他处理 row
 SELECT report_id, any_value(agency_id) AS agency_id, any_value(year) AS year, any_value(format) AS format,
        figure, any_value(figure_zh) AS figure_zh,
        CASE WHEN count(value) = count(*) THEN CAST(round(sum(value)) AS BIGINT) END AS value,
-       count(value) = count(*) AS complete,
-       count(value) = count(*) AND bool_and(verified) AS verified,
+       count(value) = count(*) AND NOT bool_or(guessed) AS complete,
+       count(value) = count(*) AND bool_and(verified) AND NOT bool_or(guessed) AS verified,
+       count(*) FILTER (WHERE guessed) AS guessed,
+       list(key ORDER BY key) FILTER (WHERE guessed) AS guessed_cells,
        bool_or(derived) AS derived,
        list(key ORDER BY key) FILTER (WHERE value IS NULL) AS missing,
        list(label ORDER BY key) FILTER (WHERE value IS NULL) AS missing_zh,
        CASE WHEN count(value) < count(*) THEN
          string_agg(DISTINCT CASE WHEN value IS NOT NULL THEN NULL WHEN absent THEN '未印出'
-                                  ELSE coalesce(reason, '未读出') END, '；') END AS reason,
+                                  ELSE coalesce(reason, '未读出') END, '；')
+            WHEN bool_or(guessed) THEN '含猜测的格：' || string_agg(label, '、' ORDER BY key) FILTER (WHERE guessed)
+       END AS reason,
        list(key ORDER BY key) FILTER (WHERE derived) AS derived_cells
 FROM vals GROUP BY report_id, figure
 """

@@ -55,6 +55,7 @@ class Content:
     found: list[Violation] = field(default_factory=list)
     printed: object = None  # printed.Printed: deviations of real reports the page prints (synth --variants)
     says_breakdown: bool = False  # the prose states the requests' applicants and disclosures (--variants)
+    says_appeals: bool = False  # the prose states the year's 行政复议 / 行政诉讼 and their results (--variants)
 
     def gold(self) -> dict:
         g = self._gold()
@@ -323,3 +324,15 @@ def say_issued_published(c: Content) -> None:
     if (c.fmt == "2021" and "normative_docs_published" in c.metrics
             and c.fields["active.normative_docs.issued"] % 3 == 0):
         c.metric_style["normative_docs_published"] = "issued_said_published"
+
+
+def say_appeals(c: Content) -> None:
+    """`--variants`: the prose states the year's appeals and how they ended (行政复议7件，行政诉讼9件，
+    均获维持 — as 上海 2019 does, also where some are 尚未审结), as real reports often do; chosen by the
+    value, no random draw, so the rest of the document is as before."""
+    f = c.fields
+    totals = [f[f"appeals.{r}.total"] for r in ("review", "suit_direct", "suit_after_review")]
+    if c.prose_no_appeals or not any(totals) or any(k.startswith("appeals.") for i in c.injected for k in i["keys"]):
+        return
+    if sum(totals) % 2:
+        c.says_appeals = True

@@ -12,7 +12,7 @@ from nianbao import schema
 from nianbao.output import write_atomic
 
 from . import printed, render, scans, scraped, styles, textdump, tokens, web, word
-from .content import generate as make_content, say_issued_published, say_requests_breakdown
+from .content import generate as make_content, say_appeals, say_issued_published, say_requests_breakdown
 from .dataset import split_of
 
 KINDS = ("pdf", "text", "scan", "html", "docx", "doc", "scraped")
@@ -78,6 +78,7 @@ def make(task: Task) -> dict:
         c.printed = printed.choose(random.Random(f"{task.seed}:{task.doc_id}:printed"), c)
         say_issued_published(c)
         say_requests_breakdown(c)
+        say_appeals(c)
         style = printed.style_for(c.printed, style)
     pdf_path = ddir / "report.pdf"
     tmp_pdf = ddir / "report.pdf.tmp"

@@ -159,6 +159,26 @@ def _requests_breakdown(c) -> str:
     return f"其中自然人申请{person}件，法人或其他组织申请{legal}件，予以公开{disclosed}件，"
 
 
+def _appeals_said(c) -> str:
+    """因政府信息公开工作被申请行政复议7件，被提起行政诉讼9件，均获维持。: the year's appeals and how they
+    ended, as real reports state them (synth --variants; no random draw). 均获维持 where none was
+    corrected or ended otherwise, even with some 尚未审结 (as 上海 2019 says it)."""
+    f = c.fields
+    groups = ("review", "suit_direct", "suit_after_review")
+    review = f["appeals.review.total"]
+    suits = f["appeals.suit_direct.total"] + f["appeals.suit_after_review.total"]
+    said = [f"被申请行政复议{review}件"] if review else []
+    if suits:
+        said.append(f"被提起行政诉讼{suits}件")
+    corrected = sum(f[f"appeals.{g}.corrected"] for g in groups)
+    other = sum(f[f"appeals.{g}.other"] for g in groups)
+    if not corrected and not other:
+        said.append("均获维持")
+    elif corrected:
+        said.append(f"其中被纠正{corrected}件")
+    return "因政府信息公开工作" + "，".join(said) + "。"
+
+
 def _pick(r: random.Random, items: list[str], k: int) -> list[str]:
     """k items in their original order (一是 before 二是)."""
     return [items[i] for i in sorted(r.sample(range(len(items)), k))]
@@ -233,6 +253,8 @@ def section_one(w: Writer) -> list[tuple[str, object]]:
         parts.append("未收到政府信息公开申请。")
     else:
         parts.append("依申请公开工作规范有序开展。")
+    if c.says_appeals:
+        parts.append(_appeals_said(c))
     if c.prose_no_appeals:
         parts.append(r.choice(["无因政府信息公开引发的行政复议、行政诉讼案件。",
                                "未发生因政府信息公开工作被申请行政复议和提起行政诉讼的情况。"]))
