@@ -201,7 +201,8 @@ def build(corpus: str | Path, out: str | Path, limit: int | None = None, workers
     if cached_only and ocr:
         rows = [r for r in rows if (out / "pages" / f"{r['doc_id']}.jsonl").is_file()]
     if not rows:
-        raise ValueError(f"no scans in {corpus} (make them with `nianbao synth --kinds scan`)")
+        raise ValueError(f"no scans in {corpus} (make them with `nianbao synth --kinds scan`)" if ocr
+                         else f"no documents in {corpus}")
     split = {r["doc_id"]: r.get("split", "train") for r in rows}
     if test_per_kind is not None:
         split = per_kind_splits(rows, test_per_kind, validation_per_kind, seed)
