@@ -1,5 +1,5 @@
 # The two commands of the README: `make demo` and `make test`.
-.PHONY: setup demo demo-run test bench
+.PHONY: setup demo demo-run test bench gpu-kit
 
 DEMO_OUT ?= out/examples
 
@@ -29,3 +29,9 @@ test: setup
 
 bench: setup
 	.venv/bin/python -m nianbao.eval.bench_text
+
+# what a lent GPU machine needs to train and compare the models (docs/model.md, "A GPU kit"):
+# datasets, seqeval and the e5 start in data/kit (~1 h here: the OCR of 168 synthetic scans);
+# there: `bash training/gpu_run.sh data/kit` with data/kit in the device run's carry
+gpu-kit: setup
+	bash training/gpu_kit.sh data/kit

@@ -98,3 +98,62 @@ def test_read_splits_without_datasets_reads_the_same_pages(tmp_path, monkeypatch
     monkeypatch.setitem(sys.modules, "datasets", None)  # import datasets now raises ImportError
     without = read_splits(tmp_path / "t")
     assert without == with_lib and without["train"][1]["doc_id"] == "d1"
+
+
+def test_per_kind_split_puts_every_degradation_into_test():
+    # 80/10/10 over 7 documents drawn at random can leave a degradation out of the test split;
+    # drawn per degradation, each one is measured
+    rows = [{"doc_id": f"d{i}", "degradation": d, "split": "train"}
+            for i, d in enumerate(["light_scan"] * 3 + ["stamped_scan"] * 3 + [None])]
+    split = ot.per_kind_splits(rows, test=1, validation=1, seed=3)
+    by_group: dict = {}
+    for r in rows:
+        by_group.setdefault(ot.group_of(r), []).append(split[r["doc_id"]])
+    assert sorted(by_group["light_scan"]) == sorted(by_group["stamped_scan"]) == ["test", "train", "validation"]
+    assert by_group["digital"] == ["test"]  # a kind with one document is measured rather than trained on
+    assert ot.per_kind_splits(rows, test=1, validation=1, seed=3) == split  # seeded
+
+
+@pytest.fixture(scope="module")
+def tiny_scans(tmp_path_factory):
+    pytest.importorskip("datasets")
+    from nianbao.training.synth.cli import generate_corpus
+    corpus = tmp_path_factory.mktemp("scans") / "c"
+    # n=2: the manifest's split puts both documents in train (no test split at all)
+    generate_corpus(n=2, out=corpus, seed=12, kinds=("scan",), workers=1, progress=False,
+                    degradations=("light_scan", "stamped_scan"), variants=True)
+    return corpus
+
+
+def test_digital_pages_join_the_ocr_pages_and_each_kind_has_a_test_part(tiny_scans, tmp_path):
+    from nianbao.training.train import read_splits
+    manifest = [json.loads(s) for s in (tiny_scans / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {r["split"] for r in manifest} == {"train"}
+    stats = ot.build(tiny_scans, tmp_path / "out", log=lambda s: None, kinds=("digital", "ocr"), test_per_kind=1)
+    assert not stats["errors"]
+    splits = read_splits(tmp_path / "out" / "tokens")
+    assert set(splits) == {"test"}
+    kinds = {p["kind"] for p in splits["test"]}
+    assert kinds == {"digital_pdf", "ocr:light_scan", "ocr:stamped_scan"}
+    # each kind's pages carry roles: the digital pages their own gold, the OCR'd ones the mapped gold
+    for k in kinds:
+        pages = [p for p in splits["test"] if p["kind"] == k]
+        assert sum(r.startswith("VAL:") for p in pages for r in p["roles"]) >= 10, k
+    # the digital pages are the corpus's own, and the same documents as the OCR'd pages
+    digital = {(p["doc_id"], p["page"]): p for p in splits["test"] if p["kind"] == "digital_pdf"}
+    assert {p["doc_id"] for p in digital.values()} == {r["doc_id"] for r in manifest}
+    gold = ot.gold_pages(tiny_scans / "docs" / manifest[0]["doc_id"])  # scanned_pdf entries
+    own = [json.loads(s) for s in (tiny_scans / "docs" / manifest[0]["doc_id"] / "tokens.jsonl")
+           .read_text(encoding="utf-8").splitlines() if '"digital_pdf"' in s]
+    assert gold and own and digital[(manifest[0]["doc_id"], 1)]["tokens"] == own[0]["tokens"]
+    card = (tmp_path / "out" / "tokens" / "README.md").read_text(encoding="utf-8")
+    assert '"split": "per kind"' in card
+
+
+def test_digital_only_reads_no_scan(tiny_scans, tmp_path, monkeypatch):
+    monkeypatch.setattr(ot, "read_document", lambda *a: pytest.fail("digital pages need no OCR"))
+    stats = ot.build(tiny_scans, tmp_path / "out", log=lambda s: None, kinds=("digital",), test_per_kind=0)
+    assert stats["pages"] == {"train": {"digital_pdf": stats["pages"]["train"]["digital_pdf"]}}
+    assert not (tmp_path / "out" / "pages").exists() or not any((tmp_path / "out" / "pages").iterdir())
+    with pytest.raises(ValueError):
+        ot.build(tiny_scans, tmp_path / "o2", log=lambda s: None, kinds=("scans",))

@@ -16,11 +16,19 @@ so a value read as 3 where 8 was printed still teaches "a value stands here". To
 every run are `O`.
 
 Each page's `kind` is `ocr:<degradation>` (ocr:light_scan, ocr:stamped_scan, …), so a model
-trained on it reports a test F1 per degradation. Splits follow the corpus's manifest (by
-document). Pages are cached per document under OUT/pages/, so an interrupted run resumes.
+trained on it reports a test F1 per degradation. `--kinds digital,ocr` adds each document's
+digital pages as the corpus wrote them (kind `digital_pdf`) beside their OCR'd scan, so one
+dataset holds every kind. Splits follow the corpus's manifest (by document) unless
+`--test-per-kind K`: then each degradation's documents are split on their own (K to test,
+`--validation-per-kind V` to validation, the rest to train), so the test split has a part of
+every kind — the manifest's 80/10/10 draw leaves a degradation out of a small corpus's test
+split, or puts all of a 2-document corpus in train. A document's digital pages go where its scan
+goes (the same content is never in train and test). Pages are cached per document under
+OUT/pages/, so an interrupted run resumes.
 
     nianbao synth --n 120 --out data/scans --seed 2801 --kinds scan --variants
     nianbao ocr-tokens data/scans --out data/ocr-tokens [--limit N] [--workers 2] [--cached-only]
+        [--kinds digital,ocr] [--test-per-kind 8 [--validation-per-kind 2]]
     nianbao train --data data/synth --data data/ocr-tokens --out DIR
 """
 from __future__ import annotations
@@ -35,6 +43,8 @@ from nianbao.annotations.convert import Region, token_roles
 from nianbao.eval.annotate_boxes import _gold_as_read, _match_gold
 
 KIND_PREFIX = "ocr:"
+DIGITAL = "digital_pdf"
+KINDS = ("digital", "ocr")  # what `--kinds` may name: the corpus's digital pages, the OCR of its scans
 LINE_TOL = 0.6  # a gold character whose centre is within this many line heights continues the line
 
 
@@ -46,6 +56,14 @@ def add_arguments(p) -> None:
     p.add_argument("--workers", type=int, default=1, help="processes (OCR is the cost: ~1-3 s a page a core)")
     p.add_argument("--cached-only", action="store_true",
                    help="write the dataset from the documents already read (OUT/pages), reading none now")
+    p.add_argument("--kinds", default="ocr",
+                   help="comma-separated: ocr (the pipeline's OCR of each scan; default), digital (each "
+                        "document's digital pages as the corpus wrote them, kind digital_pdf)")
+    p.add_argument("--test-per-kind", type=int, metavar="K",
+                   help="split each degradation's documents on their own: K to test (default: the manifest's split)")
+    p.add_argument("--validation-per-kind", type=int, default=0, metavar="V",
+                   help="with --test-per-kind: V of each degradation's documents to validation")
+    p.add_argument("--seed", type=int, default=0, help="order of the documents drawn by --test-per-kind")
 
 
 def gold_pages(doc_dir: Path) -> dict[int, dict]:
@@ -102,6 +120,35 @@ def page_example(doc_id: str, page, units: list, gold: dict | None, kind: str) -
             "height": float(page.height or 0), "kind": kind, "tokens": texts, "bboxes": ibox, "roles": roles}
 
 
+def digital_pages(doc_dir: Path, doc_id: str) -> list[dict]:
+    """The document's digital pages as the corpus wrote them (their own gold: kind digital_pdf)."""
+    keep = ("doc_id", "page", "width", "height", "kind", "tokens", "bboxes", "roles")
+    entries = [json.loads(s) for s in (doc_dir / "tokens.jsonl").read_text(encoding="utf-8").splitlines() if s]
+    return [{**{k: g[k] for k in keep}, "doc_id": doc_id} for g in entries if g.get("kind") == DIGITAL]
+
+
+def group_of(row: dict) -> str:
+    """The kind a document stands for in a per-kind split: its scan's degradation (digital when none)."""
+    return row.get("degradation") or "digital"
+
+
+def per_kind_splits(rows: list[dict], test: int, validation: int = 0, seed: int = 0) -> dict[str, str]:
+    """doc_id → split, each degradation's documents drawn on their own (seeded order): `test` of
+    each to test, `validation` to validation, the rest to train. A kind with fewer documents
+    fills test first: the point of the split is that every kind is measured."""
+    import random
+    groups: dict[str, list[str]] = {}
+    for r in rows:
+        groups.setdefault(group_of(r), []).append(r["doc_id"])
+    out: dict[str, str] = {}
+    for g, ids in sorted(groups.items()):
+        ids = sorted(ids)
+        random.Random(f"ocr-tokens:{seed}:{g}").shuffle(ids)
+        for i, d in enumerate(ids):
+            out[d] = "test" if i < test else "validation" if i < test + validation else "train"
+    return out
+
+
 def read_document(corpus: Path, row: dict) -> list[dict]:
     """OCR one document's scan through the pipeline and label its pages."""
     from nianbao.model.stage import page_units
@@ -136,21 +183,34 @@ def _job(args) -> tuple[str, int, str | None]:
 
 
 def build(corpus: str | Path, out: str | Path, limit: int | None = None, workers: int = 1, log=print,
-          cached_only: bool = False) -> dict:
+          cached_only: bool = False, kinds=("ocr",), test_per_kind: int | None = None,
+          validation_per_kind: int = 0, seed: int = 0) -> dict:
     """`cached_only`: the documents already read (OUT/pages), none read now — a dataset from
-    an interrupted or still running build."""
+    an interrupted or still running build. `kinds`: "ocr" and/or "digital" (module docstring);
+    `test_per_kind`: split each degradation's documents on their own instead of the manifest's split."""
     corpus, out = Path(corpus), Path(out)
+    kinds = tuple(kinds)
+    bad = [k for k in kinds if k not in KINDS]
+    if bad or not kinds:
+        raise ValueError(f"unknown kind(s) {bad or kinds}; expected some of {list(KINDS)}")
+    ocr = "ocr" in kinds
     rows = [json.loads(s) for s in (corpus / "manifest.jsonl").read_text(encoding="utf-8").splitlines() if s]
-    rows = [r for r in rows if (corpus / "docs" / r["doc_id"] / "scan.pdf").is_file()][:limit]
-    if cached_only:
+    if ocr:  # a document without a scan has nothing for the OCR to read
+        rows = [r for r in rows if (corpus / "docs" / r["doc_id"] / "scan.pdf").is_file()]
+    rows = rows[:limit]
+    if cached_only and ocr:
         rows = [r for r in rows if (out / "pages" / f"{r['doc_id']}.jsonl").is_file()]
     if not rows:
-        raise ValueError(f"no scans in {corpus} (make them with `nianbao synth --kinds scan`)")
+        raise ValueError(f"no scans in {corpus} (make them with `nianbao synth --kinds scan`)" if ocr
+                         else f"no documents in {corpus}")
+    split = {r["doc_id"]: r.get("split", "train") for r in rows}
+    if test_per_kind is not None:
+        split = per_kind_splits(rows, test_per_kind, validation_per_kind, seed)
     (out / "pages").mkdir(parents=True, exist_ok=True)
     (out / "gold").mkdir(exist_ok=True)
     t0 = time.time()
     errors: dict[str, str] = {}
-    jobs = [(corpus, out, r) for r in rows]
+    jobs = [(corpus, out, r) for r in rows] if ocr else []
     if workers > 1:
         import multiprocessing as mp
         with mp.get_context("spawn").Pool(workers) as pool:
@@ -163,17 +223,25 @@ def build(corpus: str | Path, out: str | Path, limit: int | None = None, workers
             log(f"[ocr-tokens] {doc_id}: {err}")
     examples: dict[str, list[dict]] = {"train": [], "validation": [], "test": []}
     for r in rows:
+        pages = []
+        if "digital" in kinds:
+            pages += digital_pages(corpus / "docs" / r["doc_id"], r["doc_id"])
         cache = out / "pages" / f"{r['doc_id']}.jsonl"
-        if not cache.is_file():
+        if ocr and cache.is_file():
+            for s in cache.read_text(encoding="utf-8").splitlines():
+                ex = json.loads(s)
+                ex.pop("split")  # the manifest's split when it was read; `split` says where it goes now
+                pages.append(ex)
+        if not pages:
             continue
-        for s in cache.read_text(encoding="utf-8").splitlines():
-            ex = json.loads(s)
-            examples[ex.pop("split")].append(ex)
+        examples[split[r["doc_id"]]] += pages
         g = corpus / "gold" / f"{r['doc_id']}.gold.json"
         if g.is_file():
             shutil.copyfile(g, out / "gold" / g.name)
     stats = summary(examples)
-    stats.update(corpus=str(corpus), documents=len(rows), errors=errors, minutes=round((time.time() - t0) / 60, 2))
+    stats.update(corpus=str(corpus), documents=len(rows), errors=errors, minutes=round((time.time() - t0) / 60, 2),
+                 kinds=list(kinds), split="per kind" if test_per_kind is not None else "manifest",
+                 test_per_kind=test_per_kind, validation_per_kind=validation_per_kind if test_per_kind is not None else None)
     save(out, examples, stats)
     log(f"[ocr-tokens] {sum(len(v) for v in examples.values())} pages of {len(rows)} documents "
         f"({len(errors)} unreadable) in {stats['minutes']} min → {out / 'tokens'}")
@@ -216,7 +284,8 @@ def save(out: Path, examples: dict[str, list[dict]], stats: dict) -> None:
 def run(args) -> int:
     try:
         build(args.corpus, args.out, args.limit, args.workers, log=lambda s: print(s, file=sys.stderr),
-              cached_only=args.cached_only)
+              cached_only=args.cached_only, kinds=[k.strip() for k in args.kinds.split(",") if k.strip()],
+              test_per_kind=args.test_per_kind, validation_per_kind=args.validation_per_kind, seed=args.seed)
     except (FileNotFoundError, ValueError) as e:
         print(f"nianbao ocr-tokens: {e}", file=sys.stderr)
         return 2
