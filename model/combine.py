@@ -92,6 +92,14 @@ KEPT_READ = ("digits read at the cell kept: the token model's reading (a blank t
              "token from outside the cell) satisfies the identities no better")
 
 
+KEPT_OVER_BLANK = "digits read at the cell kept: the token model inferred a blank there"
+
+
+def _inferred_blank(cell: Cell) -> bool:
+    """The model's cell is a blank it inferred (no token of its own there), not a read 0 or dash."""
+    return cell.blank and not cell.text
+
+
 def _read_at_cell(cell: Cell) -> bool:
     """The rules read digits printed at this cell (not a blank or dash, not an inference): a
     value the rules placed by fitting the identities (blank cells of a row placed by its sum)
@@ -189,6 +197,13 @@ def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str
     # through it cannot weigh either reading (reconcile reads it the same way)
     for keys in blank_columns(doc).values():
         vals.update(dict.fromkeys(keys))
+    # the model does not win by inferring a blank where the rules read digits at the cell (issue
+    # 28 item 4): a blank is the model finding no token it would place there, not a reading of
+    # the cell's ink. Even where the blank satisfies the identities, the printed digits stand and
+    # the identity they break is the reconciler's to flag (a total printed 1 over a row of 0s,
+    # a source error, became 0 at 0.8: "the identities hold with it")
+    pinned = [k for k in differ if _inferred_blank(model_cells[k]) and _read_at_cell(doc.fields[k])]
+    differ = [k for k in differ if k not in pinned]
     choice = {k: "rules" for k in differ}
     by_conf: set[str] = set()  # cells the model won on confidence alone, the identities tied
     # readings differ in whole groups (a row the rules shifted into the wrong cells): a cell at a
@@ -222,6 +237,10 @@ def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str
             # otherwise a tie: the reading the group chose stays
             vals[key] = model_v if choice[key] == "model" else rules_v
     kept = _keep_read_digits(doc, model_cells, choice, eqs, vals)
+    for key in pinned:
+        rc = doc.fields[key]
+        rc.reason = "; ".join(filter(None, [rc.reason, KEPT_OVER_BLANK]))
+        _take(doc, key, rc, model_cells[key])
     for key, who in choice.items():
         rc = doc.fields[key]
         if key in kept:

@@ -105,3 +105,28 @@ def test_the_model_agreeing_with_an_ocr_reading_does_not_raise_its_confidence(so
     reconcile(doc)
     if source == "ocr":  # an unchecked OCR reading below OCR_SURE claims at most 0.85
         assert doc.fields[key].confidence <= 0.85
+
+
+def test_a_printed_total_is_not_overruled_by_a_blank_the_model_inferred_even_when_it_fits():
+    """A source error on a worn scan (seed 2474): 要求行政机关确认或重新出具 … a total printed 1
+    over a row of printed 0s. The OCR read every cell right; the token model found no token for
+    the total and inferred a blank, under which the row's identity holds — it won at 0.8 as "the
+    identities hold with it", hiding the report's own inconsistency. The printed 1 stands and
+    the broken identity is flagged (issue 28 item 4: the model does not win by inferring a blank)."""
+    gold = make_values("2019", seed=33)
+    row = "requests.result.not_processed.excessive"
+    for c in COLS:
+        gold[f"{row}.{c}"] = 0
+    gold[f"{row}.total"] = 1  # as printed: the report's own error
+    doc = Document(source=Source(path="p.pdf", kind="scanned_pdf"), format="2019", pages=[Page(number=1, source="ocr")])
+    for k, x in gold.items():
+        doc.fields[k] = Cell(value=x, text=str(x), confidence=0.99, page=1, bbox=_box(k))
+    t = f"{row}.total"
+    model = {t: Cell(value=0, text="", confidence=0.8, page=1, blank=True,
+                     reason="blank: the token model found no value where its row and column labels cross")}
+    combine(doc, model, {}, "reconcile")
+    assert doc.fields[t].value == 1 and 0 in doc.fields[t].alternatives
+    assert "token model inferred a blank" in doc.fields[t].reason
+    reconcile(doc)
+    assert doc.fields[t].value == 1
+    assert any(f.identity.endswith("row_sum") and any(k.startswith(row) for k in f.keys) for f in doc.flags)
