@@ -156,6 +156,19 @@ def _keep_read_digits(doc: Document, model_cells: dict[str, Cell], choice: dict[
     return kept
 
 
+def _same_ink(doc: Document, rc: Cell, mc: Cell) -> bool:
+    """On an OCR'd page, the model's value is the very characters the rules read at the cell and
+    then judged by the cell's ink (a 1 whose one mark leans like the zero mark /, kept as 0):
+    the model's confidence is its certainty about where the token sits, not about the ink, so
+    it is no reason to overrule the rules' reading of that ink (a worn scan of zero marks, seed
+    2474: fifteen /s the rules read as 0 became 1 "the identities cannot tell")."""
+    if not _ocr_read(doc, rc.page) or not rc.text or not mc.text:
+        return False
+    if rc.bbox is not None and mc.bbox is not None and not _inside(mc.bbox, rc.bbox, mc.page, rc.page):
+        return False
+    return "".join(rc.text.split()) == "".join(mc.text.split())
+
+
 def _clearly_surer(conf_model: float, conf_rules: float) -> bool:
     return conf_model > conf_rules + TIE_MARGIN
 
@@ -214,7 +227,8 @@ def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str
         b_model = broken(mine, {**vals, **{k: model_cells[k].value for k in group}})
         conf_m = sum(model_cells[k].confidence for k in group) / len(group)
         conf_r = sum(doc.fields[k].confidence for k in group) / len(group)
-        if b_model < b_rules or (b_model == b_rules and _clearly_surer(conf_m, conf_r)):
+        same_ink = any(_same_ink(doc, doc.fields[k], model_cells[k]) for k in group)
+        if b_model < b_rules or (b_model == b_rules and not same_ink and _clearly_surer(conf_m, conf_r)):
             for k in group:
                 choice[k] = "model"
                 vals[k] = model_cells[k].value
@@ -231,7 +245,8 @@ def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str
             if b_model != b_rules:
                 choice[key] = "model" if b_model < b_rules else "rules"
                 by_conf.discard(key)
-            elif _clearly_surer(model_cells[key].confidence, doc.fields[key].confidence):
+            elif not _same_ink(doc, doc.fields[key], model_cells[key]) and \
+                    _clearly_surer(model_cells[key].confidence, doc.fields[key].confidence):
                 choice[key] = "model"
                 by_conf.add(key)
             # otherwise a tie: the reading the group chose stays

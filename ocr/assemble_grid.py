@@ -158,6 +158,33 @@ def match_row(label: str, rows: tuple[schema.Row, ...], used: set[str], after: i
             return _closest_label(label, rows, used, after, best, best_key[1])
         if best is not None:
             return best
+    return _by_item_marker(label, rows, used, after)
+
+
+# the row's own item marker as printed: （一） or 1. (not 一、, which numbers the groups)
+MARKER_RE = re.compile(r"\(([一二三四五六七八九十]{1,3})\)|(?<![\d.])(\d{1,2})[.．、](?=\D)")
+MARKER_MIN_SHARE = 0.5  # of the row's own label body, kept in order after its marker
+
+
+def _by_item_marker(label: str, rows: tuple[schema.Row, ...], used: set[str], after: int) -> int | None:
+    """A short label with an OCR slip ((一)予以公升 for （一）予以公开: a 4-character phrase
+    matches only exactly, and the whole row of 7 cells went unread on a worn scan) is still its
+    row when three things agree: its item marker is the row's own, the row is the next unread
+    one with that marker in print order, and the text after the marker keeps at least half of
+    the row's own label (or of one of its match phrases) in order. The marker and the place carry what one slip took from the
+    phrase, as schema.labels does for longer labels."""
+    found = list(MARKER_RE.finditer(label))
+    if not found:
+        return None
+    m = found[-1]  # the row's own marker follows its group's caption
+    marker, rest = m.group(1) or m.group(2), label[m.end():]
+    for i, row in enumerate(rows):
+        if i <= after or row.id in used or labels.item_number(row) != marker:
+            continue
+        for p in (labels.body(row), *(norm(ph) for ph in row.match)):
+            if len(p) >= 3 and labels.common(p, rest)[0] >= MARKER_MIN_SHARE * len(p):
+                return i
+        return None  # the next row with this marker is not it: no guessing further down
     return None
 
 
@@ -301,6 +328,11 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
         if cell.blank:
             if not has_ink(page.image, cell.bbox):
                 continue  # really empty, or a printed dash (no digit-tall ink)
+            if norm(cell.text or "") == "/" and leans_like_slash(page.image, cell.bbox):
+                # the zero mark read as what it is, and its one mark leans like it: a crop
+                # re-read sees one tall stroke and calls it 7 or 1 (a worn scan of seed 2474:
+                # three /s became 7 at 0.85 as "a digit lost")
+                continue
             if cell.text and norm(cell.text) not in LOOKS_LIKE_ONE:
                 glyphs = glyph_count(page.image, cell.bbox)
                 if not glyphs:

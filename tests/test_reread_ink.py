@@ -89,3 +89,24 @@ def test_a_slash_is_not_a_1():
     one = np.full((120, 220), 255, np.uint8)
     cv2.putText(one, "1", (95, 68), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 0, 2)
     assert not leans_like_slash(PageImage(one, SCALE), CELL)
+
+
+class _SevenReader:
+    """A crop reader that sees one tall stroke as 7, as rapidocr does for a slash."""
+    def read_crops(self, crops):
+        return [("7", 0.95, []) for _ in crops]
+
+
+def test_a_slash_the_page_read_as_a_slash_is_not_re_read_into_a_digit():
+    """A worn scan's zero marks (seed 2474): the page OCR read '/', the crop re-read, seeing one
+    tall mark, called it 7 — 'a digit lost' at 0.85. Read as / and leaning like one, it stays 0."""
+    from nianbao.ocr.assemble_grid import _reread_doubtful
+    img = np.full((120, 220), 255, np.uint8)
+    cv2.line(img, (100, 70), (112, 40), 0, 2)  # /
+    page = Page(number=1, source="ocr")
+    page.image = PageImage(img, SCALE)
+    doc = Document(source=Source(path="s.pdf", kind="scanned_pdf"), format="2021", pages=[page])
+    key = "requests.result.unable.not_held.research"
+    cells = {key: Cell(value=0, text="/", confidence=0.9, page=1, bbox=CELL, blank=True, reason="dash read as 0")}
+    _reread_doubtful(doc, cells, "2021", _SevenReader())
+    assert cells[key].value == 0 and cells[key].blank
