@@ -215,7 +215,11 @@ def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str
     # the cell's ink. Even where the blank satisfies the identities, the printed digits stand and
     # the identity they break is the reconciler's to flag (a total printed 1 over a row of 0s,
     # a source error, became 0 at 0.8: "the identities hold with it")
-    pinned = [k for k in differ if _inferred_blank(model_cells[k]) and _read_at_cell(doc.fields[k])]
+    # (digits only a crop re-read found where the page OCR saw nothing, ocr.assemble_grid.MISSED_BY_PAGE,
+    # are the identities' to weigh:
+    # the crop reader calls stray ink a digit too, and the model's blank was right there)
+    pinned = [k for k in differ if _inferred_blank(model_cells[k]) and _read_at_cell(doc.fields[k])
+              and "the page OCR missed it" not in (doc.fields[k].reason or "")]
     differ = [k for k in differ if k not in pinned]
     choice = {k: "rules" for k in differ}
     by_conf: set[str] = set()  # cells the model won on confidence alone, the identities tied

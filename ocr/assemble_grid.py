@@ -428,6 +428,7 @@ def _inked_blank(cell: Cell) -> None:
 
 
 LOST_DIGIT_CONF = 0.85  # a re-read that found a digit the page OCR lost: right, but worth a look
+MISSED_BY_PAGE = "read from a tight crop: the page OCR missed it"
 
 
 def _take_reread(key: str, cell: Cell, text: str, conf: float, fmt: str, glyphs: int = 0,
@@ -465,7 +466,7 @@ def _take_reread(key: str, cell: Cell, text: str, conf: float, fmt: str, glyphs:
     if cell.blank:
         if conf >= MISSED_MIN_CONF:
             cell.reason = (f"re-read on a tight crop (page OCR read {cell.text!r})" if cell.text
-                           else "read from a tight crop: the page OCR missed it")
+                           else MISSED_BY_PAGE)
             cell.value, cell.text, cell.confidence, cell.blank = value, text, conf, False
             if conf < LOW_CONF:
                 cell.alternatives = [0] + alternatives(num, None, ctype)
