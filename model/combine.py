@@ -268,6 +268,12 @@ def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str
             mc = model_cells[key]
             if key in by_conf:
                 _alone(mc, f"{ONLY_MODEL} (the rules read {rc.value}; the identities cannot tell)")
+            elif _same_ink(doc, rc, mc):
+                # the same characters, read two ways, and an identity can hold by one misread
+                # making up for another (a / read as 1 in a row whose total's / was read as 1 too)
+                mc.confidence = min(mc.confidence, CONF_MODEL_ONLY)
+                mc.reason = (f"token model's reading of {mc.text!r}: the identities hold with it "
+                             f"(the rules read the same ink as {rc.value})")
             else:
                 mc.reason = "token model's reading: the identities hold with it"
             _take(doc, key, mc, rc)

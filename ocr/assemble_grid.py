@@ -367,6 +367,31 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
         if blank and cell.blank:
             _inked_blank(cell)
     _thin_minus(cells, pages, fmt)
+    _ones_among_zero_marks(cells, pages)
+
+
+SLASH_REASON = "leans like the zero mark /"
+
+
+def _ones_among_zero_marks(cells: dict[str, Cell], pages: dict) -> None:
+    """A report that prints its zeros as / (a cell read '/', or a 1 whose mark leans like one): a
+    lone 1 elsewhere in it may be a / the lean test missed (a photo's perspective, a broken
+    stroke), so it claims at most LOST_DIGIT_CONF (a worn scan of seed 2474: a / under 行政诉讼
+    总计 read as 1 at 0.999, and the token model's reading of another / as 1 made the row hold —
+    two silent errors)."""
+    def ocr(cell):
+        page = pages.get(cell.page)
+        return page is not None and page.source == "ocr"
+    marks = any(ocr(c) and (norm(c.text or "") == "/" or SLASH_REASON in (c.reason or "")) for c in cells.values())
+    if not marks:
+        return
+    for cell in cells.values():
+        if ocr(cell) and cell.value == 1 and number_text(cell.text or "") == "1" and cell.confidence > LOST_DIGIT_CONF:
+            cell.confidence = LOST_DIGIT_CONF
+            cell.reason = "; ".join(filter(None, [cell.reason, "a lone 1 in a report that prints its zeros as /: "
+                                                  "on a scan the two look alike"]))
+            if 0 not in cell.alternatives:
+                cell.alternatives = [0] + cell.alternatives
 
 
 def _thin_minus(cells: dict[str, Cell], pages: dict, fmt: str) -> None:
@@ -442,7 +467,7 @@ def _slash(cell: Cell) -> None:
     cell.alternatives = [1] + [a for a in cell.alternatives if a not in (0, 1)]
     cell.value, cell.blank = 0, True
     cell.confidence = min(cell.confidence, LOST_DIGIT_CONF)
-    cell.reason = f"read {cell.text!r}, but its one mark leans like the zero mark /: read as 0"
+    cell.reason = f"read {cell.text!r}, but its one mark {SLASH_REASON}: read as 0"
 
 
 def _inked_blank(cell: Cell) -> None:

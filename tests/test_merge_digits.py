@@ -163,3 +163,23 @@ def test_digits_only_a_crop_found_are_weighed_by_the_identities():
     model = {k: Cell(value=0, text="", confidence=0.8, page=1, blank=True, reason="blank")}
     combine(doc, model, {}, "reconcile")
     assert doc.fields[k].value == 0
+
+
+def test_the_model_winning_by_the_identities_on_the_same_ink_is_not_sure():
+    """seed 2474: a row's total / read as 1 by the OCR, another / in the row read 0 by the rules
+    (its lean) and 1 by the model: the row holds with the model's 1 — one misread making up for
+    another. The model's reading wins the identities but claims at most 0.85."""
+    gold = make_values("2019", seed=35)
+    doc = Document(source=Source(path="p.pdf", kind="scanned_pdf"), format="2019", pages=[Page(number=1, source="ocr")])
+    for k, x in gold.items():
+        doc.fields[k] = Cell(value=x, text=str(x), confidence=0.99, page=1, bbox=_box(k))
+    row = "appeals.suit_direct"
+    parts = ("upheld", "corrected", "other", "pending")
+    for c in parts:
+        doc.fields[f"{row}.{c}"] = Cell(value=0, text="0", confidence=0.99, page=1, bbox=_box(f"{row}.{c}"))
+    doc.fields[f"{row}.total"] = Cell(value=1, text="1", confidence=0.999, page=1, bbox=_box(f"{row}.total"))
+    k = f"{row}.other"
+    doc.fields[k] = Cell(value=0, text="1", confidence=0.85, page=1, bbox=_box(k), blank=True,
+                         reason="read '1', but its one mark leans like the zero mark /: read as 0")
+    combine(doc, {k: Cell(value=1, text="1", confidence=0.997, page=1, bbox=_box(k))}, {})
+    assert doc.fields[k].value == 1 and doc.fields[k].confidence <= 0.85

@@ -136,3 +136,19 @@ def test_a_thin_minus_the_page_ocr_dropped_makes_a_change_negative():
         assert cells["active.penalty.prev_items"].value == 69  # not a signed column
         if minus:
             assert cells[key].confidence <= 0.85 and cells[key].alternatives[0] == 69
+
+
+def test_a_lone_1_in_a_report_of_zero_marks_is_not_sure():
+    """seed 2474: a / under 行政诉讼 总计 read as 1 at 0.999, its lean missed; the report prints its
+    other zeros as /. Among zero marks a lone 1 claims at most 0.85; elsewhere it stands."""
+    from nianbao.ocr.assemble_grid import _ones_among_zero_marks
+    page = Page(number=1, source="ocr")
+    for marks in (True, False):
+        one = Cell(value=1, text="1", confidence=0.999, page=1, bbox=CELL)
+        ten = Cell(value=10, text="10", confidence=0.999, page=1, bbox=CELL)
+        mark = Cell(value=0, text="/" if marks else "0", confidence=0.9, page=1, bbox=CELL, blank=marks)
+        _ones_among_zero_marks({"appeals.suit_direct.total": one, "appeals.review.total": ten,
+                                "appeals.review.upheld": mark}, {1: page})
+        assert one.confidence == (0.85 if marks else 0.999) and ten.confidence == 0.999
+        if marks:
+            assert 0 in one.alternatives and "zeros as /" in one.reason
