@@ -371,11 +371,13 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
 
 
 SLASH_REASON = "leans like the zero mark /"
+SEVEN_BAR = 0.35  # a printed 7's top rows run 0.6-0.8 of its height on worn scans, a /'s 0.1-0.3
 
 
 def _ones_among_zero_marks(cells: dict[str, Cell], pages: dict) -> None:
     """A report that prints its zeros as / (a cell read '/', or a 1 whose mark leans like one): a
-    lone 1 elsewhere in it may be a / the lean test missed (a photo's perspective, a broken
+    lone 7 there that leans like / with no bar across its top is one; a lone 1 elsewhere in it
+    may be a / the lean test missed (a photo's perspective, a broken
     stroke), so it claims at most LOST_DIGIT_CONF (a worn scan of seed 2474: a / under 行政诉讼
     总计 read as 1 at 0.999, and the token model's reading of another / as 1 made the row hold —
     two silent errors)."""
@@ -385,7 +387,17 @@ def _ones_among_zero_marks(cells: dict[str, Cell], pages: dict) -> None:
     marks = any(ocr(c) and (norm(c.text or "") == "/" or SLASH_REASON in (c.reason or "")) for c in cells.values())
     if not marks:
         return
+    from .digits import leans_like_slash, top_bar
+
     for cell in cells.values():
+        if ocr(cell) and cell.value == 7 and number_text(cell.text or "") == "7" and cell.bbox is not None:
+            # the OCR reads a / as 7 too (worn scans of seed 2474: 5 of 5 such /s lean, 2 of 32
+            # printed 7s do); a 7's bar runs across its top, a /'s top is its stroke alone
+            image = pages[cell.page].image
+            bar = top_bar(image, cell.bbox) if image is not None else None
+            if bar is not None and bar < SEVEN_BAR and leans_like_slash(image, cell.bbox):
+                _slash(cell)
+                continue
         if ocr(cell) and cell.value == 1 and number_text(cell.text or "") == "1" and cell.confidence > LOST_DIGIT_CONF:
             cell.confidence = LOST_DIGIT_CONF
             cell.reason = "; ".join(filter(None, [cell.reason, "a lone 1 in a report that prints its zeros as /: "
@@ -464,7 +476,8 @@ def _no_ink_for(cell: Cell, text: str, conf: float, slots: int | None, n: int) -
 def _slash(cell: Cell) -> None:
     """A 1 whose ink leans like a slash is the zero mark / (a crop re-read would read it as 1
     again): 0 as a dash, below 0.9 — the shape, not a reading, decided it."""
-    cell.alternatives = [1] + [a for a in cell.alternatives if a not in (0, 1)]
+    read = cell.value if cell.value in (1, 7) else 1
+    cell.alternatives = [read] + [a for a in cell.alternatives if a not in (0, read)]
     cell.value, cell.blank = 0, True
     cell.confidence = min(cell.confidence, LOST_DIGIT_CONF)
     cell.reason = f"read {cell.text!r}, but its one mark {SLASH_REASON}: read as 0"

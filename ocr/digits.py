@@ -242,3 +242,28 @@ def minus_before(image, bbox_pt, inset_pt: float = 1.2) -> bool:
                 and top + 0.3 * h <= mid <= top + 0.75 * h:
             return True
     return False
+
+
+def top_bar(image, bbox_pt, inset_pt: float = 2.0) -> float | None:
+    """How wide (share of its height) the top rows of a cell's one digit-tall mark run: a 7's bar
+    spans most of its width (≥ 0.4 of its height), the top of a / only its stroke. None when the
+    cell holds no single mark."""
+    import cv2
+    import numpy as np
+
+    crop = _interior(image, bbox_pt, inset_pt)
+    if crop.size == 0 or crop.max() - crop.min() < 60:
+        return None
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    s = image.scale
+    w = crop.shape[1]
+    tall = [i for i in range(1, n) if stats[i, 3] >= 3.5 * s and stats[i, 2] <= 0.9 * w
+            and stats[i, 0] > 0 and stats[i, 0] + stats[i, 2] < w]
+    if len(tall) != 1:
+        return None
+    i = tall[0]
+    x, y, cw, ch = (int(v) for v in stats[i, :4])
+    ys, xs = np.nonzero(labels[y:y + ch, x:x + cw] == i)
+    top = xs[ys < max(1, 0.15 * ch)]
+    return float(top.max() - top.min() + 1) / ch if len(top) else None

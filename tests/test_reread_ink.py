@@ -152,3 +152,23 @@ def test_a_lone_1_in_a_report_of_zero_marks_is_not_sure():
         assert one.confidence == (0.85 if marks else 0.999) and ten.confidence == 0.999
         if marks:
             assert 0 in one.alternatives and "zeros as /" in one.reason
+
+
+def test_a_slash_read_as_7_among_zero_marks_is_a_zero_mark_and_a_7_stays():
+    """seed 2474: the OCR read /s as 7 (5 cells of 14 worn scans). In a report that prints zero
+    marks a lone 7 that leans like / and has no bar across its top is one; a printed 7 stays."""
+    from nianbao.ocr.assemble_grid import _ones_among_zero_marks
+    for printed, want in (("/", 0), ("7", 7)):
+        img = np.full((120, 220), 255, np.uint8)
+        if printed == "/":
+            cv2.line(img, (100, 70), (112, 40), 0, 2)
+        else:
+            cv2.putText(img, "7", (95, 68), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 0, 2)
+        page = Page(number=1, source="ocr")
+        page.image = PageImage(img, SCALE)
+        seven = Cell(value=7, text="7", confidence=0.8, page=1, bbox=CELL)
+        mark = Cell(value=0, text="/", confidence=0.9, page=1, bbox=(100.0, 10.0, 140.0, 40.0), blank=True)
+        _ones_among_zero_marks({"appeals.review.other": seven, "appeals.review.upheld": mark}, {1: page})
+        assert seven.value == want
+        if want == 0:
+            assert seven.alternatives[0] == 7 and seven.confidence <= 0.85
