@@ -580,6 +580,12 @@ def _read_table(g: Grid, kind: str, fmt: str, page: int, out: dict, st: _State, 
         # still has its label left of this column and its blanks in the right columns
         firsts = Counter(next(c.col for c in rows[r] if _is_data(c) and c.rowspan == 1) for r in data_rows)
         start = firsts.most_common(1)[0][0] if firsts else 0
+    blank_page = False
+    if not data_rows and kind == "requests" and g.n_cols > len(REQ_COLS):
+        # a page of the requests table with no number on it (zeros printed blank, a report with
+        # few requests): its 7 applicant columns are the rightmost, and its rows are still read
+        # (a worn scan of seed 2474 left the page to the text path, which lost a slipped label's row)
+        start, blank_page = g.n_cols - len(REQ_COLS), True
     if kind == "requests" and not st.aggregate:
         st.aggregate = _prints_aggregate(rows, start, fmt)
     if st.aggregate and kind == "requests":
@@ -587,15 +593,20 @@ def _read_table(g: Grid, kind: str, fmt: str, page: int, out: dict, st: _State, 
         # rows against the requests rows lost every active cell of a 2021 report that prints it
         # once the text path had said so (doc.aggregate; 11 cells of a worn scan of seed 2474)
         srows = _printed_rows(fmt)
-    if data_rows:
+    if data_rows or blank_page:
         # rows without a readable number (zeros left blank, digits misread) are data rows too
-        # when their label names a row of this table exactly
-        top = min(data_rows)
+        # when their label names a row of this table exactly (on a page with no number at all:
+        # or carries an item marker, and every cell under the numbers is blank)
+        top = min(data_rows) if data_rows else 0
         for r in range(top, len(rows)):
             right = [c for c in rows[r] if c.col >= start and c.row == r]
             label = norm("".join(c.text for c in rows[r] if c.col < start))
-            if r not in data_rows and right and label and \
-                    any(norm(ph) in label for row in srows for ph in row.match):
+            if r in data_rows or not right or not label:
+                continue
+            if blank_page and not all(norm(c.text) in DASHES | {""} and c.colspan == 1 for c in right):
+                continue
+            if any(norm(ph) in label for row in srows for ph in row.match) or \
+                    (blank_page and MARKER_RE.search(label)):
                 data_rows.add(r)
     for r in sorted(data_rows):
         cells = rows[r]
