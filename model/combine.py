@@ -218,8 +218,9 @@ def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str
     # (digits only a crop re-read found where the page OCR saw nothing, ocr.assemble_grid.MISSED_BY_PAGE,
     # are the identities' to weigh:
     # the crop reader calls stray ink a digit too, and the model's blank was right there)
+    # (on OCR'd pages: a text layer's digits are weighed by the identities as before)
     pinned = [k for k in differ if _inferred_blank(model_cells[k]) and _read_at_cell(doc.fields[k])
-              and "the page OCR missed it" not in (doc.fields[k].reason or "")]
+              and _ocr_read(doc, doc.fields[k].page) and "the page OCR missed it" not in (doc.fields[k].reason or "")]
     differ = [k for k in differ if k not in pinned]
     choice = {k: "rules" for k in differ}
     by_conf: set[str] = set()  # cells the model won on confidence alone, the identities tied
