@@ -94,6 +94,14 @@ KEPT_READ = ("digits read at the cell kept: the token model's reading (a blank t
              "token from outside the cell) satisfies the identities no better")
 
 
+KEPT_OVER_BLANK = "digits read at the cell kept: the token model inferred a blank there"
+
+
+def _inferred_blank(cell: Cell) -> bool:
+    """The model's cell is a blank it inferred (no token of its own there), not a read 0 or dash."""
+    return cell.blank and not cell.text
+
+
 def _read_at_cell(cell: Cell) -> bool:
     """The rules read digits printed at this cell (not a blank or dash, not an inference): a
     value the rules placed by fitting the identities (blank cells of a row placed by its sum)
@@ -150,6 +158,19 @@ def _keep_read_digits(doc: Document, model_cells: dict[str, Cell], choice: dict[
     return kept
 
 
+def _same_ink(doc: Document, rc: Cell, mc: Cell) -> bool:
+    """On an OCR'd page, the model's value is the very characters the rules read at the cell and
+    then judged by the cell's ink (a 1 whose one mark leans like the zero mark /, kept as 0):
+    the model's confidence is its certainty about where the token sits, not about the ink, so
+    it is no reason to overrule the rules' reading of that ink (a worn scan of zero marks, seed
+    2474: fifteen /s the rules read as 0 became 1 "the identities cannot tell")."""
+    if not _ocr_read(doc, rc.page) or not rc.text or not mc.text:
+        return False
+    if rc.bbox is not None and mc.bbox is not None and not _inside(mc.bbox, rc.bbox, mc.page, rc.page):
+        return False
+    return "".join(rc.text.split()) == "".join(mc.text.split())
+
+
 def _clearly_surer(conf_model: float, conf_rules: float) -> bool:
     return conf_model > conf_rules + TIE_MARGIN
 
@@ -191,6 +212,18 @@ def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str
     # through it cannot weigh either reading (reconcile reads it the same way)
     for keys in blank_columns(doc).values():
         vals.update(dict.fromkeys(keys))
+    # the model does not win by inferring a blank where the rules read digits at the cell (issue
+    # 28 item 4): a blank is the model finding no token it would place there, not a reading of
+    # the cell's ink. Even where the blank satisfies the identities, the printed digits stand and
+    # the identity they break is the reconciler's to flag (a total printed 1 over a row of 0s,
+    # a source error, became 0 at 0.8: "the identities hold with it")
+    # (digits only a crop re-read found where the page OCR saw nothing, ocr.assemble_grid.MISSED_BY_PAGE,
+    # are the identities' to weigh:
+    # the crop reader calls stray ink a digit too, and the model's blank was right there)
+    # (on OCR'd pages: a text layer's digits are weighed by the identities as before)
+    pinned = [k for k in differ if _inferred_blank(model_cells[k]) and _read_at_cell(doc.fields[k])
+              and _ocr_read(doc, doc.fields[k].page) and "the page OCR missed it" not in (doc.fields[k].reason or "")]
+    differ = [k for k in differ if k not in pinned]
     choice = {k: "rules" for k in differ}
     by_conf: set[str] = set()  # cells the model won on confidence alone, the identities tied
     # readings differ in whole groups (a row the rules shifted into the wrong cells): a cell at a
@@ -201,7 +234,8 @@ def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str
         b_model = broken(mine, {**vals, **{k: model_cells[k].value for k in group}})
         conf_m = sum(model_cells[k].confidence for k in group) / len(group)
         conf_r = sum(doc.fields[k].confidence for k in group) / len(group)
-        if b_model < b_rules or (b_model == b_rules and _clearly_surer(conf_m, conf_r)):
+        same_ink = any(_same_ink(doc, doc.fields[k], model_cells[k]) for k in group)
+        if b_model < b_rules or (b_model == b_rules and not same_ink and _clearly_surer(conf_m, conf_r)):
             for k in group:
                 choice[k] = "model"
                 vals[k] = model_cells[k].value
@@ -218,12 +252,17 @@ def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str
             if b_model != b_rules:
                 choice[key] = "model" if b_model < b_rules else "rules"
                 by_conf.discard(key)
-            elif _clearly_surer(model_cells[key].confidence, doc.fields[key].confidence):
+            elif not _same_ink(doc, doc.fields[key], model_cells[key]) and \
+                    _clearly_surer(model_cells[key].confidence, doc.fields[key].confidence):
                 choice[key] = "model"
                 by_conf.add(key)
             # otherwise a tie: the reading the group chose stays
             vals[key] = model_v if choice[key] == "model" else rules_v
     kept = _keep_read_digits(doc, model_cells, choice, eqs, vals)
+    for key in pinned:
+        rc = doc.fields[key]
+        rc.reason = "; ".join(filter(None, [rc.reason, KEPT_OVER_BLANK]))
+        _take(doc, key, rc, model_cells[key])
     for key, who in choice.items():
         rc = doc.fields[key]
         if key in kept:
@@ -232,6 +271,12 @@ def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str
             mc = model_cells[key]
             if key in by_conf:
                 _alone(mc, f"{ONLY_MODEL} (the rules read {rc.value}; the identities cannot tell)")
+            elif _same_ink(doc, rc, mc):
+                # the same characters, read two ways, and an identity can hold by one misread
+                # making up for another (a / read as 1 in a row whose total's / was read as 1 too)
+                mc.confidence = min(mc.confidence, CONF_MODEL_ONLY)
+                mc.reason = (f"token model's reading of {mc.text!r}: the identities hold with it "
+                             f"(the rules read the same ink as {rc.value})")
             else:
                 mc.reason = "token model's reading: the identities hold with it"
             _take(doc, key, mc, rc)

@@ -158,6 +158,33 @@ def match_row(label: str, rows: tuple[schema.Row, ...], used: set[str], after: i
             return _closest_label(label, rows, used, after, best, best_key[1])
         if best is not None:
             return best
+    return _by_item_marker(label, rows, used, after)
+
+
+# the row's own item marker as printed: （一） or 1. (not 一、, which numbers the groups)
+MARKER_RE = re.compile(r"\(([一二三四五六七八九十]{1,3})\)|(?<![\d.])(\d{1,2})[.．、](?=\D)")
+MARKER_MIN_SHARE = 0.5  # of the row's own label body, kept in order after its marker
+
+
+def _by_item_marker(label: str, rows: tuple[schema.Row, ...], used: set[str], after: int) -> int | None:
+    """A short label with an OCR slip ((一)予以公升 for （一）予以公开: a 4-character phrase
+    matches only exactly, and the whole row of 7 cells went unread on a worn scan) is still its
+    row when three things agree: its item marker is the row's own, the row is the next unread
+    one with that marker in print order, and the text after the marker keeps at least half of
+    the row's own label (or of one of its match phrases) in order. The marker and the place carry what one slip took from the
+    phrase, as schema.labels does for longer labels."""
+    found = list(MARKER_RE.finditer(label))
+    if not found:
+        return None
+    m = found[-1]  # the row's own marker follows its group's caption
+    marker, rest = m.group(1) or m.group(2), label[m.end():]
+    for i, row in enumerate(rows):
+        if i <= after or row.id in used or labels.item_number(row) != marker:
+            continue
+        for p in (labels.body(row), *(norm(ph) for ph in row.match)):
+            if len(p) >= 3 and labels.common(p, rest)[0] >= MARKER_MIN_SHARE * len(p):
+                return i
+        return None  # the next row with this marker is not it: no guessing further down
     return None
 
 
@@ -301,6 +328,11 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
         if cell.blank:
             if not has_ink(page.image, cell.bbox):
                 continue  # really empty, or a printed dash (no digit-tall ink)
+            if norm(cell.text or "") == "/" and leans_like_slash(page.image, cell.bbox):
+                # the zero mark read as what it is, and its one mark leans like it: a crop
+                # re-read sees one tall stroke and calls it 7 or 1 (a worn scan of seed 2474:
+                # three /s became 7 at 0.85 as "a digit lost")
+                continue
             if cell.text and norm(cell.text) not in LOOKS_LIKE_ONE:
                 glyphs = glyph_count(page.image, cell.bbox)
                 if not glyphs:
@@ -334,6 +366,68 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
             page_readings[key] = before
         if blank and cell.blank:
             _inked_blank(cell)
+    _thin_minus(cells, pages, fmt)
+    _ones_among_zero_marks(cells, pages)
+
+
+SLASH_REASON = "leans like the zero mark /"
+SEVEN_BAR = 0.35  # a printed 7's top rows run 0.6-0.8 of its height on worn scans, a /'s 0.1-0.3
+
+
+def _ones_among_zero_marks(cells: dict[str, Cell], pages: dict) -> None:
+    """A report that prints its zeros as / (a cell read '/', or a 1 whose mark leans like one): a
+    lone 7 there that leans like / with no bar across its top is one; a lone 1 elsewhere in it
+    may be a / the lean test missed (a photo's perspective, a broken
+    stroke), so it claims at most LOST_DIGIT_CONF (a worn scan of seed 2474: a / under 行政诉讼
+    总计 read as 1 at 0.999, and the token model's reading of another / as 1 made the row hold —
+    two silent errors)."""
+    def ocr(cell):
+        page = pages.get(cell.page)
+        return page is not None and page.source == "ocr"
+    marks = any(ocr(c) and (norm(c.text or "") == "/" or SLASH_REASON in (c.reason or "")) for c in cells.values())
+    if not marks:
+        return
+    from .digits import leans_like_slash, top_bar
+
+    for cell in cells.values():
+        if ocr(cell) and cell.value == 7 and number_text(cell.text or "") == "7" and cell.bbox is not None:
+            # the OCR reads a / as 7 too (worn scans of seed 2474: 5 of 5 such /s lean, 2 of 32
+            # printed 7s do); a 7's bar runs across its top, a /'s top is its stroke alone
+            image = pages[cell.page].image
+            bar = top_bar(image, cell.bbox) if image is not None else None
+            if bar is not None and bar < SEVEN_BAR and leans_like_slash(image, cell.bbox):
+                _slash(cell)
+                continue
+        if ocr(cell) and cell.value == 1 and number_text(cell.text or "") == "1" and cell.confidence > LOST_DIGIT_CONF:
+            cell.confidence = LOST_DIGIT_CONF
+            cell.reason = "; ".join(filter(None, [cell.reason, "a lone 1 in a report that prints its zeros as /: "
+                                                  "on a scan the two look alike"]))
+            if 0 not in cell.alternatives:
+                cell.alternatives = [0] + cell.alternatives
+
+
+def _thin_minus(cells: dict[str, Cell], pages: dict, fmt: str) -> None:
+    """A signed change (本年增/减) read positive whose cell shows a minus bar left of its digits is
+    negative: a worn copy prints the bar thin and grey, and the page OCR drops it or reads it as
+    '.' (seed 2474: -69 read as 69, -308 as .308, both at 0.85 and nothing to check them). The
+    bar decides, not a reading: below 0.9, the positive reading first among the alternatives."""
+    from .digits import minus_before
+
+    for key, cell in cells.items():
+        table, _, col = schema.parse_key(key)
+        page = pages.get(cell.page)
+        if table != "active" or schema.col_type(table, fmt, col) != "signed" or page is None \
+                or page.source != "ocr" or page.image is None or cell.bbox is None:
+            continue
+        if not isinstance(cell.value, (int, float)) or cell.value <= 0 or "-" in (cell.text or ""):
+            continue
+        if minus_before(page.image, cell.bbox):
+            old = cell.value
+            cell.alternatives = [old] + [a for a in cell.alternatives if a != old]
+            cell.value = -old
+            cell.confidence = min(cell.confidence, LOST_DIGIT_CONF)
+            cell.reason = "; ".join(filter(None, [cell.reason, f"read {cell.text!r}, but a minus bar stands "
+                                                  "left of its digits: a negative change"]))
 
 
 def _digit_tokens(page, bbox=None) -> list:
@@ -382,10 +476,11 @@ def _no_ink_for(cell: Cell, text: str, conf: float, slots: int | None, n: int) -
 def _slash(cell: Cell) -> None:
     """A 1 whose ink leans like a slash is the zero mark / (a crop re-read would read it as 1
     again): 0 as a dash, below 0.9 — the shape, not a reading, decided it."""
-    cell.alternatives = [1] + [a for a in cell.alternatives if a not in (0, 1)]
+    read = cell.value if cell.value in (1, 7) else 1
+    cell.alternatives = [read] + [a for a in cell.alternatives if a not in (0, read)]
     cell.value, cell.blank = 0, True
     cell.confidence = min(cell.confidence, LOST_DIGIT_CONF)
-    cell.reason = f"read {cell.text!r}, but its one mark leans like the zero mark /: read as 0"
+    cell.reason = f"read {cell.text!r}, but its one mark {SLASH_REASON}: read as 0"
 
 
 def _inked_blank(cell: Cell) -> None:
@@ -396,6 +491,7 @@ def _inked_blank(cell: Cell) -> None:
 
 
 LOST_DIGIT_CONF = 0.85  # a re-read that found a digit the page OCR lost: right, but worth a look
+MISSED_BY_PAGE = "read from a tight crop: the page OCR missed it"
 
 
 def _take_reread(key: str, cell: Cell, text: str, conf: float, fmt: str, glyphs: int = 0,
@@ -433,7 +529,7 @@ def _take_reread(key: str, cell: Cell, text: str, conf: float, fmt: str, glyphs:
     if cell.blank:
         if conf >= MISSED_MIN_CONF:
             cell.reason = (f"re-read on a tight crop (page OCR read {cell.text!r})" if cell.text
-                           else "read from a tight crop: the page OCR missed it")
+                           else MISSED_BY_PAGE)
             cell.value, cell.text, cell.confidence, cell.blank = value, text, conf, False
             if conf < LOW_CONF:
                 cell.alternatives = [0] + alternatives(num, None, ctype)
@@ -484,19 +580,33 @@ def _read_table(g: Grid, kind: str, fmt: str, page: int, out: dict, st: _State, 
         # still has its label left of this column and its blanks in the right columns
         firsts = Counter(next(c.col for c in rows[r] if _is_data(c) and c.rowspan == 1) for r in data_rows)
         start = firsts.most_common(1)[0][0] if firsts else 0
+    blank_page = False
+    if not data_rows and kind == "requests" and g.n_cols > len(REQ_COLS):
+        # a page of the requests table with no number on it (zeros printed blank, a report with
+        # few requests): its 7 applicant columns are the rightmost, and its rows are still read
+        # (a worn scan of seed 2474 left the page to the text path, which lost a slipped label's row)
+        start, blank_page = g.n_cols - len(REQ_COLS), True
     if kind == "requests" and not st.aggregate:
         st.aggregate = _prints_aggregate(rows, start, fmt)
-    if st.aggregate:
+    if st.aggregate and kind == "requests":
+        # the aggregate （六）其他处理 row is the requests table's: matching the active table's
+        # rows against the requests rows lost every active cell of a 2021 report that prints it
+        # once the text path had said so (doc.aggregate; 11 cells of a worn scan of seed 2474)
         srows = _printed_rows(fmt)
-    if data_rows:
+    if data_rows or blank_page:
         # rows without a readable number (zeros left blank, digits misread) are data rows too
-        # when their label names a row of this table exactly
-        top = min(data_rows)
+        # when their label names a row of this table exactly (on a page with no number at all:
+        # or carries an item marker, and every cell under the numbers is blank)
+        top = min(data_rows) if data_rows else 0
         for r in range(top, len(rows)):
             right = [c for c in rows[r] if c.col >= start and c.row == r]
             label = norm("".join(c.text for c in rows[r] if c.col < start))
-            if r not in data_rows and right and label and \
-                    any(norm(ph) in label for row in srows for ph in row.match):
+            if r in data_rows or not right or not label:
+                continue
+            if blank_page and not all(norm(c.text) in DASHES | {""} and c.colspan == 1 for c in right):
+                continue
+            if any(norm(ph) in label for row in srows for ph in row.match) or \
+                    (blank_page and MARKER_RE.search(label)):
                 data_rows.add(r)
     for r in sorted(data_rows):
         cells = rows[r]

@@ -214,3 +214,56 @@ def ink_height(image, bbox_pt) -> float | None:
     n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     hs = [int(stats[i, 3]) for i in range(1, n) if stats[i, 3] < crop.shape[0]]  # not a rule across it
     return max(hs) / image.scale if hs else None
+
+
+def minus_before(image, bbox_pt, inset_pt: float = 1.2) -> bool:
+    """Whether a short horizontal bar stands left of the cell's digits at their middle height: the
+    minus of a signed change (本年增/减 -69) that a worn or faint copy prints thin and grey, and
+    the page OCR drops or reads as '.' (-69 read as 69, -308 as .308)."""
+    got = _ink(image, bbox_pt, inset_pt, 40)
+    if got is None:
+        return False
+    crop, n, stats = got
+    s = image.scale
+    w = crop.shape[1]
+    digits = [i for i in range(1, n) if stats[i, 3] >= 3.5 * s and stats[i, 2] <= 0.9 * w
+              and stats[i, 0] > 0 and stats[i, 0] + stats[i, 2] < w]
+    if not digits:
+        return False
+    h = max(int(stats[i, 3]) for i in digits)
+    top = min(int(stats[i, 1]) for i in digits)
+    left = min(int(stats[i, 0]) for i in digits)
+    for i in range(1, n):
+        x, y, cw, ch = (int(v) for v in stats[i, :4])
+        if i in digits or x + cw > left or left - (x + cw) > 0.8 * h:
+            continue  # not just left of the digits
+        mid = y + ch / 2
+        if 0.2 * h <= cw <= 0.9 * h and ch <= 0.3 * h and cw >= 1.5 * ch \
+                and top + 0.3 * h <= mid <= top + 0.75 * h:
+            return True
+    return False
+
+
+def top_bar(image, bbox_pt, inset_pt: float = 2.0) -> float | None:
+    """How wide (share of its height) the top rows of a cell's one digit-tall mark run: a 7's bar
+    spans most of its width (≥ 0.4 of its height), the top of a / only its stroke. None when the
+    cell holds no single mark."""
+    import cv2
+    import numpy as np
+
+    crop = _interior(image, bbox_pt, inset_pt)
+    if crop.size == 0 or crop.max() - crop.min() < 60:
+        return None
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    s = image.scale
+    w = crop.shape[1]
+    tall = [i for i in range(1, n) if stats[i, 3] >= 3.5 * s and stats[i, 2] <= 0.9 * w
+            and stats[i, 0] > 0 and stats[i, 0] + stats[i, 2] < w]
+    if len(tall) != 1:
+        return None
+    i = tall[0]
+    x, y, cw, ch = (int(v) for v in stats[i, :4])
+    ys, xs = np.nonzero(labels[y:y + ch, x:x + cw] == i)
+    top = xs[ys < max(1, 0.15 * ch)]
+    return float(top.max() - top.min() + 1) / ch if len(top) else None

@@ -268,7 +268,8 @@ def engine_name() -> str:
 def get_engine(name: str | None = None) -> OcrEngine:
     """One engine per process: model loading costs more than a page. Ingest's page OCR and
     the grid's crop re-reads ask without a name, so both use the configured engine."""
-    return _engine(name or engine_name())
+    from .ocr_cache import cached
+    return cached(_engine(name or engine_name()))  # NIANBAO_OCR_CACHE: eval's variants share the OCR
 
 
 @functools.cache

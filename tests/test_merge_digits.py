@@ -105,3 +105,81 @@ def test_the_model_agreeing_with_an_ocr_reading_does_not_raise_its_confidence(so
     reconcile(doc)
     if source == "ocr":  # an unchecked OCR reading below OCR_SURE claims at most 0.85
         assert doc.fields[key].confidence <= 0.85
+
+
+def test_a_printed_total_is_not_overruled_by_a_blank_the_model_inferred_even_when_it_fits():
+    """A source error on a worn scan (seed 2474): 要求行政机关确认或重新出具 … a total printed 1
+    over a row of printed 0s. The OCR read every cell right; the token model found no token for
+    the total and inferred a blank, under which the row's identity holds — it won at 0.8 as "the
+    identities hold with it", hiding the report's own inconsistency. The printed 1 stands and
+    the broken identity is flagged (issue 28 item 4: the model does not win by inferring a blank)."""
+    gold = make_values("2019", seed=33)
+    row = "requests.result.not_processed.excessive"
+    for c in COLS:
+        gold[f"{row}.{c}"] = 0
+    gold[f"{row}.total"] = 1  # as printed: the report's own error
+    doc = Document(source=Source(path="p.pdf", kind="scanned_pdf"), format="2019", pages=[Page(number=1, source="ocr")])
+    for k, x in gold.items():
+        doc.fields[k] = Cell(value=x, text=str(x), confidence=0.99, page=1, bbox=_box(k))
+    t = f"{row}.total"
+    model = {t: Cell(value=0, text="", confidence=0.8, page=1, blank=True,
+                     reason="blank: the token model found no value where its row and column labels cross")}
+    combine(doc, model, {}, "reconcile")
+    assert doc.fields[t].value == 1 and 0 in doc.fields[t].alternatives
+    assert "token model inferred a blank" in doc.fields[t].reason
+    reconcile(doc)
+    assert doc.fields[t].value == 1
+    assert any(f.identity.endswith("row_sum") and any(k.startswith(row) for k in f.keys) for f in doc.flags)
+
+
+@pytest.mark.parametrize("source", ["ocr", "text_layer"])
+def test_the_model_does_not_overrule_on_confidence_the_rules_reading_of_the_same_ink(source):
+    """A zero mark / that the page OCR read as 1: the rules judged the cell's one mark by its
+    lean and kept 0; the model, placing the same OCR token, read 1 at 0.99 and won the tie of the
+    identities on confidence (a worn scan of seed 2474: fifteen such cells). Its confidence is
+    about where the token sits, not about the ink: on an OCR'd page the rules' reading stays.
+    Where the model read other characters (a text layer's own), the confidence tie-break stands."""
+    key = "active.rules.issued"  # nothing checks it in the 2021 active table
+    kind = "scanned_pdf" if source == "ocr" else "digital_pdf"
+    doc = Document(source=Source(path="r.pdf", kind=kind), format="2021", pages=[Page(number=1, source=source)])
+    box = (480.0, 120.0, 530.0, 135.0)
+    doc.fields[key] = Cell(value=0, text="1", confidence=0.7, page=1, bbox=box, blank=True,
+                           reason="read '1', but its one mark leans like the zero mark /: read as 0")
+    combine(doc, {key: Cell(value=1, text="1", confidence=0.99, page=1, bbox=(500.0, 122.0, 506.0, 133.0))}, {})
+    assert doc.fields[key].value == (0 if source == "ocr" else 1)
+
+
+def test_digits_only_a_crop_found_are_weighed_by_the_identities():
+    """A cell the page OCR saw empty, where a crop re-read found a 1 in stray ink (seed 2474): the
+    model's blank is not overruled unweighed; the identities, which hold with the blank, keep it."""
+    gold = make_values("2019", seed=34)
+    row = "requests.result.not_processed.excessive"
+    doc = Document(source=Source(path="p.pdf", kind="scanned_pdf"), format="2019", pages=[Page(number=1, source="ocr")])
+    for k, x in gold.items():
+        doc.fields[k] = Cell(value=x, text=str(x), confidence=0.99, page=1, bbox=_box(k))
+    k = next(f"{row}.{c}" for c in COLS if c != "total" and gold[f"{row}.{c}"] == 0)
+    doc.fields[k] = Cell(value=1, text="1", confidence=0.85, page=1, bbox=_box(k),
+                         reason="read from a tight crop: the page OCR missed it")
+    model = {k: Cell(value=0, text="", confidence=0.8, page=1, blank=True, reason="blank")}
+    combine(doc, model, {}, "reconcile")
+    assert doc.fields[k].value == 0
+
+
+def test_the_model_winning_by_the_identities_on_the_same_ink_is_not_sure():
+    """seed 2474: a row's total / read as 1 by the OCR, another / in the row read 0 by the rules
+    (its lean) and 1 by the model: the row holds with the model's 1 — one misread making up for
+    another. The model's reading wins the identities but claims at most 0.85."""
+    gold = make_values("2019", seed=35)
+    doc = Document(source=Source(path="p.pdf", kind="scanned_pdf"), format="2019", pages=[Page(number=1, source="ocr")])
+    for k, x in gold.items():
+        doc.fields[k] = Cell(value=x, text=str(x), confidence=0.99, page=1, bbox=_box(k))
+    row = "appeals.suit_direct"
+    parts = ("upheld", "corrected", "other", "pending")
+    for c in parts:
+        doc.fields[f"{row}.{c}"] = Cell(value=0, text="0", confidence=0.99, page=1, bbox=_box(f"{row}.{c}"))
+    doc.fields[f"{row}.total"] = Cell(value=1, text="1", confidence=0.999, page=1, bbox=_box(f"{row}.total"))
+    k = f"{row}.other"
+    doc.fields[k] = Cell(value=0, text="1", confidence=0.85, page=1, bbox=_box(k), blank=True,
+                         reason="read '1', but its one mark leans like the zero mark /: read as 0")
+    combine(doc, {k: Cell(value=1, text="1", confidence=0.997, page=1, bbox=_box(k))}, {})
+    assert doc.fields[k].value == 1 and doc.fields[k].confidence <= 0.85

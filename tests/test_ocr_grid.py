@@ -323,3 +323,39 @@ def test_a_blank_only_the_text_lines_of_an_ocr_page_imply_is_not_trusted(tmp_pat
     assert doc.fields["appeals.review.upheld"].confidence == OCR_BLANK_CONF < 0.9
     assert doc.fields["appeals.review.total"].confidence == 0.95  # a number read stays as read
     assert all(doc.fields[k].value == v for k, v in gold.items())
+
+
+def test_the_aggregate_row_does_not_hide_the_active_table(tmp_path):
+    """A 2021 report that prints the single （六）其他处理 row: once the text path has said so
+    (doc.aggregate) the grid matched every table's rows against the requests table's printed
+    rows, and read no cell of the active table (a worn scan of seed 2474: its 规章 and 行政规范性文件
+    rows were left to the token model, which inferred blanks over printed 1s)."""
+    data, gold = report_pdf(fmt="2021", seed=5)
+    doc = _doc(tmp_path, data)
+    doc.variants.append("aggregate_other_in_2021")
+    assert doc.aggregate
+    fields = assemble_grid(doc, fmt="2021")
+    active = schema.table_keys("active", "2021")
+    assert all(k in fields and fields[k].value == gold[k] for k in active)
+
+
+def test_a_requests_page_with_no_number_is_still_read(tmp_path):
+    """A page of the requests table whose zeros are all printed blank (seed 2474, worn scan): the
+    grid found no number, read no row, and left the page to the text path, which lost the row of
+    a slipped label ((一)予以公升). Its rows are read now, every cell a blank 0 — the slipped
+    label's row too, by its item marker and place."""
+    data, gold = report_pdf(fmt="2021", seed=5, tables=("requests",))
+    doc = _doc(tmp_path, data)
+    for page in doc.pages:
+        for ln in page.lines:
+            for t in ln.tokens:
+                if t.text == "开" and "予以公开" in ln.text:
+                    t.text = "升"  # the OCR's slip
+            # every number of the table gone: a page of blank cells
+            ln.tokens = [t for t in ln.tokens if not t.text.strip().isdigit()]
+    fields = assemble_grid(doc, fmt="2021")
+    keys = schema.table_keys("requests", "2021")
+    got = [k for k in keys if k in fields]
+    assert len(got) >= 0.9 * len(keys)
+    assert all(fields[k].value == 0 and fields[k].blank for k in got)
+    assert all(f"requests.result.disclosed.{c}" in fields for c in ("natural_person", "total"))

@@ -89,3 +89,86 @@ def test_a_slash_is_not_a_1():
     one = np.full((120, 220), 255, np.uint8)
     cv2.putText(one, "1", (95, 68), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 0, 2)
     assert not leans_like_slash(PageImage(one, SCALE), CELL)
+
+
+class _SevenReader:
+    """A crop reader that sees one tall stroke as 7, as rapidocr does for a slash."""
+    def read_crops(self, crops):
+        return [("7", 0.95, []) for _ in crops]
+
+
+def test_a_slash_the_page_read_as_a_slash_is_not_re_read_into_a_digit():
+    """A worn scan's zero marks (seed 2474): the page OCR read '/', the crop re-read, seeing one
+    tall mark, called it 7 — 'a digit lost' at 0.85. Read as / and leaning like one, it stays 0."""
+    from nianbao.ocr.assemble_grid import _reread_doubtful
+    img = np.full((120, 220), 255, np.uint8)
+    cv2.line(img, (100, 70), (112, 40), 0, 2)  # /
+    page = Page(number=1, source="ocr")
+    page.image = PageImage(img, SCALE)
+    doc = Document(source=Source(path="s.pdf", kind="scanned_pdf"), format="2021", pages=[page])
+    key = "requests.result.unable.not_held.research"
+    cells = {key: Cell(value=0, text="/", confidence=0.9, page=1, bbox=CELL, blank=True, reason="dash read as 0")}
+    _reread_doubtful(doc, cells, "2021", _SevenReader())
+    assert cells[key].value == 0 and cells[key].blank
+
+
+def _signed_cell(minus: bool, speck: bool = False) -> PageImage:
+    img = np.full((120, 220), 255, np.uint8)
+    cv2.putText(img, "69", (90, 66), cv2.FONT_HERSHEY_SIMPLEX, 0.75, 0, 2)
+    if minus:  # thin and grey, as a worn copy prints it
+        cv2.line(img, (74, 56), (84, 56), 120, 2)
+    if speck:  # paper noise left of the digits: no bar
+        cv2.circle(img, (80, 50), 1, 90, -1)
+    return PageImage(img, SCALE)
+
+
+def test_a_thin_minus_the_page_ocr_dropped_makes_a_change_negative():
+    """本年增/减 printed -69 on a worn copy, read 69 (seed 2474): the bar left of the digits decides."""
+    from nianbao.ocr.assemble_grid import _thin_minus
+    key = "active.penalty.change"
+    for minus, speck in ((True, False), (False, False), (False, True)):
+        page = Page(number=1, source="ocr")
+        page.image = _signed_cell(minus, speck)
+        cells = {key: Cell(value=69, text="69", confidence=0.95, page=1, bbox=CELL),
+                 "active.penalty.prev_items": Cell(value=69, text="69", confidence=0.95, page=1, bbox=CELL)}
+        _thin_minus(cells, {1: page}, "2019")
+        assert cells[key].value == (-69 if minus else 69)
+        assert cells["active.penalty.prev_items"].value == 69  # not a signed column
+        if minus:
+            assert cells[key].confidence <= 0.85 and cells[key].alternatives[0] == 69
+
+
+def test_a_lone_1_in_a_report_of_zero_marks_is_not_sure():
+    """seed 2474: a / under 行政诉讼 总计 read as 1 at 0.999, its lean missed; the report prints its
+    other zeros as /. Among zero marks a lone 1 claims at most 0.85; elsewhere it stands."""
+    from nianbao.ocr.assemble_grid import _ones_among_zero_marks
+    page = Page(number=1, source="ocr")
+    for marks in (True, False):
+        one = Cell(value=1, text="1", confidence=0.999, page=1, bbox=CELL)
+        ten = Cell(value=10, text="10", confidence=0.999, page=1, bbox=CELL)
+        mark = Cell(value=0, text="/" if marks else "0", confidence=0.9, page=1, bbox=CELL, blank=marks)
+        _ones_among_zero_marks({"appeals.suit_direct.total": one, "appeals.review.total": ten,
+                                "appeals.review.upheld": mark}, {1: page})
+        assert one.confidence == (0.85 if marks else 0.999) and ten.confidence == 0.999
+        if marks:
+            assert 0 in one.alternatives and "zeros as /" in one.reason
+
+
+def test_a_slash_read_as_7_among_zero_marks_is_a_zero_mark_and_a_7_stays():
+    """seed 2474: the OCR read /s as 7 (5 cells of 14 worn scans). In a report that prints zero
+    marks a lone 7 that leans like / and has no bar across its top is one; a printed 7 stays."""
+    from nianbao.ocr.assemble_grid import _ones_among_zero_marks
+    for printed, want in (("/", 0), ("7", 7)):
+        img = np.full((120, 220), 255, np.uint8)
+        if printed == "/":
+            cv2.line(img, (100, 70), (112, 40), 0, 2)
+        else:
+            cv2.putText(img, "7", (95, 68), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 0, 2)
+        page = Page(number=1, source="ocr")
+        page.image = PageImage(img, SCALE)
+        seven = Cell(value=7, text="7", confidence=0.8, page=1, bbox=CELL)
+        mark = Cell(value=0, text="/", confidence=0.9, page=1, bbox=(100.0, 10.0, 140.0, 40.0), blank=True)
+        _ones_among_zero_marks({"appeals.review.other": seven, "appeals.review.upheld": mark}, {1: page})
+        assert seven.value == want
+        if want == 0:
+            assert seven.alternatives[0] == 7 and seven.confidence <= 0.85
