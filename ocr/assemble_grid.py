@@ -368,6 +368,46 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
             _inked_blank(cell)
     _thin_minus(cells, pages, fmt)
     _ones_among_zero_marks(cells, pages)
+    _merged_repeats(cells, pages)
+
+
+REPEAT = re.compile(r"(\d)\1")
+
+
+def _merged_repeats(cells: dict[str, Cell], pages: dict) -> None:
+    """A confident reading with two alike digits side by side (222, 100) whose ink is wider than
+    the digits read may have lost one: a CTC recogniser merges a repeated character unless it
+    sees the gap between them, and a blurred photo closes that gap (a phone photo of seed 2473:
+    2222 read as 222 at 0.9999 in 行政许可's 处理决定数量, a cell no identity checks — a silent
+    error). glyph_count cannot tell (the blurred digits touch: one mark); the ink's width in
+    digit widths (digit_slots) can. Only repeated digits are suspected, so a width estimate's
+    slack does not lower every wide reading; the value stays (the re-read agreed with it), below
+    0.9 with the longer readings among its alternatives."""
+    from .digits import digit_slots
+
+    heights: dict[int, float | None] = {}
+    for cell in cells.values():
+        page = pages.get(cell.page)
+        if page is None or page.source != "ocr" or page.image is None or cell.bbox is None \
+                or cell.value is None or cell.blank or cell.confidence <= LOST_DIGIT_CONF:
+            continue
+        digits = "".join(ch for ch in (number_text(cell.text or "") or "") if ch.isdigit())
+        if not REPEAT.search(digits):
+            continue
+        if page.number not in heights:
+            heights[page.number] = _digit_height(page)
+        if not heights[page.number]:
+            continue
+        slots = digit_slots(page.image, cell.bbox, heights[page.number], _number_band(page, cell.bbox))
+        if slots <= len(digits):
+            continue
+        # any digit may be the one that was doubled (the repeat left is only the trigger)
+        longer = sorted({int(digits[:i + 1] + digits[i:])
+                         for i in range(len(digits))} - {cell.value})
+        cell.confidence = LOST_DIGIT_CONF
+        cell.reason = "; ".join(filter(None, [cell.reason, f"read {digits} where the ink is {slots} digits wide: "
+                                              "the OCR may have merged two alike digits"]))
+        cell.alternatives = [*cell.alternatives, *[v for v in longer if v not in cell.alternatives]]
 
 
 SLASH_REASON = "leans like the zero mark /"
