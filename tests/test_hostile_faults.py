@@ -97,9 +97,11 @@ def _interrupt(cmd: list[str], wait_for: str, cwd: Path) -> tuple[int, str]:
 
 
 def test_ctrl_c_on_extract_ends_with_a_summary_and_130(tmp_path):
-    for i in range(40):
-        good(tmp_path / "in" / f"r{i:02d}.txt", seed=i)
-    rc, err = _interrupt(["extract", str(tmp_path / "in"), "-o", str(tmp_path / "o")], "r00.txt ->", tmp_path)
+    # enough files that the run cannot end between the first output line and the signal, even
+    # when the test process is descheduled on a loaded machine (40 did once: rc 0, all written)
+    for i in range(400):
+        good(tmp_path / "in" / f"r{i:03d}.txt", seed=i % 40)
+    rc, err = _interrupt(["extract", str(tmp_path / "in"), "-o", str(tmp_path / "o")], "r000.txt ->", tmp_path)
     assert rc == 130, err
     no_traceback(err)
     assert "interrupted" in err and "output(s) written are complete" in err
