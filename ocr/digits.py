@@ -169,6 +169,33 @@ def digit_slots(image, bbox_pt, digit_h_pt: float, band_pt: tuple[float, float] 
     return sum(max(1, round((x1 - x0) / (0.5 * h))) for x0, x1 in merged)
 
 
+def _digit_marks(stats, scale: float, width: int) -> list[int]:
+    """Components of a cell crop that can be digits: digit-tall, narrower than the crop, not
+    touching its left or right edge (those are rule remnants)."""
+    return [i for i in range(1, len(stats)) if stats[i, 3] >= 3.5 * scale and stats[i, 2] <= 0.9 * width
+            and stats[i, 0] > 0 and stats[i, 0] + stats[i, 2] < width]
+
+
+def _one_mark(image, bbox_pt, inset_pt: float):
+    """(ys, xs, height) of the pixels of a cell's one digit-tall mark, in the mark's own frame;
+    None when the cell holds no mark or more than one (what the slash and 7 tests look at)."""
+    import cv2
+    import numpy as np
+
+    crop = _interior(image, bbox_pt, inset_pt)
+    if crop.size == 0 or crop.max() - crop.min() < 60:
+        return None
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    tall = _digit_marks(stats, image.scale, crop.shape[1])
+    if len(tall) != 1:
+        return None
+    i = tall[0]
+    x, y, cw, ch = (int(v) for v in stats[i, :4])
+    ys, xs = np.nonzero(labels[y:y + ch, x:x + cw] == i)
+    return ys, xs, ch
+
+
 SLASH_LEAN = 0.15  # a slash leans 0.27-0.31 of its height, a printed 1 -0.09 to -0.01 (synth5050 scans)
 
 
@@ -177,23 +204,10 @@ def leans_like_slash(image, bbox_pt, inset_pt: float = 2.0) -> bool:
     like a 1: the centre of its top third lies right of its bottom third's by SLASH_LEAN of its
     height or more. OCR reads a printed / as 1, and a crop re-read "confirms" it (issue 24: a
     photographed page's /s read as 1 at 1.0)."""
-    import cv2
-    import numpy as np
-
-    crop = _interior(image, bbox_pt, inset_pt)
-    if crop.size == 0 or crop.max() - crop.min() < 60:
+    mark = _one_mark(image, bbox_pt, inset_pt)
+    if mark is None:
         return False
-    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    s = image.scale
-    w = crop.shape[1]
-    tall = [i for i in range(1, n) if stats[i, 3] >= 3.5 * s and stats[i, 2] <= 0.9 * w
-            and stats[i, 0] > 0 and stats[i, 0] + stats[i, 2] < w]
-    if len(tall) != 1:
-        return False
-    i = tall[0]
-    x, y, cw, ch = (int(v) for v in stats[i, :4])
-    ys, xs = np.nonzero(labels[y:y + ch, x:x + cw] == i)
+    ys, xs, ch = mark
     third = ch / 3
     top, foot = xs[ys < third], xs[ys >= ch - third]
     if not len(top) or not len(foot):
@@ -205,13 +219,10 @@ def ink_height(image, bbox_pt) -> float | None:
     """How tall (points) the tallest mark inside a box is: a number token's box is the OCR
     detector's, well taller than its digits (2.5 × on synthetic scans), so digit height is
     measured on the ink."""
-    import cv2
-
-    crop = _interior(image, bbox_pt, 0.0)
-    if crop.size == 0 or crop.max() - crop.min() < 60:
+    got = _ink(image, bbox_pt, 0.0, 60)
+    if got is None:
         return None
-    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    crop, n, stats = got
     hs = [int(stats[i, 3]) for i in range(1, n) if stats[i, 3] < crop.shape[0]]  # not a rule across it
     return max(hs) / image.scale if hs else None
 
@@ -226,8 +237,7 @@ def minus_before(image, bbox_pt, inset_pt: float = 1.2) -> bool:
     crop, n, stats = got
     s = image.scale
     w = crop.shape[1]
-    digits = [i for i in range(1, n) if stats[i, 3] >= 3.5 * s and stats[i, 2] <= 0.9 * w
-              and stats[i, 0] > 0 and stats[i, 0] + stats[i, 2] < w]
+    digits = _digit_marks(stats, s, w)
     if not digits:
         return False
     h = max(int(stats[i, 3]) for i in digits)
@@ -248,22 +258,9 @@ def top_bar(image, bbox_pt, inset_pt: float = 2.0) -> float | None:
     """How wide (share of its height) the top rows of a cell's one digit-tall mark run: a 7's bar
     spans most of its width (≥ 0.4 of its height), the top of a / only its stroke. None when the
     cell holds no single mark."""
-    import cv2
-    import numpy as np
-
-    crop = _interior(image, bbox_pt, inset_pt)
-    if crop.size == 0 or crop.max() - crop.min() < 60:
+    mark = _one_mark(image, bbox_pt, inset_pt)
+    if mark is None:
         return None
-    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    s = image.scale
-    w = crop.shape[1]
-    tall = [i for i in range(1, n) if stats[i, 3] >= 3.5 * s and stats[i, 2] <= 0.9 * w
-            and stats[i, 0] > 0 and stats[i, 0] + stats[i, 2] < w]
-    if len(tall) != 1:
-        return None
-    i = tall[0]
-    x, y, cw, ch = (int(v) for v in stats[i, :4])
-    ys, xs = np.nonzero(labels[y:y + ch, x:x + cw] == i)
+    ys, xs, ch = mark
     top = xs[ys < max(1, 0.15 * ch)]
     return float(top.max() - top.min() + 1) / ch if len(top) else None
