@@ -122,16 +122,24 @@ def suggest_agencies(con, name: str, n: int = 5) -> list[str]:
     return list(dict.fromkeys(contains + close))[:n]
 
 
+def agency_or_say(con, name: str, dataset, command: str):
+    """The agency's id in the dataset, or None after saying on stderr that it is not there (with
+    the nearest names)."""
+    aid = resolve_agency(con, name)
+    if aid is None:
+        near = suggest_agencies(con, name)
+        print(f"{command}: no agency {name!r} in {dataset}"
+              + (f"; did you mean: {'、'.join(near)}" if near else ""), file=sys.stderr)
+    return aid
+
+
 def _check(args) -> int:
     from .textable import render
     con = _open(args.dataset)
     aid = None
     if args.agency:
-        aid = resolve_agency(con, args.agency)
+        aid = agency_or_say(con, args.agency, args.dataset, "nianbao dataset check")
         if aid is None:
-            near = suggest_agencies(con, args.agency)
-            print(f"nianbao dataset check: no agency {args.agency!r} in {args.dataset}"
-                  + (f"; did you mean: {'、'.join(near)}" if near else ""), file=sys.stderr)
             return 2
     rows = breaks(con, args.all, aid)
     summary = con.execute("SELECT * FROM check_summary").fetchone()

@@ -51,14 +51,11 @@ def run(args) -> int:
         if args.outputs or not (args.agency and args.years):
             print("nianbao compare: --dataset takes --agency NAME --years A B (and no output files)", file=sys.stderr)
             return 2
-        from .cli import _open, resolve_agency, suggest_agencies
+        from .cli import _open, agency_or_say
         con = _open(args.dataset)
         try:
-            aid = resolve_agency(con, args.agency)
+            aid = agency_or_say(con, args.agency, args.dataset, "nianbao compare")
             if aid is None:
-                near = suggest_agencies(con, args.agency)
-                print(f"nianbao compare: no agency {args.agency!r} in {args.dataset}"
-                      + (f"; did you mean: {'、'.join(near)}" if near else ""), file=sys.stderr)
                 return 2
             a, b = (report_from_dataset(con, aid, y) for y in args.years)
         finally:
