@@ -10,15 +10,20 @@ format's first table has no identity to place them, so only what is printed can:
   sits within half the labels' spacing of it and no two numbers share a label.
 
 Nothing here comes from geometry in points: at most 0.85 (tables.CONF_POSITIONAL), the reason says
-how. A row neither rule places stays unread ("cannot tell which are blank").
+how. A row neither rule places is read where every placement the printed signs allow agrees (a
+number without its sign is no 本年增/减 where the table signs its rises: that cell is 0 whichever
+count column the number is in), and the rest is a guess at 0.5 with its alternatives (`guess`),
+the placement real reports print most often taken (ACTIVE_PATTERNS).
 """
 from __future__ import annotations
 
+import itertools
 import re
 
 from nianbao import schema
 
 from .normalize import compact, norm
+from .short_rows import Placed
 from .stream import Num, Stream
 
 SIGNED = re.compile(r"^[+\-－−＋]\d")
@@ -121,3 +126,74 @@ def by_header(st: Stream, fmt: str, cols: tuple[str, ...], nums: list[Num]) -> l
             return None
         out[c], last = n, c
     return out
+
+
+# Which columns of a three-column active row print a number other than 0, counted over the gold of
+# the ten real reports the project has (../shared/real and ../shared/seeds, issue 24; rows printing
+# nothing left out): pattern (1 = non-zero) → rows. The order a guess takes among the placements
+# the text allows — one report's habit is not a fact about the next, so these stay guesses (0.5),
+# and never tuned to the synthetic generator's draws. tests/test_active_short_rows.py recounts them.
+ACTIVE_PATTERNS = {
+    ("prev_items", "change", "decisions"): {(1, 0, 0): 2, (1, 1, 0): 1, (1, 1, 1): 3},
+    ("issued", "repealed", "in_force"): {(1, 0, 1): 1, (1, 1, 1): 6},
+    ("made", "published", "total_published"): {(1, 1, 1): 4},
+}
+
+
+def _signed(n: Num) -> bool:
+    return bool(SIGNED.match(n.text or ""))
+
+
+def _zero(n: Num | None) -> bool:
+    return n is None or n.dash or not n.value
+
+
+def options(nums: list[Num], types: list[str], plus_signed: bool) -> list[list[Num | None]]:
+    """Every order-preserving placement of the row's numbers that its printed signs allow: a
+    number printed with its sign only in the signed column (本年增/减); where the table signs its
+    rises (`plus_signed`), a number without a sign other than 0 not there."""
+    k = len(types)
+    out = []
+    def fits(n: Num, c: int) -> bool:
+        if _signed(n):
+            return types[c] == "signed"
+        return types[c] != "signed" or not plus_signed or _zero(n)
+
+    for cols in itertools.combinations(range(k), len(nums)):
+        if not all(fits(n, c) for n, c in zip(nums, cols)):
+            continue
+        p: list[Num | None] = [None] * k
+        for n, c in zip(nums, cols):
+            p[c] = n
+        out.append(p)
+    return out
+
+
+def _prior(cols: tuple[str, ...], p: list[Num | None]) -> tuple[int, int]:
+    """How often real reports print this placement's pattern, then its columns' counts."""
+    pats = ACTIVE_PATTERNS.get(tuple(cols), {})
+    pat = tuple(int(not _zero(n)) for n in p)
+    each = sum(v for q, v in pats.items() for j, on in enumerate(q) if on and pat[j])
+    return pats.get(pat, 0), each
+
+
+def guess(fmt: str, cols: tuple[str, ...], nums: list[Num], plus_signed: bool) -> Placed | None:
+    """A short active row `place` cannot place: its cells where every placement the signs allow
+    agrees (read, 0.85), the others a guess (0.5, `alternatives`) under the placement real reports
+    print most often. None when no placement fits (the caller leaves the row unread)."""
+    types = [schema.col_type("active", fmt, c) for c in cols]
+    opts = options(nums, types, plus_signed)
+    if not opts:
+        return None
+    pick = max(range(len(opts)), key=lambda j: (_prior(cols, opts[j]), -j))
+    cells, alts, open_ = [], [], []
+    for c in range(len(cols)):
+        vals = sorted({0 if _zero(o[c]) else o[c].value for o in opts}, key=lambda v: (v != 0, v))
+        one = len(vals) == 1
+        cells.append(next((o[c] for o in opts if o[c] is not None), None) if one else opts[pick][c])
+        alts.append([] if one else vals)
+        open_.append(not one)
+    why = f"{len(cols) - len(nums)} blank cell(s); {len(opts)} placements fit the printed signs"
+    if any(open_):
+        why += ", the one real reports print most often taken"
+    return Placed(cells, alts, open_, why)

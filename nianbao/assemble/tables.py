@@ -543,13 +543,20 @@ class RowReader:
             if one_line and nums[0].field is not None:
                 placed = place_by_fields(nums, k, lines[nums[0].line].text)
                 coords = blank_coords(placed, lines) if placed is not None else None
+            if placed is None and one_line and self.table == "active" and not self.st.boxed:
+                # a layout dump prints each active sub-table's header at its own offsets: the one
+                # above the row places it, where the table-wide centres below mix the sub-tables
+                # (第（五）项's 本年增/减 stands where 第（六）项's 处理决定数量 may)
+                placed = active_short.by_header(self.st, self.fmt, row.cols, nums)
+                if placed is not None:
+                    reason = f"{k - len(nums)} blank cell(s) placed by the header's column offsets"
             if placed is None and one_line and all(map(self.st.positioned, nums)):
                 placed = place_by_position(nums, [self.centre(nums[0].tpage, c) for c in row.cols])
             if placed is not None and coords and all(xy for xy, n in zip(coords, placed) if n is None):
                 # empty cells of a structured table's grid (HTML, Word): blank as printed, no guess
                 conf, reason = CONF_DIRECT, f"{k - len(nums)} blank cell(s) read from the table grid"
             elif placed is not None:
-                conf, reason = CONF_POSITIONAL, f"{k - len(nums)} blank cell(s) placed by position"
+                conf, reason = CONF_POSITIONAL, reason or f"{k - len(nums)} blank cell(s) placed by position"
             elif has_total:
                 if self.table == "requests" and not self.st.boxed:
                     self.short[row.id] = nums  # placed with the other short rows (short_rows.place)
@@ -564,6 +571,8 @@ class RowReader:
                 got = active_short.place(self.st, self.fmt, row.cols, nums, plus)
                 if got is not None:
                     (placed, reason), conf = got, CONF_POSITIONAL
+                elif (p := active_short.guess(self.fmt, row.cols, nums, plus)) is not None:
+                    return self.placed_guess(row, p)
             if placed is None:
                 return {row.key(c): Cell(value=None, confidence=0.0,
                                          reason=f"{len(nums)} numbers for {k} columns; cannot tell which are blank")
@@ -571,6 +580,17 @@ class RowReader:
         if has_total and self._detached(row, placed) and not _row_sum_ok(_values(placed)):
             self.doubtful.add(row.id)
         return self.cells(row, placed, conf, reason, coords)
+
+    def placed_guess(self, row: Row, p: short_rows.Placed) -> dict[str, Cell]:
+        """Cells of a row the text leaves open: read where every placement agrees (no geometry:
+        0.85), the rest a 0.5 guess, `ambiguous` in its reason, with the values it could take."""
+        out = {}
+        for c, n, alts, guess in zip(row.cols, p.cells, p.alternatives, p.guess):
+            why = f"{short_rows.AMBIGUOUS}: {p.reason}" if guess else p.reason
+            out[row.key(c)] = _cell(n, self.types.get(c, "int"), self.st.lines,
+                                    short_rows.CONF_GUESS if guess else short_rows.CONF, why)
+            out[row.key(c)].alternatives = alts
+        return out
 
     def garbled(self, rows: dict[str, Row], got: dict[str, list[Num]], cells: dict[str, Cell]) -> None:
         """A table whose dump lost its structure — some label was given two rows' numbers —
