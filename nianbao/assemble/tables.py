@@ -818,6 +818,10 @@ def read_appeals(st: Stream, fmt: str, t0: int, t1: int, stated: list | None = N
         # no placement of the numbers as printed: cells run together, spaces for blank cells
         got = short_rows.place_appeals_glued(kept, *_gaps_around(st, kept), stated=stated) or \
             short_rows.place_appeals(kept, loose=True, stated=stated)
+    if got is None and not st.boxed and not offsets:
+        # no split keeps every group's total (a printing error) and no position says where the
+        # numbers stand: the splits that break one group's, that group read as printed
+        got = short_rows.place_appeals(kept, stated=stated, broken=True)
     if got is not None:
         out = {}
         said = got.said or [""] * k
