@@ -11,12 +11,16 @@ feasibility search of `assemble/short_rows.py` (requests and appeals rows) and
 `assemble/active_short.py` (active rows) — which leave every value such a cell could take in its
 `alternatives` (no second placer here, whose disagreements with the first would be noise).
 
-Per kind: cells; determined cells (no alternatives) and how many of them we read right, wrong or
-not at all (those are ours to close); open cells, how many our guess got right, and how many
-whose gold value is not even among the alternatives (the enumeration excluded the truth: the
-bound would be dishonest there). `determined / cells` is the best accuracy any reader can reach
-without guessing. The open count is a lower bound: a table whose search ran past its budget is
-read without an enumeration, and its cells count as determined.
+Per kind: cells; determined cells (not open) and how many of them we read right or wrong (those
+are ours to close), and how many we missed with no enumeration behind them (unread, or a 0.5
+guess without alternatives: a printing error leaves no placement that keeps every identity, or a
+search ran past its bound — the bound cannot say whether the text determines those); open cells,
+how many our guess got right, and how many whose gold value is not even among the alternatives
+(the enumeration excluded the truth: the bound would be dishonest there). `determined / cells`
+is the best accuracy any reader can reach without guessing — an upper bound, as the open count
+is a lower one (cells with no enumeration count as determined). On a -layout dump the open
+cells are those the reader could not place by the header's offsets: positions a better reader
+might still use.
 """
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ from .score import is_number, same
 
 DUMPS = {"raw": "raw.txt", "pdfium": "pdfium.txt", "layout": "layout.txt"}
 TARGET_UNDETERMINED = 0.001  # done-when 3: ≥ 99.9 % of cells
+GUESS = 0.5  # the reader's confidence in a cell it picked among several (short_rows.CONF_GUESS)
 
 
 def is_open(cell) -> bool:
@@ -64,9 +69,13 @@ def classify(doc: Document, gold: dict) -> tuple[Counter, list[dict]]:
             n["determined_right"] += 1
             n["determined_right_nonzero"] += nz
             continue
-        n["determined_unread" if pv is None else "determined_wrong"] += 1
+        # unread, or a guess with no alternatives: no enumeration stands behind it (a printing
+        # error leaves no placement that keeps every identity; a search ran past its bound) —
+        # whether the text determines it, the bound cannot say
+        how = "no_enumeration" if pv is None or cell.confidence <= GUESS else "determined_wrong"
+        n[how] += 1
         ours.append({"key": key, "gold": gv, "pred": pv, "confidence": getattr(cell, "confidence", None),
-                     "reason": getattr(cell, "reason", None)})
+                     "reason": getattr(cell, "reason", None), "class": how})
     return n, ours
 
 
@@ -91,7 +100,7 @@ def summary(n: Counter) -> dict:
         "best_nonzero_without_guessing": (n["nonzero"] - n["open_nonzero"]) / (n["nonzero"] or 1),
         "ours": (n["determined_right"] + n["open_guessed_right"]) / cells,
         "determined_right": n["determined_right"], "determined_wrong": n["determined_wrong"],
-        "determined_unread": n["determined_unread"],
+        "no_enumeration": n["no_enumeration"],
         "open_guessed_right": n["open_guessed_right"], "open_guessed_wrong": n["open_guessed_wrong"],
         "open_truth_excluded": n["open_truth_excluded"],
         "nonzero": n["nonzero"], "open_nonzero": n["open_nonzero"],
@@ -116,12 +125,12 @@ def run(gold_dir: Path, docs_dir: Path, kinds: list[str]) -> tuple[dict[str, dic
 
 def table(sums: dict[str, dict]) -> str:
     head = ("| kind | cells | determined | open (undetermined) | best without guessing (all · non-zero) | ours | "
-            "determined: wrong / unread | open: guessed right / wrong / truth excluded |")
+            "not open, missed: wrong / no enumeration | open: guessed right / wrong / truth excluded |")
     lines = [head, "|" + "---|" * 8]
     for k, s in sums.items():
         lines.append(f"| {k} | {s['cells']} | {s['determined']} | {s['open']} ({100 * s['open_share']:.2f} %) | "
                      f"{100 * s['best_without_guessing']:.2f} % · {100 * s['best_nonzero_without_guessing']:.2f} % | "
-                     f"{100 * s['ours']:.2f} % | {s['determined_wrong']} / {s['determined_unread']} | "
+                     f"{100 * s['ours']:.2f} % | {s['determined_wrong']} / {s['no_enumeration']} | "
                      f"{s['open_guessed_right']} / {s['open_guessed_wrong']} / {s['open_truth_excluded']} |")
     return "\n".join(lines)
 
@@ -134,7 +143,7 @@ def verdict(sums: dict[str, dict]) -> list[str]:
                        f"determined by the text: ≥ 99.9 % of cells cannot be met by reading, only by guessing")
         else:
             out.append(f"{k}: {s['open']} open cells ({100 * s['open_share']:.3f} % ≤ 0.1 %): the gap to 99.9 % is the "
-                       f"reader's ({s['determined_wrong']} wrong, {s['determined_unread']} unread determined cells)")
+                       f"reader's ({s['determined_wrong']} wrong, {s['no_enumeration']} read without an enumeration)")
     return out
 
 

@@ -30,7 +30,7 @@ def test_a_two_by_two_swap_is_open_and_the_bound_keeps_the_truth_among_its_alter
     n, ours = bound_text(text, _gold(values))
     s = summary(n)
     assert s["open"] == 4 and s["open_truth_excluded"] == 0
-    assert s["determined_wrong"] == s["determined_unread"] == 0 and ours == []
+    assert s["determined_wrong"] == s["no_enumeration"] == 0 and ours == []
     assert s["determined"] == s["determined_right"] == s["cells"] - 4
 
 

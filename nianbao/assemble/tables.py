@@ -818,31 +818,36 @@ def read_appeals(st: Stream, fmt: str, t0: int, t1: int, stated: list | None = N
         # no placement of the numbers as printed: cells run together, spaces for blank cells
         got = short_rows.place_appeals_glued(kept, *_gaps_around(st, kept), stated=stated) or \
             short_rows.place_appeals(kept, loose=True, stated=stated)
-    if got is None and not st.boxed and not offsets:
-        # no split keeps every group's total (a printing error) and no position says where the
-        # numbers stand: the splits that break one group's, that group read as printed
-        got = short_rows.place_appeals(kept, stated=stated, broken=True)
     if got is not None:
-        out = {}
-        said = got.said or [""] * k
-        for key, n, alts, guess, by in zip(keys, got.cells, got.alternatives, got.guess, said):
-            why = f"{short_rows.AMBIGUOUS}: {got.reason}" if guess else got.reason
-            if by:
-                # the identities left it open; the prose settled it (no geometry: still ≤ 0.85)
-                why = f"settled by the report's prose ({by}); " + why
-            out[key] = _cell(n, "int", lines, short_rows.CONF_GUESS if guess else short_rows.CONF, why)
-            out[key].alternatives = alts
-        return out, []
-    printed = short_rows.appeals_as_printed(kept, offsets) if got is None and offsets else None
+        return _appeal_cells(got, keys, lines), []
+    printed = short_rows.appeals_as_printed(kept, offsets) if offsets else None
     if printed is not None:
         why = f"{k - len(kept)} blank cell(s) placed by the header's column offsets; no split keeps the group totals"
         return {key: _cell(n, "int", lines, CONF_POSITIONAL, why) for key, n in zip(keys, printed)}, []
+    got = short_rows.place_appeals(kept, stated=stated, offsets=offsets, broken=True) if not st.boxed else None
+    if got is not None:
+        # no split keeps every group's total (a printing error) and no header places every
+        # number: the splits that break one group's total, that group read as printed
+        return _appeal_cells(got, keys, lines), []
     placed = place_appeals_by_identity(kept)
     if placed is not None:
         why = f"{k - len(kept)} blank cell(s) placed by the row identities"
         return {key: _cell(n, "int", lines, CONF_GUESS, why) for key, n in zip(keys, placed)}, []
     return ({key: Cell(value=None, reason=f"{len(kept)} numbers for {k} cells; cannot tell which are blank")
              for key in keys}, [f"appeals: only {len(kept)} numbers for {k} cells"])
+
+
+def _appeal_cells(got: short_rows.Placed, keys: list[str], lines: list) -> dict[str, Cell]:
+    """The appeals cells of a placement: what it leaves open a 0.5 guess with its alternatives."""
+    out = {}
+    for key, n, alts, guess, by in zip(keys, got.cells, got.alternatives, got.guess, got.said or [""] * len(keys)):
+        why = f"{short_rows.AMBIGUOUS}: {got.reason}" if guess else got.reason
+        if by:
+            # the identities left it open; the prose settled it (no geometry: still ≤ 0.85)
+            why = f"settled by the report's prose ({by}); " + why
+        out[key] = _cell(n, "int", lines, short_rows.CONF_GUESS if guess else short_rows.CONF, why)
+        out[key].alternatives = alts
+    return out
 
 
 def _gaps_around(st: Stream, nums: list[Num]) -> tuple[bool, bool]:
