@@ -84,3 +84,31 @@ def test_the_guesses_priors_are_the_real_reports_counts():
     assert list(APPEAL_COUNTS.values()) == sorted(APPEAL_COUNTS.values(), reverse=True)
     # the groups a guess fills first: as printed, which is also how often they have cases
     assert [groups[g] for g in APPEAL_ROWS[:APPEAL_GROUPS]] == sorted(groups.values(), reverse=True)
+
+
+# seed 2837 doc 75's -layout appeals block: the wrapped header gives too few offsets to read the
+# row as printed, and 直接起诉 prints 总计 1 over blank results (a printing error)
+APPEALS_LAYOUT_BROKEN = """四、政府信息公开行政复议、行政诉讼情况
+      行政复议                             行政诉讼
+                  未经复议直接起诉        复议后起诉
+结果 结果 其他 尚未
+            总计 结果 结果 其他 尚未    结果 结果 其他 尚未
+维持 纠正 结果 审结                总计             总计
+               维持 纠正 结果 审结    维持 纠正 结果 审结
+                                       1              2        2
+
+"""
+
+
+def test_a_layout_appeals_row_no_split_or_header_places_is_guessed_not_left_unread():
+    """Before: 15 cells null ("cannot tell which are blank"). The splits breaking one group's total
+    fit it several ways, so every cell is a visible guess with its alternatives, and the group
+    the guess breaks is flagged."""
+    text = report_text("2019", make_values("2019", seed=5))
+    a, b = text.index("四、政府信息公开行政复议"), text.index("五、存在的主要问题")
+    doc = extract_text(text[:a] + APPEALS_LAYOUT_BROKEN + text[b:])
+    cells = {k: c for k, c in doc.fields.items() if k.startswith("appeals.")}
+    assert len(cells) == 15 and all(c.value is not None for c in cells.values())
+    assert all(c.confidence <= 0.85 for c in cells.values())
+    assert all(c.alternatives for c in cells.values() if c.confidence <= 0.5)
+    assert any(f.identity == "appeals.row_sum" for f in doc.flags)
