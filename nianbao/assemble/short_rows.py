@@ -164,7 +164,12 @@ class _Feasible:
         self.fixed = fixed
         self.work = 0  # over every query of one table: the reading's cost stays bounded
         cols = list(schema.columns("requests", fmt))
-        self.eqs = [(l, r, cols.index(c)) for l, r, c in blanks._equations(fmt, aggregate, blank_totals)]
+        eqs = [(l, r, cols.index(c)) for l, r, c in blanks._equations(fmt, aggregate, blank_totals)]
+        # a row printed in full whose 总计 is not the sum of its cells (a printing error, which the
+        # identities flag): no equation of the 总计 column through it can hold, and asking them to
+        # left every short row unplaced; the applicant columns' equations still place them
+        broken = {r for r, row in fixed.items() if None not in row and not _row_ok(row)}
+        self.eqs = [(l, r, j) for l, r, j in eqs if not (j == len(cols) - 1 and broken & set(l + r))]
 
     def __call__(self, options: dict[str, list[list]], allowed: dict[str, list[int]],
                  prefer: dict[str, list[int]] | None = None):
