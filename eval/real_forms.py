@@ -17,6 +17,11 @@ with its gold by stem. Forms:
 | `layout`, `raw` | `pdftotext -layout` / `-raw` of the PDF (printed or original) | same |
 | `pdfium_text` | pypdfium2's text of the PDF | same |
 | `render150`, `render200` | the PDF rendered at 150 / 200 dpi and saved as an image-only PDF: a clean scan with no text layer | same |
+| `scraped` | the page's text, each table row's cells run together and a blank cell leaving nothing, one row a line | – |
+| `scraped_nbsp` | the page's text as a portal's scraper gives it (`pingtan_*.txt`): every text node in order, nothing between cells, `&nbsp;` a space | – |
+
+A gold whose source is a text (`<stem>.txt`, no page or PDF: ../shared/seeds) gets a page made of
+its prose and the gold's tables (eval/seed_page.py); every web-page form is then made of that page.
 
 With `--res RES` it also extracts each form (`nianbao extract`), writes RES/scored/<stem>__<form>.json
 (the layout of `shared/tools/score.py`) and prints one table: form x (cells right, non-zero
@@ -35,9 +40,11 @@ from pathlib import Path
 
 from nianbao.training.synth import textdump
 
-FORMS = ("page", "word", "printed_pdf", "original", "layout", "raw", "pdfium_text", "render150", "render200")
+FORMS = ("page", "word", "printed_pdf", "original", "layout", "raw", "pdfium_text", "render150", "render200",
+         "scraped", "scraped_nbsp")
 EXT = {"page": ".html", "word": ".docx", "printed_pdf": ".pdf", "original": ".pdf", "layout": ".txt",
-       "raw": ".txt", "pdfium_text": ".txt", "render150": ".pdf", "render200": ".pdf"}
+       "raw": ".txt", "pdfium_text": ".txt", "render150": ".pdf", "render200": ".pdf", "scraped": ".txt",
+       "scraped_nbsp": ".txt"}
 # forms made of a PDF: the page's printed PDF, or the published PDF itself
 FROM_PDF = ("layout", "raw", "pdfium_text", "render150", "render200")
 
@@ -123,13 +130,53 @@ def render_scan(pdf: Path, out: Path, dpi: int) -> Path:
     return out
 
 
+def scraped(html: str) -> str:
+    """The page's text with each table row's cells run together, a blank cell leaving nothing
+    (8213521859), one row a line: a scraper that joins each row's text."""
+    import bs4
+
+    soup = bs4.BeautifulSoup(html, "lxml")
+    for cell in soup.find_all(["td", "th"]):
+        cell.replace_with(cell.get_text("", strip=True))
+    for row in soup.find_all("tr"):
+        row.replace_with(row.get_text("", strip=True))
+    return soup.get_text("\n", strip=True)
+
+
+def scraped_nbsp(html: str, title: str) -> str:
+    """A page's text as the 平潭 portal's scraper gives it (../shared/real/pingtan_*.txt): every
+    text node in order, nothing between table cells, &nbsp; kept as a space (runs of spaces one)."""
+    import re
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.out, self.skip = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("script", "style")
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in ("script", "style")
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.out.append(re.sub(r"[\r\n\t]+", "", data))
+
+    p = Text()
+    p.feed(html)
+    body = re.sub(r" {2,}", " ", "".join(p.out).replace("\xa0", " "))
+    return f"标题: {title}\n{'=' * 20} 正文 {'=' * 20}\n{body}\n"
+
+
 def source_of(gold: Path) -> Path:
     stem = gold.name.split(".")[0]
-    for ext in (".html", ".htm", ".pdf"):
+    for ext in (".html", ".htm", ".pdf", ".txt"):
         p = gold.with_name(stem + ext)
         if p.is_file():
             return p
-    raise FileNotFoundError(f"{gold}: no {stem}.html or {stem}.pdf beside it")
+    raise FileNotFoundError(f"{gold}: no {stem}.html, {stem}.pdf or {stem}.txt beside it")
 
 
 def make_forms(gold: Path, out: Path, forms=FORMS, notes: list | None = None) -> dict[str, Path]:
@@ -160,12 +207,26 @@ def make_forms(gold: Path, out: Path, forms=FORMS, notes: list | None = None) ->
         return p
 
     pdf = None
+    if src.suffix == ".txt":
+        # no published page: one made of the text's prose and the gold's tables stands for it
+        from .seed_page import write
+        src = write(src, gold, dst("page") if "page" in forms else out / "seed_pages" / f"{stem}.html")
+        if "page" in forms:
+            made["page"] = src
+        forms = tuple(f for f in forms if f != "page")
     if src.suffix == ".pdf":
         attempt("original", copy)
         pdf = src
     else:
         attempt("page", copy)
         attempt("word", lambda p: word_docx(src, p))
+        page = src.read_text(encoding="utf-8")
+        for form, fn in (("scraped", lambda: scraped(page)), ("scraped_nbsp", lambda: scraped_nbsp(page, stem))):
+            def scrape(p, fn=fn):
+                p.parent.mkdir(parents=True, exist_ok=True)
+                p.write_text(fn(), encoding="utf-8")
+                return p
+            attempt(form, scrape)
         if any(f in forms for f in ("printed_pdf",) + FROM_PDF):
             # the dumps and renders are made of the printed PDF, so it is made for them too
             try:
