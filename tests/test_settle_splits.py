@@ -322,29 +322,10 @@ def test_a_cell_whose_candidates_were_cut_off_still_keeps_the_split_printed():
 
 def _scraped_page(html: Path) -> str:
     """A page's text as the portal's scraper gives it (pingtan_*.txt): every text node in order,
-    nothing between table cells, &nbsp; kept as a space."""
-    import re
-    from html.parser import HTMLParser
+    nothing between table cells, &nbsp; kept as a space (real_forms' `scraped_nbsp` form)."""
+    from nianbao.eval.real_forms import scraped_nbsp
 
-    class Text(HTMLParser):
-        def __init__(self):
-            super().__init__()
-            self.out, self.skip = [], 0
-
-        def handle_starttag(self, tag, attrs):
-            self.skip += tag in ("script", "style")
-
-        def handle_endtag(self, tag):
-            self.skip -= tag in ("script", "style")
-
-        def handle_data(self, data):
-            if not self.skip:
-                self.out.append(re.sub(r"[\r\n\t]+", "", data))
-
-    p = Text()
-    p.feed(html.read_text(encoding="utf-8"))
-    body = re.sub(r" {2,}", " ", "".join(p.out).replace("\xa0", " "))
-    return f"标题: {html.stem}\n{'=' * 20} 正文 {'=' * 20}\n{body}\n"
+    return scraped_nbsp(html.read_text(encoding="utf-8"), html.stem)
 
 
 def test_department_pages_scraped_settle_only_what_their_gold_holds(tmp_path):
@@ -437,3 +418,50 @@ def test_the_synthetic_corpus_says_fabu_of_the_years_issued_and_the_reader_settl
                 assert got[k].value == gold[k], (i, k)
         by_fabu += "发布" in (got["active.normative_docs.issued"].reason or "")
     assert seen >= 5 and by_fabu >= 1
+
+
+def _report_2019(run_text: str, rid: str = "rules"):
+    from nianbao.assemble.runs import Run, _cells, splits
+    from nianbao.document import Document, Line, Source
+
+    doc = Document(source=Source(path="r.txt"), agency="某局", year=2019, format="2019")
+    keys = [f"active.{rid}.{c}" for c in ("made", "published", "total_published")]
+    run = Run([run_text], 0)
+    doc.fields.update(_cells(keys, run, splits(run, ("int", "int", "int")), [Line(run_text, 1)], "(test)"))
+    return doc
+
+
+def _row(doc, rid="rules"):
+    return [doc.fields[f"active.{rid}.{c}"].value for c in ("made", "published", "total_published")]
+
+
+def test_the_2019_formats_published_count_in_the_prose_settles_its_row():
+    """上海 2019: 2019年…主动公开规章13件，行政规范性文件60件 over 规章1313524, 规范性文件6060368.
+    公开 is what 本年新公开数量 counts; the second item of the list is said 主动公开 too."""
+    from nianbao.assemble import settle
+
+    # as metrics.clauses gives the prose: one clause each, its punctuation kept
+    said = ["2019年，", "通过门户网站、《公报》等平台主动公开规章13件，", "行政规范性文件60件，", "市政府其他文件162件。"]
+    doc = _report_2019("1313524")
+    assert _row(doc) == [None, None, None]
+    assert settle.by_prose(doc, said) == 3
+    assert _row(doc) == [13, 13, 524]
+    assert "主动公开规章13件" in doc.fields["active.rules.published"].reason
+    doc = _report_2019("6060368", "normative_docs")
+    assert settle.by_prose(doc, said) == 3
+    assert _row(doc, "normative_docs") == [60, 60, 368]
+
+
+def test_a_2019_count_the_prose_does_not_say_published_this_year_settles_nothing_of_it():
+    """依申请公开 is a request; 累计公开 / 截至…公开 are every year's (对外公开总数量, never
+    本年新公开数量); a list whose first item names no column lends its items none."""
+    from nianbao.assemble import settle
+
+    for said in (["依申请公开规章13件。"], ["本机关印发规章13件。"], ["全年编发公报24期，", "规章13件。"],
+                 ["主动公开信息90条。", "规章13件。"]):
+        doc = _report_2019("1313524")
+        assert settle.by_prose(doc, said) == 0, said
+        assert _row(doc) == [None, None, None]
+    doc = _report_2019("1313524")
+    settle.by_prose(doc, ["截至2019年底，", "共主动公开规章524件。"])
+    assert _row(doc)[2] == 524 and doc.fields["active.rules.published"].value is None
