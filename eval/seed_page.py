@@ -5,7 +5,8 @@ synthesiser's own table builders (training/synth/tables.py, web.table_html).
 The seeds have no published page, so the text forms a web page gives (its printed PDF and the
 dumps of it, the scraped text) cannot otherwise be made of them. The gold holds the values as the
 report prints them (a printing error stays in: the seeds' `source_inconsistencies`), so the page
-prints the same numbers as the report. Zeros print as 0, as the seeds' text does.
+prints the same numbers as the report. Zeros print as 0, as the seeds' text does; a rise prints
+its plus and an amount its 万 where the text prints them.
 """
 from __future__ import annotations
 
@@ -42,7 +43,13 @@ def page(text: str, gold: dict) -> str:
     first = next(i for i, ln in enumerate(lines) if _HEADING.match(ln) and SECTIONS[0][0] in ln)
     last = next(i for i, ln in enumerate(lines) if i > first and _HEADING.match(ln) and ln.startswith("五、"))
     c = _content(gold)
-    style = Style("seed", "gbsn", "zenhei", "gbsn", zero="0", plus_sign=False)
+    # print the tables' numbers as the text does: a rise with its plus (行政许可 889 +1196 6269),
+    # an amount with 万 after it (政府集中采购 199 18336.88 万): a scrape of the page then runs
+    # together what the report's own page would (889+11966269, not 88911966269)
+    printed = "\n".join(lines[first:last])
+    style = Style("seed", "gbsn", "zenhei", "gbsn", zero="0",
+                  plus_sign=bool(re.search(r"(?<![\d.])\+\d", printed)),
+                  amount_unit=bool(re.search(r"集中采购\s+\d+\s+[\d.]+\s*万(?!元)", printed)))
     rng = random.Random(0)  # table_html draws cell padding and width only
     body = [f"<h1>{html.escape(lines[0])}</h1>"] + [f"<p>{html.escape(ln)}</p>" for ln in lines[1:first]]
     heads = {}
