@@ -25,8 +25,9 @@ its prose and the gold's tables (eval/seed_page.py); every web-page form is then
 
 With `--res RES` it also extracts each form (`nianbao extract`), writes RES/scored/<stem>__<form>.json
 (the layout of `shared/tools/score.py`) and prints one table: form x (cells right, non-zero
-cells right, silent errors). A form whose tool is missing (soffice, chromium, pdftotext) is
-skipped with a note, never faked.
+cells right, silent errors, cells guessed, cells left null as ambiguous). `--format 2019` keeps
+the golds of one format (issue 24's done-when 2 is over the 2019-format reports). A form whose
+tool is missing (soffice, chromium, pdftotext) is skipped with a note, never faked.
 """
 from __future__ import annotations
 
@@ -276,7 +277,14 @@ def extract_and_score(out: Path, res: Path, forms, quiet: bool = True) -> list[d
             if p.is_file():
                 shutil.copyfile(p, scored / f"{stem}__{form}.json")
             s = score_cells(gold, pred)
-            rows.append({"form": form, "doc": stem, "cells": [s["correct"], s["total"]],
+            cells = (pred.get("fields") or {}).values()
+            # read but not decided: a guess the identities left open (reason `ambiguous: …`, at
+            # most 0.5), and a run-together cell left null with its candidates (`ambiguous_split`)
+            guessed = sum(1 for c in cells if c.get("value") is not None
+                          and ((c.get("reason") or "").startswith("ambiguous:") or (c.get("confidence") or 0) <= 0.5))
+            open_ = sum(1 for c in cells if c.get("value") is None and (c.get("reason") or "").startswith("ambiguous"))
+            rows.append({"form": form, "doc": stem, "cells": [s["correct"], s["total"]], "guessed": guessed,
+                         "ambiguous": open_,
                          "nonzero": [s["nonzero"]["correct"], s["nonzero"]["total"]],
                          "silent": s["silent_errors"], "kind": (pred.get("source") or {}).get("kind"),
                          "wrong": [{k: w[k] for k in ("key", "gold", "pred", "confidence", "flagged", "silent")}
@@ -286,8 +294,8 @@ def extract_and_score(out: Path, res: Path, forms, quiet: bool = True) -> list[d
 
 def table(rows: list[dict]) -> str:
     """Markdown: one line per form, summed over its documents."""
-    lines = ["| form | documents | cells right | non-zero cells right | silent errors |",
-             "| --- | ---: | ---: | ---: | ---: |"]
+    lines = ["| form | documents | cells right | non-zero cells right | silent errors | guessed | ambiguous (null) |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for form in FORMS:
         rs = [r for r in rows if r["form"] == form]
         if not rs:
@@ -295,7 +303,8 @@ def table(rows: list[dict]) -> str:
         c = [sum(r["cells"][i] for r in rs) for i in (0, 1)]
         z = [sum(r["nonzero"][i] for r in rs) for i in (0, 1)]
         lines.append(f"| {form} | {len(rs)} | {c[0]}/{c[1]} ({c[0] / max(c[1], 1):.2%}) "
-                     f"| {z[0]}/{z[1]} ({z[0] / max(z[1], 1):.2%}) | {sum(r['silent'] for r in rs)} |")
+                     f"| {z[0]}/{z[1]} ({z[0] / max(z[1], 1):.2%}) | {sum(r['silent'] for r in rs)} "
+                     f"| {sum(r.get('guessed', 0) for r in rs)} | {sum(r.get('ambiguous', 0) for r in rs)} |")
     return "\n".join(lines)
 
 
@@ -306,6 +315,7 @@ def main(argv=None) -> int:
     ap.add_argument("--forms", default=",".join(FORMS), help="comma-separated subset of: " + ", ".join(FORMS))
     ap.add_argument("--res", type=Path, help="also extract each form into RES/<form> and print the score table")
     ap.add_argument("--json", type=Path, help="with --res: write every document's score (and wrong cells) here")
+    ap.add_argument("--format", choices=("2019", "2021"), help="only the golds of this report format")
     a = ap.parse_args(argv)
     forms = tuple(f.strip() for f in a.forms.split(",") if f.strip())
     bad = [f for f in forms if f not in FORMS]
@@ -314,6 +324,8 @@ def main(argv=None) -> int:
     golds = []
     for g in a.gold:
         golds.extend(sorted(g.glob("*.gold.json")) if g.is_dir() else [g])
+    if a.format:
+        golds = [g for g in golds if json.loads(g.read_text(encoding="utf-8")).get("format") == a.format]
     notes: list[str] = []
     for g in golds:
         try:
