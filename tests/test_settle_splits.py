@@ -465,3 +465,25 @@ def test_a_2019_count_the_prose_does_not_say_published_this_year_settles_nothing
     doc = _report_2019("1313524")
     settle.by_prose(doc, ["截至2019年底，", "共主动公开规章524件。"])
     assert _row(doc)[2] == 524 and doc.fields["active.rules.published"].value is None
+
+
+def test_the_synthetic_scraped_gold_knows_what_the_2019_prose_settles(tmp_path):
+    """synth's scraped gold nulls a cell the reader cannot know; a 2019-format page whose prose
+    says 公开规范性文件N件 lets the reader know 本年新公开数量 (and the split it picks), so the gold
+    holds those cells: before, the reader's right 18 | 18 | 18 (settled by 新公开规范性文件18件)
+    scored as wrong against a null gold (`synth --n 60 --seed 2478 --kinds scraped --variants`)."""
+    assert main(["synth", "--n", "30", "--out", str(tmp_path / "s"), "--seed", "2478", "--kinds", "scraped",
+                 "--variants"]) == 0
+    docs = sorted((tmp_path / "s" / "docs").glob("*-web/scraped.txt"))
+    (tmp_path / "in").mkdir()
+    for d in docs:
+        (tmp_path / "in" / f"{d.parent.name}.txt").write_bytes(d.read_bytes())
+    assert main(["extract", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-q"]) == 0
+    settled = 0
+    for d in docs:
+        gold = json.loads((tmp_path / "s" / "gold" / f"{d.parent.name}.gold.json").read_text(encoding="utf-8"))
+        got = json.loads((tmp_path / "out" / f"{d.parent.name}.json").read_text(encoding="utf-8"))["fields"]
+        for k, c in got.items():
+            assert c["value"] == gold["fields"][k], (d.parent.name, k, c)
+            settled += gold["format"] == "2019" and "公开" in (c.get("reason") or "") and "prose" in c["reason"]
+    assert settled >= 3
