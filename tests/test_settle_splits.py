@@ -487,3 +487,26 @@ def test_the_synthetic_scraped_gold_knows_what_the_2019_prose_settles(tmp_path):
             assert c["value"] == gold["fields"][k], (d.parent.name, k, c)
             settled += gold["format"] == "2019" and "公开" in (c.get("reason") or "") and "prose" in c["reason"]
     assert settled >= 3
+
+
+def test_in_force_at_least_issued_less_repealed_removes_splits_of_a_2021_row(tmp_path):
+    """现行有效件数 ≥ 本年制发件数 − 本年废止件数 (a document issued this year is in force at its end
+    unless repealed this year): seed 000's page scraped prints 行政规范性文件1115 (1 | 1 | 15);
+    11 | 1 | 5 breaks the rule, and the two splits left agree on 本年制发 1 (0.85, the rule named).
+    Not 现行有效 ≥ 本年制发: 1 | 11 | 5 (issued and repealed in one year) stays possible."""
+    from nianbao.assemble.runs import IN_FORCE_RULE, in_force_keeps
+    from nianbao.eval import real_forms
+
+    cols = ("issued", "repealed", "in_force")
+    assert not in_force_keeps(cols, (11, 1, 5)) and in_force_keeps(cols, (1, 11, 5)) and in_force_keeps(cols, (1, 1, 15))
+    assert in_force_keeps(("made", "published", "total_published"), (11, 1, 5))  # 2019: not this rule
+    seeds = REAL.parent / "seeds"
+    gold = seeds / "000_5177180236479d48.gold.json"
+    if not gold.is_file():
+        pytest.skip("needs ../shared/seeds")
+    made = real_forms.make_forms(gold, tmp_path / "forms", ("scraped_nbsp",))
+    assert "行政规范性文件1115" in made["scraped_nbsp"].read_text(encoding="utf-8")
+    d = extract(made["scraped_nbsp"])
+    got = {c: d.fields[f"active.normative_docs.{c}"] for c in cols}
+    assert got["issued"].value == 1 and got["issued"].confidence == 0.85 and IN_FORCE_RULE in got["issued"].reason
+    assert got["repealed"].value is None and got["repealed"].alternatives == [1, 11]

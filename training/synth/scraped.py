@@ -18,6 +18,7 @@ import re
 from dataclasses import replace
 
 from nianbao import schema
+from nianbao.assemble.runs import in_force_keeps
 
 from .content import Content
 from .identities import APPEAL_PARTS, REQ_PARTS
@@ -255,6 +256,11 @@ def gold_fields(page: Page, gold: dict, text: str = "") -> dict:
             narrowed = [o for o in got if o[stated[0]] == c.metrics[stated[2]] and _possible(fmt, rid, o)]
             if truth in narrowed:  # a count that contradicts the table leaves the cells as they were
                 got = narrowed
+        if got and table == "active":
+            # the reader keeps the hard rule 现行有效 ≥ 本年制发 − 本年废止 (2021 format), so the gold does
+            kept = [o for o in got if in_force_keeps(row.cols, o)]
+            if truth in kept:
+                got = kept
         options[f"{table}:{rid}"] = got if got is not None else [truth]
         keys_of[f"{table}:{rid}"] = keys
     _requests_together(options, fmt, c.printed, forced)
