@@ -20,7 +20,7 @@ from pathlib import Path
 from nianbao import cell_writer, schema
 from nianbao.document import Cell, Document
 
-from .runs import AMBIGUOUS, MAX_ALTERNATIVES, Run, _blocks, _types, splits
+from .runs import AMBIGUOUS, MAX_ALTERNATIVES, Run, _blocks, _types, in_force_keeps, splits
 
 CONF_SETTLED = 0.85
 
@@ -60,8 +60,9 @@ def row_options(doc: Document, table: str, rid: str) -> RowOptions | None:
     # the splits the reader kept: every read cell's value, every unread one among its candidates.
     # A cell lists at most MAX_ALTERNATIVES of them (the smallest): a full list may have cut off
     # the value printed (20348201773: 本年增/减 820 is the 15th of 28), so it removes no split
-    keep = [tuple(s.values) for s in got
-            if all((c.value is None and (v in c.alternatives or len(c.alternatives) >= MAX_ALTERNATIVES))
+    # (and the hard rule the reader kept them under: runs.in_force_keeps)
+    keep = [tuple(s.values) for s in got if in_force_keeps(row.cols, tuple(s.values))
+            and all((c.value is None and (v in c.alternatives or len(c.alternatives) >= MAX_ALTERNATIVES))
                    or (c.value is not None and v == c.value)
                    for c, v in zip(cells, s.values))]
     return RowOptions(keys, keep, text) if keep else None
