@@ -17,11 +17,17 @@ with its gold by stem. Forms:
 | `layout`, `raw` | `pdftotext -layout` / `-raw` of the PDF (printed or original) | same |
 | `pdfium_text` | pypdfium2's text of the PDF | same |
 | `render150`, `render200` | the PDF rendered at 150 / 200 dpi and saved as an image-only PDF: a clean scan with no text layer | same |
+| `scraped` | the page's text, each table row's cells run together and a blank cell leaving nothing, one row a line | – |
+| `scraped_nbsp` | the page's text as a portal's scraper gives it (`pingtan_*.txt`): every text node in order, nothing between cells, `&nbsp;` a space | – |
+
+A gold whose source is a text (`<stem>.txt`, no page or PDF: ../shared/seeds) gets a page made of
+its prose and the gold's tables (eval/seed_page.py); every web-page form is then made of that page.
 
 With `--res RES` it also extracts each form (`nianbao extract`), writes RES/scored/<stem>__<form>.json
 (the layout of `shared/tools/score.py`) and prints one table: form x (cells right, non-zero
-cells right, silent errors). A form whose tool is missing (soffice, chromium, pdftotext) is
-skipped with a note, never faked.
+cells right, silent errors, cells guessed, cells left null as ambiguous). `--format 2019` keeps
+the golds of one format (issue 24's done-when 2 is over the 2019-format reports). A form whose
+tool is missing (soffice, chromium, pdftotext) is skipped with a note, never faked.
 """
 from __future__ import annotations
 
@@ -35,9 +41,11 @@ from pathlib import Path
 
 from nianbao.training.synth import textdump
 
-FORMS = ("page", "word", "printed_pdf", "original", "layout", "raw", "pdfium_text", "render150", "render200")
+FORMS = ("page", "word", "printed_pdf", "original", "layout", "raw", "pdfium_text", "render150", "render200",
+         "scraped", "scraped_nbsp")
 EXT = {"page": ".html", "word": ".docx", "printed_pdf": ".pdf", "original": ".pdf", "layout": ".txt",
-       "raw": ".txt", "pdfium_text": ".txt", "render150": ".pdf", "render200": ".pdf"}
+       "raw": ".txt", "pdfium_text": ".txt", "render150": ".pdf", "render200": ".pdf", "scraped": ".txt",
+       "scraped_nbsp": ".txt"}
 # forms made of a PDF: the page's printed PDF, or the published PDF itself
 FROM_PDF = ("layout", "raw", "pdfium_text", "render150", "render200")
 
@@ -123,13 +131,53 @@ def render_scan(pdf: Path, out: Path, dpi: int) -> Path:
     return out
 
 
+def scraped(html: str) -> str:
+    """The page's text with each table row's cells run together, a blank cell leaving nothing
+    (8213521859), one row a line: a scraper that joins each row's text."""
+    import bs4
+
+    soup = bs4.BeautifulSoup(html, "lxml")
+    for cell in soup.find_all(["td", "th"]):
+        cell.replace_with(cell.get_text("", strip=True))
+    for row in soup.find_all("tr"):
+        row.replace_with(row.get_text("", strip=True))
+    return soup.get_text("\n", strip=True)
+
+
+def scraped_nbsp(html: str, title: str) -> str:
+    """A page's text as the 平潭 portal's scraper gives it (../shared/real/pingtan_*.txt): every
+    text node in order, nothing between table cells, &nbsp; kept as a space (runs of spaces one)."""
+    import re
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.out, self.skip = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("script", "style")
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in ("script", "style")
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.out.append(re.sub(r"[\r\n\t]+", "", data))
+
+    p = Text()
+    p.feed(html)
+    body = re.sub(r" {2,}", " ", "".join(p.out).replace("\xa0", " "))
+    return f"标题: {title}\n{'=' * 20} 正文 {'=' * 20}\n{body}\n"
+
+
 def source_of(gold: Path) -> Path:
     stem = gold.name.split(".")[0]
-    for ext in (".html", ".htm", ".pdf"):
+    for ext in (".html", ".htm", ".pdf", ".txt"):
         p = gold.with_name(stem + ext)
         if p.is_file():
             return p
-    raise FileNotFoundError(f"{gold}: no {stem}.html or {stem}.pdf beside it")
+    raise FileNotFoundError(f"{gold}: no {stem}.html, {stem}.pdf or {stem}.txt beside it")
 
 
 def make_forms(gold: Path, out: Path, forms=FORMS, notes: list | None = None) -> dict[str, Path]:
@@ -160,12 +208,26 @@ def make_forms(gold: Path, out: Path, forms=FORMS, notes: list | None = None) ->
         return p
 
     pdf = None
+    if src.suffix == ".txt":
+        # no published page: one made of the text's prose and the gold's tables stands for it
+        from .seed_page import write
+        src = write(src, gold, dst("page") if "page" in forms else out / "seed_pages" / f"{stem}.html")
+        if "page" in forms:
+            made["page"] = src
+        forms = tuple(f for f in forms if f != "page")
     if src.suffix == ".pdf":
         attempt("original", copy)
         pdf = src
     else:
         attempt("page", copy)
         attempt("word", lambda p: word_docx(src, p))
+        page = src.read_text(encoding="utf-8")
+        for form, fn in (("scraped", lambda: scraped(page)), ("scraped_nbsp", lambda: scraped_nbsp(page, stem))):
+            def scrape(p, fn=fn):
+                p.parent.mkdir(parents=True, exist_ok=True)
+                p.write_text(fn(), encoding="utf-8")
+                return p
+            attempt(form, scrape)
         if any(f in forms for f in ("printed_pdf",) + FROM_PDF):
             # the dumps and renders are made of the printed PDF, so it is made for them too
             try:
@@ -215,7 +277,14 @@ def extract_and_score(out: Path, res: Path, forms, quiet: bool = True) -> list[d
             if p.is_file():
                 shutil.copyfile(p, scored / f"{stem}__{form}.json")
             s = score_cells(gold, pred)
-            rows.append({"form": form, "doc": stem, "cells": [s["correct"], s["total"]],
+            cells = (pred.get("fields") or {}).values()
+            # read but not decided: a guess the identities left open (reason `ambiguous: …`, at
+            # most 0.5), and a run-together cell left null with its candidates (`ambiguous_split`)
+            guessed = sum(1 for c in cells if c.get("value") is not None
+                          and ((c.get("reason") or "").startswith("ambiguous:") or (c.get("confidence") or 0) <= 0.5))
+            open_ = sum(1 for c in cells if c.get("value") is None and (c.get("reason") or "").startswith("ambiguous"))
+            rows.append({"form": form, "doc": stem, "cells": [s["correct"], s["total"]], "guessed": guessed,
+                         "ambiguous": open_,
                          "nonzero": [s["nonzero"]["correct"], s["nonzero"]["total"]],
                          "silent": s["silent_errors"], "kind": (pred.get("source") or {}).get("kind"),
                          "wrong": [{k: w[k] for k in ("key", "gold", "pred", "confidence", "flagged", "silent")}
@@ -225,8 +294,8 @@ def extract_and_score(out: Path, res: Path, forms, quiet: bool = True) -> list[d
 
 def table(rows: list[dict]) -> str:
     """Markdown: one line per form, summed over its documents."""
-    lines = ["| form | documents | cells right | non-zero cells right | silent errors |",
-             "| --- | ---: | ---: | ---: | ---: |"]
+    lines = ["| form | documents | cells right | non-zero cells right | silent errors | guessed | ambiguous (null) |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for form in FORMS:
         rs = [r for r in rows if r["form"] == form]
         if not rs:
@@ -234,7 +303,8 @@ def table(rows: list[dict]) -> str:
         c = [sum(r["cells"][i] for r in rs) for i in (0, 1)]
         z = [sum(r["nonzero"][i] for r in rs) for i in (0, 1)]
         lines.append(f"| {form} | {len(rs)} | {c[0]}/{c[1]} ({c[0] / max(c[1], 1):.2%}) "
-                     f"| {z[0]}/{z[1]} ({z[0] / max(z[1], 1):.2%}) | {sum(r['silent'] for r in rs)} |")
+                     f"| {z[0]}/{z[1]} ({z[0] / max(z[1], 1):.2%}) | {sum(r['silent'] for r in rs)} "
+                     f"| {sum(r.get('guessed', 0) for r in rs)} | {sum(r.get('ambiguous', 0) for r in rs)} |")
     return "\n".join(lines)
 
 
@@ -245,6 +315,7 @@ def main(argv=None) -> int:
     ap.add_argument("--forms", default=",".join(FORMS), help="comma-separated subset of: " + ", ".join(FORMS))
     ap.add_argument("--res", type=Path, help="also extract each form into RES/<form> and print the score table")
     ap.add_argument("--json", type=Path, help="with --res: write every document's score (and wrong cells) here")
+    ap.add_argument("--format", choices=("2019", "2021"), help="only the golds of this report format")
     a = ap.parse_args(argv)
     forms = tuple(f.strip() for f in a.forms.split(",") if f.strip())
     bad = [f for f in forms if f not in FORMS]
@@ -253,6 +324,8 @@ def main(argv=None) -> int:
     golds = []
     for g in a.gold:
         golds.extend(sorted(g.glob("*.gold.json")) if g.is_dir() else [g])
+    if a.format:
+        golds = [g for g in golds if json.loads(g.read_text(encoding="utf-8")).get("format") == a.format]
     notes: list[str] = []
     for g in golds:
         try:

@@ -68,3 +68,64 @@ def test_forms_of_a_pdf_source_are_its_original_dumps_and_renders(tmp_path):
     made = real_forms.make_forms(tmp_path / "r.gold.json", tmp_path / "out", ("page", "original", "pdfium_text", "render150"))
     assert set(made) == {"original", "pdfium_text", "render150"}
     assert "12" in made["pdfium_text"].read_text(encoding="utf-8")
+
+
+def test_the_scraped_forms_run_a_rows_cells_together():
+    """`scraped` joins a row's cells with nothing (a blank cell leaves nothing); `scraped_nbsp`,
+    as the 平潭 portal's scraper, keeps a blank cell's &nbsp; as a space."""
+    page = ("<html><body><p>二、主动公开政府信息情况</p><table><tr><td>规章</td><td>13</td><td></td><td>524</td></tr>"
+            "<tr><td>规范性文件</td><td>6</td><td>&nbsp;</td><td>60</td></tr></table></body></html>")
+    assert "规章13524\n规范性文件660" in real_forms.scraped(page)
+    assert "规章13524规范性文件6 60" in real_forms.scraped_nbsp(page, "p")
+
+
+SEEDS = SHARED / "seeds"
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="needs ../shared/seeds")
+def test_a_seed_kept_as_text_gets_a_page_that_prints_its_gold(tmp_path):
+    """A seed has no published page: one is made of its prose and its gold's tables (eval/seed_page.py),
+    and the web-page forms of it are made; the page reads every cell of the gold."""
+    from nianbao.cli import main
+
+    gold = next(g for g in sorted(SEEDS.glob("*.gold.json"))
+                if json.loads(g.read_text(encoding="utf-8"))["format"] == "2019")
+    stem = gold.name.split(".")[0]
+    made = real_forms.make_forms(gold, tmp_path / "out", ("page", "scraped", "scraped_nbsp"))
+    assert set(made) == {"page", "scraped", "scraped_nbsp"}
+    html = made["page"].read_text(encoding="utf-8")
+    assert "<table" in html and "总体情况" in html  # the tables, and the seed's own prose
+    assert "+1196" in html  # a rise printed with its plus, as the seed's text prints it
+    assert main(["extract", str(made["page"]), "-o", str(tmp_path / "res"), "-q"]) == 0
+    got = json.loads((tmp_path / "res" / f"{stem}.json").read_text(encoding="utf-8"))["fields"]
+    want = json.loads(gold.read_text(encoding="utf-8"))["fields"]
+    assert {k: got[k]["value"] for k in want} == want
+
+
+@pytest.mark.skipif(real_forms.chromium() is None or shutil.which("pdftotext") is None or not SEEDS.is_dir(),
+                    reason="needs chromium, pdftotext and ../shared/seeds")
+def test_a_requests_table_printed_off_the_paper_is_not_read_as_blank_zeros(tmp_path):
+    """A web page whose requests table is wider than the paper prints its row labels and loses
+    its columns (header and numbers). Before, every requests cell was 'blank cell read as 0' at
+    0.9: 7 of them wrong with no flag (seed 003, 8 requests received). Now they are null."""
+    from nianbao.cli import main
+    from nianbao.eval import seed_page
+    from nianbao.eval.score import score_cells
+
+    gold_path = next(g for g in sorted(SEEDS.glob("*.gold.json"))
+                     if json.loads(g.read_text(encoding="utf-8"))["format"] == "2019")
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    html = seed_page.page(gold_path.with_name(gold_path.name.split(".")[0] + ".txt").read_text(encoding="utf-8"), gold)
+    tables = html.split("<table")
+    tables[2] = tables[2].replace("width:100%", "width:640%", 1)  # the requests table, six pages wide
+    page = tmp_path / "wide.html"
+    page.write_text("<table".join(tables), encoding="utf-8")
+    pdf = real_forms.print_pdf(page, tmp_path / "wide.pdf")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "wide.txt").write_text(real_forms.text_dump(pdf, "layout"), encoding="utf-8")
+    assert main(["extract", str(tmp_path / "in"), str(pdf), "-o", str(tmp_path / "out"), "-q"]) == 0
+    for out in (tmp_path / "out").glob("*.json"):
+        got = json.loads(out.read_text(encoding="utf-8"))
+        assert score_cells(gold, got)["silent_errors"] == 0, out.name
+        assert got["fields"]["requests.new_received.natural_person"]["value"] is None, out.name
+        assert any("not on the page" in w for w in got["warnings"]), out.name

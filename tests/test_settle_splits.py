@@ -322,29 +322,10 @@ def test_a_cell_whose_candidates_were_cut_off_still_keeps_the_split_printed():
 
 def _scraped_page(html: Path) -> str:
     """A page's text as the portal's scraper gives it (pingtan_*.txt): every text node in order,
-    nothing between table cells, &nbsp; kept as a space."""
-    import re
-    from html.parser import HTMLParser
+    nothing between table cells, &nbsp; kept as a space (real_forms' `scraped_nbsp` form)."""
+    from nianbao.eval.real_forms import scraped_nbsp
 
-    class Text(HTMLParser):
-        def __init__(self):
-            super().__init__()
-            self.out, self.skip = [], 0
-
-        def handle_starttag(self, tag, attrs):
-            self.skip += tag in ("script", "style")
-
-        def handle_endtag(self, tag):
-            self.skip -= tag in ("script", "style")
-
-        def handle_data(self, data):
-            if not self.skip:
-                self.out.append(re.sub(r"[\r\n\t]+", "", data))
-
-    p = Text()
-    p.feed(html.read_text(encoding="utf-8"))
-    body = re.sub(r" {2,}", " ", "".join(p.out).replace("\xa0", " "))
-    return f"标题: {html.stem}\n{'=' * 20} 正文 {'=' * 20}\n{body}\n"
+    return scraped_nbsp(html.read_text(encoding="utf-8"), html.stem)
 
 
 def test_department_pages_scraped_settle_only_what_their_gold_holds(tmp_path):
@@ -437,3 +418,95 @@ def test_the_synthetic_corpus_says_fabu_of_the_years_issued_and_the_reader_settl
                 assert got[k].value == gold[k], (i, k)
         by_fabu += "发布" in (got["active.normative_docs.issued"].reason or "")
     assert seen >= 5 and by_fabu >= 1
+
+
+def _report_2019(run_text: str, rid: str = "rules"):
+    from nianbao.assemble.runs import Run, _cells, splits
+    from nianbao.document import Document, Line, Source
+
+    doc = Document(source=Source(path="r.txt"), agency="某局", year=2019, format="2019")
+    keys = [f"active.{rid}.{c}" for c in ("made", "published", "total_published")]
+    run = Run([run_text], 0)
+    doc.fields.update(_cells(keys, run, splits(run, ("int", "int", "int")), [Line(run_text, 1)], "(test)"))
+    return doc
+
+
+def _row(doc, rid="rules"):
+    return [doc.fields[f"active.{rid}.{c}"].value for c in ("made", "published", "total_published")]
+
+
+def test_the_2019_formats_published_count_in_the_prose_settles_its_row():
+    """上海 2019: 2019年…主动公开规章13件，行政规范性文件60件 over 规章1313524, 规范性文件6060368.
+    公开 is what 本年新公开数量 counts; the second item of the list is said 主动公开 too."""
+    from nianbao.assemble import settle
+
+    # as metrics.clauses gives the prose: one clause each, its punctuation kept
+    said = ["2019年，", "通过门户网站、《公报》等平台主动公开规章13件，", "行政规范性文件60件，", "市政府其他文件162件。"]
+    doc = _report_2019("1313524")
+    assert _row(doc) == [None, None, None]
+    assert settle.by_prose(doc, said) == 3
+    assert _row(doc) == [13, 13, 524]
+    assert "主动公开规章13件" in doc.fields["active.rules.published"].reason
+    doc = _report_2019("6060368", "normative_docs")
+    assert settle.by_prose(doc, said) == 3
+    assert _row(doc, "normative_docs") == [60, 60, 368]
+
+
+def test_a_2019_count_the_prose_does_not_say_published_this_year_settles_nothing_of_it():
+    """依申请公开 is a request; 累计公开 / 截至…公开 are every year's (对外公开总数量, never
+    本年新公开数量); a list whose first item names no column lends its items none."""
+    from nianbao.assemble import settle
+
+    for said in (["依申请公开规章13件。"], ["本机关印发规章13件。"], ["全年编发公报24期，", "规章13件。"],
+                 ["主动公开信息90条。", "规章13件。"]):
+        doc = _report_2019("1313524")
+        assert settle.by_prose(doc, said) == 0, said
+        assert _row(doc) == [None, None, None]
+    doc = _report_2019("1313524")
+    settle.by_prose(doc, ["截至2019年底，", "共主动公开规章524件。"])
+    assert _row(doc)[2] == 524 and doc.fields["active.rules.published"].value is None
+
+
+def test_the_synthetic_scraped_gold_knows_what_the_2019_prose_settles(tmp_path):
+    """synth's scraped gold nulls a cell the reader cannot know; a 2019-format page whose prose
+    says 公开规范性文件N件 lets the reader know 本年新公开数量 (and the split it picks), so the gold
+    holds those cells: before, the reader's right 18 | 18 | 18 (settled by 新公开规范性文件18件)
+    scored as wrong against a null gold (`synth --n 60 --seed 2478 --kinds scraped --variants`)."""
+    assert main(["synth", "--n", "30", "--out", str(tmp_path / "s"), "--seed", "2478", "--kinds", "scraped",
+                 "--variants"]) == 0
+    docs = sorted((tmp_path / "s" / "docs").glob("*-web/scraped.txt"))
+    (tmp_path / "in").mkdir()
+    for d in docs:
+        (tmp_path / "in" / f"{d.parent.name}.txt").write_bytes(d.read_bytes())
+    assert main(["extract", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-q"]) == 0
+    settled = 0
+    for d in docs:
+        gold = json.loads((tmp_path / "s" / "gold" / f"{d.parent.name}.gold.json").read_text(encoding="utf-8"))
+        got = json.loads((tmp_path / "out" / f"{d.parent.name}.json").read_text(encoding="utf-8"))["fields"]
+        for k, c in got.items():
+            assert c["value"] == gold["fields"][k], (d.parent.name, k, c)
+            settled += gold["format"] == "2019" and "公开" in (c.get("reason") or "") and "prose" in c["reason"]
+    assert settled >= 3
+
+
+def test_in_force_at_least_issued_less_repealed_removes_splits_of_a_2021_row(tmp_path):
+    """现行有效件数 ≥ 本年制发件数 − 本年废止件数 (a document issued this year is in force at its end
+    unless repealed this year): seed 000's page scraped prints 行政规范性文件1115 (1 | 1 | 15);
+    11 | 1 | 5 breaks the rule, and the two splits left agree on 本年制发 1 (0.85, the rule named).
+    Not 现行有效 ≥ 本年制发: 1 | 11 | 5 (issued and repealed in one year) stays possible."""
+    from nianbao.assemble.runs import IN_FORCE_RULE, in_force_keeps
+    from nianbao.eval import real_forms
+
+    cols = ("issued", "repealed", "in_force")
+    assert not in_force_keeps(cols, (11, 1, 5)) and in_force_keeps(cols, (1, 11, 5)) and in_force_keeps(cols, (1, 1, 15))
+    assert in_force_keeps(("made", "published", "total_published"), (11, 1, 5))  # 2019: not this rule
+    seeds = REAL.parent / "seeds"
+    gold = seeds / "000_5177180236479d48.gold.json"
+    if not gold.is_file():
+        pytest.skip("needs ../shared/seeds")
+    made = real_forms.make_forms(gold, tmp_path / "forms", ("scraped_nbsp",))
+    assert "行政规范性文件1115" in made["scraped_nbsp"].read_text(encoding="utf-8")
+    d = extract(made["scraped_nbsp"])
+    got = {c: d.fields[f"active.normative_docs.{c}"] for c in cols}
+    assert got["issued"].value == 1 and got["issued"].confidence == 0.85 and IN_FORCE_RULE in got["issued"].reason
+    assert got["repealed"].value is None and got["repealed"].alternatives == [1, 11]

@@ -20,7 +20,7 @@ from pathlib import Path
 from nianbao import cell_writer, schema
 from nianbao.document import Cell, Document
 
-from .runs import AMBIGUOUS, MAX_ALTERNATIVES, Run, _blocks, _types, splits
+from .runs import AMBIGUOUS, MAX_ALTERNATIVES, Run, _blocks, _types, in_force_keeps, splits
 
 CONF_SETTLED = 0.85
 
@@ -60,8 +60,9 @@ def row_options(doc: Document, table: str, rid: str) -> RowOptions | None:
     # the splits the reader kept: every read cell's value, every unread one among its candidates.
     # A cell lists at most MAX_ALTERNATIVES of them (the smallest): a full list may have cut off
     # the value printed (20348201773: 本年增/减 820 is the 15th of 28), so it removes no split
-    keep = [tuple(s.values) for s in got
-            if all((c.value is None and (v in c.alternatives or len(c.alternatives) >= MAX_ALTERNATIVES))
+    # (and the hard rule the reader kept them under: runs.in_force_keeps)
+    keep = [tuple(s.values) for s in got if in_force_keeps(row.cols, tuple(s.values))
+            and all((c.value is None and (v in c.alternatives or len(c.alternatives) >= MAX_ALTERNATIVES))
                    or (c.value is not None and v == c.value)
                    for c, v in zip(cells, s.values))]
     return RowOptions(keys, keep, text) if keep else None
@@ -91,16 +92,24 @@ def apply(doc: Document, ro: RowOptions, keep: list[tuple], why: str, stage: str
 
 # ---------------------------------------------------------------- the report's own prose
 
-# per column of the 2021 format: the words that name it in a sentence, before the row's label
-# (制发的规范性文件88件). The 2019 format's 本年新制作数量 and 本年新公开数量 are both said 制发 or
-# 公开 in prose, so its counts settle nothing.
+# per column: the words that name it in a sentence, before the row's label (制发的规范性文件88件).
 COLUMN_CUES: dict[str, re.Pattern] = {
-    # 发布: the 2021 format has no column of documents published apart from those issued
-    # (平潭 管委会办公室 2021: 2021年发布规范性文件20份, the table's 20 | 1 | 55)
+    # 2021 format. 发布: the 2021 format has no column of documents published apart from those
+    # issued (平潭 管委会办公室 2021: 2021年发布规范性文件20份, the table's 20 | 1 | 55)
     "issued": re.compile(r"(?:制发|印发|制定|出台|新制定|新出台|发布)"),
     "repealed": re.compile(r"(?:废止|宣布失效)"),
     "in_force": re.compile(r"现行有效"),
+    # 2019 format. 公开 is what 本年新公开数量 counts: a document made public this year (made this
+    # year or before); 本年新制作数量 counts the documents made, published or not, so 公开 never
+    # names it (上海 2019: 2019年…主动公开规章13件，行政规范性文件60件 over 1313524 and 6060368:
+    # 13 | 13 | 524, 60 | 60 | 368). 依申请公开 / 不予公开 / 部分公开 are requests, not this table.
+    # 发布, 制发, 印发 are left out: in the 2019 format they may mean either column.
+    "made": re.compile(r"(?:新制作|制作)"),
+    "published": re.compile(r"(?<!依申请)(?<!不予)(?<!部分)(?<!予以)公开"),
 }
+# the 2019 format's 对外公开总数量 counts every document published so far: 公开 said of all the
+# years (累计公开规章524件) names it, as 现行有效 names the 2021 format's in-force count
+CUMULATIVE_COLUMN = {"published": "total_published"}
 COUNT_AFTER = r"(?:共|计|合计)?(\d+)(?:件|个|份|项)"
 CUMULATIVE = re.compile(r"累计|历年|以来|截至|截止")
 
@@ -111,34 +120,78 @@ def _norm(s: str) -> str:
 
 def by_prose(doc: Document, clauses: list[str]) -> int:
     """Settle ambiguous rows of the active table by the prose's own counts: a clause that names
-    the row (its label) and exactly one column (制发 / 废止 / 现行有效) right before it, with a
-    count after it (本年度制发的规范性文件88件). Returns how many cells were settled."""
+    the row (its label) and exactly one column (制发 / 废止 / 现行有效; 公开 in the 2019 format)
+    right before it, with a count after it (本年度制发的规范性文件88件). Returns how many cells
+    were settled."""
     if not doc.format:
         return 0
     n = 0
+    said = [_norm(text) for text in clauses]
     for row in schema.rows("active", doc.format):
         ro = row_options(doc, "active", row.id)
         if ro is None or not ro.open:
             continue
-        for text in clauses:
-            t = _norm(text)
+        for i, t in enumerate(said):
             for phrase in row.match:
                 m = re.search(r"([^，,。；;]{0,16}?)" + re.escape(phrase) + COUNT_AFTER, t)
                 if m:
                     break
             else:
                 continue
-            before = m.group(1)
+            before = _governing(said, i, m, row.cols)
             cols = [c for c in row.cols if c in COLUMN_CUES and COLUMN_CUES[c].search(before)]
             if len(cols) != 1 or (cols[0] != "repealed" and COLUMN_CUES["repealed"].search(before)):
                 continue
-            if CUMULATIVE.search(before) and cols[0] != "in_force":
-                continue  # 累计发布…: all the years', not this year's
-            j, value = row.cols.index(cols[0]), int(m.group(2))
-            keep = [o for o in ro.options if o[j] == value]
+            col = cols[0]
+            # 截至2019年底，共公开…: the whole sentence's words before the count, not the clause's
+            if CUMULATIVE.search(_sentence_before(said, i) + t[:m.start(1)] + before) and col != "in_force":
+                if CUMULATIVE_COLUMN.get(col) not in row.cols:
+                    continue  # 累计发布…: all the years', not this year's
+                col = CUMULATIVE_COLUMN[col]
+            j, value = row.cols.index(col), int(m.group(2))
+            keep = [o for o in ro.options if o[j] == value and _possible(row.cols, o)]
             if keep and len(keep) < len(ro.options):
                 n += apply(doc, ro, keep, f"the report's prose ({m.group(0)})")
     return n
+
+
+def _possible(cols, values: tuple) -> bool:
+    """A hard rule of the 2019 format's first table: 本年新公开数量 ≤ 对外公开总数量 (this year's
+    are among all published so far: 对外公开总数量(t) = 对外公开总数量(t−1) + 本年新公开数量(t)).
+    Used where the prose picks a split: a count the prose gets wrong (a synthetic report says
+    新公开规范性文件15件 over 10 | 10 | 158) must not pick the impossible 1010 | 15 | 8."""
+    if "published" in cols and "total_published" in cols:
+        return values[cols.index("published")] <= values[cols.index("total_published")]
+    return True
+
+
+_COUNTED = re.compile(r"\d+(?:件|个|份|项)[，,、]$")
+
+
+def _governing(said: list[str], i: int, m: re.Match, cols) -> str:
+    """The words before a row's label that say what its count is: its clause's own (m.group(1)),
+    or, for a clause that is only an item of a list of counts and names no column itself
+    (主动公开规章13件，行政规范性文件60件: the 60 is said 主动公开 too), the words of the nearest
+    earlier item that does. Only clauses ending in a count are stepped over (the list unbroken),
+    never past the end of a sentence."""
+    def names(words: str) -> bool:
+        return any(COLUMN_CUES[c].search(words) for c in cols if c in COLUMN_CUES)
+
+    before = m.group(1)
+    if m.start(1) > 0 or names(before):
+        return before
+    while i > 0 and not names(before) and _COUNTED.search(said[i - 1]):
+        i -= 1
+        before = said[i]
+    return before
+
+
+def _sentence_before(said: list[str], i: int) -> str:
+    """The clauses of clause i's sentence before it."""
+    k = i
+    while k > 0 and not said[k - 1].endswith(("。", "；", ";", "！", "？")):
+        k -= 1
+    return "".join(said[k:i])
 
 
 # ---------------------------------------------------------------- neighbouring years in one run

@@ -769,10 +769,33 @@ def read_row_table(st: Stream, table: str, fmt: str, t0: int, t1: int,
                 cells[row.key(c)] = Cell(value=None, reason=f"row label {row.zh} not found")
             continue
         cells.update(reader.read(row, got[row.id], found[row.id].line))
+    if table == "requests" and _columns_not_on_page(st, t0, t1, got):
+        warnings.append("requests: no applicant column (自然人 … 其他) and no number printed: the table's "
+                        "columns are not on the page")
+        for key, cell in cells.items():
+            if cell.value is not None and cell.blank and not cell.text:
+                cells[key] = Cell(value=None, reason="the table's columns are not on the page (no 自然人 … 其他 "
+                                                     "header, no number): its cells were not printed here")
+        return cells, warnings
     if not reader.blank_totals(by_id, got, cells) and not reader.place_short(by_id, cells):
         reader.resolve_ambiguous(by_id, cells)
     reader.garbled(by_id, got, cells)
     return cells, warnings
+
+
+# the requests table's applicant columns, as printed in its header (自然人 may wrap: 自然 / 人)
+APPLICANT_HEADS = ("自然", "商业企业", "科研机构", "社会公益", "法律服务")
+
+
+def _columns_not_on_page(st: Stream, t0: int, t1: int, got: dict) -> bool:
+    """A requests table whose rows are printed but not one number, nor any applicant column's
+    header: its columns are not on the page (a web page printed wider than the paper keeps the
+    row labels and loses the rest). A table of blank zeros prints its header, so this is never
+    that; reading the unprinted cells as blank 0s would claim 0.9 for values nobody saw."""
+    if any(got.get(rid) for rid in got):
+        return False
+    words = "".join(st.text[t0:t1].split())
+    return not any(h in words for h in APPLICANT_HEADS)
 
 
 def read_appeals(st: Stream, fmt: str, t0: int, t1: int, stated: list | None = None) -> tuple[dict[str, Cell], list[str]]:

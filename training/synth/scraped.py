@@ -18,6 +18,7 @@ import re
 from dataclasses import replace
 
 from nianbao import schema
+from nianbao.assemble.runs import in_force_keeps
 
 from .content import Content
 from .identities import APPEAL_PARTS, REQ_PARTS
@@ -211,7 +212,16 @@ def _cut(s: str, a: int, b: int, types: list[str], fixed: set[int], group) -> li
 
 # the narrative phrases that name a 2021 column (本年制发件数) of a run-together row
 STATED = {("2021", "normative_docs"): (0, ("制发的行政规范性文件{n}件", "发布规范性文件{n}件", "发布行政规范性文件{n}件"),
-                                       "normative_docs_published")}
+                                       "normative_docs_published"),
+          # the 2019 format's 公开 names 本年新公开数量 (nianbao/assemble/settle.py), the metric's column there
+          ("2019", "normative_docs"): (1, ("公开本年度制发的行政规范性文件{n}件", "公开规范性文件{n}件",
+                                          "公开行政规范性文件{n}件"), "normative_docs_published")}
+
+
+def _possible(fmt: str, rid: str, o: tuple) -> bool:
+    """本年新公开数量 ≤ 对外公开总数量 (2019 format): the reader keeps only such splits of those
+    the prose picks, so the gold does too."""
+    return not (fmt == "2019" and rid in ("rules", "normative_docs")) or o[1] <= o[2]
 
 
 def gold_fields(page: Page, gold: dict, text: str = "") -> dict:
@@ -243,9 +253,14 @@ def gold_fields(page: Page, gold: dict, text: str = "") -> dict:
         stated = STATED.get((fmt, rid)) if table == "active" else None
         if got and stated and stated[2] in c.metrics and any(p.format(n=c.metrics[stated[2]]) in squeezed
                                                              for p in stated[1]):
-            narrowed = [o for o in got if o[stated[0]] == c.metrics[stated[2]]]
+            narrowed = [o for o in got if o[stated[0]] == c.metrics[stated[2]] and _possible(fmt, rid, o)]
             if truth in narrowed:  # a count that contradicts the table leaves the cells as they were
                 got = narrowed
+        if got and table == "active":
+            # the reader keeps the hard rule 现行有效 ≥ 本年制发 − 本年废止 (2021 format), so the gold does
+            kept = [o for o in got if in_force_keeps(row.cols, o)]
+            if truth in kept:
+                got = kept
         options[f"{table}:{rid}"] = got if got is not None else [truth]
         keys_of[f"{table}:{rid}"] = keys
     _requests_together(options, fmt, c.printed, forced)
