@@ -75,6 +75,9 @@ def combine(doc: Document, model_cells: dict[str, Cell], model_metrics: dict[str
         # / read as 1 on a stamped scan, the model agreeing: 1.0 on a cell no identity checks)
     if policy == "model":
         for key in differ:
+            if _blank_over_read(doc, model_cells[key], doc.fields[key]):
+                _keep_over_blank(doc, key, model_cells[key])
+                continue
             _take(doc, key, _alone(model_cells[key], f"{ONLY_MODEL} (the rules read {doc.fields[key].value})"),
                   doc.fields.get(key))
     elif differ:
@@ -100,6 +103,21 @@ KEPT_OVER_BLANK = "digits read at the cell kept: the token model inferred a blan
 def _inferred_blank(cell: Cell) -> bool:
     """The model's cell is a blank it inferred (no token of its own there), not a read 0 or dash."""
     return cell.blank and not cell.text
+
+
+def _blank_over_read(doc: Document, mc: Cell, rc: Cell) -> bool:
+    """The model inferred a blank where the OCR read digits at the cell: under either policy the
+    printed digits stand (issue 28 item 4; the reasons are at `pinned` in _by_identities). Digits
+    only a crop re-read found, where the page OCR saw nothing, are not pinned: the crop reader
+    calls stray ink a digit too."""
+    return (_inferred_blank(mc) and _read_at_cell(rc) and _ocr_read(doc, rc.page)
+            and "the page OCR missed it" not in (rc.reason or ""))
+
+
+def _keep_over_blank(doc: Document, key: str, mc: Cell) -> None:
+    rc = doc.fields[key]
+    rc.reason = "; ".join(filter(None, [rc.reason, KEPT_OVER_BLANK]))
+    _take(doc, key, rc, mc)
 
 
 def _read_at_cell(cell: Cell) -> bool:
@@ -221,8 +239,7 @@ def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str
     # are the identities' to weigh:
     # the crop reader calls stray ink a digit too, and the model's blank was right there)
     # (on OCR'd pages: a text layer's digits are weighed by the identities as before)
-    pinned = [k for k in differ if _inferred_blank(model_cells[k]) and _read_at_cell(doc.fields[k])
-              and _ocr_read(doc, doc.fields[k].page) and "the page OCR missed it" not in (doc.fields[k].reason or "")]
+    pinned = [k for k in differ if _blank_over_read(doc, model_cells[k], doc.fields[k])]
     differ = [k for k in differ if k not in pinned]
     choice = {k: "rules" for k in differ}
     by_conf: set[str] = set()  # cells the model won on confidence alone, the identities tied
@@ -260,9 +277,7 @@ def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str
             vals[key] = model_v if choice[key] == "model" else rules_v
     kept = _keep_read_digits(doc, model_cells, choice, eqs, vals)
     for key in pinned:
-        rc = doc.fields[key]
-        rc.reason = "; ".join(filter(None, [rc.reason, KEPT_OVER_BLANK]))
-        _take(doc, key, rc, model_cells[key])
+        _keep_over_blank(doc, key, model_cells[key])
     for key, who in choice.items():
         rc = doc.fields[key]
         if key in kept:
