@@ -78,6 +78,15 @@ def combine(doc: Document, model_cells: dict[str, Cell], model_metrics: dict[str
             if _blank_over_read(doc, model_cells[key], doc.fields[key]):
                 _keep_over_blank(doc, key, model_cells[key])
                 continue
+            if _same_ink(doc, doc.fields[key], model_cells[key]):
+                # the same characters at the same cell: the model's value is their plain parse,
+                # the rules' is the ink judged (a zero mark / the OCR read as 1). The model knows
+                # where the token sits, not what its ink is (a phone photo of zero marks, seed
+                # 2473: 116 cells of one report became 1 in the model-alone reader)
+                rc = doc.fields[key]
+                rc.reason = "; ".join(filter(None, [rc.reason, KEPT_SAME_INK]))
+                _take(doc, key, rc, model_cells[key])
+                continue
             _take(doc, key, _alone(model_cells[key], f"{ONLY_MODEL} (the rules read {doc.fields[key].value})"),
                   doc.fields.get(key))
     elif differ:
@@ -98,6 +107,7 @@ KEPT_READ = ("digits read at the cell kept: the token model's reading (a blank t
 
 
 KEPT_OVER_BLANK = "digits read at the cell kept: the token model inferred a blank there"
+KEPT_SAME_INK = "the rules' reading of the cell's ink kept: the token model read the same characters"
 
 
 def _inferred_blank(cell: Cell) -> bool:
