@@ -77,7 +77,7 @@ def combine(doc: Document, model_cells: dict[str, Cell], model_metrics: dict[str
         for key in differ:
             # a digit only a crop re-read found stands too: the model alone has no identities to
             # weigh it by, and its blank there is no reading at all (the page OCR gave it no token).
-            # 103 of the model alone's 166 wrong cells on 50 unseen scans were such lone 1s (seed 2471-75)
+            # 92 of the shipped model alone's 158 wrong cells on 50 unseen scans were such lone 1s (seeds 2471-75)
             if _blank_over_read(doc, model_cells[key], doc.fields[key], crop_found=True):
                 _keep_over_blank(doc, key, model_cells[key])
                 continue

@@ -219,7 +219,7 @@ def test_the_model_alone_does_not_win_by_inferring_a_blank_over_ocr_digits(sourc
 def test_the_model_alone_keeps_a_digit_only_a_crop_found_over_its_inferred_blank():
     """The model-alone reader has no identities to weigh a crop re-read's digit by: a lone 1 the
     page OCR lost and a tight crop read (the model alone's most frequent wrong cell on unseen
-    scans, seeds 2471-2475: 103 of 166) stands against the blank the model inferred for want of a
+    scans, seeds 2471-2475: 92 of 158 with the shipped weights) stands against the blank the model inferred for want of a
     token; the merge still weighs it (the test above)."""
     gold = make_values("2019", seed=35)
     doc = Document(source=Source(path="p.pdf", kind="scanned_pdf"), format="2019", pages=[Page(number=1, source="ocr")])
