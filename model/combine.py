@@ -1,7 +1,9 @@
 """Merge the model's reading of a report with the rules' reading.
 
 Two policies, both measured by `nianbao eval` (variants `model` and `model+reconciler`):
-- "model": the model's cells and metrics win; the rules fill what the model did not read.
+- "model": the model's cells and metrics win; the rules fill what the model did not read. On an
+  OCR'd page a blank the model inferred does not overrule digits OCR'd at the cell, nor its
+  reading of the very characters the rules read there (issue 28 item 4: `_blank_over_read`, `_same_ink`).
 - "reconcile": where the two readings of a cell differ, keep the one under which the report's
   identities (勾稽关系) hold; on a tie the rules' reading unless the model is clearly (TIE_MARGIN) more confident. Both readings are what the
   document printed as one reader or the other saw it — nothing is computed — and the losing
