@@ -1,7 +1,9 @@
 """Merge the model's reading of a report with the rules' reading.
 
 Two policies, both measured by `nianbao eval` (variants `model` and `model+reconciler`):
-- "model": the model's cells and metrics win; the rules fill what the model did not read.
+- "model": the model's cells and metrics win; the rules fill what the model did not read. On an
+  OCR'd page a blank the model inferred does not overrule digits OCR'd at the cell, nor its
+  reading of the very characters the rules read there (issue 28 item 4: `_blank_over_read`, `_same_ink`).
 - "reconcile": where the two readings of a cell differ, keep the one under which the report's
   identities (勾稽关系) hold; on a tie the rules' reading unless the model is clearly (TIE_MARGIN) more confident. Both readings are what the
   document printed as one reader or the other saw it — nothing is computed — and the losing
@@ -75,6 +77,21 @@ def combine(doc: Document, model_cells: dict[str, Cell], model_metrics: dict[str
         # / read as 1 on a stamped scan, the model agreeing: 1.0 on a cell no identity checks)
     if policy == "model":
         for key in differ:
+            # a digit only a crop re-read found stands too: the model alone has no identities to
+            # weigh it by, and its blank there is no reading at all (the page OCR gave it no token).
+            # 92 of the shipped model alone's 158 wrong cells on 50 unseen scans were such lone 1s (seeds 2471-75)
+            if _blank_over_read(doc, model_cells[key], doc.fields[key], crop_found=True):
+                _keep_over_blank(doc, key, model_cells[key])
+                continue
+            if _same_ink(doc, doc.fields[key], model_cells[key]):
+                # the same characters at the same cell: the model's value is their plain parse,
+                # the rules' is the ink judged (a zero mark / the OCR read as 1). The model knows
+                # where the token sits, not what its ink is (a phone photo of zero marks, seed
+                # 2473: 116 cells of one report became 1 in the model-alone reader)
+                rc = doc.fields[key]
+                rc.reason = "; ".join(filter(None, [rc.reason, KEPT_SAME_INK]))
+                _take(doc, key, rc, model_cells[key])
+                continue
             _take(doc, key, _alone(model_cells[key], f"{ONLY_MODEL} (the rules read {doc.fields[key].value})"),
                   doc.fields.get(key))
     elif differ:
@@ -95,11 +112,27 @@ KEPT_READ = ("digits read at the cell kept: the token model's reading (a blank t
 
 
 KEPT_OVER_BLANK = "digits read at the cell kept: the token model inferred a blank there"
+KEPT_SAME_INK = "the rules' reading of the cell's ink kept: the token model read the same characters"
 
 
 def _inferred_blank(cell: Cell) -> bool:
     """The model's cell is a blank it inferred (no token of its own there), not a read 0 or dash."""
     return cell.blank and not cell.text
+
+
+def _blank_over_read(doc: Document, mc: Cell, rc: Cell, crop_found: bool = False) -> bool:
+    """The model inferred a blank where the OCR read digits at the cell: under either policy the
+    printed digits stand (issue 28 item 4; the reasons are at `pinned` in _by_identities). Digits
+    only a crop re-read found, where the page OCR saw nothing, count only with `crop_found`: the
+    crop reader calls stray ink a digit too, so the merge lets the identities weigh them."""
+    return (_inferred_blank(mc) and _read_at_cell(rc) and _ocr_read(doc, rc.page)
+            and (crop_found or "the page OCR missed it" not in (rc.reason or "")))
+
+
+def _keep_over_blank(doc: Document, key: str, mc: Cell) -> None:
+    rc = doc.fields[key]
+    rc.reason = "; ".join(filter(None, [rc.reason, KEPT_OVER_BLANK]))
+    _take(doc, key, rc, mc)
 
 
 def _read_at_cell(cell: Cell) -> bool:
@@ -221,8 +254,7 @@ def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str
     # are the identities' to weigh:
     # the crop reader calls stray ink a digit too, and the model's blank was right there)
     # (on OCR'd pages: a text layer's digits are weighed by the identities as before)
-    pinned = [k for k in differ if _inferred_blank(model_cells[k]) and _read_at_cell(doc.fields[k])
-              and _ocr_read(doc, doc.fields[k].page) and "the page OCR missed it" not in (doc.fields[k].reason or "")]
+    pinned = [k for k in differ if _blank_over_read(doc, model_cells[k], doc.fields[k])]
     differ = [k for k in differ if k not in pinned]
     choice = {k: "rules" for k in differ}
     by_conf: set[str] = set()  # cells the model won on confidence alone, the identities tied
@@ -260,9 +292,7 @@ def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str
             vals[key] = model_v if choice[key] == "model" else rules_v
     kept = _keep_read_digits(doc, model_cells, choice, eqs, vals)
     for key in pinned:
-        rc = doc.fields[key]
-        rc.reason = "; ".join(filter(None, [rc.reason, KEPT_OVER_BLANK]))
-        _take(doc, key, rc, model_cells[key])
+        _keep_over_blank(doc, key, model_cells[key])
     for key, who in choice.items():
         rc = doc.fields[key]
         if key in kept:
