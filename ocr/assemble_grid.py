@@ -313,7 +313,7 @@ def _digits_read(cell: Cell) -> int:
 
 def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
                      page_readings: dict | None = None) -> None:
-    from .digits import LOW_CONF, digit_slots, glyph_count, has_ink, leans_like_slash, read_crops, tight_crop
+    from .digits import LOW_CONF, glyph_count, has_ink, ink_crop, leans_like_slash, read_crops, tight_crop
 
     pages = {p.number: p for p in doc.pages}
     todo, crops = [], []
@@ -350,25 +350,52 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
         elif cell.blank:
             _inked_blank(cell)
     heights = {}
+    unread = []  # inked blanks whose tight crop read no number
     for (key, cell, glyphs), (text, conf) in zip(todo, read_crops(engine, crops)):
         blank = cell.blank
-        page = pages[cell.page]
-        if page.number not in heights:
-            heights[page.number] = _digit_height(page)
-        slots = None
-        if heights[page.number] and sum(ch.isdigit() for ch in text) > max(1, _digits_read(cell)):
-            slots = digit_slots(page.image, cell.bbox, heights[page.number], _number_band(page, cell.bbox))
-        before = (cell.value, cell.text, cell.blank)
-        _take_reread(key, cell, text, conf, fmt, glyphs, slots)
-        if cell.value == 1 and number_text(cell.text or "") == "1" and leans_like_slash(page.image, cell.bbox):
-            _slash(cell)  # the crop "found" a 1 the page OCR missed: a slash
-        if page_readings is not None and cell.value != before[0]:
-            page_readings[key] = before
+        _apply_reread(key, cell, text, conf, fmt, glyphs, pages[cell.page], heights, page_readings)
         if blank and cell.blank:
+            if number_text(text) is None or conf < MISSED_MIN_CONF:
+                unread.append((key, cell, glyphs))
+            else:
+                _inked_blank(cell)
+    second = [(item, crop) for item in unread
+              for crop in [ink_crop(pages[item[1].page].image, item[1].bbox)] if crop is not None]
+    for ((key, cell, glyphs), _), (text, conf) in zip(second, read_crops(engine, [c for _, c in second])):
+        # a second crop's reading is weaker evidence than a first one: never above LOST_DIGIT_CONF
+        _apply_reread(key, cell, text, min(conf, LOST_DIGIT_CONF), fmt, glyphs, pages[cell.page], heights,
+                      page_readings, note=SECOND_CROP)
+    for key, cell, glyphs in unread:
+        if cell.blank:
             _inked_blank(cell)
     _thin_minus(cells, pages, fmt)
     _ones_among_zero_marks(cells, pages)
     _merged_repeats(cells, pages)
+
+
+SECOND_CROP = "read from the cell's darkest ink: the tight crop read nothing"
+
+
+def _apply_reread(key: str, cell: Cell, text: str, conf: float, fmt: str, glyphs: int, page, heights: dict,
+                  page_readings: dict | None, note: str | None = None) -> None:
+    """One crop reading weighed against the cell (_take_reread), then the checks every reading
+    of a crop gets: ink for its digits, the lean of a lone 1, the page's reading kept for the
+    identities."""
+    from .digits import digit_slots, leans_like_slash
+
+    if page.number not in heights:
+        heights[page.number] = _digit_height(page)
+    slots = None
+    if heights[page.number] and sum(ch.isdigit() for ch in text) > max(1, _digits_read(cell)):
+        slots = digit_slots(page.image, cell.bbox, heights[page.number], _number_band(page, cell.bbox))
+    before = (cell.value, cell.text, cell.blank)
+    _take_reread(key, cell, text, conf, fmt, glyphs, slots)
+    if note and (cell.value, cell.text, cell.blank) != before:
+        cell.reason = "; ".join(filter(None, [cell.reason, note]))
+    if cell.value == 1 and number_text(cell.text or "") == "1" and leans_like_slash(page.image, cell.bbox):
+        _slash(cell)  # the crop "found" a 1 the page OCR missed: a slash
+    if page_readings is not None and cell.value != before[0]:
+        page_readings[key] = before
 
 
 REPEAT = re.compile(r"(\d)\1")
