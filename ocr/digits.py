@@ -139,7 +139,7 @@ def _darkest_ink(crop):
     return (crop < (paper + dark) / 2).astype(np.uint8) * 255
 
 
-def ink_crop(image, bbox_pt, inset_pt: float = 1.2, margin_px: int = 3, pad_px: int = 8):
+def ink_crop(image, bbox_pt, inset_pt: float = 2.0, margin_px: int = 3, pad_px: int = 8):
     """A second crop of a cell's digits for when the tight crop read nothing: on a faint, grainy
     photo Otsu splits the paper's grain too, grain blobs join into digit-tall "ink", and the
     tight crop spans most of the cell with a small grey digit in a corner that the recogniser
@@ -160,7 +160,10 @@ def ink_crop(image, bbox_pt, inset_pt: float = 1.2, margin_px: int = 3, pad_px: 
     n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     s = image.scale
     h, w = crop.shape
-    keep = [i for i in range(1, n) if stats[i, 3] >= 2.0 * s and stats[i, 2] <= 0.9 * w and stats[i, 3] <= 0.95 * h]
+    # a mark touching the crop's edge is a rule's remnant (a photo's thick, blurred rules reach
+    # past the inset), not a digit: taken in, it spread the crop over the cell again
+    keep = [i for i in range(1, n) if stats[i, 3] >= 2.0 * s and stats[i, 2] <= 0.9 * w and stats[i, 3] <= 0.95 * h
+            and stats[i, 0] > 0 and stats[i, 1] > 0 and stats[i, 0] + stats[i, 2] < w and stats[i, 1] + stats[i, 3] < h]
     if not keep:
         return None
     x0 = max(0, min(stats[i, 0] for i in keep) - margin_px)
