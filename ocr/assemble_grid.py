@@ -262,6 +262,7 @@ class _State:
     def __init__(self, aggregate: bool = False):
         self.kind: str | None = None
         self.colmap: dict[int, str] | None = None  # grid column → schema column (requests)
+        self.colmap_ncols = 0  # the column count of the grid the colmap was read from
         self.ncols = 0
         self.last_row = -1
         self.aggregate = aggregate  # the requests table prints the single （六）其他处理 row
@@ -313,7 +314,7 @@ def _digits_read(cell: Cell) -> int:
 
 def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
                      page_readings: dict | None = None) -> None:
-    from .digits import LOW_CONF, digit_slots, glyph_count, has_ink, leans_like_slash, read_crops, tight_crop
+    from .digits import LOW_CONF, glyph_count, has_ink, ink_crop, leans_like_slash, read_crops, tight_crop
 
     pages = {p.number: p for p in doc.pages}
     todo, crops = [], []
@@ -350,25 +351,55 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
         elif cell.blank:
             _inked_blank(cell)
     heights = {}
+    unread = []  # inked blanks whose tight crop read no number
     for (key, cell, glyphs), (text, conf) in zip(todo, read_crops(engine, crops)):
         blank = cell.blank
-        page = pages[cell.page]
-        if page.number not in heights:
-            heights[page.number] = _digit_height(page)
-        slots = None
-        if heights[page.number] and sum(ch.isdigit() for ch in text) > max(1, _digits_read(cell)):
-            slots = digit_slots(page.image, cell.bbox, heights[page.number], _number_band(page, cell.bbox))
-        before = (cell.value, cell.text, cell.blank)
-        _take_reread(key, cell, text, conf, fmt, glyphs, slots)
-        if cell.value == 1 and number_text(cell.text or "") == "1" and leans_like_slash(page.image, cell.bbox):
-            _slash(cell)  # the crop "found" a 1 the page OCR missed: a slash
-        if page_readings is not None and cell.value != before[0]:
-            page_readings[key] = before
+        _apply_reread(key, cell, text, conf, fmt, glyphs, pages[cell.page], heights, page_readings)
         if blank and cell.blank:
+            if number_text(text) is None or conf < MISSED_MIN_CONF:
+                unread.append((key, cell, glyphs))
+            else:
+                _inked_blank(cell)
+    second = [(item, crop) for item in unread
+              for crop in [ink_crop(pages[item[1].page].image, item[1].bbox)] if crop is not None]
+    for ((key, cell, glyphs), _), (text, conf) in zip(second, read_crops(engine, [c for _, c in second])):
+        if text.strip() in LONE_STROKES:
+            text = "1"  # one digit-tall stroke, read as a letter: a 1 or a zero mark, as the lean tells
+        # a second crop's reading is weaker evidence than a first one: never above LOST_DIGIT_CONF
+        _apply_reread(key, cell, text, min(conf, LOST_DIGIT_CONF), fmt, glyphs, pages[cell.page], heights,
+                      page_readings, note=SECOND_CROP)
+    for key, cell, glyphs in unread:
+        if cell.blank:
             _inked_blank(cell)
     _thin_minus(cells, pages, fmt)
     _ones_among_zero_marks(cells, pages)
     _merged_repeats(cells, pages)
+
+
+SECOND_CROP = "read from the cell's darkest ink: the tight crop read nothing"
+LONE_STROKES = {"l", "I", "|"}  # the recogniser's Latin letters for one upright stroke
+
+
+def _apply_reread(key: str, cell: Cell, text: str, conf: float, fmt: str, glyphs: int, page, heights: dict,
+                  page_readings: dict | None, note: str | None = None) -> None:
+    """One crop reading weighed against the cell (_take_reread), then the checks every reading
+    of a crop gets: ink for its digits, the lean of a lone 1, the page's reading kept for the
+    identities."""
+    from .digits import digit_slots, leans_like_slash
+
+    if page.number not in heights:
+        heights[page.number] = _digit_height(page)
+    slots = None
+    if heights[page.number] and sum(ch.isdigit() for ch in text) > max(1, _digits_read(cell)):
+        slots = digit_slots(page.image, cell.bbox, heights[page.number], _number_band(page, cell.bbox))
+    before = (cell.value, cell.text, cell.blank)
+    _take_reread(key, cell, text, conf, fmt, glyphs, slots)
+    if note and (cell.value, cell.text, cell.blank) != before:
+        cell.reason = "; ".join(filter(None, [cell.reason, note]))
+    if cell.value == 1 and number_text(cell.text or "") == "1" and leans_like_slash(page.image, cell.bbox):
+        _slash(cell)  # the crop "found" a 1 the page OCR missed: a slash
+    if page_readings is not None and cell.value != before[0]:
+        page_readings[key] = before
 
 
 REPEAT = re.compile(r"(\d)\1")
@@ -620,6 +651,11 @@ def _read_table(g: Grid, kind: str, fmt: str, page: int, out: dict, st: _State, 
         # still has its label left of this column and its blanks in the right columns
         firsts = Counter(next(c.col for c in rows[r] if _is_data(c) and c.rowspan == 1) for r in data_rows)
         start = firsts.most_common(1)[0][0] if firsts else 0
+        if kind == "requests" and st.colmap and len(st.colmap) == len(REQ_COLS) and g.n_cols == st.colmap_ncols:
+            # the table continued from the last page: its applicant columns are known, and a
+            # short page whose 自然人 column is mostly blank outvoted them (a phone photo of seed
+            # 2473: four of six rows started at 商业企业, and 自然人 was read as their label)
+            start = min(st.colmap)
     blank_page = False
     if not data_rows and kind == "requests" and g.n_cols > len(REQ_COLS):
         # a page of the requests table with no number on it (zeros printed blank, a report with
@@ -638,10 +674,18 @@ def _read_table(g: Grid, kind: str, fmt: str, page: int, out: dict, st: _State, 
         # when their label names a row of this table exactly (on a page with no number at all:
         # or carries an item marker, and every cell under the numbers is blank)
         top = min(data_rows) if data_rows else 0
-        for r in range(top, len(rows)):
+        for r in range(len(rows)):
             right = [c for c in rows[r] if c.col >= start and c.row == r]
             label = norm("".join(c.text for c in rows[r] if c.col < start))
             if r in data_rows or not right or not label:
+                continue
+            if r < top and not all(norm(c.text) in DASHES | {""} and c.colspan == 1 and c.rowspan == 1
+                                   for c in right):
+                # above the first number read, only a row of blank single cells is a row of
+                # values (a header's cells hold words): the first rows of a table continued on
+                # a page, with or without its header repeated, may print only blanks — or digits
+                # the page OCR lost (phone photos of seed 2473 lost 1s there, read by the text
+                # path as 0 with no box, so the crop re-read never looked)
                 continue
             if blank_page and not all(norm(c.text) in DASHES | {""} and c.colspan == 1 for c in right):
                 continue
@@ -727,7 +771,7 @@ def _request_cols(g, rows, data_rows, r, data, cols, st: _State) -> dict[int, st
     if len(data) == len(REQ_COLS) and (len(set(colmap.values())) < len(REQ_COLS) or len(colmap) < len(data)):
         colmap = {dc.cell.col: c for dc, c in zip(data, REQ_COLS)}  # by position, as the format prints them
     if len(set(colmap.values())) == len(colmap) and colmap:
-        st.colmap = colmap
+        st.colmap, st.colmap_ncols = colmap, g.n_cols
     return colmap
 
 

@@ -105,3 +105,70 @@ def test_an_appeals_row_under_its_header_whose_review_cells_are_blank_reads_them
     want = {k: (0 if k.startswith("appeals.review.") else v) for k, v in gold.items()}
     assert {k: cells[k].value for k in want if k in cells} == want
     assert all(cells[f"appeals.review.{c}"].blank for c in ag.APPEAL_COLS)
+
+
+def _continued_requests_grid(header: bool) -> Grid:
+    """A requests table continued on the next page (10 columns: group, item, label, 7
+    applicants), with its header repeated or not: its first two rows print only blanks, then
+    （七）总计 with numbers."""
+    heads = [("(本列数据的勾稽关系为：第一项加第二项之和)", "", "", ["自然人", "商业企业", "科研机构", "社会公益组织",
+                                                      "法律服务机构", "其他", "总计"])] if header else []
+    rows = heads + [("", "", "4.无正当理由大量反复申请", [""] * 7),
+                    ("", "", "5.要求行政机关确认或重新出具已获取信息", [""] * 7),
+                    ("", "(七)总计", "", ["117", "15", "2", "1", "4", "15", "154"])]
+    cells = []
+    for r, (group, item, label, nums) in enumerate(rows):
+        for k, text in enumerate([group, item, label, *nums]):
+            c = GridCell(r, k, 1, 1, (50.0 + 30 * k, 60.0 + 20 * r, 80.0 + 30 * k, 80.0 + 20 * r))
+            c._text = text
+            cells.append(c)
+    return Grid(3, (50.0, 60.0, 350.0, 60.0 + 20 * len(rows)), [60.0 + 20 * r for r in range(len(rows) + 1)],
+                [50.0 + 30 * k for k in range(11)], cells)
+
+
+@pytest.mark.parametrize("header", [False, True])
+def test_rows_of_a_continued_requests_table_above_its_first_number_are_read(header):
+    """Above the first number read, a row of blank cells whose label names a row of the table is
+    a row of values, not a header (a continued page's first rows may print only blanks, or
+    digits the page OCR lost — phone photos of seed 2473 lost 1s so). They were left to the
+    text path, which read them as 0 with no box, so the crop re-read never looked at them."""
+    st = ag._State()
+    st.kind, st.ncols = "requests", 10
+    st.colmap = {3 + i: c for i, c in enumerate(ag.REQ_COLS)}
+    out = {}
+    ag._read_table(_continued_requests_grid(header), "requests", "2021", 3, out, st, set())
+    for row in ("not_processed.excessive", "not_processed.confirm_reissue"):
+        got = {c: out.get(f"requests.result.{row}.{c}") for c in ag.REQ_COLS}
+        assert all(v is not None and v.value == 0 and v.blank and v.bbox for v in got.values()), row
+    assert out["requests.result.total.total"].value == 154
+    assert len(out) == 3 * 7  # the header row is no row of values
+
+
+def test_a_continued_page_whose_first_applicant_column_is_mostly_blank_keeps_the_known_columns():
+    """Where the numbers start is voted by the rows' first numbers; on a short continued page
+    whose 自然人 column is blank in most rows the vote fell on 商业企业, and 自然人 was read as
+    the rows' label (a phone photo of seed 2473: its printed values were lost to the text path).
+    The columns of the table it continues are known."""
+    rows = [("", "", "5.要求行政机关确认或重新出具已获取信息", ["", "0", "0", "0", "0", "0", "0"]),
+            ("", "(六)其他处理", "1.申请人无正当理由逾期不补正", ["", "0", "0", "0", "0", "0", "0"]),
+            ("", "(六)其他处理", "2.申请人逾期未按收费通知要求缴纳费用", ["", "0", "0", "0", "0", "0", "0"]),
+            ("", "(六)其他处理", "3.其他", ["", "1", "0", "0", "0", "0", "1"]),
+            ("", "(七)总计", "", ["102", "22", "1", "0", "0", "7", "132"]),
+            ("四、结转下年度继续办理", "", "", ["9", "2", "0", "0", "0", "0", "11"])]
+    cells = []
+    for r, (group, item, label, nums) in enumerate(rows):
+        for k, text in enumerate([group, item, label, *nums]):
+            c = GridCell(r, k, 1, 1, (50.0 + 30 * k, 60.0 + 20 * r, 80.0 + 30 * k, 80.0 + 20 * r))
+            c._text = text
+            cells.append(c)
+    g = Grid(3, (50.0, 60.0, 350.0, 180.0), [60.0 + 20 * r for r in range(7)], [50.0 + 30 * k for k in range(11)], cells)
+    st = ag._State()
+    st.kind, st.ncols = "requests", 10
+    st.colmap, st.colmap_ncols = {3 + i: c for i, c in enumerate(ag.REQ_COLS)}, 10
+    out = {}
+    ag._read_table(g, "requests", "2021", 3, out, st, set())
+    for row in ("not_processed.confirm_reissue", "other.overdue_correction", "other.overdue_fee", "other.other"):
+        cell = out.get(f"requests.result.{row}.natural_person")
+        assert cell is not None and cell.value == 0 and cell.blank and cell.bbox, row
+        assert out[f"requests.result.{row}.enterprise"].value == (1 if row == "other.other" else 0)
+    assert out["requests.carried_forward.natural_person"].value == 9
