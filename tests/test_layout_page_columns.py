@@ -29,6 +29,19 @@ def test_a_wrapped_header_at_other_offsets_than_its_numbers():
     assert sum("page's columns" in (doc.fields[k].reason or "") for k in gold) >= 7 * 10
 
 
+def test_a_table_too_large_to_search_with_a_row_squeezed_off_its_pages_grid():
+    """`nianbao synth --n 100 --seed 2833 --kinds pdf,text --variants`, doc 82's -layout dump: 20
+    short requests rows, 6–20 placements each, ran past the search bound (29 cells read row by
+    row at 0.5, 84 open). Page 3's 申请人无正当理由逾期不补正… row prints its 4 ten characters left
+    of its column (its wrapped label shares the line), a group of its own: the page's other rows
+    still group, and with both pages' rows narrowed the identities read the whole table."""
+    doc = extract_text((DUMPS / "synth2833-00082.layout.txt").read_text(encoding="utf-8"))
+    gold = json.loads((DUMPS / "synth2833-00082.requests.gold.json").read_text(encoding="utf-8"))
+    assert {k: (v, doc.value(k)) for k, v in gold.items() if doc.value(k) != v} == {}
+    assert not [k for k in gold if is_open(doc.fields.get(k))]
+    assert all(doc.fields[k].confidence > 0.5 for k in gold if k in doc.fields)
+
+
 def test_the_columns_group_the_numbers_but_do_not_name_symmetric_columns():
     # the 1s of 科研机构 and 社会公益组织 swap between two rows with every sum kept, and no row prints
     # all seven columns (no table-wide centres). The offsets say the two 1s are in different

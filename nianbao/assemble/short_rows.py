@@ -429,6 +429,35 @@ def _clusters(xs: list[float]) -> list[float] | None:
     return [g[0] for g in groups]
 
 
+def _group_of(groups: list[float], x: float) -> float:
+    return max(g for g in groups if g <= x)
+
+
+def _page_maps(on: list[str], rows: dict, options: dict[str, list[list]], dom: dict[str, list[int]], k: int,
+               feasible) -> dict[str, set[int]] | None:
+    """Each of rows `on` (one page) → its placements under the maps of the page's offset groups to
+    columns that the identities keep; None when the offsets do not group or no map is kept."""
+    groups = _clusters([x for r in on for x in rows[r][1]])
+    if groups is None or len(groups) > k:
+        return None
+    where = {r: [groups.index(_group_of(groups, x)) for x in rows[r][1]] for r in on}
+    if any(len(set(w)) < len(w) for w in where.values()):
+        return None  # two numbers of one row in one group: not a column
+    index = {r: {tuple(c for c, n in enumerate(o) if n is not None): j for j, o in enumerate(options[r])}
+             for r in on}
+    kept: dict[str, set[int]] = {r: set() for r in on}
+    for cmap in itertools.combinations(range(k), len(groups)):
+        pick = {r: index[r].get(tuple(cmap[g] for g in where[r])) for r in on}
+        if any(j is None or j not in dom[r] for r, j in pick.items()):
+            continue
+        got = feasible(options, dict(dom, **{r: [j] for r, j in pick.items()}))
+        if got is not None and not all(got.values()):
+            continue  # the identities rule this map out (unknown: it stays)
+        for r, j in pick.items():
+            kept[r].add(j)
+    return kept if all(kept.values()) else None
+
+
 def by_columns(options: dict[str, list[list]], short: dict[str, list[Num]], allowed: dict[str, list[int]],
                feasible) -> tuple[dict[str, list[int]], set[str]]:
     """The placements of the short rows that their page's columns allow. pdftotext -layout lays
@@ -446,25 +475,17 @@ def by_columns(options: dict[str, list[list]], short: dict[str, list[Num]], allo
     dom = {r: list(js) for r, js in allowed.items()}
     for page in sorted({pg for pg, _ in rows.values()}):
         on = [r for r, (pg, _) in rows.items() if pg == page]
-        groups = _clusters([x for r in on for x in rows[r][1]])
-        if groups is None or len(groups) > k:
-            continue
-        where = {r: [max(g for g, x0 in enumerate(groups) if x0 <= x) for x in rows[r][1]] for r in on}
-        if any(len(set(w)) < len(w) for w in where.values()):
-            continue  # two numbers of one row in one group: not a column
-        index = {r: {tuple(c for c, n in enumerate(o) if n is not None): j for j, o in enumerate(options[r])}
-                 for r in on}
-        kept: dict[str, set[int]] = {r: set() for r in on}
-        for cmap in itertools.combinations(range(k), len(groups)):
-            pick = {r: index[r].get(tuple(cmap[g] for g in where[r])) for r in on}
-            if any(j is None or j not in dom[r] for r, j in pick.items()):
-                continue
-            got = feasible(options, dict(dom, **{r: [j] for r, j in pick.items()}))
-            if got is not None and not all(got.values()):
-                continue  # the identities rule this map out (unknown: it stays)
-            for r, j in pick.items():
-                kept[r].add(j)
-        if all(kept.values()):
+        kept = _page_maps(on, rows, options, dom, k, feasible)
+        if kept is None:
+            # a line whose wrapped label shares it with its numbers can be squeezed off the page's
+            # grid (a 4 ten characters left of its column: seed 2833 doc 82); such a row owns a
+            # group of its own. The other rows still group: it stays free
+            groups = _clusters([x for r in on for x in rows[r][1]]) or []
+            alone = [g for g in groups if sum(_group_of(groups, x) == g for r in on for x in rows[r][1]) == 1]
+            rest = [r for r in on if not any(_group_of(groups, x) in alone for x in rows[r][1])]
+            if alone and len(rest) < len(on):
+                kept = _page_maps(rest, rows, options, dom, k, feasible)
+        if kept:
             dom.update({r: sorted(js) for r, js in kept.items()})
     return dom, {r for r in dom if len(dom[r]) < len(allowed[r])}
 
