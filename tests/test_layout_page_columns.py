@@ -59,3 +59,16 @@ def test_offsets_that_do_not_part_into_columns_give_no_groups():
     # a chain of offsets spanning a column's width or more: no grouping, no narrowing
     assert short_rows._clusters([40, 42, 44.5, 47]) is None
     assert short_rows._clusters([36.5, 37, 40, 44, 44.5, 54]) == [36.5, 44, 54]
+
+
+def test_header_labels_run_together_place_nothing():
+    """`nianbao synth --n 100 --seed 2839 --kinds pdf,text --variants`, doc 31's -layout dump: the
+    header's labels ran together one space apart (商业企 科研机 社会公 法律服: their wide characters
+    overran the page's grid, a 4-character pitch over numbers 6–7 apart), so 法律服务机构 stood over
+    社会公益组织's 1s and put them there at 0.85 (6 cells wrong). Such labels give no offsets: no
+    requests cell is wrong above a guess's 0.5, and the guesses say what else they could be."""
+    doc = extract_text((DUMPS / "synth2839-00031.layout.txt").read_text(encoding="utf-8"))
+    gold = json.loads((DUMPS / "synth2839-00031.requests.gold.json").read_text(encoding="utf-8"))
+    wrong = {k: (v, doc.value(k), doc.fields[k].confidence) for k, v in gold.items() if doc.value(k) != v}
+    assert all(conf <= 0.5 for _, _, conf in wrong.values()), wrong
+    assert all(is_open(doc.fields[k]) for k in wrong)
