@@ -342,6 +342,9 @@ def place(fmt: str, aggregate: bool, fixed: dict[str, list], short: dict[str, li
         # the page's columns first (a layout dump): fewer placements to search, and a table too
         # large for the identities alone may not be once its numbers' columns are pinned
         by_page, paged = by_columns(options, short, allowed, feasible) if gaps is None and not loose else (allowed, set())
+        # the maps' queries had the table's search bound to themselves: the reading's own start
+        # afresh, so a page that could not be narrowed leaves the identities the bound they had
+        feasible.work = 0
         feas = feasible(options, by_page) if paged else None
         if feas is not None and all(feas.values()):
             allowed = by_page
