@@ -88,7 +88,10 @@ def unsigned(nums: list[Num], types: list[str]) -> list[Num | None] | None:
 
 
 def _page_of(st: Stream, line: int) -> int:
-    """The page a line of a text dump is on (pdftotext separates pages with form feeds)."""
+    """The page a line is on: its own page where the reader set one, else (a text dump) the form
+    feeds before it (pdftotext separates pages with them)."""
+    if 0 <= line < len(st.lines) and st.lines[line].page is not None:
+        return st.lines[line].page
     return sum(st.lines[i].text.count("\f") for i in range(min(line + 1, len(st.lines))))
 
 
