@@ -112,3 +112,31 @@ def test_a_layout_row_goes_under_its_own_sub_header_not_another_sub_tables_colum
     doc = extract_text(text[:a] + block + text[b:])
     assert [doc.value(f"active.other_services.{c}") for c in ("prev_items", "change", "decisions")] == [93, 0, 197]
     assert [doc.value(f"active.penalty.{c}") for c in ("prev_items", "change", "decisions")] == [128, -12, 226]
+
+
+def test_a_layout_row_carried_to_a_new_page_takes_that_pages_header():
+    """pdftotext -layout lays out each page on its own character grid: 第（五）项's header on page 1
+    puts 上一年项目数量 at 23 and 处理决定数量 at 49, page 2 prints the same columns at 29 and 64.
+    A row carried over to page 2 (其他对外管理服务事项 535 … 93, seed 2835 doc 28) measured against
+    page 1's header was a 0.5 guess (535 sat nearest 本年增/减); the header below it on its own
+    page (第（六）项, the same three columns) places it: 535 | 0 | 93."""
+    block = "\n".join([
+        "第二十条第（五）项",
+        "        信息内容        上一年项目数量          本年增/减    处理决定数量",
+        "        行政许可              859             －151",
+        "",
+        "                            — 1 —",
+        "\f  其他对外管理服务事项                 535                               93",
+        "第二十条第（六）项",
+        "        信息内容                  上一年项目数量           本年增/减            处理决定数量",
+        "        行政处罚                                                   278",
+        "        行政强制                                                   414",
+        "",
+    ])
+    text = report_text("2019", make_values("2019", seed=5))
+    a, b = text.index("第二十条第（五）项"), text.index("第二十条第（八）项")
+    doc = extract_text(text[:a] + block + text[b:])
+    cells = [doc.fields[f"active.other_services.{c}"] for c in ("prev_items", "change", "decisions")]
+    assert [c.value for c in cells] == [535, 0, 93]
+    assert all(c.confidence > 0.5 and "column offsets" in c.reason for c in cells)
+    assert [doc.value(f"active.penalty.{c}") for c in ("prev_items", "change", "decisions")] == [0, 0, 278]

@@ -87,24 +87,54 @@ def unsigned(nums: list[Num], types: list[str]) -> list[Num | None] | None:
     return out
 
 
+def _page_of(st: Stream, line: int) -> int:
+    """The page a line is on: its own page where the reader set one, else (a text dump) the form
+    feeds before it (pdftotext separates pages with them)."""
+    if 0 <= line < len(st.lines) and st.lines[line].page is not None:
+        return st.lines[line].page
+    return sum(st.lines[i].text.count("\f") for i in range(min(line + 1, len(st.lines))))
+
+
+def _labels_on(s: str, labels: list[str]) -> dict[int, float] | None:
+    """Column index → centre offset of each of the row's column labels printed on line `s`; None
+    unless at least two are, left to right ({} when they are out of order)."""
+    found: dict[int, float] = {}
+    for m in re.finditer(r"\S+", s):
+        tok = compact(norm(m.group()))
+        own = [c for c, lab in enumerate(labels) if tok == lab]
+        if len(own) == 1:
+            found[own[0]] = (m.start() + m.end()) / 2
+    if len(found) < 2:
+        return None
+    order = sorted(found)
+    return found if all(found[a] < found[b] for a, b in zip(order, order[1:])) else {}
+
+
 def _header_line(st: Stream, labels: list[str], line: int) -> dict[int, float]:
     """Column index → centre offset of its label, on the nearest line above `line` that prints
-    at least two of the row's column labels, left to right."""
+    at least two of the row's column labels, left to right. pdftotext -layout lays out each page
+    on its own character grid (the same column sits at 23 on one page, at 30 on the next), so the
+    header must be on the row's page: a row carried over to a new page (its sub-header left on
+    the page before) takes the first header below it on its page that prints the same labels (the
+    next sub-table of the same columns, 第（六）项 under 第（五）项's last row)."""
+    page = _page_of(st, line)
     for li in range(line - 1, max(-1, line - 1 - HEADER_REACH), -1):
         s = st.slines.get(li)
         if s is None:
             continue
-        found: dict[int, float] = {}
-        for m in re.finditer(r"\S+", s):
-            tok = compact(norm(m.group()))
-            own = [c for c, lab in enumerate(labels) if tok == lab]
-            if len(own) == 1:
-                found[own[0]] = (m.start() + m.end()) / 2
-        if len(found) >= 2:
-            order = sorted(found)
-            if all(found[a] < found[b] for a, b in zip(order, order[1:])):
-                return found
-            return {}
+        found = _labels_on(s, labels)
+        if found is None:
+            continue
+        if _page_of(st, li) == page:
+            return found
+        break  # the page before's grid: no measure of this row
+    for li in range(line + 1, min(len(st.lines), line + 1 + HEADER_REACH)):
+        if _page_of(st, li) != page:
+            break
+        s = st.slines.get(li)
+        found = _labels_on(s, labels) if s is not None else None
+        if found is not None:
+            return found
     return {}
 
 
