@@ -783,8 +783,10 @@ def read_row_table(st: Stream, table: str, fmt: str, t0: int, t1: int,
     return cells, warnings
 
 
-# the requests table's applicant columns, as printed in its header (自然人 may wrap: 自然 / 人)
-APPLICANT_HEADS = ("自然", "商业企业", "科研机构", "社会公益", "法律服务")
+# the requests table's applicant columns, as printed in its header (自然人 may wrap: 自然 / 人),
+# and the headers spanning them: a header printed vertically reads interleaved, column by column,
+# through OCR (然商科会律总 …: no 自然 anywhere), while 申请人情况 / 法人或其他组织 read whole
+APPLICANT_HEADS = ("自然", "商业企业", "科研机构", "社会公益", "法律服务", "申请人情况", "法人或其他组织")
 
 
 def _columns_not_on_page(st: Stream, t0: int, t1: int, got: dict) -> bool:
