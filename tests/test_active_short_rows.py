@@ -91,6 +91,14 @@ def test_a_layout_dump_places_the_row_under_its_sub_header():
     assert "column offsets" in doc.fields["active.licensing.decisions"].reason
 
 
+def _with_active_block(block: str):
+    """A 2019-format report whose 第（五）–（六）项 part of the active table is `block` (as a
+    -layout dump prints it), read."""
+    text = report_text("2019", make_values("2019", seed=5))
+    a, b = text.index("第二十条第（五）项"), text.index("第二十条第（八）项")
+    return extract_text(text[:a] + block + text[b:])
+
+
 def test_a_layout_row_goes_under_its_own_sub_header_not_another_sub_tables_columns():
     """-layout prints each sub-table's header at its own offsets: 第（六）项's 处理决定数量 stands far
     right of 第（五）项's. The table-wide column centres (medians over every full row, 行政处罚's
@@ -107,9 +115,7 @@ def test_a_layout_row_goes_under_its_own_sub_header_not_another_sub_tables_colum
         "        行政强制",
         "",
     ])
-    text = report_text("2019", make_values("2019", seed=5))
-    a, b = text.index("第二十条第（五）项"), text.index("第二十条第（八）项")
-    doc = extract_text(text[:a] + block + text[b:])
+    doc = _with_active_block(block)
     assert [doc.value(f"active.other_services.{c}") for c in ("prev_items", "change", "decisions")] == [93, 0, 197]
     assert [doc.value(f"active.penalty.{c}") for c in ("prev_items", "change", "decisions")] == [128, -12, 226]
 
@@ -133,9 +139,7 @@ def test_a_layout_row_carried_to_a_new_page_takes_that_pages_header():
         "        行政强制                                                   414",
         "",
     ])
-    text = report_text("2019", make_values("2019", seed=5))
-    a, b = text.index("第二十条第（五）项"), text.index("第二十条第（八）项")
-    doc = extract_text(text[:a] + block + text[b:])
+    doc = _with_active_block(block)
     cells = [doc.fields[f"active.other_services.{c}"] for c in ("prev_items", "change", "decisions")]
     assert [c.value for c in cells] == [535, 0, 93]
     assert all(c.confidence > 0.5 and "column offsets" in c.reason for c in cells)

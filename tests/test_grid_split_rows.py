@@ -116,6 +116,11 @@ def _continued_requests_grid(header: bool) -> Grid:
     rows = heads + [("", "", "4.无正当理由大量反复申请", [""] * 7),
                     ("", "", "5.要求行政机关确认或重新出具已获取信息", [""] * 7),
                     ("", "(七)总计", "", ["117", "15", "2", "1", "4", "15", "154"])]
+    return _requests_grid(rows)
+
+
+def _requests_grid(rows) -> Grid:
+    """A ruled grid of requests rows (group, item, label, 7 applicant cells), 30 × 20 pt cells."""
     cells = []
     for r, (group, item, label, nums) in enumerate(rows):
         for k, text in enumerate([group, item, label, *nums]):
@@ -155,13 +160,7 @@ def test_a_continued_page_whose_first_applicant_column_is_mostly_blank_keeps_the
             ("", "(六)其他处理", "3.其他", ["", "1", "0", "0", "0", "0", "1"]),
             ("", "(七)总计", "", ["102", "22", "1", "0", "0", "7", "132"]),
             ("四、结转下年度继续办理", "", "", ["9", "2", "0", "0", "0", "0", "11"])]
-    cells = []
-    for r, (group, item, label, nums) in enumerate(rows):
-        for k, text in enumerate([group, item, label, *nums]):
-            c = GridCell(r, k, 1, 1, (50.0 + 30 * k, 60.0 + 20 * r, 80.0 + 30 * k, 80.0 + 20 * r))
-            c._text = text
-            cells.append(c)
-    g = Grid(3, (50.0, 60.0, 350.0, 180.0), [60.0 + 20 * r for r in range(7)], [50.0 + 30 * k for k in range(11)], cells)
+    g = _requests_grid(rows)
     st = ag._State()
     st.kind, st.ncols = "requests", 10
     st.colmap, st.colmap_ncols = {3 + i: c for i, c in enumerate(ag.REQ_COLS)}, 10
