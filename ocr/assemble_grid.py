@@ -289,8 +289,10 @@ def assemble_grid(doc: Document, fmt: str | None = None, engine=None,
         for g in find_grids(page.image, tokens, page.number):
             kind = table_kind(g)
             headless = False
-            if kind is None and st.kind == "requests" and g.n_cols == st.ncols:
+            if kind is None and st.kind == "requests" and (g.n_cols == st.ncols or _continues_requests(g, fmt)):
                 kind = "requests"  # continuation without header
+            if kind is None and st.kind == "active" and _continues_active(g, fmt):
+                kind = "active"  # its last rows continued on the next page, below no header
             if kind is None and st.kind == "appeals" and g.n_cols == len(APPEAL_ROWS) * len(APPEAL_COLS):
                 # the appeals row printed on the next page, below no header: its 15 cells are
                 # the format's columns in order, by position (the text path could only place
@@ -638,6 +640,7 @@ def _read_table(g: Grid, kind: str, fmt: str, page: int, out: dict, st: _State, 
     data_rows = {r for r, cells in enumerate(rows) if any(_is_data(c) and c.rowspan == 1 for c in cells)}
     srows = schema.rows(kind, fmt)
     cols = schema.columns(kind, fmt)
+    info_end = _label_header_end(rows) if kind == "active" else None
     if all_data or (kind == "appeals" and g.n_cols == len(APPEAL_ROWS) * len(APPEAL_COLS)):
         # the appeals table of either format has no label column: its 15 columns are all
         # numbers, whether or not a header sits above (a row whose 行政复议 cells are blank zeros
@@ -651,12 +654,36 @@ def _read_table(g: Grid, kind: str, fmt: str, page: int, out: dict, st: _State, 
         # still has its label left of this column and its blanks in the right columns
         firsts = Counter(next(c.col for c in rows[r] if _is_data(c) and c.rowspan == 1) for r in data_rows)
         start = firsts.most_common(1)[0][0] if firsts else 0
+        if kind == "active" and (info_end is not None or firsts):
+            # the active table's values start right of its 信息内容 header cell, or, on a page
+            # that continues the table below no header, at the leftmost number of any row (a
+            # label is never a number). The vote put rows whose first values were blank or
+            # unread — 行政许可 | · | · | 8488 — past their blanks, and a page whose only rows
+            # printed blanks was not read at all: their cells were left to the text path, which
+            # put 8488 into 本年增/减 (stamped scans of seed 2482: 13 cells in four documents)
+            start = info_end if info_end is not None else min(_label_ends(rows, data_rows) or firsts)
+        if kind == "requests" and st.colmap and len(st.colmap) == len(REQ_COLS) and st.colmap_ncols \
+                and g.n_cols != st.colmap_ncols \
+                and g.n_cols > len(REQ_COLS) and min(st.colmap) + g.n_cols - st.colmap_ncols >= 1:
+            # the table continued on a page whose grid has more or fewer label columns (a rule
+            # through the label column lost or doubled on a scan): the applicant columns are the
+            # rightmost seven on every page, so the known map moves with the right edge
+            shift = g.n_cols - st.colmap_ncols
+            st.colmap, st.colmap_ncols = {c + shift: v for c, v in st.colmap.items()}, g.n_cols
         if kind == "requests" and st.colmap and len(st.colmap) == len(REQ_COLS) and g.n_cols == st.colmap_ncols:
             # the table continued from the last page: its applicant columns are known, and a
             # short page whose 自然人 column is mostly blank outvoted them (a phone photo of seed
             # 2473: four of six rows started at 商业企业, and 自然人 was read as their label)
             start = min(st.colmap)
+        if kind == "requests" and (first_col := _first_applicant_col(rows, cols)) is not None:
+            # a page that repeats the header: the applicant columns start under 自然人 however
+            # few of them a short page fills (a worn copy of seed 2485: its one row printed
+            # blank 自然人 and 科研机构 cells, the vote started at 商业企业, and the row's
+            # 自然人 cell — a faint 1 — was left to the text path, which placed a 0 there)
+            start = first_col
     blank_page = False
+    if not data_rows and kind == "active" and info_end is not None:
+        blank_page = True  # 规章 | · | · | · under its header: rows of blanks are still rows
     if not data_rows and kind == "requests" and g.n_cols > len(REQ_COLS):
         # a page of the requests table with no number on it (zeros printed blank, a report with
         # few requests): its 7 applicant columns are the rightmost, and its rows are still read
@@ -687,10 +714,11 @@ def _read_table(g: Grid, kind: str, fmt: str, page: int, out: dict, st: _State, 
                 # the page OCR lost (phone photos of seed 2473 lost 1s there, read by the text
                 # path as 0 with no box, so the crop re-read never looked)
                 continue
-            if blank_page and not all(norm(c.text) in DASHES | {""} and c.colspan == 1 for c in right):
-                continue
+            if blank_page and not all(norm(c.text) in DASHES | {""} and (c.colspan == 1 or kind == "active")
+                                      for c in right):
+                continue  # (an active row of one value prints it in a cell across the three columns)
             if any(norm(ph) in label for row in srows for ph in row.match) or \
-                    (blank_page and MARKER_RE.search(label)):
+                    (blank_page and kind == "requests" and MARKER_RE.search(label)):
                 data_rows.add(r)
     for r in sorted(data_rows):
         cells = rows[r]
@@ -728,6 +756,65 @@ def _read_table(g: Grid, kind: str, fmt: str, page: int, out: dict, st: _State, 
             key = row.key(cid)
             if key not in out:
                 out[key] = _cell(dc, kind, fmt, cid, page)
+
+
+def _continues_requests(g: Grid, fmt: str) -> bool:
+    """A grid below no header that continues the requests table with another count of label
+    columns than the page before: more columns than the seven applicant columns, and a row
+    whose label (the cells left of those) names a row of the requests table."""
+    if g.n_cols <= len(REQ_COLS):
+        return False
+    phrases = [norm(ph) for row in schema.rows("requests", fmt, aggregate=True) for ph in row.match]
+    for cells in _rows_of(g):
+        label = norm("".join(c.text for c in cells if c.col < g.n_cols - len(REQ_COLS)))
+        if label and any(ph and ph in label for ph in phrases):
+            return True
+    return False
+
+
+def _continues_active(g: Grid, fmt: str) -> bool:
+    """A grid below no header after the active table whose first cell in some row names a row
+    of that table (政府集中采购 | 38 | 231200元 alone at the top of the next page)."""
+    phrases = [norm(ph) for row in schema.rows("active", fmt) for ph in row.match]
+    for cells in _rows_of(g):
+        label = norm(cells[0].text) if cells and len(cells) > 1 else ""
+        if label and any(ph and ph in label for ph in phrases):
+            return True
+    return False
+
+
+def _label_ends(rows: list[list[GridCell]], data_rows: set[int]) -> list[int]:
+    """Per data row, the column right of its leading label cells (words, neither a number nor blank)."""
+    out = []
+    for r in data_rows:
+        lead = [c for c in rows[r] if c.row == r]
+        end = 0
+        for c in lead:
+            if _is_data(c) or not norm(c.text):
+                break
+            end = c.col + c.colspan
+        if end:
+            out.append(end)
+    return out
+
+
+def _label_header_end(rows: list[list[GridCell]]) -> int | None:
+    """The column right of the active table's 信息内容 header cell (its label column), if printed."""
+    for cells in rows:
+        for c in cells:
+            if norm(c.text) == "信息内容":
+                return c.col + c.colspan
+    return None
+
+
+def _first_applicant_col(rows: list[list[GridCell]], cols: dict[str, schema.Column]) -> int | None:
+    """The grid column of the 自然人 header cell, when the page prints the requests header."""
+    for cells in rows:
+        for c in cells:
+            if c.colspan == 1 and not _is_data(c) and \
+                    match_col([norm(c.text)], cols, REQ_COLS[:1]) == REQ_COLS[0]:
+                return c.col
+    return None
 
 
 def _printed_rows(fmt: str) -> tuple[schema.Row, ...]:

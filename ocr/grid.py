@@ -19,7 +19,9 @@ from .layout import build_lines
 H_RULE_PT = 22.0  # shortest horizontal rule segment looked for (narrowest cell ~30 pt)
 V_RULE_PT = 11.0  # shortest vertical rule (a 9 pt row is the lowest seen; hanzi strokes are < 9 pt)
 MERGE_PT = 2.5  # rules closer than this are one rule (thick or doubled lines)
-MIN_TABLE_PT = (60.0, 20.0)  # width, height of the smallest table considered
+# width, height of the smallest table considered: one ruled row (a table's last row continued
+# alone at the top of a page measured 19.8 pt on a phone photo; rows are ≥ 9 pt, see V_RULE_PT)
+MIN_TABLE_PT = (60.0, 12.0)
 
 
 @dataclass
