@@ -287,17 +287,7 @@ def assemble_grid(doc: Document, fmt: str | None = None, engine=None,
             continue
         tokens = [t for ln in page.lines for t in ln.tokens]
         for g in find_grids(page.image, tokens, page.number):
-            kind = table_kind(g)
-            headless = False
-            if kind is None and st.kind == "requests" and (g.n_cols == st.ncols or _continues_requests(g, fmt)):
-                kind = "requests"  # continuation without header
-            if kind is None and st.kind == "active" and _continues_active(g, fmt):
-                kind = "active"  # its last rows continued on the next page, below no header
-            if kind is None and st.kind == "appeals" and g.n_cols == len(APPEAL_ROWS) * len(APPEAL_COLS):
-                # the appeals row printed on the next page, below no header: its 15 cells are
-                # the format's columns in order, by position (the text path could only place
-                # its blanks by the row identities, and swapped two of them: issue 24 item 7)
-                kind, headless = "appeals", True
+            kind, headless = grid_kind(g, st, fmt)
             if kind is None:
                 continue
             if kind != st.kind:
@@ -308,6 +298,22 @@ def assemble_grid(doc: Document, fmt: str | None = None, engine=None,
     if engine is not None:
         _reread_doubtful(doc, out, fmt, engine, page_readings)
     return out
+
+
+def grid_kind(g: Grid, st: _State, fmt: str) -> tuple[str | None, bool]:
+    """The table a grid belongs to, from its cue words or as the continuation of the table read
+    last (`st`); and whether it is a headless appeals row (every column a number)."""
+    kind = table_kind(g)
+    if kind is None and st.kind == "requests" and (g.n_cols == st.ncols or _continues_requests(g, fmt)):
+        return "requests", False  # continuation without header
+    if kind is None and st.kind == "active" and _continues_active(g, fmt):
+        return "active", False  # its last rows continued on the next page, below no header
+    if kind is None and st.kind == "appeals" and g.n_cols == len(APPEAL_ROWS) * len(APPEAL_COLS):
+        # the appeals row printed on the next page, below no header: its 15 cells are
+        # the format's columns in order, by position (the text path could only place
+        # its blanks by the row identities, and swapped two of them: issue 24 item 7)
+        return "appeals", True
+    return kind, False
 
 
 def _digits_read(cell: Cell) -> int:
