@@ -94,6 +94,16 @@ def _masks(grey: np.ndarray, scale: float):
     return h, v
 
 
+def longest_rules(grey: np.ndarray, scale: float) -> tuple[float, float]:
+    """The longest horizontal and the longest vertical ruled line on a page raster, in points."""
+    import cv2
+
+    h, v = _masks(grey, scale)
+    hs = cv2.connectedComponentsWithStats(h, connectivity=8)[2]
+    vs = cv2.connectedComponentsWithStats(v, connectivity=8)[2]
+    return (float(hs[1:, 2].max(initial=0)) / scale, float(vs[1:, 3].max(initial=0)) / scale)
+
+
 def _cluster(vals: list[float], tol: float) -> list[float]:
     vals = sorted(vals)
     out: list[list[float]] = []

@@ -65,6 +65,19 @@ SPARSE_CHARS = 80  # a page read with fewer characters may be sideways where the
 SPARSE_DOUBTFUL_CONF = 0.95  # below this a sparse page is read upside down too
 
 
+RULES_DOWN_RATIO = 3.0  # a page's longest vertical rule this many times its longest horizontal one
+SIDEWAYS_CONF_SLACK = 0.05  # a turned reading of a page the rules call sideways may read this much worse
+
+
+def _rules_run_down(grey: np.ndarray, scale: float) -> bool:
+    """The page's ruled lines run top to bottom: its longest vertical rule is several times its
+    longest horizontal one (at least a table row's height, so a page with no table says no)."""
+    from .grid import longest_rules
+
+    across, down = longest_rules(grey, scale)
+    return down > RULES_DOWN_RATIO * max(across, 20.0)
+
+
 def _sideways(engine: OcrEngine, grey: np.ndarray):
     """A sideways page turned upright: clockwise or counter-clockwise, whichever reads with more
     confidence (upside-down CJK text can still read at > 0.8 per character, so the 180° check
@@ -147,6 +160,14 @@ def ocr_page(engine: OcrEngine, image: np.ndarray, dpi: float, page_no: int, fir
         # 2475 turned 180°: 0.84 on 16 characters, 0.99 on 77 turned; its rows went in reversed)
         grey, turn, read = _retry_turns(engine, grey, read, conf, n, quarters=False)
         rotation = (rotation + turn) % 360
+    if read and n < SPARSE_CHARS and rotation in (0, 180) and _rules_run_down(grey, dpi / 72):
+        # a sparse page whose ruled lines run down it is lying sideways: a table is printed wider
+        # than tall (a phone capture of seed 2484: the appeals row continued alone on a page
+        # photographed sideways; the ink test needs text lines, the digits read one per line
+        # with confidence, and the table's 15 values went to the text path as 15 lines)
+        turned, turn, again = _sideways(engine, grey)
+        if reading_confidence(again)[0] >= conf - SIDEWAYS_CONF_SLACK:
+            grey, read, rotation = turned, again, (rotation + turn) % 360
     scale = dpi / 72
     lines = build_lines(ocr_tokens(read, scale), page_no, first_line)
     if rotation:

@@ -85,3 +85,50 @@ def test_a_sparse_page_of_symmetric_digits_is_not_turned_on_confidence_alone():
     page = _sparse_page()
     _, image = ocr_page(_MarkedEngine(up, down), page, 72, 1, straight=Straightened(page))
     assert image.rotation == 0
+
+
+def _one_row_table(cells=15, sideways=True):
+    """A page with one ruled table row of `cells` cells (25 × 33 px at 72 dpi), drawn sideways
+    (the row running down the page) or upright."""
+    page = np.full((600, 400), 255, dtype=np.uint8)
+    y0, x0 = 50, 100
+    for k in range(cells + 1):
+        page[y0 + 33 * k: y0 + 33 * k + 2, x0:x0 + 27] = 0  # the cell borders across the strip
+    page[y0:y0 + 33 * cells + 2, x0:x0 + 2] = 0
+    page[y0:y0 + 33 * cells + 2, x0 + 25:x0 + 27] = 0
+    return page if sideways else np.ascontiguousarray(np.rot90(page))
+
+
+class _ShapeEngine:
+    """Reads a tall page as the sideways table's digits one per line, a wide one as its row."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def recognize(self, grey):
+        self.calls += 1
+        if grey.shape[0] > grey.shape[1]:
+            return _lines(["3", "55", "8", "1", "第", "54", "页", "2", "61", "9"], 0.97)
+        return [OcrLine("35  1  5  7  48  13  -  4  2  19", 0.98, (50, 100, 380, 125), [])]
+
+
+def test_a_sparse_page_whose_ruled_lines_run_down_it_is_read_turned():
+    """A phone capture of seed 2484: the appeals row continued alone on a page photographed
+    sideways. The ink test needs text lines; its digits read one per line at 0.97, above every
+    doubt, and the row's 15 values went to the text path as lines. A table is printed wider
+    than tall: rules running down a sparse page turn it."""
+    from nianbao.ocr.page_ocr import Straightened, _rules_run_down, ocr_page
+    page = _one_row_table()
+    assert _rules_run_down(page, 1.0) and not _rules_run_down(_one_row_table(sideways=False), 1.0)
+    eng = _ShapeEngine()
+    lines, image = ocr_page(eng, page, 72, 1, straight=Straightened(page))
+    assert image.rotation in (90, 270) and eng.calls == 3
+    assert [ln.text.replace(" ", "") for ln in lines] == ["351574813-4219"]  # one row, not ten lines
+
+
+def test_an_upright_sparse_table_page_is_not_turned():
+    from nianbao.ocr.page_ocr import Straightened, ocr_page
+    page = _one_row_table(sideways=False)
+    eng = _ShapeEngine()
+    _, image = ocr_page(eng, page, 72, 1, straight=Straightened(page))
+    assert image.rotation == 0 and eng.calls == 1
