@@ -399,6 +399,7 @@ def _apply_reread(key: str, cell: Cell, text: str, conf: float, fmt: str, glyphs
     of a crop gets: ink for its digits, the lean of a lone 1, the page's reading kept for the
     identities."""
     from .digits import digit_slots, leans_like_slash
+    from .ink_shapes import flat_bar
 
     if page.number not in heights:
         heights[page.number] = _digit_height(page)
@@ -411,6 +412,9 @@ def _apply_reread(key: str, cell: Cell, text: str, conf: float, fmt: str, glyphs
         cell.reason = "; ".join(filter(None, [cell.reason, note]))
     if cell.value == 1 and number_text(cell.text or "") == "1" and leans_like_slash(page.image, cell.bbox):
         _slash(cell)  # the crop "found" a 1 the page OCR missed: a slash
+    elif (cell.value, cell.text, cell.blank) != before and not cell.blank and _digits_read(cell) == 1 \
+            and flat_bar(page.image, cell.bbox):
+        _dash(cell)  # the crop "found" a digit where the cell's only ink is a dash
     if page_readings is not None and cell.value != before[0]:
         page_readings[key] = before
 

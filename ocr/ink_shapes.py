@@ -25,24 +25,31 @@ def _inner(stats, w: int, h: int, min_area: float) -> list[int]:
             and stats[i, 3] < 0.95 * h and stats[i, 4] >= min_area]
 
 
+GRAIN_MARKS = 8  # more marks than this in Otsu's split of one cell: paper grain, not print
+
+
 def flat_bar(image, bbox_pt, inset_pt: float = 2.0) -> bool:
     """Whether a cell's ink is a flat bar (the zero mark —, 一, -) and nothing else: the page OCR
     reads such a dash as 1 (worn copies and phone photos of seeds 2484-2486: 18 printed dashes
     read as 1 at 0.5-0.84). No digit is a flat bar, so a digit read there has no ink to stand
     on. Any other mark more than 1.5 points tall (a faint digit broken into pieces keeps its
-    flat foot, a 2's base) says no, in either split of the ink."""
+    flat foot, a 2's base) says no. Otsu's split decides, unless the paper's grain fills it (a
+    phone photo): then the ink darker than halfway from the paper to its darkest pixels does."""
     crop = _interior(image, bbox_pt, inset_pt)
     if crop.size == 0 or crop.max() - crop.min() < 60:
         return False
     s = image.scale
-    found = False
-    for _, stats in _splits(crop):
+    for n, (_, stats) in enumerate(_splits(crop)):
         marks = [stats[i] for i in _inner(stats, crop.shape[1], crop.shape[0], 0.3 * s * s)]
-        flat = [m for m in marks if m[2] >= 2.5 * s and m[2] >= 2.5 * m[3] and m[3] <= 2.5 * s]
+        if n == 0 and len(marks) > GRAIN_MARKS:
+            continue
+        flat = [m for m in marks if m[2] >= 2.5 * s and m[2] >= 2.5 * m[3] and m[3] <= 3.0 * s]
         if any(m[3] >= 1.5 * s for m in marks if not any(m is f for f in flat)):
             return False
-        found = found or bool(flat)
-    return found
+        if any(m[1] == 0 or m[1] + m[3] >= crop.shape[0] for m in marks if m[3] >= 1.5 * s or m[2] >= 2.5 * s):
+            return False  # ink running out of the box at its top or bottom: the box may cut a digit
+        return bool(flat)
+    return False
 
 
 def upright_stroke(image, bbox_pt, digit_h_pt: float, inset_pt: float = 2.0) -> bool:
