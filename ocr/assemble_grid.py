@@ -586,7 +586,10 @@ def _dash(cell: Cell) -> None:
 
 
 STROKE_ONE_CONF = 0.8  # at most: the ink's shape read it, no recogniser did
-STROKE_REASON = "no reading made out the cell's ink, but its one mark is an upright stroke of digit height: a 1"
+# "the page OCR missed it" as for a crop's find: the merge with the token model lets the
+# identities weigh such a digit against a blank the model inferred (model/combine.py)
+STROKE_REASON = ("the page OCR missed it and no crop reading made out the cell's ink, but its one mark is an "
+                 "upright stroke of digit height: a 1")
 
 
 def _unread_ink(key: str, cell: Cell, page, heights: dict, page_readings: dict | None) -> None:
