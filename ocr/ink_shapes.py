@@ -6,14 +6,14 @@ from __future__ import annotations
 from .digits import SLASH_LEAN, _darkest_ink, _interior
 
 
-def _splits(crop):
+def _splits(crop, scale: float):
     """A crop's ink as (labels, stats) twice: Otsu's split, then the ink darker than halfway from
     the paper to its darkest pixels (on a grainy photo Otsu keeps the grain too)."""
     import cv2
 
     _, otsu = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     yield cv2.connectedComponentsWithStats(otsu, connectivity=8)[1:3]
-    dark = _darkest_ink(crop)
+    dark = _darkest_ink(crop, scale)
     if dark is not None:
         yield cv2.connectedComponentsWithStats(dark, connectivity=8)[1:3]
 
@@ -39,7 +39,7 @@ def flat_bar(image, bbox_pt, inset_pt: float = 2.0) -> bool:
     if crop.size == 0 or crop.max() - crop.min() < 60:
         return False
     s = image.scale
-    for n, (_, stats) in enumerate(_splits(crop)):
+    for n, (_, stats) in enumerate(_splits(crop, s)):
         marks = [stats[i] for i in _inner(stats, crop.shape[1], crop.shape[0], 0.3 * s * s)]
         if n == 0 and len(marks) > GRAIN_MARKS:
             continue
@@ -66,7 +66,7 @@ def upright_stroke(image, bbox_pt, digit_h_pt: float, inset_pt: float = 2.0) -> 
     if crop.size == 0 or crop.max() - crop.min() < 60:
         return False
     h = digit_h_pt * image.scale
-    for labels, stats in _splits(crop):
+    for labels, stats in _splits(crop, image.scale):
         marks = _inner(stats, crop.shape[1], crop.shape[0], 0.3 * image.scale ** 2)
         marks = [i for i in marks if stats[i, 3] >= 0.3 * h]
         if len(marks) != 1:

@@ -163,3 +163,20 @@ def test_a_dash_on_grainy_paper_is_a_flat_bar_and_a_faint_1_is_not():
     assert flat_bar(photo(white(_dash)), CELL)
     assert not flat_bar(photo(white(_one)), CELL)
     assert not flat_bar(photo(lambda m: None), CELL)
+
+
+def test_a_slash_in_a_wide_grainy_cell_leans():
+    """A 2021 active table's 处理决定数量 cell is ~280 pt wide: on a phone photo its zero mark /
+    is a tenth of the darkest 0.5 % of the cell's pixels, so the grain set the "darkest" level and
+    the lean test found no mark (seed 2486: three /s read as 1 kept as 1)."""
+    from nianbao.ocr.digits import leans_like_slash
+    rng = np.random.default_rng(5)
+    h, w = 60, 900
+    grain = cv2.GaussianBlur(rng.normal(0, 1, (h, w)).astype(np.float32), (0, 0), 1.5)
+    paper = 215 + grain / grain.std() * 9
+    mark = np.zeros((h, w), np.uint8)
+    cv2.line(mark, (445, 44), (454, 16), 255, 2)  # /
+    mark = cv2.GaussianBlur(mark.astype(np.float32), (0, 0), 1.0) / 255
+    img = PageImage(np.clip(paper * (1 - mark * 0.5), 0, 255).astype(np.uint8), SCALE)
+    wide = (2.0, 2.0, w / SCALE - 2.0, h / SCALE - 2.0)
+    assert leans_like_slash(img, wide)
