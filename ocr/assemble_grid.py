@@ -29,6 +29,9 @@ DASHES = {"-", "—", "–", "－", "/", "无", "——", "--", "一", "一一",
 # ...but a blurred lone 1 can be read as 一 too: those cells are read again from a tight crop,
 # which keeps only ink at least digit-tall (a dash has none) — see _reread_doubtful
 LOOKS_LIKE_ONE = {"一", "ー", "―", "_"}
+# the recogniser's letters for a lone printed 0 (with the accents a speck above it adds)
+ROUND_GLYPHS = set("oOóòôöõÓÒÔÖÕ〇○оО")
+ROUND_CONF = 0.85  # at most: a letter read, a digit reported
 FUZZY_MIN = 0.75
 FUZZY_LEN = 5
 MISSED_MIN_CONF = 0.6  # a number found in a cell the page OCR left empty must be read at least this well
@@ -239,6 +242,12 @@ def _cell(dc: DataCell, table: str, fmt: str, col: str, page: int, note: str | N
     ctype = schema.col_type(table, fmt, col) if table == "active" else "int"
     conf = dc.cell.conf
     if not dc.text:
+        if dc.raw and norm(dc.raw) in ROUND_GLYPHS:
+            # a number cell holding one round glyph read as a letter is a printed 0: the
+            # recogniser reads a lone 0 as o, ó or O on a worn or photographed page (seeds
+            # 2485-2486: four printed 0s left unread as "not a number"); no letter is printed there
+            return Cell(value=0, text=dc.raw, confidence=min(conf, ROUND_CONF), page=page, bbox=_bbox(dc.cell),
+                        alternatives=[], reason=f"read {dc.raw!r}: a lone round glyph in a number cell, a printed 0")
         if dc.raw and norm(dc.raw) not in DASHES:
             return Cell(value=None, text=dc.raw, confidence=conf, page=page, bbox=_bbox(dc.cell),
                         reason=f"not a number: {dc.raw!r}")
@@ -323,6 +332,7 @@ def _digits_read(cell: Cell) -> int:
 def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
                      page_readings: dict | None = None) -> None:
     from .digits import LOW_CONF, glyph_count, has_ink, ink_crop, leans_like_slash, read_crops, tight_crop
+    from .ink_shapes import flat_bar
 
     pages = {p.number: p for p in doc.pages}
     todo, crops = [], []
@@ -332,6 +342,9 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
             continue
         if cell.value == 1 and number_text(cell.text or "") == "1" and leans_like_slash(page.image, cell.bbox):
             _slash(cell)
+            continue
+        if not cell.blank and _digits_read(cell) == 1 and flat_bar(page.image, cell.bbox):
+            _dash(cell)
             continue
         glyphs = 0
         if cell.blank:
@@ -367,7 +380,7 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
             if number_text(text) is None or conf < MISSED_MIN_CONF:
                 unread.append((key, cell, glyphs))
             else:
-                _inked_blank(cell)
+                _unread_ink(key, cell, pages[cell.page], heights, page_readings)
     second = [(item, crop) for item in unread
               for crop in [ink_crop(pages[item[1].page].image, item[1].bbox)] if crop is not None]
     for ((key, cell, glyphs), _), (text, conf) in zip(second, read_crops(engine, [c for _, c in second])):
@@ -378,7 +391,7 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
                       page_readings, note=SECOND_CROP)
     for key, cell, glyphs in unread:
         if cell.blank:
-            _inked_blank(cell)
+            _unread_ink(key, cell, pages[cell.page], heights, page_readings)
     _thin_minus(cells, pages, fmt)
     _ones_among_zero_marks(cells, pages)
     _merged_repeats(cells, pages)
@@ -394,6 +407,7 @@ def _apply_reread(key: str, cell: Cell, text: str, conf: float, fmt: str, glyphs
     of a crop gets: ink for its digits, the lean of a lone 1, the page's reading kept for the
     identities."""
     from .digits import digit_slots, leans_like_slash
+    from .ink_shapes import flat_bar
 
     if page.number not in heights:
         heights[page.number] = _digit_height(page)
@@ -406,6 +420,9 @@ def _apply_reread(key: str, cell: Cell, text: str, conf: float, fmt: str, glyphs
         cell.reason = "; ".join(filter(None, [cell.reason, note]))
     if cell.value == 1 and number_text(cell.text or "") == "1" and leans_like_slash(page.image, cell.bbox):
         _slash(cell)  # the crop "found" a 1 the page OCR missed: a slash
+    elif (cell.value, cell.text, cell.blank) != before and not cell.blank and _digits_read(cell) == 1 \
+            and flat_bar(page.image, cell.bbox):
+        _dash(cell)  # the crop "found" a digit where the cell's only ink is a dash
     if page_readings is not None and cell.value != before[0]:
         page_readings[key] = before
 
@@ -560,6 +577,48 @@ def _slash(cell: Cell) -> None:
     cell.value, cell.blank = 0, True
     cell.confidence = min(cell.confidence, LOST_DIGIT_CONF)
     cell.reason = f"read {cell.text!r}, but its one mark {SLASH_REASON}: read as 0"
+
+
+DASH_REASON = "the cell's only ink is a flat bar, the zero mark —"
+
+
+def _dash(cell: Cell) -> None:
+    """A one-digit reading of a cell whose only ink is a flat bar is the zero mark — misread
+    (the page OCR reads a worn or photographed dash as 1): 0 as a dash, below 0.9 — the shape,
+    not a reading, decided it; the digit read stays first among the alternatives."""
+    read = cell.value
+    cell.alternatives = [read] + [a for a in cell.alternatives if a not in (0, read)]
+    cell.value, cell.blank = 0, True
+    cell.confidence = min(cell.confidence, LOST_DIGIT_CONF)
+    cell.reason = f"read {cell.text!r}, but {DASH_REASON}: read as 0"
+
+
+STROKE_ONE_CONF = 0.8  # at most: the ink's shape read it, no recogniser did
+# "the page OCR missed it" as for a crop's find: the merge with the token model lets the
+# identities weigh such a digit against a blank the model inferred (model/combine.py)
+STROKE_REASON = ("the page OCR missed it and no crop reading made out the cell's ink, but its one mark is an "
+                 "upright stroke of digit height: a 1")
+
+
+def _unread_ink(key: str, cell: Cell, page, heights: dict, page_readings: dict | None) -> None:
+    """A blank cell holding digit-sized ink that no crop reading made out: a 1 when its one mark
+    has a printed 1's shape (the recogniser reads a lone 1 in a small crop as nothing), else
+    still 0 as read, below 0.9 (_inked_blank)."""
+    from .ink_shapes import upright_stroke
+
+    if page.number not in heights:
+        heights[page.number] = _digit_height(page)
+    if norm(cell.text or "") not in LOOKS_LIKE_ONE | {""} or not heights[page.number] \
+            or not upright_stroke(page.image, cell.bbox, heights[page.number]):
+        # the page OCR read a mark that is not a 1 (无, a dash): its reading stands
+        _inked_blank(cell)
+        return
+    if page_readings is not None:
+        page_readings[key] = (cell.value, cell.text, cell.blank)
+    cell.value, cell.text, cell.blank = 1, "1", False
+    cell.confidence = min(cell.confidence, STROKE_ONE_CONF)
+    cell.alternatives = [0] + [a for a in cell.alternatives if a not in (0, 1)]
+    cell.reason = "; ".join(filter(None, [cell.reason, STROKE_REASON]))
 
 
 def _inked_blank(cell: Cell) -> None:

@@ -112,11 +112,11 @@ def test_a_slash_the_page_read_as_a_slash_is_not_re_read_into_a_digit():
     assert cells[key].value == 0 and cells[key].blank
 
 
-def _signed_cell(minus: bool, speck: bool = False) -> PageImage:
+def _signed_cell(minus: bool, speck: bool = False, long: bool = False) -> PageImage:
     img = np.full((120, 220), 255, np.uint8)
     cv2.putText(img, "69", (90, 66), cv2.FONT_HERSHEY_SIMPLEX, 0.75, 0, 2)
-    if minus:  # thin and grey, as a worn copy prints it
-        cv2.line(img, (74, 56), (84, 56), 120, 2)
+    if minus:  # thin and grey, as a worn copy prints it; a font's long minus is wider than a digit is tall
+        cv2.line(img, (64 if long else 74, 56), (84, 56), 120, 2)
     if speck:  # paper noise left of the digits: no bar
         cv2.circle(img, (80, 50), 1, 90, -1)
     return PageImage(img, SCALE)
@@ -126,9 +126,9 @@ def test_a_thin_minus_the_page_ocr_dropped_makes_a_change_negative():
     """本年增/减 printed -69 on a worn copy, read 69 (seed 2474): the bar left of the digits decides."""
     from nianbao.ocr.assemble_grid import _thin_minus
     key = "active.penalty.change"
-    for minus, speck in ((True, False), (False, False), (False, True)):
+    for minus, speck, long in ((True, False, False), (False, False, False), (False, True, False), (True, False, True)):
         page = Page(number=1, source="ocr")
-        page.image = _signed_cell(minus, speck)
+        page.image = _signed_cell(minus, speck, long)
         cells = {key: Cell(value=69, text="69", confidence=0.95, page=1, bbox=CELL),
                  "active.penalty.prev_items": Cell(value=69, text="69", confidence=0.95, page=1, bbox=CELL)}
         _thin_minus(cells, {1: page}, "2019")

@@ -1,0 +1,98 @@
+"""Digits told by the shape of a cell's ink where no reading can be trusted: a flat bar (the
+zero mark — the page OCR reads as 1) and one upright stroke (a printed 1 the recogniser reads
+as nothing in a small crop)."""
+from __future__ import annotations
+
+from .digits import SLASH_LEAN, _darkest_ink, _interior
+
+
+def _splits(crop, scale: float):
+    """A crop's ink as (labels, stats) twice: Otsu's split, then the ink darker than halfway from
+    the paper to its darkest pixels (on a grainy photo Otsu keeps the grain too)."""
+    import cv2
+
+    _, otsu = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    yield cv2.connectedComponentsWithStats(otsu, connectivity=8)[1:3]
+    dark = _darkest_ink(crop, scale)
+    if dark is not None:
+        yield cv2.connectedComponentsWithStats(dark, connectivity=8)[1:3]
+
+
+def _inner(stats, w: int, h: int, min_area: float) -> list[int]:
+    """Components off the crop's left and right edges (rule remnants touch them), not running its
+    full height (a vertical rule a misplaced cell box takes in), at least `min_area` pixels."""
+    return [i for i in range(1, len(stats)) if stats[i, 0] > 0 and stats[i, 0] + stats[i, 2] < w
+            and stats[i, 3] < 0.95 * h and stats[i, 4] >= min_area]
+
+
+GRAIN_MARKS = 8  # more marks than this in Otsu's split of one cell: paper grain, not print
+
+
+def flat_bar(image, bbox_pt, inset_pt: float = 2.0) -> bool:
+    """Whether a cell's ink is a flat bar (the zero mark —, 一, -) and nothing else: the page OCR
+    reads such a dash as 1 (worn copies and phone photos of seeds 2484-2486: 18 printed dashes
+    read as 1 at 0.5-0.84). No digit is a flat bar, so a digit read there has no ink to stand
+    on. Any other mark more than 1.5 points tall (a faint digit broken into pieces keeps its
+    flat foot, a 2's base) says no. Otsu's split decides, unless the paper's grain fills it (a
+    phone photo): then the ink darker than halfway from the paper to its darkest pixels does."""
+    crop = _interior(image, bbox_pt, inset_pt)
+    if crop.size == 0 or crop.max() - crop.min() < 60:
+        return False
+    s = image.scale
+    for n, (_, stats) in enumerate(_splits(crop, s)):
+        marks = [stats[i] for i in _inner(stats, crop.shape[1], crop.shape[0], 0.3 * s * s)]
+        if n == 0 and len(marks) > GRAIN_MARKS:
+            continue
+        flat = [m for m in marks if m[2] >= 2.5 * s and m[2] >= 2.5 * m[3] and m[3] <= 3.0 * s]
+        if any(m[3] >= 1.5 * s for m in marks if not any(m is f for f in flat)):
+            return False
+        if any(m[1] == 0 or m[1] + m[3] >= crop.shape[0] for m in marks if m[3] >= 1.5 * s or m[2] >= 2.5 * s):
+            return False  # ink running out of the box at its top or bottom: the box may cut a digit
+        return bool(flat)
+    return False
+
+
+def upright_stroke(image, bbox_pt, digit_h_pt: float, inset_pt: float = 2.0) -> bool:
+    """Whether a cell's ink is one printed 1: a single mark as tall as the page's digits (within
+    30 %) and nothing else a third as tall, standing upright (it does not lean like the zero
+    mark /), at most half as wide as tall, and through its middle half one narrow run of ink
+    per row whose centre keeps its column — a 0 has two runs there (or, broken, a second mark),
+    a 4 its bar, a 7 a slanting stem, 2 3 5 6 8 9 wide rows. The recogniser reads a lone 1 in
+    a small crop as nothing (worn copies and phone photos of seeds 2484-2486: ten printed 1s
+    left as blanks "holding digit-sized ink the re-read could not read"); its shape can."""
+    import numpy as np
+
+    crop = _interior(image, bbox_pt, inset_pt)
+    if crop.size == 0 or crop.max() - crop.min() < 60:
+        return False
+    h = digit_h_pt * image.scale
+    for labels, stats in _splits(crop, image.scale):
+        marks = _inner(stats, crop.shape[1], crop.shape[0], 0.3 * image.scale ** 2)
+        marks = [i for i in marks if stats[i, 3] >= 0.3 * h]
+        if len(marks) != 1:
+            continue  # grain in Otsu's split: the darkest ink may hold the mark alone
+        i = marks[0]
+        x, y, cw, ch = (int(v) for v in stats[i, :4])
+        ys, xs = np.nonzero(labels[y:y + ch, x:x + cw] == i)
+        return _one_shape(ys, xs, ch, cw, h)
+    return False
+
+
+def _one_shape(ys, xs, ch: int, cw: int, h: float) -> bool:
+    import numpy as np
+
+    if not 0.7 * h <= ch <= 1.3 * h or cw > 0.5 * ch:
+        return False
+    third = ch / 3
+    top, foot = xs[ys < third], xs[ys >= ch - third]
+    if not len(top) or not len(foot) or not -0.12 <= (top.mean() - foot.mean()) / ch < SLASH_LEAN:
+        return False
+    centres = []
+    for r in range(int(0.25 * ch), int(np.ceil(0.75 * ch))):
+        row = np.sort(xs[ys == r])
+        if not len(row):
+            return False  # a broken stroke: not read from its shape
+        if row[-1] - row[0] + 1 > max(2, 0.4 * ch) or np.any(np.diff(row) > 1):
+            return False  # wide, or two runs of ink
+        centres.append((row[0] + row[-1]) / 2)
+    return bool(centres) and max(centres) - min(centres) <= max(1.5, 0.15 * ch)
