@@ -82,3 +82,58 @@ def test_hongze_row_two_keeps_its_own_zeros():
     for c in ("natural_person", "enterprise", "total"):
         for row in (ROW2, ROW3):
             assert doc.value(f"{row}.{c}") == gold[f"{row}.{c}"]
+
+
+def test_a_zero_mark_tagged_as_a_column_label_does_not_take_the_values_below_it():
+    """On a photographed page the model tagged the 无 of a row (zero marks) as a column label
+    (issue 28): nearer than the header, it pulled the 总计 values below it into its column."""
+    page = _page()
+    ln = page.lines[1]  # row 1: its 总计 cell prints 无, tagged as 自然人's column
+    ln.tokens = [t for t in ln.tokens if t.bbox[0] < 490] + [_tok("无", (494, 601, 506, 613), "B-COL:requests.natural_person")]
+    doc = Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page])
+    cells = read_labels.cells(doc, "2021")
+    assert cells[f"{ROW3}.total"].value == 1
+    assert cells[f"{ROW3}.natural_person"].value == 1
+    assert cells[f"{ROW3}.natural_person"].bbox[0] < 400  # its own column's 1, not the 总计 column's
+
+
+def _table_page(number, shift, header, rows):
+    """A page of the requests table: its header (or none), its rows' labels and values, every
+    x moved by `shift` (a photograph of the page framed differently)."""
+    cols = [("natural_person", 300), ("enterprise", 340), ("total", 380)]
+    lines = []
+    if header:
+        ln = Line(text="自然人 企业 总计", number=1, page=number)
+        for col, x in cols:
+            ln.tokens += [_tok(ch, (x + shift + 10 * i, 100, x + shift + 10 * i + 10, 112),
+                               ("B-" if i == 0 else "I-") + f"COL:requests.{col}") for i, ch in enumerate("某某")]
+        lines.append(ln)
+    for n, (rid, label, values) in enumerate(rows, 2):
+        y = 100 + 30 * n
+        ln = Line(text=label, number=n, page=number)
+        ln.tokens += [_tok(ch, (120 + shift + 10 * i, y, 130 + shift + 10 * i, y + 12),
+                           ("B-" if i == 0 else "I-") + f"ROW:requests.{rid}") for i, ch in enumerate(label)]
+        for (_, x), v in zip(cols, values):
+            ln.tokens.append(_tok(v, (x + shift + 3, y, x + shift + 10, y + 14), "B-VAL"))
+        lines.append(ln)
+    return Page(number=number, width=595.0, height=842.0, lines=lines, source="ocr")
+
+
+def test_a_page_that_continues_a_table_below_no_header_is_read_in_its_own_frame():
+    """Each page of a photographed report is its own photograph: page 4 continued page 3's
+    table below no header, framed 30 pt to the right, and its values overlapped the next
+    column's label on page 3 (issue 28: a phone capture read one column off). The columns of
+    values on the two pages line up once page 4's frame is fitted to page 3's."""
+    p3 = _table_page(3, 0, True, [("new_received", "本年新收", ["5", "6", "11"]),
+                                  ("carried_over", "上年结转", ["1", "2", "3"])])
+    p4 = _table_page(4, 30, False, [("result.disclosed", "予以公开", ["7", "8", "15"]),
+                                    ("result.partially_disclosed", "部分公开", ["2", "4", "6"])])
+    doc = Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[p3, p4])
+    cells = read_labels.cells(doc, "2021")
+    got = {k: cells[k].value for k in cells if k.startswith("requests.result.disclosed.")
+           or k.startswith("requests.result.partially_disclosed.")}
+    want = {"requests.result.disclosed.natural_person": 7, "requests.result.disclosed.enterprise": 8,
+            "requests.result.disclosed.total": 15, "requests.result.partially_disclosed.natural_person": 2,
+            "requests.result.partially_disclosed.enterprise": 4, "requests.result.partially_disclosed.total": 6}
+    assert {k: got.get(k) for k in want} == want
+    assert cells["requests.new_received.enterprise"].value == 6  # the header's own page as before
