@@ -137,3 +137,22 @@ def test_a_page_that_continues_a_table_below_no_header_is_read_in_its_own_frame(
             "requests.result.partially_disclosed.enterprise": 4, "requests.result.partially_disclosed.total": 6}
     assert {k: got.get(k) for k in want} == want
     assert cells["requests.new_received.enterprise"].value == 6  # the header's own page as before
+
+
+def test_two_narrow_cells_the_model_ran_together_stay_two_values():
+    """A stamped scan: 29 | 5 in the 自然人 and 商业企业 cells, tagged 2 B-VAL, 9 B-VAL, 5 I-VAL
+    (the 5 continuing the 9 across a gap of 1.3 line heights); read as one span, 95 joined the
+    touching 2 and 295 took the 自然人 cell (issue 28). A printed number has no space in it."""
+    head = Line(text="自然人 企业", number=1, page=3)
+    for col, x in (("natural_person", 464), ("enterprise", 500)):
+        head.tokens += [_tok(ch, (x + 10 * i, 222, x + 10 * i + 10, 239), ("B-" if i == 0 else "I-") + f"COL:requests.{col}")
+                        for i, ch in enumerate("某某")]
+    row = Line(text="本年新收 29 5", number=2, page=3)
+    row.tokens += [_tok(ch, (265 + 10 * i, 255, 275 + 10 * i, 273), ("B-" if i == 0 else "I-") + "ROW:requests.new_received")
+                   for i, ch in enumerate("本年新收")]
+    row.tokens += [_tok("2", (474, 256, 480, 272), "B-VAL"), _tok("9", (480, 256, 485, 272), "B-VAL"),
+                   Token(" ", (485, 256, 506, 272)), _tok("5", (506, 256, 519, 272), "I-VAL")]
+    page = Page(number=3, width=935.0, height=1082.0, lines=[head, row], source="ocr")
+    cells = read_labels.cells(Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page]), "2021")
+    assert cells["requests.new_received.natural_person"].value == 29
+    assert cells["requests.new_received.enterprise"].value == 5
