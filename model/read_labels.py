@@ -19,6 +19,10 @@ from nianbao.document import Cell, Document, Metric, Token
 from . import bio_tags as L
 
 DASHES = set("-—–－―/／~～无")  # zero marks (spec variant zero_marks)
+# in a table cell, also the OCR's readings of a dash (as ocr/assemble_grid.py takes them): a light
+# scan's — read as 一 and tagged as a row label's last character took the 5 beside it into that
+# row (issue 28). Not in prose: 一 there is the numeral (开放日一次)
+CELL_DASHES = DASHES | set("一ー")
 
 
 @dataclass
@@ -211,14 +215,15 @@ def cells(doc: Document, fmt: str, ents: list[Entity] | None = None) -> dict[str
         if key not in keys:
             continue
         seen.add(key)
-        value = parse_value(v.text, schema.col_type(table, fmt, key.rsplit(".", 1)[1]))
+        mark = bool(v.text.strip()) and all(ch in CELL_DASHES for ch in v.text.strip())
+        value = parse_value("—" if mark else v.text, schema.col_type(table, fmt, key.rsplit(".", 1)[1]))
         if value is None:
             continue
         conf = min(v.conf, row.conf, col.conf)
         if key in out and out[key].confidence >= conf:
             continue
         out[key] = Cell(value=value, text=v.text, confidence=round(conf, 3), page=v.page, bbox=v.box,
-                        blank=v.text.strip() in DASHES, reason="read by the token model")
+                        blank=mark, reason="read by the token model")
     for key, cell in _blanks(rows, cols, out, seen, keys).items():
         out.setdefault(key, cell)
     return out
@@ -228,7 +233,7 @@ def _wordy(label: Entity) -> bool:
     """A row or column label names something in words: a run of zero marks or digits the model
     tagged as a label (无 无 under a vertical header, tagged as that header's column) is a cell's
     content, and taken for a label it pulls the values below it into its column (issue 28)."""
-    return any(ch.isalpha() and ch not in DASHES for ch in label.text)
+    return any(ch.isalpha() and ch not in CELL_DASHES for ch in label.text)
 
 
 def _line_end(label: Entity, y0: float, y1: float, h: float) -> float | None:

@@ -156,3 +156,24 @@ def test_two_narrow_cells_the_model_ran_together_stay_two_values():
     cells = read_labels.cells(Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page]), "2021")
     assert cells["requests.new_received.natural_person"].value == 29
     assert cells["requests.new_received.enterprise"].value == 5
+
+
+def test_a_dash_ocr_read_as_yi_is_a_zero_mark_not_a_row_label():
+    """A light scan: the zero mark — of a 其他 cell OCR'd as 一 and tagged I- of a row label
+    (三安全一稳定 ends in 一 …); to the left of the 总计 cell's 5, it took that 5 into its row
+    (issue 28). 一 alone is the OCR's reading of a dash (as ocr/assemble_grid.py reads it)."""
+    head = Line(text="自然人 总计", number=1, page=2)
+    for col, x in (("natural_person", 309), ("total", 497)):
+        head.tokens += [_tok(ch, (x + 10 * i, 269, x + 10 * i + 10, 287), ("B-" if i == 0 else "I-") + f"COL:requests.{col}")
+                        for i, ch in enumerate("某某")]
+    row = Line(text="3.补正后申请内容仍不明确 5 一 5", number=2, page=2)
+    row.tokens += [_tok(ch, (173 + 10 * i, 562, 183 + 10 * i, 577), ("B-" if i == 0 else "I-") + "ROW:requests.result.unable.unclear")
+                   for i, ch in enumerate("补正后申请内容")]
+    row.tokens += [_tok("5", (317, 562, 326, 577), "B-VAL"), Token(" ", (326, 562, 471, 577)),
+                   _tok("一", (471, 563, 482, 575), "I-ROW:requests.result.withheld.three_safeties"),
+                   _tok("5", (503, 562, 514, 577), "B-VAL")]
+    page = Page(number=2, width=595.0, height=842.0, lines=[head, row], source="ocr")
+    cells = read_labels.cells(Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page]), "2021")
+    assert cells["requests.result.unable.unclear.total"].value == 5
+    assert "requests.result.withheld.three_safeties.total" not in cells
+    assert read_labels.parse_value("一") is None  # in prose 一 is the numeral, not a dash
