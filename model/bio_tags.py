@@ -63,11 +63,15 @@ def group(label: str) -> str:
 
 
 def spans(tags: list[str]) -> list[tuple[str, int, int]]:
-    """(role, start, end) runs of B/I tags; an I without its B starts a span too."""
+    """(role, start, end) runs of B/I tags; an I without its B starts a span too — after an O
+    as after another role: a vertical header OCR'd line by line interleaves its columns'
+    characters (人 企 机 益 务 on one line, each the last of its column's label), and the model
+    tags each the I- of its column; dropped, a photographed page lost its whole header and its
+    values took the wrong columns (issue 28)."""
     out: list[tuple[str, int, int]] = []
     cur = None
     for i, t in enumerate(tags + ["O"]):
-        if t == "O" or t.startswith("B-") or (cur and t[2:] != cur[0]):
+        if t == "O" or t.startswith("B-") or cur is None or t[2:] != cur[0]:
             if cur:
                 out.append((cur[0], cur[1], i))
             cur = None if t == "O" else (t[2:], i)

@@ -19,6 +19,10 @@ from nianbao.document import Cell, Document, Metric, Token
 from . import bio_tags as L
 
 DASHES = set("-—–－―/／~～无")  # zero marks (spec variant zero_marks)
+# in a table cell, also the OCR's readings of a dash (as ocr/assemble_grid.py takes them): a light
+# scan's — read as 一 and tagged as a row label's last character took the 5 beside it into that
+# row (issue 28). Not in prose: 一 there is the numeral (开放日一次)
+CELL_DASHES = DASHES | set("一ー")
 
 
 @dataclass
@@ -54,7 +58,7 @@ def entities(doc: Document) -> list[Entity]:
         toks = [t for ln in page.lines for t in ln.tokens if t.text.strip() and t.label]
         mine = []
         for role, a, b in L.spans([t.label for t in toks]):
-            for part in _split_gaps(toks[a:b]):
+            for part in _split_gaps(toks[a:b], VALUE_GAP if role == "VAL" else LABEL_GAP):
                 mine.append(Entity(role, part, page.number))
         out += _join_wrapped(_join_split_numbers(mine))
     return out
@@ -114,13 +118,19 @@ def _stacked(a, b) -> bool:
     return gap < h * 1.6 and _ov(a[0], a[2], b[0], b[2]) > -h
 
 
-def _split_gaps(toks: list[Token]) -> list[list[Token]]:
-    """A span that jumps lines or leaves a wide gap is two things the model ran together."""
+LABEL_GAP = 1.5  # widest gap inside a label, in line heights: words of a label are spaced
+VALUE_GAP = 0.5  # inside a number: a printed number has no space in it
+
+
+def _split_gaps(toks: list[Token], gap: float = LABEL_GAP) -> list[list[Token]]:
+    """A span that jumps lines or leaves a wide gap is two things the model ran together. A
+    value's digits stand close: on a stamped scan the model ran 9 | 5 of two narrow cells (a
+    gap of 1.3 line heights) into one value, and 2 9 5 took the 自然人 cell (issue 28)."""
     parts, cur = [], [toks[0]]
     for p, t in zip(toks, toks[1:]):
         if p.bbox and t.bbox:
             h = max(1.0, p.bbox[3] - p.bbox[1])
-            if abs((t.bbox[1] + t.bbox[3]) - (p.bbox[1] + p.bbox[3])) / 2 > h * 0.7 or t.bbox[0] - p.bbox[2] > h * 1.5:
+            if abs((t.bbox[1] + t.bbox[3]) - (p.bbox[1] + p.bbox[3])) / 2 > h * 0.7 or t.bbox[0] - p.bbox[2] > h * gap:
                 parts.append(cur)
                 cur = []
         cur.append(t)
@@ -170,45 +180,60 @@ def cells(doc: Document, fmt: str, ents: list[Entity] | None = None) -> dict[str
     keys = set(variants.printed_keys(fmt, doc.aggregate))
     if doc.aggregate:
         ents = [Entity(_aggregate_role(e.role, fmt), e.tokens, e.page) for e in ents]
-    rows = [e for e in ents if e.role.startswith("ROW:") and e.box]
-    cols = [e for e in ents if e.role.startswith("COL:") and e.box]
+    rows = [e for e in ents if e.role.startswith("ROW:") and e.box and _wordy(e)]
+    cols = [e for e in ents if e.role.startswith("COL:") and e.box and _wordy(e)]
     out: dict[str, Cell] = {}
     seen: set[str] = set()  # keys a value token was found for, read or not
+    placed: list[tuple[Entity, Entity, Entity | None]] = []  # (value, its row, its appeals column)
     for v in ents:
         if v.role != "VAL" or not v.box:
             continue
         x0, y0, x1, y1 = v.box
-        cx, cy, h = (x0 + x1) / 2, (y0 + y1) / 2, max(1.0, y1 - y0)
+        cy, h = (y0 + y1) / 2, max(1.0, y1 - y0)
         same_page = [r for r in rows if r.page == v.page]
         # the row is a label the model saw on this value's own line, to its left
         left = [(r, ends) for r in same_page for ends in [_line_end(r, y0, y1, h)] if ends is not None and ends <= x0 + h]
         row = min(left, key=lambda re_: x0 - re_[1], default=(None, 0))[0]
+        col = None
         if row is None or row.role.startswith("ROW:appeals."):
             col = _column(cols, "appeals", v.page, x0, x1, cy, h, carry=False)
             group = _appeals_group(col, cols, rows) if col else None
             if group is None:
                 continue
             row = group
+        placed.append((v, row, col))
+    frames = _carried_frames(placed, cols)
+    for v, row, col in placed:
+        x0, y0, x1, y1 = v.box
+        cy, h = (y0 + y1) / 2, max(1.0, y1 - y0)
         table, rid = row.role[4:].split(".", 1)
         if table != "appeals":
-            col = _column(cols, table, v.page, x0, x1, cy, h)
+            col = _column(cols, table, v.page, x0, x1, cy, h, frame=frames.get((v.page, table)))
         if col is None:
             continue
         key = f"{table}.{rid}.{col.role.split('.', 1)[1]}"
         if key not in keys:
             continue
         seen.add(key)
-        value = parse_value(v.text, schema.col_type(table, fmt, key.rsplit(".", 1)[1]))
+        mark = bool(v.text.strip()) and all(ch in CELL_DASHES for ch in v.text.strip())
+        value = parse_value("—" if mark else v.text, schema.col_type(table, fmt, key.rsplit(".", 1)[1]))
         if value is None:
             continue
         conf = min(v.conf, row.conf, col.conf)
         if key in out and out[key].confidence >= conf:
             continue
         out[key] = Cell(value=value, text=v.text, confidence=round(conf, 3), page=v.page, bbox=v.box,
-                        blank=v.text.strip() in DASHES, reason="read by the token model")
+                        blank=mark, reason="read by the token model")
     for key, cell in _blanks(rows, cols, out, seen, keys).items():
         out.setdefault(key, cell)
     return out
+
+
+def _wordy(label: Entity) -> bool:
+    """A row or column label names something in words: a run of zero marks or digits the model
+    tagged as a label (无 无 under a vertical header, tagged as that header's column) is a cell's
+    content, and taken for a label it pulls the values below it into its column (issue 28)."""
+    return any(ch.isalpha() and ch not in CELL_DASHES for ch in label.text)
 
 
 def _line_end(label: Entity, y0: float, y1: float, h: float) -> float | None:
@@ -276,18 +301,98 @@ def _appeals_group(col: Entity, cols: list[Entity], rows: list[Entity]) -> Entit
     return min(groups, key=lambda r: abs((r.box[0] + r.box[2]) / 2 - cx))
 
 
-def _column(cols: list[Entity], table: str, page, x0, x1, cy, h, carry: bool = True) -> Entity | None:
+def _column(cols: list[Entity], table: str, page, x0, x1, cy, h, carry: bool = True,
+            frame=None) -> Entity | None:
     """The column label above the value that it lines up with; on a page that continues a
-    table without repeating its header, the header of the nearest earlier page."""
+    table without repeating its header, the header of the nearest earlier page, the value's x
+    taken into that page's frame (`frame`, from _carried_frames) and the label it overlaps most."""
     mine = [c for c in cols if c.role.startswith(f"COL:{table}.") and _ov(c.box[0], c.box[2], x0, x1) > -h * 0.3]
     here = [c for c in mine if c.page == page and c.box[3] <= cy]
     if here:
         return min(here, key=lambda c: cy - c.box[3])
-    earlier = [c for c in mine if carry and c.page is not None and page is not None and c.page < page]
+    if not carry or page is None:
+        return None
+    if frame is not None:
+        x0, x1 = frame(x0), frame(x1)
+    earlier = [c for c in cols if c.role.startswith(f"COL:{table}.") and c.page is not None and c.page < page
+               and _ov(c.box[0], c.box[2], x0, x1) > -h * 0.3]
     if earlier:
         last = max(c.page for c in earlier)
-        return max((c for c in earlier if c.page == last), key=lambda c: c.box[3])
+        return max((c for c in earlier if c.page == last), key=lambda c: (_ov(c.box[0], c.box[2], x0, x1), c.box[3]))
     return None
+
+
+def _carried_frames(placed: list[tuple[Entity, Entity, Entity | None]], cols: list[Entity]) -> dict:
+    """For each page that continues a table below no header of its own: the map of its x into
+    the frame of the page whose header it carries. Each page of a photographed report is its own
+    photograph — shifted, scaled — so the header's x on page 3 is not the columns' x on page 4
+    (issue 28: a phone capture's values there fell one column off). Fitted on the value columns
+    the model read on both pages (their x centres, clustered), matched in order where both show
+    the same number of columns; the identity where nothing fits."""
+    xs: dict = {}
+    hs: dict = {}
+    for v, row, _ in placed:
+        table = row.role[4:].split(".", 1)[0]
+        if table == "appeals":
+            continue
+        xs.setdefault((v.page, table), []).append((v.box[0] + v.box[2]) / 2)
+        hs.setdefault((v.page, table), []).append(v.box[3] - v.box[1])
+    headed = {(c.page, c.role[4:].split(".", 1)[0]) for c in cols}
+    out = {}
+    for (page, table), here in xs.items():
+        if (page, table) in headed or page is None:
+            continue
+        before = [p for p, t in headed if t == table and p is not None and p < page]
+        if not before:
+            continue
+        q = max(before)
+        h = max(1.0, sorted(hs[(page, table)])[len(hs[(page, table)]) // 2])
+        there = xs.get((q, table)) or [(c.box[0] + c.box[2]) / 2 for c in cols
+                                       if c.page == q and c.role.startswith(f"COL:{table}.")]
+        fit = _fit(_clusters(here, h * 0.8), _clusters(there, h * 0.8), h)
+        if fit is not None:
+            a, b = fit
+            out[(page, table)] = lambda x, a=a, b=b: a * x + b
+    return out
+
+
+def _clusters(xs: list[float], gap: float) -> list[float]:
+    """Column centres: x centres split where they leave a gap, each run's median."""
+    xs = sorted(xs)
+    runs: list[list[float]] = []
+    for x in xs:
+        if runs and x - runs[-1][-1] <= gap:
+            runs[-1].append(x)
+        else:
+            runs.append([x])
+    return [r[len(r) // 2] for r in runs]
+
+
+def _fit(p: list[float], q: list[float], h: float) -> tuple[float, float] | None:
+    """x → a·x + b taking the column centres p onto q: in order where both have as many; else
+    the shift (and scale) that brings most of p onto some q, the smallest move on a tie."""
+    if len(p) < 2 or len(q) < 2:
+        return None
+    if len(p) == len(q):
+        mp, mq = sum(p) / len(p), sum(q) / len(q)
+        var = sum((x - mp) ** 2 for x in p)
+        a = sum((x - mp) * (y - mq) for x, y in zip(p, q)) / var if var else 1.0
+        if 0.85 <= a <= 1.15:
+            return a, mq - a * mp
+    tol = 1.5 * h
+    cands = {(1.0, qj - pi) for pi in p for qj in q}
+    for i in range(len(p)):
+        for k in range(i + 1, len(p)):
+            for j in range(len(q)):
+                for m in range(j + 1, len(q)):
+                    a = (q[m] - q[j]) / (p[k] - p[i])
+                    if 0.85 <= a <= 1.15:
+                        cands.add((a, q[j] - a * p[i]))
+
+    def cost(ab):
+        a, b = ab
+        return (sum(min(tol, min(abs(a * x + b - y) for y in q)) for x in p), abs(b) + 100 * abs(a - 1))
+    return min(cands, key=cost)
 
 
 def _whole_number(tokens: list[Token], ln) -> tuple[str, str]:

@@ -314,3 +314,13 @@ def test_combine_keeps_the_reading_under_which_the_identities_hold():
                     fields={f"{row}.natural_person": Cell(value=8, confidence=0.95)})
     combine(doc2, {f"{row}.natural_person": Cell(value=3, confidence=0.6)}, {}, "model")
     assert doc2.fields[f"{row}.natural_person"].value == 3
+
+
+def test_an_i_tag_after_o_starts_a_span():
+    """A vertical header OCR'd line by line interleaves its columns' characters; the model tags
+    each the I- of its column, after an O as after another column's I-. Each is a label piece
+    (issue 28: dropped, a photographed page lost its header and its values took wrong columns)."""
+    tags = ["O", "I-COL:requests.total", "O", "I-COL:requests.nonprofit", "I-COL:requests.natural_person",
+            "I-COL:requests.natural_person", "O"]
+    assert L.spans(tags) == [("COL:requests.total", 1, 2), ("COL:requests.nonprofit", 3, 4),
+                             ("COL:requests.natural_person", 4, 6)]

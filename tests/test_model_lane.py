@@ -82,3 +82,98 @@ def test_hongze_row_two_keeps_its_own_zeros():
     for c in ("natural_person", "enterprise", "total"):
         for row in (ROW2, ROW3):
             assert doc.value(f"{row}.{c}") == gold[f"{row}.{c}"]
+
+
+def test_a_zero_mark_tagged_as_a_column_label_does_not_take_the_values_below_it():
+    """On a photographed page the model tagged the 无 of a row (zero marks) as a column label
+    (issue 28): nearer than the header, it pulled the 总计 values below it into its column."""
+    page = _page()
+    ln = page.lines[1]  # row 1: its 总计 cell prints 无, tagged as 自然人's column
+    ln.tokens = [t for t in ln.tokens if t.bbox[0] < 490] + [_tok("无", (494, 601, 506, 613), "B-COL:requests.natural_person")]
+    doc = Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page])
+    cells = read_labels.cells(doc, "2021")
+    assert cells[f"{ROW3}.total"].value == 1
+    assert cells[f"{ROW3}.natural_person"].value == 1
+    assert cells[f"{ROW3}.natural_person"].bbox[0] < 400  # its own column's 1, not the 总计 column's
+
+
+def _table_page(number, shift, header, rows):
+    """A page of the requests table: its header (or none), its rows' labels and values, every
+    x moved by `shift` (a photograph of the page framed differently)."""
+    cols = [("natural_person", 300), ("enterprise", 340), ("total", 380)]
+    lines = []
+    if header:
+        ln = Line(text="自然人 企业 总计", number=1, page=number)
+        for col, x in cols:
+            ln.tokens += [_tok(ch, (x + shift + 10 * i, 100, x + shift + 10 * i + 10, 112),
+                               ("B-" if i == 0 else "I-") + f"COL:requests.{col}") for i, ch in enumerate("某某")]
+        lines.append(ln)
+    for n, (rid, label, values) in enumerate(rows, 2):
+        y = 100 + 30 * n
+        ln = Line(text=label, number=n, page=number)
+        ln.tokens += [_tok(ch, (120 + shift + 10 * i, y, 130 + shift + 10 * i, y + 12),
+                           ("B-" if i == 0 else "I-") + f"ROW:requests.{rid}") for i, ch in enumerate(label)]
+        for (_, x), v in zip(cols, values):
+            ln.tokens.append(_tok(v, (x + shift + 3, y, x + shift + 10, y + 14), "B-VAL"))
+        lines.append(ln)
+    return Page(number=number, width=595.0, height=842.0, lines=lines, source="ocr")
+
+
+def test_a_page_that_continues_a_table_below_no_header_is_read_in_its_own_frame():
+    """Each page of a photographed report is its own photograph: page 4 continued page 3's
+    table below no header, framed 30 pt to the right, and its values overlapped the next
+    column's label on page 3 (issue 28: a phone capture read one column off). The columns of
+    values on the two pages line up once page 4's frame is fitted to page 3's."""
+    p3 = _table_page(3, 0, True, [("new_received", "本年新收", ["5", "6", "11"]),
+                                  ("carried_over", "上年结转", ["1", "2", "3"])])
+    p4 = _table_page(4, 30, False, [("result.disclosed", "予以公开", ["7", "8", "15"]),
+                                    ("result.partially_disclosed", "部分公开", ["2", "4", "6"])])
+    doc = Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[p3, p4])
+    cells = read_labels.cells(doc, "2021")
+    got = {k: cells[k].value for k in cells if k.startswith("requests.result.disclosed.")
+           or k.startswith("requests.result.partially_disclosed.")}
+    want = {"requests.result.disclosed.natural_person": 7, "requests.result.disclosed.enterprise": 8,
+            "requests.result.disclosed.total": 15, "requests.result.partially_disclosed.natural_person": 2,
+            "requests.result.partially_disclosed.enterprise": 4, "requests.result.partially_disclosed.total": 6}
+    assert {k: got.get(k) for k in want} == want
+    assert cells["requests.new_received.enterprise"].value == 6  # the header's own page as before
+
+
+def test_two_narrow_cells_the_model_ran_together_stay_two_values():
+    """A stamped scan: 29 | 5 in the 自然人 and 商业企业 cells, tagged 2 B-VAL, 9 B-VAL, 5 I-VAL
+    (the 5 continuing the 9 across a gap of 1.3 line heights); read as one span, 95 joined the
+    touching 2 and 295 took the 自然人 cell (issue 28). A printed number has no space in it."""
+    head = Line(text="自然人 企业", number=1, page=3)
+    for col, x in (("natural_person", 464), ("enterprise", 500)):
+        head.tokens += [_tok(ch, (x + 10 * i, 222, x + 10 * i + 10, 239), ("B-" if i == 0 else "I-") + f"COL:requests.{col}")
+                        for i, ch in enumerate("某某")]
+    row = Line(text="本年新收 29 5", number=2, page=3)
+    row.tokens += [_tok(ch, (265 + 10 * i, 255, 275 + 10 * i, 273), ("B-" if i == 0 else "I-") + "ROW:requests.new_received")
+                   for i, ch in enumerate("本年新收")]
+    row.tokens += [_tok("2", (474, 256, 480, 272), "B-VAL"), _tok("9", (480, 256, 485, 272), "B-VAL"),
+                   Token(" ", (485, 256, 506, 272)), _tok("5", (506, 256, 519, 272), "I-VAL")]
+    page = Page(number=3, width=935.0, height=1082.0, lines=[head, row], source="ocr")
+    cells = read_labels.cells(Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page]), "2021")
+    assert cells["requests.new_received.natural_person"].value == 29
+    assert cells["requests.new_received.enterprise"].value == 5
+
+
+def test_a_dash_ocr_read_as_yi_is_a_zero_mark_not_a_row_label():
+    """A light scan: the zero mark — of a 其他 cell OCR'd as 一 and tagged I- of a row label
+    (三安全一稳定 ends in 一 …); to the left of the 总计 cell's 5, it took that 5 into its row
+    (issue 28). 一 alone is the OCR's reading of a dash (as ocr/assemble_grid.py reads it)."""
+    head = Line(text="自然人 总计", number=1, page=2)
+    for col, x in (("natural_person", 309), ("total", 497)):
+        head.tokens += [_tok(ch, (x + 10 * i, 269, x + 10 * i + 10, 287), ("B-" if i == 0 else "I-") + f"COL:requests.{col}")
+                        for i, ch in enumerate("某某")]
+    row = Line(text="3.补正后申请内容仍不明确 5 一 5", number=2, page=2)
+    row.tokens += [_tok(ch, (173 + 10 * i, 562, 183 + 10 * i, 577), ("B-" if i == 0 else "I-") + "ROW:requests.result.unable.unclear")
+                   for i, ch in enumerate("补正后申请内容")]
+    row.tokens += [_tok("5", (317, 562, 326, 577), "B-VAL"), Token(" ", (326, 562, 471, 577)),
+                   _tok("一", (471, 563, 482, 575), "I-ROW:requests.result.withheld.three_safeties"),
+                   _tok("5", (503, 562, 514, 577), "B-VAL")]
+    page = Page(number=2, width=595.0, height=842.0, lines=[head, row], source="ocr")
+    cells = read_labels.cells(Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page]), "2021")
+    assert cells["requests.result.unable.unclear.total"].value == 5
+    assert "requests.result.withheld.three_safeties.total" not in cells
+    assert read_labels.parse_value("一") is None  # in prose 一 is the numeral, not a dash

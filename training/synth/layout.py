@@ -138,7 +138,10 @@ class PDF:
         s = {"dash": f"-{n}-", "emdash": f"— {n} —", "zh": f"第{n}页"}[kind]
         f = fonts.face(self.style.body_font)
         w = fonts.width(f, s, 10.5)
-        self.text(self.size[0] / 2 - w / 2, self.style.margin[3] / 2, [(s, "O")], f, 10.5)
+        x = self.size[0] / 2 - w / 2
+        if self.style.page_number_at == "outer":  # one character in from the text block's edge
+            x = self.right - w - 10.5 if n % 2 else self.left + 10.5
+        self.text(x, self.style.margin[3] / 2, [(s, "O")], f, 10.5)
 
     def new_page(self, orientation: str | None = None):
         self._page_number()

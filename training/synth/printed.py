@@ -13,7 +13,10 @@ says a reader must output.
 Besides the spec variants, one printing habit that changes no value (so no gold `variants`
 name): the appeals table's row of 15 values printed on the next page below no header, as a
 browser prints a web page whose table meets a page break (appeals_apart; issue 24: a printed
-2019 page had two 行政诉讼 cells placed by the row identities, swapped).
+2019 page had two 行政诉讼 cells placed by the row identities, swapped). Another: page numbers
+at the outer foot corner (odd pages right, even left; `-3-`, `— 3 —`, `第3页`), as 公文 print them —
+the real 洪泽 PDF's `-3-` sits right under its table's values column, and a fine-tune that had
+seen only centred numbers tagged it a value (docs/model.md, issue 28).
 """
 from __future__ import annotations
 
@@ -31,6 +34,8 @@ MONEY = ("active.fees.amount", "active.procurement.amount")
 P_AGGREGATE, P_LABELS, P_YUAN, P_BLANK_TOTALS, P_ZERO_MARKS = 0.4, 0.4, 0.35, 0.25, 0.35
 P_SIGNED, P_YUAN_HEADER, P_SHRINK = 0.5, 0.5, 0.5  # minus glyph of a 2019 report; 元 in the header; shrunk lists
 P_APPEALS_APART = 0.2
+P_PAGE_OUTER = 0.3  # page numbers at the outer foot corner (GB/T 9704), often right under a table's values
+PAGE_NUMBER_FORMS = ("dash", "emdash", "zh")
 
 
 @dataclass
@@ -43,6 +48,7 @@ class Printed:
     minus: str | None = None  # the minus of negative changes (signed_change); None: no negative printed
     yuan_header: bool = False  # with yuan: the unit is printed in the money column's header, not the cell
     appeals_apart: bool = False  # a layout habit, not a spec variant: not in `names`
+    page_number: str | None = None  # with the number at the outer corner: its form (a habit, not in `names`)
 
     @property
     def names(self) -> list[str]:
@@ -131,6 +137,8 @@ def choose(rng: random.Random, c) -> Printed:
     # drawn last: the draws above, and so the corpora made before it, stay as they were
     if rng.random() < P_APPEALS_APART:
         p.appeals_apart = True
+    if rng.random() < P_PAGE_OUTER:  # after appeals_apart, for the same reason
+        p.page_number = rng.choice(PAGE_NUMBER_FORMS)
     return p
 
 
@@ -153,8 +161,14 @@ def _touches(c, rows) -> bool:
 
 
 def style_for(p: Printed, style):
-    """Zeros printed with the document's zero mark."""
-    return replace(style, zero="dash", dash=p.zero_mark) if p.zero_mark else style
+    """Zeros printed with the document's zero mark; page numbers at the outer foot corner, in the
+    document's form (page furniture a reader must tag O: a number that sits under the values
+    column is not a value)."""
+    if p.zero_mark:
+        style = replace(style, zero="dash", dash=p.zero_mark)
+    if p.page_number:
+        style = replace(style, page_number=p.page_number, page_number_at="outer")
+    return style
 
 
 def printed_fields(p: Printed, fields: dict, fmt: str) -> dict:

@@ -22,6 +22,9 @@ class Style:
     margin: tuple[float, float, float, float] = (72, 72, 72, 72)   # left, right, top, bottom
     title_page: bool = False
     page_number: str = "dash"      # dash "-3-" | emdash "— 3 —" | zh "第3页" | none
+    # centre | outer: odd pages' number at the right, even pages' at the left (the 公文 habit of
+    # GB/T 9704, as the real 洪泽 PDF prints it: `-3-` at the foot under the values column)
+    page_number_at: str = "centre"
     zero: str = "0"                # 0 | blank | dash
     dash: str = "—"
     plus_sign: bool = True         # 本年增/减 printed as +12
