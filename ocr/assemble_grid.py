@@ -381,6 +381,8 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
                 unread.append((key, cell, glyphs))
             else:
                 _unread_ink(key, cell, pages[cell.page], heights, page_readings)
+        elif cell.value is None and _stray_letters(cell.text):
+            unread.append((key, cell, glyphs))  # "not a number" and the crop read nothing either
     second = [(item, crop) for item in unread
               for crop in [ink_crop(pages[item[1].page].image, item[1].bbox)] if crop is not None]
     for ((key, cell, glyphs), _), (text, conf) in zip(second, read_crops(engine, [c for _, c in second])):
@@ -390,7 +392,7 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
         _apply_reread(key, cell, text, min(conf, LOST_DIGIT_CONF), fmt, glyphs, pages[cell.page], heights,
                       page_readings, note=SECOND_CROP)
     for key, cell, glyphs in unread:
-        if cell.blank:
+        if cell.blank or cell.value is None:
             _unread_ink(key, cell, pages[cell.page], heights, page_readings)
     _thin_minus(cells, pages, fmt)
     _ones_among_zero_marks(cells, pages)
@@ -608,10 +610,12 @@ def _unread_ink(key: str, cell: Cell, page, heights: dict, page_readings: dict |
 
     if page.number not in heights:
         heights[page.number] = _digit_height(page)
-    if norm(cell.text or "") not in LOOKS_LIKE_ONE | {""} or not heights[page.number] \
+    letters = cell.value is None  # "not a number": the page OCR read letters, the crops nothing
+    if (not letters and norm(cell.text or "") not in LOOKS_LIKE_ONE | {""}) or not heights[page.number] \
             or not upright_stroke(page.image, cell.bbox, heights[page.number]):
-        # the page OCR read a mark that is not a 1 (无, a dash): its reading stands
-        _inked_blank(cell)
+        # the page OCR read a mark that is not a 1 (无, a dash, a round Q): its reading stands
+        if not letters:
+            _inked_blank(cell)
         return
     if page_readings is not None:
         page_readings[key] = (cell.value, cell.text, cell.blank)
@@ -619,6 +623,15 @@ def _unread_ink(key: str, cell: Cell, page, heights: dict, page_readings: dict |
     cell.confidence = min(cell.confidence, STROKE_ONE_CONF)
     cell.alternatives = [0] + [a for a in cell.alternatives if a not in (0, 1)]
     cell.reason = "; ".join(filter(None, [cell.reason, STROKE_REASON]))
+
+
+def _stray_letters(text: str | None) -> bool:
+    """A cell's "not a number" reading short enough to be one misread glyph with a speck
+    (`i`, `r.`, `!`): a worn or photographed lone 1 (worn copies of seed 2485: 1 read as `r.`
+    and `i`, the cell left unread and filled by the text path's position guess). A word or a
+    hanzi is printed text, not a digit misread."""
+    t = norm(text or "")
+    return 0 < len(t) <= 2 and not any(ch.isdigit() or "\u4e00" <= ch <= "\u9fff" for ch in t)
 
 
 def _inked_blank(cell: Cell) -> None:

@@ -122,6 +122,24 @@ def test_a_lone_1_no_crop_could_read_is_read_from_its_stroke():
     assert wu.value == 0 and wu.blank
 
 
+def test_a_lone_1_read_as_letters_no_crop_could_read_is_read_from_its_stroke():
+    """A worn lone 1 read by the page OCR as `r.` or `i` ("not a number", value None) and by no
+    crop: the grid left the cell unread and the text path's position guess filled it with 0
+    (worn copies of seed 2485). Its one upright stroke of digit height is a 1, below 0.9."""
+    for text in ("r.", "i"):
+        reader = _Reader("")
+        cell = _reread(_one, Cell(value=None, text=text, confidence=0.81, page=1, bbox=CELL,
+                                  reason=f"not a number: {text!r}"), reader)
+        assert reader.crops >= 1
+        assert cell.value == 1 and not cell.blank and cell.confidence <= 0.8 and 0 in cell.alternatives, text
+        assert "upright stroke" in cell.reason
+    # a round mark read as a letter, or a word, stays "not a number": no shape says 1
+    for draw, text in ((_zero, "Q"), (_four, "A"), (_one, "合计")):
+        other = _reread(draw, Cell(value=None, text=text, confidence=0.8, page=1, bbox=CELL,
+                                   reason=f"not a number: {text!r}"), _Reader(""))
+        assert other.value is None and other.text == text, text
+
+
 def test_a_lone_round_glyph_in_a_number_cell_is_a_printed_0():
     """Worn copies and phone photos (seeds 2485-2486): printed 0s read as o, ó, O were left
     unread as "not a number"; a box-like glyph or a word still is not a number."""
