@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from nianbao import schema, variants
 from nianbao.schema.cues import clause_around, has_cue, read_fee
+from nianbao.chains import chains
 from nianbao.document import Cell, Document, Metric, Token
 
 from . import bio_tags as L
@@ -358,14 +359,7 @@ def _carried_frames(placed: list[tuple[Entity, Entity, Entity | None]], cols: li
 
 def _clusters(xs: list[float], gap: float) -> list[float]:
     """Column centres: x centres split where they leave a gap, each run's median."""
-    xs = sorted(xs)
-    runs: list[list[float]] = []
-    for x in xs:
-        if runs and x - runs[-1][-1] <= gap:
-            runs[-1].append(x)
-        else:
-            runs.append([x])
-    return [r[len(r) // 2] for r in runs]
+    return [r[len(r) // 2] for r in chains(xs, gap)]
 
 
 def _fit(p: list[float], q: list[float], h: float) -> tuple[float, float] | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from nianbao.chains import chains
 from nianbao.document import Token
 
 from .images import PageImage
@@ -105,14 +106,7 @@ def longest_rules(grey: np.ndarray, scale: float) -> tuple[float, float]:
 
 
 def _cluster(vals: list[float], tol: float) -> list[float]:
-    vals = sorted(vals)
-    out: list[list[float]] = []
-    for v in vals:
-        if out and v - out[-1][-1] <= tol:
-            out[-1].append(v)
-        else:
-            out.append([v])
-    return [float(np.mean(g)) for g in out]
+    return [float(np.mean(g)) for g in chains(vals, tol)]
 
 
 def _segments(mask: np.ndarray, axis: int) -> list[tuple[float, float, float]]:

@@ -42,6 +42,20 @@ def _after_requests_page() -> "ag._State":
     return st
 
 
+def _active_page_after(ncols: int = 4) -> "ag._State":
+    """The state after the active table's first page (4 columns)."""
+    st = ag._State()
+    st.kind, st.ncols = "active", ncols
+    return st
+
+
+def _read_active(g, fmt: str, page: int) -> dict:
+    """The cells `g` gives read as a page continuing the active table."""
+    out = {}
+    ag._read_table(g, "active", fmt, page, out, _active_page_after(), set())
+    return out
+
+
 def test_a_continued_requests_page_with_one_label_column_less_is_read_by_its_right_edge():
     """phone capture 2484-00022: the continued page's grid has 9 columns (the rule between the
     group and item label columns lost); it was no continuation (10 ≠ 9), and the text path read
@@ -93,10 +107,7 @@ def test_active_rows_below_no_header_keep_their_leading_blank_cells():
                [("第二十条第（六）项", 4)],
                [("信息内容", 1), ("上一年项目数量", 1), ("本年增/减", 1), ("处理决定数量", 1)],
                [("行政处罚", 1), ("", 1), ("", 1), ("697", 1)]])
-    st = ag._State()
-    st.kind, st.ncols = "active", 4
-    out = {}
-    ag._read_table(g, "active", "2019", 2, out, st, set())
+    out = _read_active(g, "2019", 2)
     assert out["active.licensing.decisions"].value == 8488
     assert out["active.licensing.change"].value == 0 and out["active.licensing.change"].blank
     assert out["active.other_services.decisions"].value == 2076
@@ -109,10 +120,7 @@ def test_an_active_page_whose_rows_print_only_blanks_is_read():
     g = _grid([[("第二十条第（一）项", 4)],
                [("信息内容", 1), ("本年制发件数", 1), ("本年废止件数", 1), ("现行有效件数", 1)],
                [("规章", 1), ("", 1), ("", 1), ("", 1)]])
-    st = ag._State()
-    st.kind, st.ncols = "active", 4
-    out = {}
-    ag._read_table(g, "active", "2021", 1, out, st, set())
+    out = _read_active(g, "2021", 1)
     assert sorted(out) == ["active.rules.in_force", "active.rules.issued", "active.rules.repealed"]
     assert all(c.value == 0 and c.blank and c.bbox for c in out.values())
 
@@ -132,11 +140,8 @@ def test_the_last_active_row_alone_on_the_next_page_is_found_and_read():
     grids = find_grids(PageImage(img, scale), [], 2)
     assert len(grids) == 1 and (grids[0].n_rows, grids[0].n_cols) == (1, 3)
     g = _grid([[("政府集中采购", 1), ("38", 1), ("231200元", 1)]], page=2)
-    st = ag._State()
-    st.kind, st.ncols = "active", 4
-    assert ag.grid_kind(g, st, "2019") == ("active", False)
+    assert ag.grid_kind(g, _active_page_after(), "2019") == ("active", False)
     assert ag.grid_kind(g, ag._State(), "2019") == (None, False)  # after no active table: nothing
-    out = {}
-    ag._read_table(g, "active", "2019", 2, out, st, set())
+    out = _read_active(g, "2019", 2)
     assert out["active.procurement.items"].value == 38
     assert out["active.procurement.amount"].text == "231200元"  # 元 → 万元 is the variants stage's

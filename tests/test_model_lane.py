@@ -22,6 +22,12 @@ def _tok(text, box, tag):
     return Token(text, box, label=tag, label_conf=0.997)
 
 
+def _labelled(text, x, y0, y1, role, step=10):
+    """One token a character of `text` from x, `step` wide, tagged B- then I- of `role`."""
+    return [_tok(ch, (x + step * i, y0, x + step * i + step, y1), ("B-" if i == 0 else "I-") + role)
+            for i, ch in enumerate(text)]
+
+
 def _page():
     lines = []
     heads = [("自然人", 320, "COL:requests.natural_person"), ("总计", 490, "COL:requests.total")]
@@ -105,14 +111,12 @@ def _table_page(number, shift, header, rows):
     if header:
         ln = Line(text="自然人 企业 总计", number=1, page=number)
         for col, x in cols:
-            ln.tokens += [_tok(ch, (x + shift + 10 * i, 100, x + shift + 10 * i + 10, 112),
-                               ("B-" if i == 0 else "I-") + f"COL:requests.{col}") for i, ch in enumerate("某某")]
+            ln.tokens += _labelled("某某", x + shift, 100, 112, f"COL:requests.{col}")
         lines.append(ln)
     for n, (rid, label, values) in enumerate(rows, 2):
         y = 100 + 30 * n
         ln = Line(text=label, number=n, page=number)
-        ln.tokens += [_tok(ch, (120 + shift + 10 * i, y, 130 + shift + 10 * i, y + 12),
-                           ("B-" if i == 0 else "I-") + f"ROW:requests.{rid}") for i, ch in enumerate(label)]
+        ln.tokens += _labelled(label, 120 + shift, y, y + 12, f"ROW:requests.{rid}")
         for (_, x), v in zip(cols, values):
             ln.tokens.append(_tok(v, (x + shift + 3, y, x + shift + 10, y + 14), "B-VAL"))
         lines.append(ln)
@@ -145,11 +149,9 @@ def test_two_narrow_cells_the_model_ran_together_stay_two_values():
     touching 2 and 295 took the 自然人 cell (issue 28). A printed number has no space in it."""
     head = Line(text="自然人 企业", number=1, page=3)
     for col, x in (("natural_person", 464), ("enterprise", 500)):
-        head.tokens += [_tok(ch, (x + 10 * i, 222, x + 10 * i + 10, 239), ("B-" if i == 0 else "I-") + f"COL:requests.{col}")
-                        for i, ch in enumerate("某某")]
+        head.tokens += _labelled("某某", x, 222, 239, f"COL:requests.{col}")
     row = Line(text="本年新收 29 5", number=2, page=3)
-    row.tokens += [_tok(ch, (265 + 10 * i, 255, 275 + 10 * i, 273), ("B-" if i == 0 else "I-") + "ROW:requests.new_received")
-                   for i, ch in enumerate("本年新收")]
+    row.tokens += _labelled("本年新收", 265, 255, 273, "ROW:requests.new_received")
     row.tokens += [_tok("2", (474, 256, 480, 272), "B-VAL"), _tok("9", (480, 256, 485, 272), "B-VAL"),
                    Token(" ", (485, 256, 506, 272)), _tok("5", (506, 256, 519, 272), "I-VAL")]
     page = Page(number=3, width=935.0, height=1082.0, lines=[head, row], source="ocr")
@@ -164,11 +166,9 @@ def test_a_dash_ocr_read_as_yi_is_a_zero_mark_not_a_row_label():
     (issue 28). 一 alone is the OCR's reading of a dash (as ocr/assemble_grid.py reads it)."""
     head = Line(text="自然人 总计", number=1, page=2)
     for col, x in (("natural_person", 309), ("total", 497)):
-        head.tokens += [_tok(ch, (x + 10 * i, 269, x + 10 * i + 10, 287), ("B-" if i == 0 else "I-") + f"COL:requests.{col}")
-                        for i, ch in enumerate("某某")]
+        head.tokens += _labelled("某某", x, 269, 287, f"COL:requests.{col}")
     row = Line(text="3.补正后申请内容仍不明确 5 一 5", number=2, page=2)
-    row.tokens += [_tok(ch, (173 + 10 * i, 562, 183 + 10 * i, 577), ("B-" if i == 0 else "I-") + "ROW:requests.result.unable.unclear")
-                   for i, ch in enumerate("补正后申请内容")]
+    row.tokens += _labelled("补正后申请内容", 173, 562, 577, "ROW:requests.result.unable.unclear")
     row.tokens += [_tok("5", (317, 562, 326, 577), "B-VAL"), Token(" ", (326, 562, 471, 577)),
                    _tok("一", (471, 563, 482, 575), "I-ROW:requests.result.withheld.three_safeties"),
                    _tok("5", (503, 562, 514, 577), "B-VAL")]

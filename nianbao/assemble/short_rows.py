@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass
 
 from nianbao import schema
+from nianbao.chains import chains
 
 from . import blanks
 from .normalize import compact, norm
@@ -430,13 +431,7 @@ def _page_rows(short: dict[str, list[Num]]) -> dict[str, tuple[int, list[float]]
 def _clusters(xs: list[float]) -> list[float] | None:
     """The page's column positions: its numbers' offsets chained while less than APART_X apart;
     None where a chain spans APART_X or more (two columns the offsets cannot part)."""
-    xs = sorted(xs)
-    groups = [[xs[0]]]
-    for x in xs[1:]:
-        if x - groups[-1][-1] < APART_X:
-            groups[-1].append(x)
-        else:
-            groups.append([x])
+    groups = chains(xs, APART_X, touching=False)
     if any(g[-1] - g[0] >= APART_X for g in groups):
         return None
     return [g[0] for g in groups]
