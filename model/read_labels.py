@@ -58,11 +58,29 @@ def entities(doc: Document) -> list[Entity]:
     for page in doc.pages:
         toks = [t for ln in page.lines for t in ln.tokens if t.text.strip() and t.label]
         mine = []
-        for role, a, b in L.spans([t.label for t in toks]):
+        for role, a, b in L.spans(_whole_numbers(toks)):
             for part in _split_gaps(toks[a:b], VALUE_GAP if role == "VAL" else LABEL_GAP):
                 mine.append(Entity(role, part, page.number))
         out += _join_wrapped(_join_split_numbers(mine))
     return out
+
+
+def _whole_numbers(toks: list[Token]) -> list[str]:
+    """The tags, with a digit the model tagged O taken into the value whose digits it touches: a
+    printed number is one run of ink, and its extent is the ink's, not the tags'. The model tags
+    where a value is; on a turned phone capture it tagged 2 of 24 B-VAL and the 4 O, and the
+    cell read 2; on a worn copy 204 lost its 2 (issue 28). Digits tagged as a label stay the
+    label's."""
+    tags = [t.label or "O" for t in toks]
+    for _ in range(2):  # a run of O digits grows a digit at a time, from either end
+        for i in range(len(toks)):
+            if tags[i] != "O" or not _digit_text(toks[i].text):
+                continue
+            if i > 0 and tags[i - 1].endswith("VAL") and _touching(toks[i - 1], toks[i]):
+                tags[i] = "I-VAL"
+            elif i + 1 < len(toks) and tags[i + 1].endswith("VAL") and _touching(toks[i], toks[i + 1]):
+                tags[i], tags[i + 1] = "B-VAL", "I-VAL"
+    return tags
 
 
 def _join_split_numbers(ents: list[Entity]) -> list[Entity]:
@@ -193,7 +211,10 @@ def cells(doc: Document, fmt: str, ents: list[Entity] | None = None) -> dict[str
         cy, h = (y0 + y1) / 2, max(1.0, y1 - y0)
         same_page = [r for r in rows if r.page == v.page]
         # the row is a label the model saw on this value's own line, to its left
-        left = [(r, ends) for r in same_page for ends in [_line_end(r, y0, y1, h)] if ends is not None and ends <= x0 + h]
+        # a label printed on the value's line beats one that only grazes it: on a worn copy a
+        # tall 577 of (七)总计 touched 四、结转下年度继续办理 below by 2 pt, and that label, ending
+        # nearer the value, took the row (issue 28)
+        left = _labels_left(same_page, x0, y0, y1, h, strong=True) or _labels_left(same_page, x0, y0, y1, h)
         row = min(left, key=lambda re_: x0 - re_[1], default=(None, 0))[0]
         col = None
         if row is None or row.role.startswith("ROW:appeals."):
@@ -237,13 +258,22 @@ def _wordy(label: Entity) -> bool:
     return any(ch.isalpha() and ch not in CELL_DASHES for ch in label.text)
 
 
-def _line_end(label: Entity, y0: float, y1: float, h: float) -> float | None:
+def _labels_left(rows: list[Entity], x0: float, y0: float, y1: float, h: float,
+                 strong: bool = False) -> list[tuple[Entity, float]]:
+    """Row labels with characters on the line y0..y1 that end left of x0, with where they end."""
+    return [(r, ends) for r in rows for ends in [_line_end(r, y0, y1, h, strong)]
+            if ends is not None and ends <= x0 + h]
+
+
+def _line_end(label: Entity, y0: float, y1: float, h: float, strong: bool = False) -> float | None:
     """Where the label's characters printed on the line y0..y1 end (right edge), or None when
     none is on it. The label's box is no guide: a wrapped label's box spans its lines, and a
     text layer may give one glyph of a vertical caption a box as tall as the table (洪泽 2024:
     果 of 三、本年度办理结果 joined to row 2's label took the values of rows 1-8)."""
+    def least(t):  # `strong`: the character and the value share at least half the shorter's height
+        return 0.5 * min(t.bbox[3] - t.bbox[1], y1 - y0) if strong else 0
     on = [t.bbox[2] for t in label.tokens if t.bbox and t.bbox[3] - t.bbox[1] <= 2 * h
-          and min(t.bbox[3], y1) - max(t.bbox[1], y0) > 0]
+          and min(t.bbox[3], y1) - max(t.bbox[1], y0) > least(t)]
     return max(on) if on else None
 
 

@@ -177,3 +177,45 @@ def test_a_dash_ocr_read_as_yi_is_a_zero_mark_not_a_row_label():
     assert cells["requests.result.unable.unclear.total"].value == 5
     assert "requests.result.withheld.three_safeties.total" not in cells
     assert read_labels.parse_value("一") is None  # in prose 一 is the numeral, not a dash
+
+
+def _requests_head(page, y=222):
+    head = Line(text="自然人 总计", number=1, page=page)
+    for col, x in (("natural_person", 464), ("total", 530)):
+        head.tokens += _labelled("某某", x, y, y + 17, f"COL:requests.{col}")
+    return head
+
+
+def test_a_digit_the_model_tagged_o_inside_a_number_stays_in_it():
+    """A turned phone capture: 24 and 204 printed in two cells, the model tagged 2 B-VAL and 4 O,
+    and 2 O, 0 B-VAL, 4 I-VAL — read by the tags, the cells were 2 and 4 (issue 28). A printed
+    number is one run of ink: a digit touching a value's digit is that value's. A digit that
+    stands apart (the 7 a cell away) is not taken in, and a label's digits stay the label's."""
+    row = Line(text="本年新收 24 204", number=2, page=3)
+    row.tokens += _labelled("本年新收", 265, 255, 273, "ROW:requests.new_received")
+    row.tokens += [_tok("2", (474, 256, 480, 272), "B-VAL"), _tok("4", (480, 256, 486, 272), "O"),
+                   Token(" ", (486, 256, 530, 272)),
+                   _tok("2", (534, 256, 540, 272), "O"), _tok("0", (540, 256, 546, 272), "B-VAL"),
+                   _tok("4", (546, 256, 552, 272), "I-VAL"), _tok("7", (580, 256, 586, 272), "O")]
+    page = Page(number=3, width=935.0, height=1082.0, lines=[_requests_head(3), row], source="ocr")
+    doc = Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page])
+    cells = read_labels.cells(doc, "2021")
+    assert cells["requests.new_received.natural_person"].value == 24
+    assert cells["requests.new_received.total"].value == 204
+    assert [t.label for t in row.tokens if t.text == "4"] == ["O", "I-VAL"]  # the model's own tags untouched
+
+
+def test_a_value_goes_to_the_label_on_its_line_not_one_it_grazes():
+    """A worn copy: the tall 577 of (七)总计 reached 2 pt into the line of 四、结转下年度继续办理
+    below it, whose label ends nearer the value; it took the row, and 结转's cells read 总计's
+    values (issue 28). The label the value shares its line with wins."""
+    total = Line(text="(七)总计 577", number=2, page=3)
+    total.tokens += _labelled("(七)总计", 116, 264, 280, "ROW:requests.result.total")
+    total.tokens += [_tok("577", (470, 262.7, 488, 281.1), "B-VAL")]
+    carried = Line(text="四、结转下年度继续办理 34", number=3, page=3)
+    carried.tokens += _labelled("四、结转下年度继续办理", 71, 279.3, 299.4, "ROW:requests.carried_forward")
+    carried.tokens += [_tok("34", (472, 280.7, 484, 299.1), "B-VAL")]
+    page = Page(number=3, width=595.0, height=842.0, lines=[_requests_head(3), total, carried], source="ocr")
+    cells = read_labels.cells(Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page]), "2021")
+    assert cells["requests.result.total.natural_person"].value == 577
+    assert cells["requests.carried_forward.natural_person"].value == 34
