@@ -60,7 +60,13 @@ def entities(doc: Document) -> list[Entity]:
         mine = []
         for role, a, b in L.spans(_whole_numbers(toks)):
             for part in _split_gaps(toks[a:b], VALUE_GAP if role == "VAL" else LABEL_GAP):
-                mine.append(Entity(role, part, page.number))
+                e = Entity(role, part, page.number)
+                if role.startswith(("ROW:", "COL:")) and not _wordy(e):
+                    # zero marks tagged as a label are cell content: dropped before labels that
+                    # stack are joined, or a photocopy's 无 无 beside row 2 joined row 3's label
+                    # below them, and row 2's 4 took row 3 (issue 28)
+                    continue
+                mine.append(e)
         out += _join_wrapped(_join_split_numbers(mine))
     return out
 

@@ -219,3 +219,23 @@ def test_a_value_goes_to_the_label_on_its_line_not_one_it_grazes():
     cells = read_labels.cells(Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page]), "2021")
     assert cells["requests.result.total.natural_person"].value == 577
     assert cells["requests.carried_forward.natural_person"].value == 34
+
+
+def test_zero_marks_tagged_as_the_next_rows_label_do_not_join_it():
+    """A photocopy: the 无 无 of row 2's cells tagged as row 3's label; stacked on that label,
+    they were joined to it, and row 2's 总计 4, on their line, took row 3 — its label ending
+    nearer the value (issue 28). Marks are cell content whatever label they are joined to."""
+    dup, exc = "requests.result.not_processed.duplicate", "requests.result.not_processed.excessive"
+    row2 = Line(text="2.重复申请 无 无 4", number=2, page=2)
+    row2.tokens += _labelled("2.重复申请", 165, 300, 317, f"ROW:{dup}")
+    row2.tokens += [_tok("无", (336, 300, 352, 317), f"I-ROW:{exc}"), _tok("无", (367, 300, 383, 317), f"I-ROW:{exc}"),
+                    _tok("4", (534, 300, 546, 317), "B-VAL")]
+    row3 = Line(text="4.无正当理由大量反复申请 5", number=3, page=2)
+    row3.tokens += _labelled("4.无正当理由大量反复申请", 165, 319, 336, f"ROW:{exc}", step=9)
+    # row 3's own marks tagged too: they run on from its label and reach under row 2's
+    row3.tokens += [_tok("无", (304, 319, 320, 336), f"I-ROW:{exc}"), _tok("无", (336, 319, 352, 336), f"I-ROW:{exc}"),
+                    _tok("5", (534, 319, 546, 336), "B-VAL")]
+    page = Page(number=2, width=595.0, height=842.0, lines=[_requests_head(2), row2, row3], source="ocr")
+    cells = read_labels.cells(Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page]), "2021")
+    assert cells[f"{dup}.total"].value == 4
+    assert cells[f"{exc}.total"].value == 5
