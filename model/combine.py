@@ -211,13 +211,17 @@ def _page_ocr_text(rc: Cell) -> str | None:
     """What the page OCR read at a cell the rules then re-read on a tight crop (the grid says so
     in the cell's reason, ocr/assemble_grid.py `_take_reread`): the model's token there is those
     very characters. A lone 1 the page OCR read as 一: the model tags the 一 a value and reads it
-    as a dash, 0; the crop reads the ink, 1 (issue 28: 10 of the model alone's wrong cells on 300
+    as a dash, 0; the crop reads the ink, 1 (issue 28: 9 of the model alone's wrong cells on 300
     unseen phone photos, worn copies and phone captures)."""
     m = _PAGE_READ.search(rc.reason or "")
     return "".join(m.group(1).split()) if m else None
 
 
-_PAGE_READ = re.compile(r"re-read on a tight crop.*?\(page OCR read '([^']*)'")
+# only the re-read of a mark (一 read 1): a crop that claims digits the page OCR lost ("re-read on
+# a tight crop: 322 (page OCR read '32': a digit lost)") read more ink than the model's token, and
+# the crop reader calls stray ink a digit too — there the merge keeps weighing the model's reading
+# by the identities (a worn copy's 32 became 322 when it did not, seed 2485)
+_PAGE_READ = re.compile(r"re-read on a tight crop \(page OCR read '([^']*)'\)")
 
 
 def _clearly_surer(conf_model: float, conf_rules: float) -> bool:
