@@ -72,15 +72,15 @@ def entities(doc: Document) -> list[Entity]:
 
 
 def _whole_numbers(toks: list[Token]) -> list[str]:
-    """The tags, with a digit the model did not tag a value taken into the value whose digits it
-    touches: a printed number is one run of ink, and its extent is the ink's, not the tags'. The
-    model tags where a value is; on a turned phone capture it tagged 2 of 24 B-VAL and the 4 O,
-    and the cell read 2; on a worn copy 204 lost its 2; on a photocopy the 2 of 20, under the
-    维持 header, was tagged that header's (I-COL), and the cell read 0 (issue 28)."""
+    """The tags, with a digit the model tagged O taken into the value whose digits it touches: a
+    printed number is one run of ink, and its extent is the ink's, not the tags'. The model tags
+    where a value is; on a turned phone capture it tagged 2 of 24 B-VAL and the 4 O, and the
+    cell read 2; on a worn copy 204 lost its 2 (issue 28). Digits tagged as a label stay the
+    label's."""
     tags = [t.label or "O" for t in toks]
-    for _ in range(2):  # a run of such digits grows a digit at a time, from either end
+    for _ in range(2):  # a run of O digits grows a digit at a time, from either end
         for i in range(len(toks)):
-            if tags[i].endswith("VAL") or not _digit_text(toks[i].text):
+            if tags[i] != "O" or not _digit_text(toks[i].text):
                 continue
             if i > 0 and tags[i - 1].endswith("VAL") and _touching(toks[i - 1], toks[i]):
                 tags[i] = "I-VAL"

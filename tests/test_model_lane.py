@@ -189,14 +189,13 @@ def _requests_head(page, y=222):
 def test_a_digit_the_model_tagged_o_inside_a_number_stays_in_it():
     """A turned phone capture: 24 and 204 printed in two cells, the model tagged 2 B-VAL and 4 O,
     and 2 O, 0 B-VAL, 4 I-VAL — read by the tags, the cells were 2 and 4 (issue 28). A printed
-    number is one run of ink: a digit touching a value's digit is that value's, whatever its tag
-    (a photocopy: the 2 of 20 tagged as the 维持 header's, I-COL). A digit that stands apart (the
-    7 a cell away) is not taken in."""
+    number is one run of ink: a digit touching a value's digit is that value's. A digit that
+    stands apart (the 7 a cell away) is not taken in, and a label's digits stay the label's."""
     row = Line(text="本年新收 24 204", number=2, page=3)
     row.tokens += _labelled("本年新收", 265, 255, 273, "ROW:requests.new_received")
     row.tokens += [_tok("2", (474, 256, 480, 272), "B-VAL"), _tok("4", (480, 256, 486, 272), "O"),
                    Token(" ", (486, 256, 530, 272)),
-                   _tok("2", (534, 256, 540, 272), "I-COL:requests.total"), _tok("0", (540, 256, 546, 272), "I-VAL"),
+                   _tok("2", (534, 256, 540, 272), "O"), _tok("0", (540, 256, 546, 272), "B-VAL"),
                    _tok("4", (546, 256, 552, 272), "I-VAL"), _tok("7", (580, 256, 586, 272), "O")]
     page = Page(number=3, width=935.0, height=1082.0, lines=[_requests_head(3), row], source="ocr")
     doc = Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page])
