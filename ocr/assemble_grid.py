@@ -19,6 +19,7 @@ from nianbao import schema
 from nianbao.document import Cell, Document
 from nianbao.schema import row_labels as labels
 
+from .cell_shapes import settle_shapes
 from .grid import Grid, GridCell, find_grids
 
 NUM_RE = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
@@ -397,6 +398,7 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
     _thin_minus(cells, pages, fmt)
     _ones_among_zero_marks(cells, pages)
     _merged_repeats(cells, pages)
+    settle_shapes(cells, pages)  # cell_shapes.py: a 9 that is an oval 0, a minus that is a speck
 
 
 SECOND_CROP = "read from the cell's darkest ink: the tight crop read nothing"

@@ -1,0 +1,42 @@
+"""Doubtful cell readings the ink's shape overrules (ink_shapes.py): a 9 whose one mark is a closed
+oval with a speck at its foot is a 0, and a minus that is a speck of toner is no minus. Only
+readings below 0.9 (already doubtful) are looked at; the value changed is the ink's, and the
+reading stays first among the alternatives, below 0.9 — the shape decided, no recogniser did."""
+from __future__ import annotations
+
+import unicodedata
+
+from nianbao.document import Cell
+
+SHAPE_CONF = 0.8  # at most: a shape read it, no recogniser did
+DOUBTFUL = 0.9  # readings at or above this are left to the recogniser
+OVAL_REASON = "read '9', but its one mark is a closed oval with a speck at its foot, no tail: a 0"
+SPECK_REASON = "the minus read is a speck left of the digits, not a bar: no minus"
+
+
+def _text(cell: Cell) -> str:
+    return "".join(unicodedata.normalize("NFKC", cell.text or "").split())
+
+
+def _overrule(cell: Cell, value, reason: str) -> None:
+    read = cell.value
+    cell.alternatives = [read] + [a for a in cell.alternatives if a not in (read, value)]
+    cell.value = value
+    cell.confidence = min(cell.confidence, SHAPE_CONF)
+    cell.reason = "; ".join(filter(None, [cell.reason, reason]))
+
+
+def settle_shapes(cells: dict[str, Cell], pages: dict) -> None:
+    """Every OCR'd cell read below 0.9 as a lone 9 or with a minus, checked against its ink."""
+    from .ink_shapes import oval_zero, speck_for_minus
+
+    for cell in cells.values():
+        page = pages.get(cell.page)
+        if page is None or page.source != "ocr" or page.image is None or cell.bbox is None \
+                or cell.blank or cell.confidence >= DOUBTFUL or not isinstance(cell.value, (int, float)):
+            continue
+        text = _text(cell)
+        if cell.value == 9 and text == "9" and oval_zero(page.image, cell.bbox):
+            _overrule(cell, 0, OVAL_REASON)
+        elif cell.value < 0 and text[:1] in "-−" and text[1:].isdigit() and speck_for_minus(page.image, cell.bbox):
+            _overrule(cell, -cell.value, SPECK_REASON)
