@@ -261,3 +261,35 @@ def test_a_minus_that_is_a_speck_is_dropped_and_a_printed_one_stays():
     minus = _reread(_minus_three, Cell(value=-3, text="-3", confidence=0.85, page=1, bbox=CELL,
                                        alternatives=[-5, -8, 0]), _Reader(""))
     assert minus.value == -3
+
+
+def test_a_minus_touching_its_digit_is_a_minus_and_no_lone_digit_has_one():
+    """A worn copy of seed 2485 printed -426 with the minus touching the 4: one mark, so the
+    separate-bar test saw no minus and the change read 426 at 0.85. A bar at the first digit's
+    middle height reaching well left of everything above it is one; no digit alone, in four
+    fonts, has such a bar, and a plus joined the same way keeps its stem."""
+    from nianbao.ocr.digits import minus_before
+    fonts = ((cv2.FONT_HERSHEY_SIMPLEX, 0.75), (cv2.FONT_HERSHEY_DUPLEX, 0.75), (cv2.FONT_HERSHEY_PLAIN, 1.5),
+             (cv2.FONT_HERSHEY_COMPLEX, 0.75))
+    for font, size in fonts:
+        for d in "0123456789":
+            def number(img):
+                cv2.putText(img, d + "26", (93, 60), font, size, 0, 2)
+
+            glyph = np.full((200, 400), 255, np.uint8)
+            cv2.putText(glyph, d, (93, 60), font, size, 0, 2)
+            ys, xs = np.nonzero(glyph < 128)
+            left, mid = int(xs.min()), int((ys.min() + ys.max()) // 2)
+
+            def minus(img):
+                number(img)
+                cv2.line(img, (left - 9, mid), (left + 1, mid), 0, 2)
+
+            def plus(img):
+                minus(img)
+                cv2.line(img, (left - 4, mid - 5), (left - 4, mid + 5), 0, 2)
+
+            assert not minus_before(_page(number).image, CELL), (font, d)
+            assert not minus_before(_page(plus).image, CELL), (font, d)
+            if d in "0145689":  # the bar reaches past their left side at middle height
+                assert minus_before(_page(minus).image, CELL), (font, d)
