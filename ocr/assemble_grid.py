@@ -336,6 +336,7 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
     from .ink_shapes import flat_bar
 
     pages = {p.number: p for p in doc.pages}
+    doubtful = {key for key, cell in cells.items() if cell.confidence < LOW_CONF}
     todo, crops = [], []
     for key, cell in cells.items():
         page = pages.get(cell.page)
@@ -398,7 +399,7 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
     _thin_minus(cells, pages, fmt)
     _ones_among_zero_marks(cells, pages)
     _merged_repeats(cells, pages)
-    settle_shapes(cells, pages)  # cell_shapes.py: a 9 that is an oval 0, a minus that is a speck
+    settle_shapes(cells, pages, doubtful)  # cell_shapes.py: a 9 that is an oval 0, a minus that is a speck
 
 
 SECOND_CROP = "read from the cell's darkest ink: the tight crop read nothing"

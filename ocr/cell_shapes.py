@@ -1,6 +1,6 @@
 """Doubtful cell readings the ink's shape overrules (ink_shapes.py): a 9 whose one mark is a closed
 oval with a speck at its foot is a 0, and a minus that is a speck of toner is no minus. Only
-readings below 0.9 (already doubtful) are looked at; the value changed is the ink's, and the
+readings the page OCR made below 0.9 (doubtful, whatever a crop re-read said since) are looked at; the value changed is the ink's, and the
 reading stays first among the alternatives, below 0.9 — the shape decided, no recogniser did."""
 from __future__ import annotations
 
@@ -26,14 +26,16 @@ def _overrule(cell: Cell, value, reason: str) -> None:
     cell.reason = "; ".join(filter(None, [cell.reason, reason]))
 
 
-def settle_shapes(cells: dict[str, Cell], pages: dict) -> None:
-    """Every OCR'd cell read below 0.9 as a lone 9 or with a minus, checked against its ink."""
+def settle_shapes(cells: dict[str, Cell], pages: dict, doubtful: set[str] = frozenset()) -> None:
+    """Every OCR'd cell read below 0.9 as a lone 9 or with a minus, checked against its ink;
+    `doubtful`: cells the page OCR read below 0.9 that a crop re-read has "confirmed" since (a
+    worn copy of seed 2491: a specked 0 read 9 by both, the crop at ≥ 0.9)."""
     from .ink_shapes import oval_zero, speck_for_minus
 
-    for cell in cells.values():
+    for key, cell in cells.items():
         page = pages.get(cell.page)
-        if page is None or page.source != "ocr" or page.image is None or cell.bbox is None \
-                or cell.blank or cell.confidence >= DOUBTFUL or not isinstance(cell.value, (int, float)):
+        if page is None or page.source != "ocr" or page.image is None or cell.bbox is None or cell.blank \
+                or (cell.confidence >= DOUBTFUL and key not in doubtful) or not isinstance(cell.value, (int, float)):
             continue
         text = _text(cell)
         if cell.value == 9 and text == "9" and oval_zero(page.image, cell.bbox):

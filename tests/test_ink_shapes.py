@@ -252,6 +252,13 @@ def test_a_0_read_as_9_is_read_from_its_oval():
     nine = _reread(_nine, Cell(value=9, text="9", confidence=0.68, page=1, bbox=CELL, alternatives=[8, 0]),
                    _Reader(""))
     assert nine.value == 9
+    # a crop that "confirms" the 9 at 0.9 (it reads the speck as a tail too) does not hide the oval
+    confirmed = _reread(_zero_with_speck, Cell(value=9, text="9", confidence=0.85, page=1, bbox=CELL,
+                                               alternatives=[8, 0]), _Reader("9"))
+    assert confirmed.value == 0 and confirmed.confidence <= 0.8 and confirmed.alternatives[0] == 9
+    # a 9 the page OCR read surely is the recogniser's
+    sure = _reread(_zero_with_speck, Cell(value=9, text="9", confidence=0.95, page=1, bbox=CELL), _Reader("9"))
+    assert sure.value == 9
 
 
 def test_a_minus_that_is_a_speck_is_dropped_and_a_printed_one_stays():
