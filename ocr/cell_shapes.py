@@ -1,7 +1,8 @@
 """Doubtful cell readings the ink's shape overrules (ink_shapes.py): a 9 whose one mark is a closed
 oval with a speck at its foot is a 0, and a minus that is a speck of toner is no minus. Only
-readings the page OCR made below 0.9 (doubtful, whatever a crop re-read said since) are looked at; the value changed is the ink's, and the
-reading stays first among the alternatives, below 0.9 — the shape decided, no recogniser did."""
+readings the page OCR made below 0.9 (doubtful, whatever a crop re-read said since) are looked
+at; the value changed is the ink's, and the reading stays first among the alternatives, at most
+0.8 — the shape decided, no recogniser did."""
 from __future__ import annotations
 
 import unicodedata

@@ -1,6 +1,7 @@
 """Digits told by the shape of a cell's ink where no reading can be trusted: a flat bar (the
-zero mark — the page OCR reads as 1) and one upright stroke (a printed 1 the recogniser reads
-as nothing in a small crop)."""
+zero mark — the page OCR reads as 1), one upright stroke (a printed 1 the recogniser reads
+as nothing in a small crop), a closed oval with a speck at its foot (a 0 read as 9), and a
+speck left of the digits (read as a minus)."""
 from __future__ import annotations
 
 from .digits import SLASH_LEAN, _darkest_ink, _interior
@@ -125,8 +126,8 @@ def speck_for_minus(image, bbox_pt, inset_pt: float = 1.2) -> bool:
     """Whether what stands left of a cell's digits at their middle height is a speck and no
     minus: no bar there (digits.minus_before), no bar joined to the first digit (it is no wider
     than a digit, 0.8 of its height), and within 0.8 of a digit height one small mark or a few
-    spanning less than 0.3 of it, which the page OCR took for the minus (a worn copy of seed 2491: 3 read as
-    -3 at 0.85, a toner speck half a digit left of it)."""
+    spanning less than 0.3 of it, which the page OCR took for the minus (a worn copy of seed
+    2491: 3 read as -3 at 0.85, a toner speck just left of it)."""
     from .digits import _digit_marks, _ink, minus_before
 
     got = _ink(image, bbox_pt, inset_pt, 40)
@@ -145,7 +146,8 @@ def speck_for_minus(image, bbox_pt, inset_pt: float = 1.2) -> bool:
     near = []  # marks just left of the digits at their middle height, where a minus stands
     for i in range(1, n):
         x, y, cw, ch = (int(v) for v in stats[i, :4])
-        if i in digits or x + cw > left or left - (x + cw) > 0.8 * h or not top + 0.25 * h <= y + ch / 2 <= top + 0.8 * h:
+        if i in digits or x + cw > left or left - (x + cw) > 0.8 * h \
+                or not top + 0.25 * h <= y + ch / 2 <= top + 0.8 * h:
             continue
         if ch >= 0.3 * h:
             return False  # something tall: not a speck
