@@ -520,8 +520,8 @@ def _thin_minus(cells: dict[str, Cell], pages: dict, fmt: str) -> None:
         if table != "active" or schema.col_type(table, fmt, col) != "signed" or page is None \
                 or page.source != "ocr" or page.image is None or cell.bbox is None:
             continue
-        if not isinstance(cell.value, (int, float)) or cell.value <= 0 or "-" in (cell.text or ""):
-            continue
+        if not isinstance(cell.value, (int, float)) or cell.value <= 0 or any(c in (cell.text or "") for c in "-+"):
+            continue  # a sign read: a plus joined to its digit looks like a joined minus (digits.joined_minus)
         if minus_before(page.image, cell.bbox):
             old = cell.value
             cell.alternatives = [old] + [a for a in cell.alternatives if a != old]
