@@ -1,7 +1,6 @@
 """Digits told by the shape of a cell's ink where no reading can be trusted: a flat bar (the
 zero mark — the page OCR reads as 1), one upright stroke (a printed 1 the recogniser reads
-as nothing in a small crop), a closed oval with a speck at its foot (a 0 read as 9), and a
-speck left of the digits (read as a minus)."""
+as nothing in a small crop) and a closed oval with a speck at its foot (a 0 read as 9)."""
 from __future__ import annotations
 
 from .digits import SLASH_LEAN, _darkest_ink, _interior
@@ -120,40 +119,6 @@ def oval_zero(image, bbox_pt, inset_pt: float = 2.0) -> bool:
     under = int((ys >= bottom + top + 1).sum())  # below the counter and a stroke as thick as the top one
     return under <= SPECK_UNDER_LOOP * ch * ch
 
-
-
-def speck_for_minus(image, bbox_pt, inset_pt: float = 1.2) -> bool:
-    """Whether what stands left of a cell's digits at their middle height is a speck and no
-    minus: no bar there (digits.minus_before), no bar joined to the first digit (it is no wider
-    than a digit, 0.8 of its height), and within 0.8 of a digit height one small mark or a few
-    spanning less than 0.3 of it, which the page OCR took for the minus (a worn copy of seed
-    2491: 3 read as -3 at 0.85, a toner speck just left of it)."""
-    from .digits import _digit_marks, _ink, minus_before
-
-    got = _ink(image, bbox_pt, inset_pt, 40)
-    if got is None or minus_before(image, bbox_pt, inset_pt):
-        return False
-    crop, n, stats = got
-    digits = _digit_marks(stats, image.scale, crop.shape[1])
-    if not digits:
-        return False
-    h = max(int(stats[i, 3]) for i in digits)
-    top = min(int(stats[i, 1]) for i in digits)
-    first = min(digits, key=lambda i: stats[i, 0])
-    left = int(stats[first, 0])
-    if stats[first, 2] > 0.8 * h:
-        return False  # the first digit is wider than a digit: a minus may be joined to it
-    near = []  # marks just left of the digits at their middle height, where a minus stands
-    for i in range(1, n):
-        x, y, cw, ch = (int(v) for v in stats[i, :4])
-        if i in digits or x + cw > left or left - (x + cw) > 0.8 * h \
-                or not top + 0.25 * h <= y + ch / 2 <= top + 0.8 * h:
-            continue
-        if ch >= 0.3 * h:
-            return False  # something tall: not a speck
-        near.append((x, x + cw))
-    # one speck or a few, spanning less than a short minus: a worn minus broken in pieces spans more
-    return bool(near) and max(x1 for _, x1 in near) - min(x0 for x0, _ in near) < 0.3 * h
 
 
 def _hole(image, bbox_pt, inset_pt: float = 2.0):

@@ -215,12 +215,6 @@ def _three(img):
     cv2.putText(img, "3", (93, 60), cv2.FONT_HERSHEY_SIMPLEX, 0.75, 0, 2)
 
 
-def _speck_then_three(img):
-    """A 3 with a speck of toner just left of it at mid-height (a worn copy of seed 2491: -3)."""
-    _three(img)
-    cv2.circle(img, (88, 50), 1, 0, -1)
-
-
 def _minus_three(img):
     _three(img)
     cv2.line(img, (80, 50), (88, 50), 0, 2)
@@ -232,14 +226,6 @@ def test_an_oval_with_a_speck_is_a_0_and_a_9_keeps_its_tail():
     assert oval_zero(img(_zero), CELL) and oval_zero(img(_zero_with_speck), CELL)
     for draw in (_nine, _one, _seven, _dash, lambda m: None):
         assert not oval_zero(img(draw), CELL), draw.__name__
-
-
-def test_a_speck_left_of_a_digit_is_no_minus_and_a_bar_is_one():
-    from nianbao.ocr.ink_shapes import speck_for_minus
-    img = lambda draw: _page(draw).image  # noqa: E731
-    assert speck_for_minus(img(_speck_then_three), CELL)
-    for draw in (_minus_three, _three, lambda m: None):
-        assert not speck_for_minus(img(draw), CELL), draw.__name__
 
 
 def test_a_0_read_as_9_is_read_from_its_oval():
@@ -259,15 +245,6 @@ def test_a_0_read_as_9_is_read_from_its_oval():
     # a 9 the page OCR read surely is the recogniser's
     sure = _reread(_zero_with_speck, Cell(value=9, text="9", confidence=0.95, page=1, bbox=CELL), _Reader("9"))
     assert sure.value == 9
-
-
-def test_a_minus_that_is_a_speck_is_dropped_and_a_printed_one_stays():
-    cell = _reread(_speck_then_three, Cell(value=-3, text="-3", confidence=0.85, page=1, bbox=CELL,
-                                           alternatives=[-5, -8, 0]), _Reader(""))
-    assert cell.value == 3 and cell.confidence <= 0.8 and cell.alternatives[0] == -3 and "speck" in cell.reason
-    minus = _reread(_minus_three, Cell(value=-3, text="-3", confidence=0.85, page=1, bbox=CELL,
-                                       alternatives=[-5, -8, 0]), _Reader(""))
-    assert minus.value == -3
 
 
 def test_a_minus_touching_its_digit_is_a_minus_and_no_lone_digit_has_one():
