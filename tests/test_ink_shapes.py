@@ -211,15 +211,6 @@ def _nine(img):
     cv2.putText(img, "9", (93, 60), cv2.FONT_HERSHEY_SIMPLEX, 0.75, 0, 2)
 
 
-def _three(img):
-    cv2.putText(img, "3", (93, 60), cv2.FONT_HERSHEY_SIMPLEX, 0.75, 0, 2)
-
-
-def _minus_three(img):
-    _three(img)
-    cv2.line(img, (80, 50), (88, 50), 0, 2)
-
-
 def test_an_oval_with_a_speck_is_a_0_and_a_9_keeps_its_tail():
     from nianbao.ocr.ink_shapes import oval_zero
     img = lambda draw: _page(draw).image  # noqa: E731
