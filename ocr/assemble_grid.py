@@ -19,6 +19,7 @@ from nianbao import schema
 from nianbao.document import Cell, Document
 from nianbao.schema import row_labels as labels
 
+from .cell_shapes import settle_shapes
 from .grid import Grid, GridCell, find_grids
 
 NUM_RE = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
@@ -335,6 +336,7 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
     from .ink_shapes import flat_bar
 
     pages = {p.number: p for p in doc.pages}
+    doubtful = {key for key, cell in cells.items() if cell.confidence < LOW_CONF}
     todo, crops = [], []
     for key, cell in cells.items():
         page = pages.get(cell.page)
@@ -397,6 +399,7 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
     _thin_minus(cells, pages, fmt)
     _ones_among_zero_marks(cells, pages)
     _merged_repeats(cells, pages)
+    settle_shapes(cells, pages, doubtful)  # cell_shapes.py: a 9 that is an oval 0, a minus that is a speck
 
 
 SECOND_CROP = "read from the cell's darkest ink: the tight crop read nothing"
@@ -517,8 +520,8 @@ def _thin_minus(cells: dict[str, Cell], pages: dict, fmt: str) -> None:
         if table != "active" or schema.col_type(table, fmt, col) != "signed" or page is None \
                 or page.source != "ocr" or page.image is None or cell.bbox is None:
             continue
-        if not isinstance(cell.value, (int, float)) or cell.value <= 0 or "-" in (cell.text or ""):
-            continue
+        if not isinstance(cell.value, (int, float)) or cell.value <= 0 or any(c in (cell.text or "") for c in "-+"):
+            continue  # a sign read: a plus joined to its digit looks like a joined minus (digits.joined_minus)
         if minus_before(page.image, cell.bbox):
             old = cell.value
             cell.alternatives = [old] + [a for a in cell.alternatives if a != old]

@@ -318,7 +318,36 @@ def minus_before(image, bbox_pt, inset_pt: float = 1.2) -> bool:
         if 0.2 * h <= cw <= 1.5 * h and ch <= 0.3 * h and cw >= 1.5 * ch \
                 and top + 0.3 * h <= mid <= top + 0.75 * h:
             return True
-    return False
+    return joined_minus(crop, min(digits, key=lambda i: stats[i, 0]), stats, h)
+
+
+def joined_minus(crop, first: int, stats, h: int) -> bool:
+    """Whether a minus is printed touching the first digit (-426 read 426 at 0.85 on a worn copy of
+    seed 2485): a run of rows at the digit's middle height, at most a quarter of it thick, reaching
+    ≥ 0.25 of its height further left than every row above it. A 0's or 6's round side is thicker
+    than that; a 4's crossbar sits lower and its diagonal comes down to the bar's left end; a sign
+    of its own is shorter than the digits (a stamped scan of seed 2494 printed +84, +43, +22, +1
+    beside their digits: the first version of this test turned them negative). A plus joined to
+    its digit would pass: the caller keeps a reading whose text holds a sign."""
+    import cv2
+    import numpy as np
+
+    x, y, cw, ch = (int(v) for v in stats[first, :4])
+    if ch < 0.85 * h:
+        return False  # shorter than the digits: a sign of its own, not a digit (+84 on a stamped scan)
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    mark = cv2.connectedComponents(ink, connectivity=8)[1][y:y + ch, x:x + cw] == first
+    lefts = np.array([int(np.argmax(r)) if r.any() else cw for r in mark])
+    middle = range(int(np.ceil(0.3 * ch)), int(0.7 * ch) + 1)
+    reach = min(lefts[r] for r in middle)
+    bar = [r for r in range(ch) if lefts[r] <= reach + 0.1 * h]
+    if min(bar) < 0.3 * ch or max(bar) > 0.72 * ch or max(bar) - min(bar) + 1 > 0.25 * h \
+            or max(bar) - min(bar) + 1 != len(bar):
+        return False
+    above = lefts[:min(bar)]
+    if not len(above) or above.min() - reach < 0.25 * h:
+        return False
+    return True
 
 
 def top_bar(image, bbox_pt, inset_pt: float = 2.0) -> float | None:

@@ -1,6 +1,6 @@
 """Digits told by the shape of a cell's ink where no reading can be trusted: a flat bar (the
-zero mark — the page OCR reads as 1) and one upright stroke (a printed 1 the recogniser reads
-as nothing in a small crop)."""
+zero mark — the page OCR reads as 1), one upright stroke (a printed 1 the recogniser reads
+as nothing in a small crop) and a closed oval with a speck at its foot (a 0 read as 9)."""
 from __future__ import annotations
 
 from .digits import SLASH_LEAN, _darkest_ink, _interior
@@ -96,3 +96,50 @@ def _one_shape(ys, xs, ch: int, cw: int, h: float) -> bool:
             return False  # wide, or two runs of ink
         centres.append((row[0] + row[-1]) / 2)
     return bool(centres) and max(centres) - min(centres) <= max(1.5, 0.15 * ch)
+
+
+
+SPECK_UNDER_LOOP = 0.04  # ink under a closed loop (share of the mark's height squared): a speck, not a tail
+
+
+def oval_zero(image, bbox_pt, inset_pt: float = 2.0) -> bool:
+    """Whether a cell's one digit-tall mark is a closed oval with at most a speck under it: a 0,
+    not the 9 the recogniser read (worn copies of seed 2491: six printed 0s with a speck of
+    toner at their foot read as 9 at 0.66-0.85, 8 and 0 the alternatives). A 9's loop closes in
+    its upper half and its tail runs on below it: under the counter, past a stroke as thick as
+    the loop's top, a 9 keeps ≥ 0.08 of its height squared in ink (19-63 px on seeds 2491-2495)
+    and a 0 with a speck 0.01-0.02 (4-8 px). A mark with no closed counter (a worn 0 broken
+    open) says no."""
+    hole = _hole(image, bbox_pt, inset_pt)
+    if hole is None:
+        return False
+    top, bottom, ch, ys, _ = hole
+    if top > 0.3 * ch or bottom - top < 0.3 * ch:
+        return False  # the counter does not start under the top stroke, or is a pinhole
+    under = int((ys >= bottom + top + 1).sum())  # below the counter and a stroke as thick as the top one
+    return under <= SPECK_UNDER_LOOP * ch * ch
+
+
+
+def _hole(image, bbox_pt, inset_pt: float = 2.0):
+    """(top, bottom, mark height, ys, xs) in pixels of the largest closed counter (hole) of a cell's one
+    digit-tall mark, in the mark's own frame; None when the cell holds no single mark or it
+    encloses nothing."""
+    import cv2
+    import numpy as np
+
+    from .digits import _one_mark
+
+    mark = _one_mark(image, bbox_pt, inset_pt)
+    if mark is None:
+        return None
+    ys, xs, ch = mark
+    mask = np.zeros((ch + 2, int(xs.max()) + 3), np.uint8)
+    mask[ys + 1, xs + 1] = 255
+    contours, hier = cv2.findContours(mask, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
+    holes = [cv2.boundingRect(c) for c, h in zip(contours, hier[0]) if h[3] >= 0] if hier is not None else []
+    holes = [b for b in holes if b[2] * b[3] >= 2]
+    if not holes:
+        return None
+    x, y, w, h = max(holes, key=lambda b: b[2] * b[3])
+    return y - 1, y - 1 + h, ch, ys, xs

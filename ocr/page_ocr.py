@@ -87,6 +87,28 @@ def _sideways(engine: OcrEngine, grey: np.ndarray):
     return (ccw, 270, b) if reading_confidence(b)[0] > reading_confidence(a)[0] else (cw, 90, a)
 
 
+MORE_TEXT_CHARS = 20  # characters a turned reading must add to win on the amount of text
+
+
+def _reads_much_more(n: int, conf: float, m: int, c: float) -> bool:
+    """The page turned 180° reads at least twice the text (in lines of two characters or more),
+    20 characters more, at no lower confidence. Upside-down hanzi mostly fall below the engine's
+    score floor and vanish, while the page's upside-down digits still read as digits with
+    confidence, so such a page's mean can sit within 0.05 of its turned reading (a phone capture
+    of seed 2492: 0.948 on 4 characters, 0.988 on 67 turned; its requests rows were never found).
+    Upright text turned 180° reads less and worse, never twice as much."""
+    return m >= 2 * n and m >= n + MORE_TEXT_CHARS and c >= conf
+
+
+def _mostly_lone_marks(lines) -> bool:
+    """Two thirds or more of a page's lines (three at least) read one character each: what is left
+    of a page turned 180° when its hanzi fall below the engine's score floor and its digits read
+    on (a phone capture of seed 2492: 7 of 9 lines, at 0.948, just below the 0.95 that made a
+    sparse page doubtful). Upright sparse pages of seeds 2492 and 2494 read 0 or 1 such line."""
+    lone = sum(1 for ln in lines if len(ln.text.strip()) == 1)
+    return lone >= 3 and 3 * lone >= 2 * len(lines)
+
+
 def _retry_turns(engine: OcrEngine, grey: np.ndarray, read, conf: float, n: int, quarters: bool = True):
     """An unsure reading: the page turned 180° (and, for a sparse page, 90° and 270°: the ink test
     needs text to see a sideways page) is read again; a turn that reads ≥ 0.05 more confidently wins.
@@ -94,6 +116,8 @@ def _retry_turns(engine: OcrEngine, grey: np.ndarray, read, conf: float, n: int,
     characters (0, 1, 8 read the same either way up). Returns (page, turn, reading)."""
     best = (grey, 0, read)
     best_conf = conf + 0.05
+    if not read:
+        quarters = False  # a page that read nothing: only upside-down text hides that well
     # upside down first, and it wins when it clears the bar: a table turned a quarter reads its
     # dashes and ones (一, 1 turned) as confident left-to-right lines too
     for turns in ((180,), (90, 270) if n < SPARSE_CHARS and quarters else ()):
@@ -103,7 +127,7 @@ def _retry_turns(engine: OcrEngine, grey: np.ndarray, read, conf: float, n: int,
             c, m = reading_confidence(again)
             if not quarters and m <= n:
                 continue  # a sparse page: turned digits read as digits, so it must read more too
-            if c > best_conf:
+            if c > best_conf or (turn == 180 and _reads_much_more(n, conf, m, c)):
                 best, best_conf = (turned, turn, again), c
         if best[1]:
             break
@@ -151,10 +175,12 @@ def ocr_page(engine: OcrEngine, image: np.ndarray, dpi: float, page_no: int, fir
     else:
         read = engine.recognize(grey)
     conf, n = reading_confidence(read)
-    if read and conf < DOUBTFUL_CONF:  # n == 0 with lines read: they all ran top to bottom
+    if not read or conf < DOUBTFUL_CONF:  # n == 0 with lines read: they all ran top to bottom;
+        # nothing read at all (a stamped scan of seed 2494: a page with one heading, upside down)
         grey, turn, read = _retry_turns(engine, grey, read, conf, n)
         rotation = (rotation + turn) % 360
-    elif read and n < SPARSE_CHARS and conf < SPARSE_DOUBTFUL_CONF:
+    elif read and n < SPARSE_CHARS and (conf < SPARSE_DOUBTFUL_CONF or (
+            _mostly_lone_marks(read) and not _rules_run_down(grey, dpi / 72))):  # that is sideways: below
         # a sparse page (a table continued with a few rows, mostly digits): upside-down digits
         # still read as digits, so its mean stays above DOUBTFUL_CONF (a phone capture of seed
         # 2475 turned 180°: 0.84 on 16 characters, 0.99 on 77 turned; its rows went in reversed)
