@@ -248,6 +248,13 @@ def _cell(dc: DataCell, table: str, fmt: str, col: str, page: int, note: str | N
             # 2485-2486: four printed 0s left unread as "not a number"); no letter is printed there
             return Cell(value=0, text=dc.raw, confidence=min(conf, ROUND_CONF), page=page, bbox=_bbox(dc.cell),
                         alternatives=[], reason=f"read {dc.raw!r}: a lone round glyph in a number cell, a printed 0")
+        if ctype != "decimal" and (digits := _after_speck(dc.raw)) is not None:
+            # a speck left of a worn whole number read as a point ('.1186', '.9'): the digits are
+            # the cell's reading — left "not a number", the text path's position guess put a 0
+            # there (worn copies of seed 2491: four cells). Below 0.9: the point is a reading too
+            return Cell(value=int(digits), text=dc.raw, confidence=min(conf, SPECK_CONF), page=page,
+                        bbox=_bbox(dc.cell), alternatives=[],
+                        reason=f"read {dc.raw!r}: a speck before a whole number read as a point")
         if dc.raw and norm(dc.raw) not in DASHES:
             return Cell(value=None, text=dc.raw, confidence=conf, page=page, bbox=_bbox(dc.cell),
                         reason=f"not a number: {dc.raw!r}")
@@ -259,6 +266,17 @@ def _cell(dc: DataCell, table: str, fmt: str, col: str, page: int, note: str | N
         confs = [t.conf for t in sorted(dc.cell.tokens, key=lambda t: t.bbox[0])]
         cell.alternatives = alternatives(dc.text, confs if len(confs) == len(dc.text) else None, ctype)
     return cell
+
+
+SPECK_CONF = 0.85  # at most: a whole number read after a point that is taken for a speck
+SPECK_RE = re.compile(r"^[.·]+(\d+)$")
+
+
+def _after_speck(raw: str | None) -> str | None:
+    """The digits of a cell read as a point then digits ('.1186'): no whole-number cell prints a
+    number that starts with a point, and a decimal one would print its leading 0 (0.5)."""
+    m = SPECK_RE.match(norm(raw or ""))
+    return m.group(1) if m else None
 
 
 def _bbox(c: GridCell) -> tuple[float, float, float, float]:
