@@ -814,7 +814,8 @@ def _read_table(g: Grid, kind: str, fmt: str, page: int, out: dict, st: _State, 
                                       for c in right):
                 continue  # (an active row of one value prints it in a cell across the three columns)
             if any(norm(ph) in label for row in srows for ph in row.match) or \
-                    (blank_page and kind == "requests" and MARKER_RE.search(label)):
+                    (blank_page and kind == "requests" and MARKER_RE.search(label)) or \
+                    (r > top and _blank_cells(right, r) and _fuzzy_row_label(label, srows)):
                 data_rows.add(r)
     for r in sorted(data_rows):
         cells = rows[r]
@@ -852,6 +853,20 @@ def _read_table(g: Grid, kind: str, fmt: str, page: int, out: dict, st: _State, 
             key = row.key(cid)
             if key not in out:
                 out[key] = _cell(dc, kind, fmt, cid, page)
+
+
+def _blank_cells(right: list[GridCell], r: int) -> bool:
+    """Every cell under the numbers blank (or a dash) and its own: one grid row's cells."""
+    return all(norm(c.text) in DASHES | {""} and c.row == r and c.rowspan == 1 and c.colspan == 1 for c in right)
+
+
+def _fuzzy_row_label(label: str, srows: tuple[schema.Row, ...]) -> bool:
+    """A label that keeps most of a row's phrase with a slip (4.保护第三方合法权, its 益 lost on a
+    worn copy): a row of blank cells below the table's first number is then a row of values,
+    read as its blanks (and the re-read of inked blanks), where the text path found one number
+    for seven columns and left the row unread (worn copies of seed 2491)."""
+    return any(len(p) >= FUZZY_LEN and fuzzy_in(p, label) >= FUZZY_MIN
+               for row in srows for p in map(norm, row.match))
 
 
 def _continues_requests(g: Grid, fmt: str) -> bool:

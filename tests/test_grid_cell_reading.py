@@ -1,5 +1,7 @@
 """Which number goes to which cell on a scan (issue 24 done-when 3, worn copies of seed 2491):
 what the grid read at a cell is not overruled by a guess the text path made without geometry."""
+import pytest
+
 from nianbao.document import Token
 from nianbao.ocr.assemble_grid import DataCell, _cell
 from nianbao.ocr.grid import GridCell
@@ -25,3 +27,31 @@ def test_a_speck_before_a_whole_number_read_as_a_point_keeps_the_digits():
     # letters, words and a lone point stay what they were
     for raw in ("a", "合计", ".", ".1a"):
         assert _read(raw).value is None, raw
+
+
+def test_a_row_of_blanks_whose_label_lost_a_character_is_read_from_the_grid():
+    """Worn copy 2491-00080: 4.保护第三方合法权 (its 益 lost) printed seven blank cells between
+    rows of numbers. Only a label holding a row's phrase exactly made a row of blanks a row of
+    values, so the grid left it to the text path, which found "1 numbers for 7 columns" and
+    left three cells unread. Its blanks are read where the grid prints them."""
+    import importlib
+
+    pytest.importorskip("cv2")
+    from test_grid_continued_tables import _after_requests_page, _grid
+    ag = importlib.import_module("nianbao.ocr.assemble_grid")
+
+    blank = [("", 1)] * 7
+    g = _grid([[("(三)不予公开", 2), ("3.危及“三安全一稳定”", 1)] + [("2", 1)] + [("", 1)] * 5 + [("2", 1)],
+               [("(三)不予公开", 2), ("4.保护第三方合法权", 1)] + blank,
+               [("(三)不予公开", 2), ("5.属于三类内部事务信息", 1), ("1", 1)] + [("", 1)] * 5 + [("1", 1)]])
+    out = {}
+    ag._read_table(g, "requests", "2021", 3, out, _after_requests_page(), set())
+    third = [out.get(f"requests.result.withheld.third_party_rights.{c}") for c in ag.REQ_COLS]
+    assert all(c is not None and c.value == 0 and c.blank and c.bbox for c in third)
+    assert out["requests.result.withheld.internal_affairs.total"].value == 1
+    # a row of blanks whose words name no row (a caption, a note) is still no row of values
+    g2 = _grid([[("(三)不予公开", 2), ("3.危及“三安全一稳定”", 1)] + [("2", 1)] + [("", 1)] * 5 + [("2", 1)],
+                [("注：本表数据来源于系统统计", 3)] + blank])
+    out2 = {}
+    ag._read_table(g2, "requests", "2021", 3, out2, _after_requests_page(), set())
+    assert set(out2) == {f"requests.result.withheld.three_safeties.{c}" for c in ag.REQ_COLS}
