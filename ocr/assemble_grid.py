@@ -919,12 +919,27 @@ def _label_header_end(rows: list[list[GridCell]]) -> int | None:
 
 
 def _first_applicant_col(rows: list[list[GridCell]], cols: dict[str, schema.Column]) -> int | None:
-    """The grid column of the 自然人 header cell, when the page prints the requests header."""
+    """The grid column of the 自然人 header cell, when the page prints the requests header; where
+    its three characters came out with a slip (自人然 on a stamped scan), the column the other
+    applicant headers of the header rows put it in, when two of them agree (the seven applicant
+    columns stand in print order)."""
     for cells in rows:
         for c in cells:
             if c.colspan == 1 and not _is_data(c) and \
                     match_col([norm(c.text)], cols, REQ_COLS[:1]) == REQ_COLS[0]:
                 return c.col
+    votes: Counter = Counter()
+    for cells in rows:
+        if any(_is_data(c) and c.rowspan == 1 for c in cells):
+            break  # the header rows end at the first row of values
+        for c in cells:
+            cid = match_col([norm(c.text)], cols, REQ_COLS[1:5]) if c.colspan == 1 else None
+            if cid is not None:
+                votes[c.col - REQ_COLS.index(cid)] += 1
+    if votes:
+        (col, n), = votes.most_common(1)
+        if n >= 2 and col >= 1:
+            return col
     return None
 
 

@@ -55,3 +55,29 @@ def test_a_row_of_blanks_whose_label_lost_a_character_is_read_from_the_grid():
     out2 = {}
     ag._read_table(g2, "requests", "2021", 3, out2, _after_requests_page(), set())
     assert set(out2) == {f"requests.result.withheld.three_safeties.{c}" for c in ag.REQ_COLS}
+
+
+def test_the_applicant_columns_start_where_the_other_headers_put_them_when_ziranren_is_garbled():
+    """Stamped scan 2494-00005: the header 自然人 read 自人然, and a page of zero marks whose page
+    OCR kept only the / of the last two columns voted the numbers to start at 其他. The first
+    five applicant cells of most rows were left to the text path, which found "2 numbers for 7
+    columns" in one row and left it unread. 商业企业, 科研机构 … in the header rows place 自然人."""
+    import importlib
+
+    pytest.importorskip("cv2")
+    from test_grid_continued_tables import _grid
+    ag = importlib.import_module("nianbao.ocr.assemble_grid")
+
+    heads = ["自人然", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    zero_marks = [("", 1)] * 5 + [("/", 1), ("/", 1)]
+    g = _grid([[("(本列数据的勾稽关系为：第一项加第二项之和)", 3)] + [(h, 1) for h in heads],
+               [("一、本年新收政府信息公开申请数量", 3)] + zero_marks,
+               [("二、上年结转政府信息公开申请数量", 3)] + zero_marks,
+               [("三、本年度办理结果", 1), ("(一)予以公开", 2)] + [("", 1)] * 3 + [("1", 1), ("", 1), ("/", 1), ("1", 1)]])
+    out = {}
+    ag._read_table(g, "requests", "2021", 2, out, ag._State(), set())
+    new = {c: out.get(f"requests.new_received.{c}") for c in ag.REQ_COLS}
+    assert all(c is not None and c.value == 0 and c.bbox for c in new.values())
+    assert out["requests.result.disclosed.nonprofit"].value == 1
+    assert out["requests.result.disclosed.total"].value == 1
+    assert ag._first_applicant_col(ag._rows_of(g), ag.schema.columns("requests", "2021")) == 3
