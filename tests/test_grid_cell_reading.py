@@ -81,3 +81,30 @@ def test_the_applicant_columns_start_where_the_other_headers_put_them_when_ziran
     assert out["requests.result.disclosed.nonprofit"].value == 1
     assert out["requests.result.disclosed.total"].value == 1
     assert ag._first_applicant_col(ag._rows_of(g), ag.schema.columns("requests", "2021")) == 3
+
+
+def test_one_blurred_digit_is_no_room_for_a_two_digit_reread():
+    """Worn copies of seed 2491: a faint 7 (and 0, 8) the page OCR lost ran 0.8 of its height
+    wide and counted as two digits' ink, so a tight crop's 17 (04, 88) was taken for a lost
+    digit at 0.61–0.74. A mark narrower than it is tall holds one digit; 17, 10, 305 printed
+    still hold theirs."""
+    cv2 = pytest.importorskip("cv2")
+    import numpy as np
+
+    from nianbao.document import Cell
+    from nianbao.ocr.assemble_grid import _take_reread
+    from nianbao.ocr.digits import digit_slots
+    from nianbao.ocr.images import PageImage
+
+    def slots(printed, thickness):
+        img = np.full((120, 220), 255, np.uint8)
+        cv2.putText(img, printed, (60, 66), cv2.FONT_HERSHEY_SIMPLEX, 0.75, 0, thickness)
+        ys = np.where((img < 128).any(axis=1))[0]
+        return digit_slots(PageImage(img, 2.0), CELL, (ys.max() - ys.min() + 1) / 2.0)
+    assert slots("7", 3) == 1 and slots("8", 3) == 1
+    assert slots("17", 2) == 2 and slots("10", 2) == 2 and slots("305", 2) == 3
+    # the blank cell keeps its 0, below 0.9, the crop's reading named in its reason
+    blank = Cell(value=0, text="", confidence=0.9, page=1, bbox=CELL, blank=True, reason="blank cell read as 0")
+    _take_reread("requests.result.unable.needs_creation.enterprise", blank, "17", 0.61, "2021",
+                 slots=slots("7", 3))
+    assert blank.value == 0 and blank.confidence <= 0.85 and "'17'" in blank.reason
