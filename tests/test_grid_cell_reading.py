@@ -108,3 +108,50 @@ def test_one_blurred_digit_is_no_room_for_a_two_digit_reread():
     _take_reread("requests.result.unable.needs_creation.enterprise", blank, "17", 0.61, "2021",
                  slots=slots("7", 3))
     assert blank.value == 0 and blank.confidence <= 0.85 and "'17'" in blank.reason
+
+
+def test_a_digit_a_crop_read_surely_is_not_overruled_by_the_models_blank():
+    """Worn copy 2491-00071 (its balance printed off, variant balance_off): 结转下年度's 自然人 and
+    总计 print 1, the page OCR lost both, a tight crop read each at 0.998. The token model found
+    no token there and inferred blanks, under which the report's own balance error disappeared:
+    they won at 0.8, "the identities hold with it". A crop's sure reading is read at the cell like
+    the page OCR's digits; the printed 1s stand and the balance is the reconciler's to flag. A
+    crop reading below 0.9 (stray ink read as a digit) is still weighed by the identities."""
+    from nianbao import schema
+    from nianbao.document import Cell, Document, Page, Source
+    from nianbao.model.combine import combine
+    from nianbao.reconcile import reconcile
+    from nianbao.schema.equations import broken, equations
+    from reportgen import make_values
+
+    cols = list(schema.columns("requests", "2019"))
+    cf, new = "requests.carried_forward", "requests.new_received"
+    gold = make_values("2019", seed=41)
+    for c in cols:  # nothing carried forward: the balance holds with 0s
+        gold[f"{new}.{c}"] -= gold[f"{cf}.{c}"]
+        gold[f"{cf}.{c}"] = 0
+    assert min(gold[f"{new}.{c}"] for c in cols) >= 0 and broken(equations("2019"), gold) == 0
+    printed = dict(gold, **{f"{cf}.natural_person": 1, f"{cf}.total": 1})  # the report's own error
+    keys = [f"{cf}.natural_person", f"{cf}.total"]
+
+    def run(crop_conf):
+        doc = Document(source=Source(path="p.pdf", kind="scanned_pdf"), format="2019",
+                       pages=[Page(number=1, source="ocr")])
+        for k, x in printed.items():
+            doc.fields[k] = Cell(value=x, text=str(x), confidence=0.99, page=1, bbox=(0.0, 0.0, 9.0, 9.0))
+        for k in keys:
+            doc.fields[k] = Cell(value=1, text="1", confidence=crop_conf, page=1, bbox=(0.0, 0.0, 9.0, 9.0),
+                                 reason="read from a tight crop: the page OCR missed it")
+        model = {k: Cell(value=0, text="", confidence=0.8, page=1, blank=True,
+                         reason="blank: the token model found no value where its row and column labels cross")
+                 for k in keys}
+        combine(doc, model, {}, "reconcile")
+        return doc
+    doc = run(0.998)
+    assert [doc.fields[k].value for k in keys] == [1, 1]
+    assert all("token model inferred a blank" in doc.fields[k].reason for k in keys)
+    reconcile(doc)
+    assert [doc.fields[k].value for k in keys] == [1, 1]
+    assert any(f.identity.endswith("balance") for f in doc.flags)
+    # stray ink a crop read as 1 at 0.85: the identities, which hold with the blanks, keep them
+    assert [run(0.85).fields[k].value for k in keys] == [0, 0]
