@@ -43,7 +43,9 @@ KIND_CUES = {
     "requests": ("自然人", "商业企业", "科研机构", "申请人情况", "予以公开", "不予公开", "本年新收"),
     "active": ("制发件数", "废止件数", "现行有效", "处理决定数量", "收费金额", "新制作数量", "信息内容", "规章"),
 }
-_OCR_LETTERS = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"}
+# (a lowercase s beside digits too: a phone photo's 50 read 's0' was "not a number", and the text
+# path's position guess put a 0 in the cell — seed 2493; phone capture 2484-00047's s for 5)
+_OCR_LETTERS = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "s": "5", "B": "8"}
 _OCR_DIGITS = str.maketrans(_OCR_LETTERS)
 
 

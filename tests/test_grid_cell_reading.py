@@ -155,3 +155,13 @@ def test_a_digit_a_crop_read_surely_is_not_overruled_by_the_models_blank():
     assert any(f.identity.endswith("balance") for f in doc.flags)
     # stray ink a crop read as 1 at 0.85: the identities, which hold with the blanks, keep them
     assert [run(0.85).fields[k].value for k in keys] == [0, 0]
+
+
+def test_a_lowercase_s_beside_digits_is_a_5():
+    """Phone photo 2493-00030: 本年新收's 总计 50 read 's0' was "not a number" and the text path's
+    "2 blank cell(s) placed by position" put a 0 there. A letter the recogniser gives for a digit
+    (S, O, l) is read as that digit beside digits; a lone letter is not."""
+    from nianbao.ocr.assemble_grid import number_text
+
+    assert number_text("s0") == "50" and number_text("1s") == "15"
+    assert number_text("s") is None and number_text("as0") is None
