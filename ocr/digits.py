@@ -67,7 +67,33 @@ def has_ink(image, bbox_pt, inset_pt: float = 2.0, min_px_pt2: float = 1.5) -> b
     s = image.scale
     # a digit stroke is several points tall; speckle and rule remnants are not
     tall = [i for i in range(1, n) if stats[i, 3] >= 3.5 * s and stats[i, 2] <= 0.9 * crop.shape[1]]
-    return sum(int(stats[i, 4]) for i in tall) >= min_px_pt2 * s * s
+    if sum(int(stats[i, 4]) for i in tall) >= min_px_pt2 * s * s:
+        return True
+    # ...or a faint digit broken into pieces one above the other (a photocopied 7: its bar and
+    # its stem apart, neither digit-tall; four 7s of seed 2495 read as blank 0s, never re-read)
+    return any(y1 - y0 >= 3.5 * s and sum(int(stats[i, 4]) for i in ids) >= min_px_pt2 * s * s
+               for ids, (y0, y1) in _stacked_pieces(stats, n, s, crop.shape[1]))
+
+
+def _stacked_pieces(stats, n: int, scale: float, width: int) -> list[tuple[list[int], tuple[int, int]]]:
+    """Marks of at least a square point (no speckle) that overlap across x and stand at most a
+    piece's height apart: the pieces of one broken glyph, (component ids, (top, bottom)) for each
+    group of two or more."""
+    marks = sorted((i for i in range(1, n) if stats[i, 4] >= scale * scale and stats[i, 2] <= 0.9 * width),
+                   key=lambda i: stats[i, 1])
+    groups: list[list[int]] = []
+    for i in marks:
+        x0, x1, y0 = stats[i, 0], stats[i, 0] + stats[i, 2], stats[i, 1]
+        for g in groups:
+            gx0, gx1 = min(stats[j, 0] for j in g), max(stats[j, 0] + stats[j, 2] for j in g)
+            bottom = max(stats[j, 1] + stats[j, 3] for j in g)
+            if x0 < gx1 and gx0 < x1 and y0 - bottom <= max(stats[j, 3] for j in g + [i]):
+                g.append(i)
+                break
+        else:
+            groups.append([i])
+    return [(g, (min(stats[j, 1] for j in g), max(stats[j, 1] + stats[j, 3] for j in g)))
+            for g in groups if len(g) > 1]
 
 
 def _ink(image, bbox_pt, inset_pt: float, min_contrast: int):
@@ -116,7 +142,15 @@ def tight_crop(image, bbox_pt, inset_pt: float = 1.2, margin_px: int = 3, pad_px
         return None
     crop, n, stats = got
     s = image.scale
-    keep = [i for i in range(1, n) if stats[i, 3] >= 2.5 * s]
+    w = crop.shape[1]
+    # a table rule's remnant is a thin mark along the crop's left or right edge (or one across
+    # it): no digit
+    # (a photocopy's rule beside a faint 7 was read with it as '|7' and '」', seed 2495)
+    keep = [i for i in range(1, n) if stats[i, 3] >= 2.5 * s and stats[i, 2] <= 0.9 * w
+            and not (stats[i, 2] <= 1.5 * s and (stats[i, 0] <= 1.5 * s or stats[i, 0] + stats[i, 2] >= w - 1.5 * s))]
+    # the other pieces of a broken glyph (a faint 7's bar above its stem) stay in the crop
+    keep += [i for ids, (y0, y1) in _stacked_pieces(stats, n, s, crop.shape[1])
+             if y1 - y0 >= 2.5 * s for i in ids if i not in keep]
     if not keep:
         return None
     x0 = max(0, min(stats[i, 0] for i in keep) - margin_px)

@@ -165,3 +165,34 @@ def test_a_lowercase_s_beside_digits_is_a_5():
 
     assert number_text("s0") == "50" and number_text("1s") == "15"
     assert number_text("s") is None and number_text("as0") is None
+
+
+def test_a_faint_7_broken_in_two_is_ink_and_its_crop_keeps_both_pieces_not_the_rule():
+    """Photocopies of seed 2495: four printed 7s whose bar and stem came apart, neither piece
+    digit-tall, were "no ink" — the cells stayed blank 0s and were never re-read; and a crop
+    that kept the cell's rule remnant beside a 7 read '|7' or '」'. The pieces one above the
+    other are a digit's ink and both go into the crop; a thin mark along the crop's edge is not."""
+    cv2 = pytest.importorskip("cv2")
+    import numpy as np
+
+    from nianbao.ocr.digits import has_ink, tight_crop
+    from nianbao.ocr.images import PageImage
+
+    img = np.full((100, 200), 255, np.uint8)  # 4 px a point: a digit-tall mark is 14 px or more
+    cv2.line(img, (92, 40), (104, 40), 110, 2)  # the bar: 3 px tall
+    cv2.line(img, (101, 47), (98, 57), 110, 2)  # the stem, below a gap: 13 px tall
+    page = PageImage(img, 4.0)
+    cell = (15.0, 7.0, 35.0, 18.0)  # points: 60-140 x 28-72 px
+    assert has_ink(page, cell)
+    crop = tight_crop(page, cell)
+    rows = np.where((crop < 200).any(axis=1))[0] if crop is not None else [0]
+    assert rows[-1] - rows[0] >= 18  # from the bar to the stem's foot
+    # a rule's remnant down the cell's left edge stays out of the crop
+    cv2.line(img, (66, 28), (66, 72), 0, 2)
+    ruled = tight_crop(PageImage(img, 4.0), cell)
+    assert ruled is not None and ruled.shape[1] < 40
+    # speckle is still no ink
+    specks = np.full((100, 200), 255, np.uint8)
+    for x, y in ((80, 40), (95, 50), (110, 60)):
+        specks[y, x] = 90
+    assert not has_ink(PageImage(specks, 4.0), cell)
