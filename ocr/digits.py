@@ -76,9 +76,9 @@ def has_ink(image, bbox_pt, inset_pt: float = 2.0, min_px_pt2: float = 1.5) -> b
 
 
 def _stacked_pieces(stats, n: int, scale: float, width: int) -> list[tuple[list[int], tuple[int, int]]]:
-    """Marks of at least a square point (no speckle) that overlap across x and stand at most a
-    piece's height apart: the pieces of one broken glyph, (component ids, (top, bottom)) for each
-    group of two or more."""
+    """Marks of at least a square point that overlap across x and stand at most a piece's height
+    apart: the pieces of one broken glyph, (component ids, (top, bottom)) for each group of two or
+    more with a stroke among them (a column of speckle has none: a worn copy's blank cell)."""
     marks = sorted((i for i in range(1, n) if stats[i, 4] >= scale * scale and stats[i, 2] <= 0.9 * width),
                    key=lambda i: stats[i, 1])
     groups: list[list[int]] = []
@@ -92,8 +92,11 @@ def _stacked_pieces(stats, n: int, scale: float, width: int) -> list[tuple[list[
                 break
         else:
             groups.append([i])
+    # a glyph's piece is a stroke (a bar as wide, or a stem as tall, as 2.5 points), and no piece is
+    # digit-tall alone (that one is a digit already: a speck under a 0 is no part of it)
     return [(g, (min(stats[j, 1] for j in g), max(stats[j, 1] + stats[j, 3] for j in g)))
-            for g in groups if len(g) > 1]
+            for g in groups if len(g) > 1 and max(stats[j, 3] for j in g) < 3.5 * scale
+            and any(max(stats[j, 2], stats[j, 3]) >= 2.5 * scale for j in g)]
 
 
 def _ink(image, bbox_pt, inset_pt: float, min_contrast: int):
