@@ -146,10 +146,11 @@ def tight_crop(image, bbox_pt, inset_pt: float = 1.2, margin_px: int = 3, pad_px
     crop, n, stats = got
     s = image.scale
     w = crop.shape[1]
-    # a table rule's remnant is a thin mark along the crop's left or right edge (or one across
-    # it): no digit
-    # (a photocopy's rule beside a faint 7 was read with it as '|7' and '」', seed 2495)
-    keep = [i for i in range(1, n) if stats[i, 3] >= 2.5 * s and stats[i, 2] <= 0.9 * w
+    # a table rule's remnant is a thin mark along the crop's left or right edge: no digit (a
+    # photocopy's rule beside a faint 7 was read with it as '|7', seed 2495). The cell's frame,
+    # when the crop holds it whole, stays: a lone digit cut out alone is read worse (a phone
+    # photo's 7 read as nothing, seed 2493)
+    keep = [i for i in range(1, n) if stats[i, 3] >= 2.5 * s
             and not (stats[i, 2] <= 1.5 * s and (stats[i, 0] <= 1.5 * s or stats[i, 0] + stats[i, 2] >= w - 1.5 * s))]
     # the other pieces of a broken glyph (a faint 7's bar above its stem) stay in the crop
     keep += [i for ids, (y0, y1) in _stacked_pieces(stats, n, s, crop.shape[1])
