@@ -44,7 +44,9 @@ KIND_CUES = {
     "requests": ("自然人", "商业企业", "科研机构", "申请人情况", "予以公开", "不予公开", "本年新收"),
     "active": ("制发件数", "废止件数", "现行有效", "处理决定数量", "收费金额", "新制作数量", "信息内容", "规章"),
 }
-_OCR_LETTERS = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"}
+# (a lowercase s beside digits too: a phone photo's 50 read 's0' was "not a number", and the text
+# path's position guess put a 0 in the cell — seed 2493; phone capture 2484-00047's s for 5)
+_OCR_LETTERS = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "s": "5", "B": "8"}
 _OCR_DIGITS = str.maketrans(_OCR_LETTERS)
 
 
@@ -249,6 +251,13 @@ def _cell(dc: DataCell, table: str, fmt: str, col: str, page: int, note: str | N
             # 2485-2486: four printed 0s left unread as "not a number"); no letter is printed there
             return Cell(value=0, text=dc.raw, confidence=min(conf, ROUND_CONF), page=page, bbox=_bbox(dc.cell),
                         alternatives=[], reason=f"read {dc.raw!r}: a lone round glyph in a number cell, a printed 0")
+        if ctype != "decimal" and (digits := _after_speck(dc.raw)) is not None:
+            # a speck left of a worn whole number read as a point ('.1186', '.9'): the digits are
+            # the cell's reading — left "not a number", the text path's position guess put a 0
+            # there (worn copies of seed 2491: four cells). Below 0.9: the point is a reading too
+            return Cell(value=int(digits), text=dc.raw, confidence=min(conf, SPECK_CONF), page=page,
+                        bbox=_bbox(dc.cell), alternatives=[],
+                        reason=f"read {dc.raw!r}: a speck before a whole number read as a point")
         if dc.raw and norm(dc.raw) not in DASHES:
             return Cell(value=None, text=dc.raw, confidence=conf, page=page, bbox=_bbox(dc.cell),
                         reason=f"not a number: {dc.raw!r}")
@@ -260,6 +269,17 @@ def _cell(dc: DataCell, table: str, fmt: str, col: str, page: int, note: str | N
         confs = [t.conf for t in sorted(dc.cell.tokens, key=lambda t: t.bbox[0])]
         cell.alternatives = alternatives(dc.text, confs if len(confs) == len(dc.text) else None, ctype)
     return cell
+
+
+SPECK_CONF = 0.85  # at most: a whole number read after a point that is taken for a speck
+SPECK_RE = re.compile(r"^[.·]+(\d+)$")
+
+
+def _after_speck(raw: str | None) -> str | None:
+    """The digits of a cell read as a point then digits ('.1186'): no whole-number cell prints a
+    number that starts with a point, and a decimal one would print its leading 0 (0.5)."""
+    m = SPECK_RE.match(norm(raw or ""))
+    return m.group(1) if m else None
 
 
 def _bbox(c: GridCell) -> tuple[float, float, float, float]:
@@ -799,7 +819,8 @@ def _read_table(g: Grid, kind: str, fmt: str, page: int, out: dict, st: _State, 
                                       for c in right):
                 continue  # (an active row of one value prints it in a cell across the three columns)
             if any(norm(ph) in label for row in srows for ph in row.match) or \
-                    (blank_page and kind == "requests" and MARKER_RE.search(label)):
+                    (blank_page and kind == "requests" and MARKER_RE.search(label)) or \
+                    (r > top and _blank_cells(right, r) and _fuzzy_row_label(label, srows)):
                 data_rows.add(r)
     for r in sorted(data_rows):
         cells = rows[r]
@@ -837,6 +858,20 @@ def _read_table(g: Grid, kind: str, fmt: str, page: int, out: dict, st: _State, 
             key = row.key(cid)
             if key not in out:
                 out[key] = _cell(dc, kind, fmt, cid, page)
+
+
+def _blank_cells(right: list[GridCell], r: int) -> bool:
+    """Every cell under the numbers blank (or a dash) and its own: one grid row's cells."""
+    return all(norm(c.text) in DASHES | {""} and c.row == r and c.rowspan == 1 and c.colspan == 1 for c in right)
+
+
+def _fuzzy_row_label(label: str, srows: tuple[schema.Row, ...]) -> bool:
+    """A label that keeps most of a row's phrase with a slip (4.保护第三方合法权, its 益 lost on a
+    worn copy): a row of blank cells below the table's first number is then a row of values,
+    read as its blanks (and the re-read of inked blanks), where the text path found one number
+    for seven columns and left the row unread (worn copies of seed 2491)."""
+    return any(len(p) >= FUZZY_LEN and fuzzy_in(p, label) >= FUZZY_MIN
+               for row in srows for p in map(norm, row.match))
 
 
 def _continues_requests(g: Grid, fmt: str) -> bool:
@@ -889,12 +924,27 @@ def _label_header_end(rows: list[list[GridCell]]) -> int | None:
 
 
 def _first_applicant_col(rows: list[list[GridCell]], cols: dict[str, schema.Column]) -> int | None:
-    """The grid column of the 自然人 header cell, when the page prints the requests header."""
+    """The grid column of the 自然人 header cell, when the page prints the requests header; where
+    its three characters came out with a slip (自人然 on a stamped scan), the column the other
+    applicant headers of the header rows put it in, when two of them agree (the seven applicant
+    columns stand in print order)."""
     for cells in rows:
         for c in cells:
             if c.colspan == 1 and not _is_data(c) and \
                     match_col([norm(c.text)], cols, REQ_COLS[:1]) == REQ_COLS[0]:
                 return c.col
+    votes: Counter = Counter()
+    for cells in rows:
+        if any(_is_data(c) and c.rowspan == 1 for c in cells):
+            break  # the header rows end at the first row of values
+        for c in cells:
+            cid = match_col([norm(c.text)], cols, REQ_COLS[1:5]) if c.colspan == 1 else None
+            if cid is not None:
+                votes[c.col - REQ_COLS.index(cid)] += 1
+    if votes:
+        (col, n), = votes.most_common(1)
+        if n >= 2 and col >= 1:
+            return col
     return None
 
 

@@ -67,7 +67,36 @@ def has_ink(image, bbox_pt, inset_pt: float = 2.0, min_px_pt2: float = 1.5) -> b
     s = image.scale
     # a digit stroke is several points tall; speckle and rule remnants are not
     tall = [i for i in range(1, n) if stats[i, 3] >= 3.5 * s and stats[i, 2] <= 0.9 * crop.shape[1]]
-    return sum(int(stats[i, 4]) for i in tall) >= min_px_pt2 * s * s
+    if sum(int(stats[i, 4]) for i in tall) >= min_px_pt2 * s * s:
+        return True
+    # ...or a faint digit broken into pieces one above the other (a photocopied 7: its bar and
+    # its stem apart, neither digit-tall; four 7s of seed 2495 read as blank 0s, never re-read)
+    return any(y1 - y0 >= 3.5 * s and sum(int(stats[i, 4]) for i in ids) >= min_px_pt2 * s * s
+               for ids, (y0, y1) in _stacked_pieces(stats, n, s, crop.shape[1]))
+
+
+def _stacked_pieces(stats, n: int, scale: float, width: int) -> list[tuple[list[int], tuple[int, int]]]:
+    """Marks of at least a square point that overlap across x and stand at most a piece's height
+    apart: the pieces of one broken glyph, (component ids, (top, bottom)) for each group of two or
+    more with a stroke among them (a column of speckle has none: a worn copy's blank cell)."""
+    marks = sorted((i for i in range(1, n) if stats[i, 4] >= scale * scale and stats[i, 2] <= 0.9 * width),
+                   key=lambda i: stats[i, 1])
+    groups: list[list[int]] = []
+    for i in marks:
+        x0, x1, y0 = stats[i, 0], stats[i, 0] + stats[i, 2], stats[i, 1]
+        for g in groups:
+            gx0, gx1 = min(stats[j, 0] for j in g), max(stats[j, 0] + stats[j, 2] for j in g)
+            bottom = max(stats[j, 1] + stats[j, 3] for j in g)
+            if x0 < gx1 and gx0 < x1 and y0 - bottom <= max(stats[j, 3] for j in g + [i]):
+                g.append(i)
+                break
+        else:
+            groups.append([i])
+    # a glyph's piece is a stroke (a bar as wide, or a stem as tall, as 2.5 points), and no piece is
+    # digit-tall alone (that one is a digit already: a speck under a 0 is no part of it)
+    return [(g, (min(stats[j, 1] for j in g), max(stats[j, 1] + stats[j, 3] for j in g)))
+            for g in groups if len(g) > 1 and max(stats[j, 3] for j in g) < 3.5 * scale
+            and any(max(stats[j, 2], stats[j, 3]) >= 2.5 * scale for j in g)]
 
 
 def _ink(image, bbox_pt, inset_pt: float, min_contrast: int):
@@ -116,7 +145,16 @@ def tight_crop(image, bbox_pt, inset_pt: float = 1.2, margin_px: int = 3, pad_px
         return None
     crop, n, stats = got
     s = image.scale
-    keep = [i for i in range(1, n) if stats[i, 3] >= 2.5 * s]
+    w = crop.shape[1]
+    # a table rule's remnant is a thin mark along the crop's left or right edge: no digit (a
+    # photocopy's rule beside a faint 7 was read with it as '|7', seed 2495). The cell's frame,
+    # when the crop holds it whole, stays: a lone digit cut out alone is read worse (a phone
+    # photo's 7 read as nothing, seed 2493)
+    keep = [i for i in range(1, n) if stats[i, 3] >= 2.5 * s
+            and not (stats[i, 2] <= 1.5 * s and (stats[i, 0] <= 1.5 * s or stats[i, 0] + stats[i, 2] >= w - 1.5 * s))]
+    # the other pieces of a broken glyph (a faint 7's bar above its stem) stay in the crop
+    keep += [i for ids, (y0, y1) in _stacked_pieces(stats, n, s, crop.shape[1])
+             if y1 - y0 >= 2.5 * s for i in ids if i not in keep]
     if not keep:
         return None
     x0 = max(0, min(stats[i, 0] for i in keep) - margin_px)
@@ -222,8 +260,11 @@ def digit_slots(image, bbox_pt, digit_h_pt: float, band_pt: tuple[float, float] 
             merged[-1][1] = max(merged[-1][1], x1)
         else:
             merged.append([x0, x1])
-    # a digit is about half as wide as it is tall (a 1 narrower: still one)
-    return sum(max(1, round((x1 - x0) / (0.5 * h))) for x0, x1 in merged)
+    # a digit is about half as wide as it is tall (a 1 narrower: still one); a mark narrower than
+    # it is tall holds one digit however blurred — two need their widths and a gap (a worn 7 or 8
+    # runs 0.8 of its height wide: counted two, it let a crop's 17 and 88 through where one is
+    # printed, worn copies of seed 2491)
+    return sum(1 if x1 - x0 < h else round((x1 - x0) / (0.5 * h)) for x0, x1 in merged)
 
 
 def _digit_marks(stats, scale: float, width: int) -> list[int]:
