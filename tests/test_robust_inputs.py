@@ -63,6 +63,21 @@ def test_each_bad_input_gets_a_clear_error(bad_dir):
             assert doc.errors[0]["message"] and not doc.fields
 
 
+def test_why_a_pdf_is_refused_comes_from_its_bytes_not_pdfiums_last_error(bad_dir, monkeypatch):
+    """pdfium's refusal message is its process-wide last error: under load a batch worker's
+    zero-page PDF came back "password" (another file's code) and was counted as encrypted. Every
+    refusal here carries that stale message; each file is still counted for what it is."""
+    import pypdfium2 as pdfium
+    from nianbao.batch.worker import reason_for
+
+    def refuse(*a, **k):
+        raise pdfium.PdfiumError("Failed to load document (PDFium: Incorrect password error).")
+
+    monkeypatch.setattr(pdfium, "PdfDocument", refuse)
+    for name in ("zero pages.pdf", "truncated.pdf", "corrupt.pdf", "locked.pdf"):
+        assert reason_for(extract(bad_dir / name).errors) == EXPECTED[name], name
+
+
 def test_encrypted_with_empty_user_password_is_read(tmp_path):
     pdf = render_report(tmp_path / "r.pdf", "2021", make_values("2021", seed=6))
     pypdf = pytest.importorskip("pypdf")
