@@ -87,37 +87,38 @@ def test_a_sparse_page_of_symmetric_digits_is_not_turned_on_confidence_alone():
     assert image.rotation == 0
 
 
+# the requests page of a capture turned 180°, as it reads turned upright
+_TURNED_REQUESTS = ["5.要求行政机关确认或重新出具", "已获取信息", "（六）其他处理", "（七）总计", "45", "54",
+                    "四、结转下年度继续办理", "四、政府信息公开行政复议、行政诉讼情况"]
+
+
+def _read_sparse(up, down):
+    """A sparse page read as `up`, and as `down` once turned: (rotation chosen, OCR passes)."""
+    from nianbao.ocr.page_ocr import Straightened, ocr_page
+    page = _sparse_page()
+    eng = _MarkedEngine(up, down)
+    _, image = ocr_page(eng, page, 72, 1, straight=Straightened(page))
+    return image.rotation, eng.calls
+
+
 def test_a_sparse_page_whose_upside_down_labels_vanished_is_turned_on_the_text_it_reads_turned():
     """A phone capture of seed 2492, page 3 of five all turned 180°: its upside-down hanzi fell
     below the engine's score floor, so it read as lone digits (9, 54, 2, 1, 45 …) at 0.948 on
     the 4 characters in lines of two or more — within 0.05 of its turned reading, 0.988 on 67
     characters — and its requests rows were never found. Twice the text at no lower confidence
     turns it."""
-    from nianbao.ocr.page_ocr import Straightened, ocr_page
     up = _lines(["9", "9", "54", "2", "1", "9", "45", "4"], 0.948)
-    down = _lines(["5.要求行政机关确认或重新出具", "已获取信息", "（六）其他处理", "（七）总计", "45", "54",
-                   "四、结转下年度继续办理", "四、政府信息公开行政复议、行政诉讼情况"], 0.988)
-    page = _sparse_page()
-    eng = _MarkedEngine(up, down)
-    _, image = ocr_page(eng, page, 72, 1, straight=Straightened(page))
-    assert image.rotation == 180 and eng.calls == 2
+    assert _read_sparse(up, _lines(_TURNED_REQUESTS, 0.988)) == (180, 2)
 
 
 def test_a_sparse_page_of_lone_marks_is_read_upside_down_however_sure_its_digits_read():
     """The same page read a little more surely (0.97, above the 0.95 that makes a sparse page
     doubtful): seven of its nine lines are lone characters, what an upside-down page leaves."""
-    from nianbao.ocr.page_ocr import Straightened, ocr_page
     up = _lines(["9", "9", "54", "2", "1", "9", "45", "4", "6"], 0.97)
-    down = _lines(["5.要求行政机关确认或重新出具", "已获取信息", "（六）其他处理", "（七）总计", "45", "54",
-                   "四、结转下年度继续办理", "四、政府信息公开行政复议、行政诉讼情况"], 0.988)
-    page = _sparse_page()
-    eng = _MarkedEngine(up, down)
-    _, image = ocr_page(eng, page, 72, 1, straight=Straightened(page))
-    assert image.rotation == 180 and eng.calls == 2
+    down = _lines(_TURNED_REQUESTS, 0.988)
+    assert _read_sparse(up, down) == (180, 2)
     # an upright sparse page reading as sure, its labels read, is not read twice
-    eng = _MarkedEngine(_lines(["（六）其他处理", "45", "（七）总计", "54"], 0.97), down)
-    _, image = ocr_page(eng, page, 72, 1, straight=Straightened(page))
-    assert image.rotation == 0 and eng.calls == 1
+    assert _read_sparse(_lines(["（六）其他处理", "45", "（七）总计", "54"], 0.97), down) == (0, 1)
 
 
 def test_a_page_that_read_nothing_is_read_upside_down_too():
