@@ -102,14 +102,20 @@ def _stacked_pieces(stats, n: int, scale: float, width: int) -> list[tuple[list[
 def _ink(image, bbox_pt, inset_pt: float, min_contrast: int):
     """A cell's interior and its ink's connected components (Otsu, so grey scans keep whole
     strokes): (crop, n, stats), or None for a crop with no ink contrast."""
+    got = _ink_labelled(image, bbox_pt, inset_pt, min_contrast)
+    return None if got is None else got[:3]
+
+
+def _ink_labelled(image, bbox_pt, inset_pt: float, min_contrast: int):
+    """`_ink` with the label image too: (crop, n, stats, labels), for a test of one mark's shape."""
     import cv2
 
     crop = _interior(image, bbox_pt, inset_pt)
     if crop.size == 0 or crop.max() - crop.min() < min_contrast:
         return None
     _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    return crop, n, stats
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    return crop, n, stats, labels
 
 
 def glyph_count(image, bbox_pt, inset_pt: float = 2.0) -> int:
@@ -338,10 +344,10 @@ def minus_before(image, bbox_pt, inset_pt: float = 1.2) -> bool:
     """Whether a short horizontal bar stands left of the cell's digits at their middle height: the
     minus of a signed change (本年增/减 -69) that a worn or faint copy prints thin and grey, and
     the page OCR drops or reads as '.' (-69 read as 69, -308 as .308)."""
-    got = _ink(image, bbox_pt, inset_pt, 40)
+    got = _ink_labelled(image, bbox_pt, inset_pt, 40)
     if got is None:
         return False
-    crop, n, stats = got
+    crop, n, stats, labels = got
     s = image.scale
     w = crop.shape[1]
     digits = _digit_marks(stats, s, w)
@@ -359,10 +365,10 @@ def minus_before(image, bbox_pt, inset_pt: float = 1.2) -> bool:
         if 0.2 * h <= cw <= 1.5 * h and ch <= 0.3 * h and cw >= 1.5 * ch \
                 and top + 0.3 * h <= mid <= top + 0.75 * h:
             return True
-    return joined_minus(crop, min(digits, key=lambda i: stats[i, 0]), stats, h)
+    return joined_minus(labels, min(digits, key=lambda i: stats[i, 0]), stats, h)
 
 
-def joined_minus(crop, first: int, stats, h: int) -> bool:
+def joined_minus(labels, first: int, stats, h: int) -> bool:
     """Whether a minus is printed touching the first digit (-426 read 426 at 0.85 on a worn copy of
     seed 2485): a run of rows at the digit's middle height, at most a quarter of it thick, reaching
     ≥ 0.25 of its height further left than every row above it. A 0's or 6's round side is thicker
@@ -370,14 +376,12 @@ def joined_minus(crop, first: int, stats, h: int) -> bool:
     of its own is shorter than the digits (a stamped scan of seed 2494 printed +84, +43, +22, +1
     beside their digits: the first version of this test turned them negative). A plus joined to
     its digit would pass: the caller keeps a reading whose text holds a sign."""
-    import cv2
     import numpy as np
 
     x, y, cw, ch = (int(v) for v in stats[first, :4])
     if ch < 0.85 * h:
         return False  # shorter than the digits: a sign of its own, not a digit (+84 on a stamped scan)
-    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    mark = cv2.connectedComponents(ink, connectivity=8)[1][y:y + ch, x:x + cw] == first
+    mark = labels[y:y + ch, x:x + cw] == first
     lefts = np.array([int(np.argmax(r)) if r.any() else cw for r in mark])
     middle = range(int(np.ceil(0.3 * ch)), int(0.7 * ch) + 1)
     reach = min(lefts[r] for r in middle)

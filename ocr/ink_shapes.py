@@ -98,7 +98,6 @@ def _one_shape(ys, xs, ch: int, cw: int, h: float) -> bool:
     return bool(centres) and max(centres) - min(centres) <= max(1.5, 0.15 * ch)
 
 
-
 SPECK_UNDER_LOOP = 0.04  # ink under a closed loop (share of the mark's height squared): a speck, not a tail
 
 
@@ -118,7 +117,6 @@ def oval_zero(image, bbox_pt, inset_pt: float = 2.0) -> bool:
         return False  # the counter does not start under the top stroke, or is a pinhole
     under = int((ys >= bottom + top + 1).sum())  # below the counter and a stroke as thick as the top one
     return under <= SPECK_UNDER_LOOP * ch * ch
-
 
 
 def _hole(image, bbox_pt, inset_pt: float = 2.0):
