@@ -419,7 +419,7 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
     _thin_minus(cells, pages, fmt)
     _ones_among_zero_marks(cells, pages)
     _merged_repeats(cells, pages)
-    settle_shapes(cells, pages, doubtful)  # cell_shapes.py: a 9 that is an oval 0, a minus that is a speck
+    settle_shapes(cells, pages, doubtful)  # cell_shapes.py: a doubtful 9 that is an oval 0
 
 
 SECOND_CROP = "read from the cell's darkest ink: the tight crop read nothing"
