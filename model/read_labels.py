@@ -24,6 +24,7 @@ DASHES = set("-—–－―/／~～无")  # zero marks (spec variant zero_marks)
 # scan's — read as 一 and tagged as a row label's last character took the 5 beside it into that
 # row (issue 28). Not in prose: 一 there is the numeral (开放日一次)
 CELL_DASHES = DASHES | set("一ー")
+MINUS = set("-－−–")  # a sign where it touches a number's first digit
 
 
 @dataclass
@@ -91,11 +92,15 @@ def _whole_numbers(toks: list[Token]) -> list[str]:
 
 def _join_split_numbers(ents: list[Entity]) -> list[Entity]:
     """Value pieces that touch are one printed number: a B tag inside "93" makes two entities,
-    9 and 3, where the page has one; cells are set apart by padding, the pieces are not."""
+    9 and 3, where the page has one; cells are set apart by padding, the pieces are not. A
+    minus tagged a value of its own before the digits it touches is that number's sign: on a
+    stamped scan -16 of a signed change was tagged - B-VAL, 1 B-VAL, 6 I-VAL, and the cell read
+    the lone - as a zero mark (issue 28)."""
     out: list[Entity] = []
     for e in ents:
         o = out[-1] if out else None
-        if o is not None and o.role == e.role == "VAL" and _touching(o.tokens[-1], e.tokens[0]):
+        if o is not None and o.role == e.role == "VAL" and (
+                _touching(o.tokens[-1], e.tokens[0]) or _sign_of(o, e.tokens[0])):
             o.tokens = o.tokens + e.tokens
             o.__dict__.pop("box", None)
         else:
@@ -114,6 +119,17 @@ def _touching(p: Token, t: Token, unboxed: bool = False) -> bool:
     w = max(1.0, p.bbox[2] - p.bbox[0])
     same_line = abs((t.bbox[1] + t.bbox[3]) - (p.bbox[1] + p.bbox[3])) / 2 < h * 0.5
     return same_line and -w < t.bbox[0] - p.bbox[2] < min(w, h) * 0.3
+
+
+def _sign_of(sign: Entity, t: Token) -> bool:
+    """A value that is only a minus, on the line of the digit t and touching it (the gap a
+    digit's spacing, not a cell's padding)."""
+    if sign.text.strip() not in MINUS or not _digit_text(t.text) or not (sign.box and t.bbox):
+        return False
+    h = max(1.0, t.bbox[3] - t.bbox[1])
+    w = max(1.0, t.bbox[2] - t.bbox[0])
+    same_line = abs((t.bbox[1] + t.bbox[3]) - (sign.box[1] + sign.box[3])) / 2 < h * 0.5
+    return same_line and -w < t.bbox[0] - sign.box[2] < min(w, h) * 0.3
 
 
 def _digit_text(s: str) -> bool:
@@ -244,7 +260,11 @@ def cells(doc: Document, fmt: str, ents: list[Entity] | None = None) -> dict[str
             continue
         seen.add(key)
         mark = bool(v.text.strip()) and all(ch in CELL_DASHES for ch in v.text.strip())
-        value = parse_value("—" if mark else v.text, schema.col_type(table, fmt, key.rsplit(".", 1)[1]))
+        ctype = schema.col_type(table, fmt, key.rsplit(".", 1)[1])
+        text = v.text.strip()
+        if ctype != "signed" and len(text) > 1 and text[0] in MINUS:
+            text = text[1:]  # a count has no sign: the mark before it is not one (as the rules read it)
+        value = parse_value("—" if mark else text, ctype)
         if value is None:
             continue
         conf = min(v.conf, row.conf, col.conf)

@@ -239,3 +239,34 @@ def test_zero_marks_tagged_as_the_next_rows_label_do_not_join_it():
     cells = read_labels.cells(Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page]), "2021")
     assert cells[f"{dup}.total"].value == 4
     assert cells[f"{exc}.total"].value == 5
+
+
+def test_a_minus_tagged_a_value_of_its_own_is_the_sign_of_the_number_it_touches():
+    """A stamped scan of a 2019 report: 其他对外管理服务事项's 本年增/减 printed -16, tagged
+    - B-VAL, 1 B-VAL, 6 I-VAL; the cell read the lone - as a zero mark, 0, with -16 an
+    alternative (issue 28). A minus touching a number's first digit is its sign; in a count
+    column it is not one (as the rules read it), and a dash a cell away stays a zero mark."""
+    head = Line(text="上一年项目数量 本年增/减 处理决定数量", number=1, page=2)
+    for word, x, col in (("上一年项目数量", 430, "prev_items"), ("本年增/减", 540, "change"),
+                         ("处理决定数量", 620, "decisions")):
+        head.tokens += _labelled(word, x, 240, 258, f"COL:active.{col}", step=8)
+    row = Line(text="其他对外管理服务事项 161 -16 418758", number=2, page=2)
+    row.tokens += _labelled("其他对外管理服务事项", 292, 279.7, 297.4, "ROW:active.other_services", step=11)
+    row.tokens += [_tok("1", (461.2, 278.6, 465.1, 297.4), "B-VAL"), _tok("6", (465.1, 278.6, 469.6, 297.4), "I-VAL"),
+                   _tok("1", (469.6, 278.6, 474.8, 297.4), "I-VAL"),
+                   _tok("-", (556.6, 278.6, 562.7, 297.4), "B-VAL"), _tok("1", (562.7, 278.6, 568.8, 297.4), "B-VAL"),
+                   _tok("6", (568.8, 278.6, 574.9, 297.4), "I-VAL"),
+                   _tok("-", (636.0, 278.6, 641.0, 297.4), "B-VAL"), _tok("4", (646.2, 279.7, 650.2, 297.4), "B-VAL"),
+                   _tok("1", (650.2, 279.7, 654.5, 297.4), "I-VAL")]
+    page = Page(number=2, width=976.0, height=1111.0, lines=[head, row], source="ocr")
+    cells = read_labels.cells(Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page]), "2019")
+    assert cells["active.other_services.change"].value == -16
+    assert cells["active.other_services.prev_items"].value == 161
+    # the - 5 pt before 41 is apart from it (a cell's padding): not its sign
+    texts = [e.text for e in read_labels.entities(Document(source=Source("scan.pdf", kind="scanned_pdf"),
+                                                            pages=[page])) if e.role == "VAL"]
+    assert texts == ["161", "-16", "-", "41"]
+    row.tokens[-3:] = [_tok("-", (640.5, 279.7, 646.2, 297.4), "B-VAL"), _tok("4", (646.2, 279.7, 650.2, 297.4), "B-VAL"),
+                       _tok("1", (650.2, 279.7, 654.5, 297.4), "I-VAL")]
+    cells = read_labels.cells(Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page]), "2019")
+    assert cells["active.other_services.decisions"].value == 41  # a count: the touching mark is no sign
