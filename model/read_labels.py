@@ -140,6 +140,8 @@ def _join_wrapped(ents: list[Entity]) -> list[Entity]:
     """A label wrapped over lines is one label: join same-role row/column pieces that stack."""
     out: list[Entity] = []
     for e in ents:
+        if _under_another_column(e, ents):
+            continue
         if e.role.startswith(("ROW:", "COL:")) and e.box:
             for o in reversed(out):
                 if o.role == e.role and o.box and _stacked(o.box, e.box):
@@ -151,6 +153,26 @@ def _join_wrapped(ents: list[Entity]) -> list[Entity]:
         else:
             out.append(e)
     return out
+
+
+def _under_another_column(e: Entity, ents: list[Entity]) -> bool:
+    """A column-label piece that sits in another column's header, under or over that column's
+    label, and in none of its own role's: the OCR read 人 of 自然人 as 入 on a phone photo, the
+    model tagged it 商业企业's, and joined to 商业 beside it the label spread over the 自然人
+    column, whose values then read as 商业企业's (15 cells of one report, issue 28). The piece is
+    the other column's ink: it is no label of its own. Only where its own column's label is
+    printed elsewhere: the 自然 the 入 sits under stays, its column has no other piece."""
+    if not (e.role.startswith("COL:") and e.box):
+        return False
+
+    def over(o: Entity) -> bool:  # o's header holds at least half of e's width
+        return o is not e and o.box is not None and \
+            _ov(e.box[0], e.box[2], o.box[0], o.box[2]) >= 0.5 * (e.box[2] - e.box[0])
+
+    rivals = [o for o in ents if o.role.startswith("COL:") and o.role != e.role and over(o) and _stacked(o.box, e.box)]
+    mine = [o for o in ents if o is not e and o.role == e.role and o.box is not None]
+    # its own column's label printed elsewhere, and none of it over or under e
+    return bool(rivals) and bool(mine) and not any(over(o) for o in mine)
 
 
 def _stacked(a, b) -> bool:

@@ -270,3 +270,28 @@ def test_a_minus_tagged_a_value_of_its_own_is_the_sign_of_the_number_it_touches(
                        _tok("1", (650.2, 279.7, 654.5, 297.4), "I-VAL")]
     cells = read_labels.cells(Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page]), "2019")
     assert cells["active.other_services.decisions"].value == 41  # a count: the touching mark is no sign
+
+
+def test_a_column_label_piece_under_another_columns_label_is_not_its_own_columns():
+    """A phone photo: the OCR read 人 of 自然人 as 入, under 自然, and the model tagged it
+    商业企业's; joined to 商业 beside it, 商业企业's label spread over the 自然人 column, and
+    自然人's values read as 商业企业's too (15 cells of one report, issue 28). A piece in
+    another column's header, where its own column's label is printed elsewhere, is that other
+    column's ink."""
+    head = Line(text="自然 商业 入 企业", number=1, page=2)
+    head.tokens += _labelled("自然", 327.2, 350.6, 367.6, "COL:requests.natural_person", step=11.5)
+    head.tokens += _labelled("商业", 362.2, 361.4, 378.0, "COL:requests.enterprise", step=8.3)
+    head.tokens += [_tok("入", (330.8, 365.8, 348.5, 381.2), "B-COL:requests.enterprise")]
+    head.tokens += _labelled("企业", 362.5, 374.0, 391.3, "COL:requests.enterprise", step=8.7)
+    row = Line(text="（一）予以公开 240 44", number=2, page=2)
+    row.tokens += _labelled("（一）予以公开", 120, 399.6, 416.5, "ROW:requests.result.disclosed")
+    row.tokens += [_tok("2", (331.2, 399.6, 337.0, 416.5), "B-VAL"), _tok("4", (337.0, 399.6, 342.7, 416.5), "I-VAL"),
+                   _tok("0", (342.7, 399.6, 348.1, 416.5), "I-VAL"),
+                   _tok("4", (364.0, 400.3, 371.5, 415.4), "B-VAL"), _tok("4", (371.5, 400.3, 378.4, 415.4), "I-VAL")]
+    page = Page(number=2, width=626.0, height=864.0, lines=[head, row], source="ocr")
+    doc = Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page])
+    cols = {e.role: e.text for e in read_labels.entities(doc) if e.role.startswith("COL:")}
+    assert cols == {"COL:requests.natural_person": "自然", "COL:requests.enterprise": "商业企业"}
+    cells = read_labels.cells(doc, "2021")
+    assert cells["requests.result.disclosed.natural_person"].value == 240
+    assert cells["requests.result.disclosed.enterprise"].value == 44
