@@ -295,3 +295,23 @@ def test_a_column_label_piece_under_another_columns_label_is_not_its_own_columns
     cells = read_labels.cells(doc, "2021")
     assert cells["requests.result.disclosed.natural_person"].value == 240
     assert cells["requests.result.disclosed.enterprise"].value == 44
+
+
+def test_a_value_takes_the_column_label_it_lies_under_not_a_lower_one_beside_it():
+    """A web page printed and scanned (pingtan_gwh_2021 at 150 dpi): its vertical header OCR'd
+    line by line, 其他 ended lower than 总计 and 4 pt left of 总计's 23; the nearest label above
+    within reach took the value, and 其他's cell read 23 (issue 28). The label the value lies
+    under wins; one only near it is the fallback."""
+    head = Line(text="其 总 他 计", number=1, page=2)
+    head.tokens += [_tok("其", (540.0, 514.4, 555.1, 536.0), "B-COL:requests.other_org"),
+                    _tok("总", (554.4, 508.7, 573.5, 525.2), "B-COL:requests.total"),
+                    _tok("他", (536.8, 529.9, 552.2, 550.8), "I-COL:requests.other_org"),
+                    _tok("计", (554.4, 525.2, 573.5, 541.1), "I-COL:requests.total")]
+    row = Line(text="一、本年新收政府信息公开申请数量 0 23", number=2, page=2)
+    row.tokens += _labelled("本年新收政府信息公开申请数量", 40, 552.2, 569.2, "ROW:requests.new_received")
+    row.tokens += [_tok("0", (536.0, 553.3, 549.0, 568.1), "B-VAL"),
+                   _tok("2", (559.1, 552.2, 564.5, 569.2), "B-VAL"), _tok("3", (564.5, 552.2, 569.9, 569.2), "I-VAL")]
+    page = Page(number=2, width=612.0, height=793.0, lines=[head, row], source="ocr")
+    cells = read_labels.cells(Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page]), "2021")
+    assert cells["requests.new_received.total"].value == 23
+    assert cells["requests.new_received.other_org"].value == 0
