@@ -135,6 +135,21 @@ def test_metrics_from_labelled_numbers():
     assert mets["fee_collected"].value is False
 
 
+def test_a_channels_count_the_model_tagged_as_the_total_is_not_the_total():
+    """洪泽 2024 (held out): 在政府网站平台主动发布各类政府信息2428条 names a channel, so 2428 is
+    the website's count; a fine-tuned model tagged it 全年主动公开总数, which the report does
+    not state (issue 28). The rules' channel rule is the shared cue's, so both readers ask it; a
+    clause that says its count spans the channels is still a total."""
+    def doc(clause, number):
+        toks = _word(clause, 50, 100, "O") + _word(number, 50 + 10 * len(clause), 100, "MET:proactive_total")
+        toks += _word("条。", 50 + 10 * (len(clause) + len(number)), 100, "O")
+        return Document(source=Source("x.pdf", kind="digital_pdf"), pages=[_page(toks)])
+
+    assert "proactive_total" not in read_labels.metrics(doc("在政府网站平台主动发布各类政府信息", "2428"))
+    assert read_labels.metrics(doc("通过网站、微信等各渠道主动公开政府信息", "3100"))["proactive_total"].value == 3100
+    assert read_labels.metrics(doc("全年主动公开政府信息", "3100"))["proactive_total"].value == 3100
+
+
 def test_a_number_whose_tags_break_inside_it_is_read_whole():
     # the model tagged "9" and "3" of one printed 93 as two values, and "703" and "1" of 7031
     # as two metric numbers; the characters touch, so each is one number

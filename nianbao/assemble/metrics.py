@@ -20,7 +20,6 @@ from .normalize import norm
 
 N = r"(约|近|超过|逾|共计|共|合计)?(\d+(?:\.\d+)?)(多|余)?"
 EXCLUDE_REPLIES = ("留言", "私信", "来信", "回复", "答复", "咨询", "信箱")
-CHANNEL_WORDS = ("网站", "微信", "微博", "新媒体", "公众号", "客户端", "抖音", "头条", "公报", "小程序")
 
 
 @dataclass
@@ -132,11 +131,6 @@ def extract_metrics(cls: list[Clause], lines: list[Line]) -> dict[str, Metric]:
             if mid in found:
                 continue
             if need and not any(w in lead + t for w in need):
-                continue
-            # a channel's count (微信公众号…发布各类信息600余条) is no total, unless the clause
-            # says the count spans the channels
-            if mid == "proactive_total" and any(w in t for w in CHANNEL_WORDS) and not re.search(
-                    r"各类(?:渠道|平台|载体)|各渠道|各平台|多渠道|各种渠道", t):
                 continue
             m = rx.search(t)
             if not m or any(w in t[:m.end()] for w in avoid) or not has_cue(mid, t):

@@ -48,10 +48,19 @@ AUDIENCE = re.compile(r"粉丝|用户(?:数|量|总数)?(?:已|累计)?(?:突破
 ITEM_METRICS = ("proactive_total", "website_items", "wechat_items", "weibo_items", "new_media_items")
 
 
+# a channel's count (微信公众号…发布各类信息600余条; 在政府网站平台主动发布各类政府信息2428条) is
+# no total, unless the clause says the count spans the channels. Both readers ask has_cue: the
+# token model tagged 洪泽's website count as the total (issue 28)
+CHANNEL_WORDS = ("网站", "微信", "微博", "新媒体", "公众号", "客户端", "抖音", "头条", "公报", "小程序")
+ACROSS_CHANNELS = re.compile(r"各类(?:渠道|平台|载体)|各渠道|各平台|多渠道|各种渠道")
+
+
 def has_cue(mid: str, clause: str) -> bool:
     if mid == "fee_collected":
         return bool(FEE_CUE.search(clause)) and not any(w in clause for w in FEE_NOT)
     if mid in ITEM_METRICS and AUDIENCE.search(clause):
+        return False
+    if mid == "proactive_total" and any(w in clause for w in CHANNEL_WORDS) and not ACROSS_CHANNELS.search(clause):
         return False
     if mid == "proactive_total" and not ("信息" in clause or "条" in clause):
         return False  # 权威发布共计38次 counts releases of one kind, not the information published
