@@ -387,10 +387,12 @@ def _column(cols: list[Entity], table: str, page, x0, x1, cy, h, carry: bool = T
     taken into that page's frame (`frame`, from _carried_frames) and the label it overlaps most."""
     mine = [c for c in cols if c.role.startswith(f"COL:{table}.") and _ov(c.box[0], c.box[2], x0, x1) > -h * 0.3]
     here = [c for c in mine if c.page == page and c.box[3] <= cy]
-    # a label the value lies under beats one that only comes near it: a web page printed and
-    # scanned, its vertical header OCR'd line by line, ended 其他 4 pt left of 总计's 23 and
-    # lower than 总计, and the nearest label took it (issue 28)
-    here = [c for c in here if _ov(c.box[0], c.box[2], x0, x1) > 0] or here
+    # a label the value lies under beats one that only comes near it or grazes it: a web page
+    # printed and scanned, its vertical header OCR'd line by line, ended 其他 4 pt left of 总计's
+    # 23 (and 0.7 pt into 总计's 3) and lower than 总计, and the nearest label took them (issue 28)
+    w = max(1.0, x1 - x0)
+    here = [c for c in here if _ov(c.box[0], c.box[2], x0, x1) >= 0.3 * w] or \
+        [c for c in here if _ov(c.box[0], c.box[2], x0, x1) > 0] or here
     if here:
         return min(here, key=lambda c: cy - c.box[3])
     if not carry or page is None:

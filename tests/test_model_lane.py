@@ -311,7 +311,13 @@ def test_a_value_takes_the_column_label_it_lies_under_not_a_lower_one_beside_it(
     row.tokens += _labelled("本年新收政府信息公开申请数量", 40, 552.2, 569.2, "ROW:requests.new_received")
     row.tokens += [_tok("0", (536.0, 553.3, 549.0, 568.1), "B-VAL"),
                    _tok("2", (559.1, 552.2, 564.5, 569.2), "B-VAL"), _tok("3", (564.5, 552.2, 569.9, 569.2), "I-VAL")]
-    page = Page(number=2, width=612.0, height=793.0, lines=[head, row], source="ocr")
+    part = Line(text="（二）部分公开 0 3", number=3, page=2)
+    part.tokens += _labelled("（二）部分公开", 60, 616.0, 632.5, "ROW:requests.result.partially_disclosed")
+    part.tokens += [_tok("0", (534.6, 616.0, 547.9, 632.5), "B-VAL"), _tok("3", (554.4, 616.0, 568.1, 632.5), "B-VAL")]
+    page = Page(number=2, width=612.0, height=793.0, lines=[head, row, part], source="ocr")
     cells = read_labels.cells(Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page]), "2021")
     assert cells["requests.new_received.total"].value == 23
     assert cells["requests.new_received.other_org"].value == 0
+    # 3 grazes 其他 by 0.7 pt and lies under 总计
+    assert cells["requests.result.partially_disclosed.total"].value == 3
+    assert cells["requests.result.partially_disclosed.other_org"].value == 0
