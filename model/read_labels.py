@@ -432,8 +432,12 @@ def _carried_frames(placed: list[tuple[Entity, Entity, Entity | None]], cols: li
             continue
         q = max(before)
         h = max(1.0, sorted(hs[(page, table)])[len(hs[(page, table)]) // 2])
-        there = xs.get((q, table)) or [(c.box[0] + c.box[2]) / 2 for c in cols
-                                       if c.page == q and c.role.startswith(f"COL:{table}.")]
+        heads = [c for c in cols if c.page == q and c.role.startswith(f"COL:{table}.")]
+        # the header page's values under its labels only: a column of values no label stands
+        # over (a phone capture's stray 281) drew the fit one column off, and page 3's totals
+        # read as 其他's (issue 28)
+        there = [x for x in xs.get((q, table), []) if any(c.box[0] - h <= x <= c.box[2] + h for c in heads)] \
+            or [(c.box[0] + c.box[2]) / 2 for c in heads]
         fit = _fit(_clusters(here, h * 0.8), _clusters(there, h * 0.8), h)
         if fit is not None:
             a, b = fit
@@ -455,8 +459,12 @@ def _fit(p: list[float], q: list[float], h: float) -> tuple[float, float] | None
         mp, mq = sum(p) / len(p), sum(q) / len(q)
         var = sum((x - mp) ** 2 for x in p)
         a = sum((x - mp) * (y - mq) for x, y in zip(p, q)) / var if var else 1.0
-        if 0.85 <= a <= 1.15:
-            return a, mq - a * mp
+        b = mq - a * mp
+        # in order only where the columns pair up: each page may lack a different column (a
+        # phone capture's page 2 showed no 其他 values, its page 3 no 社会公益组织 ones), and
+        # the order then pairs 其他 with 法律服务机构 (issue 28)
+        if 0.85 <= a <= 1.15 and all(abs(a * x + b - y) <= 0.5 * h for x, y in zip(p, q)):
+            return a, b
     tol = 1.5 * h
     cands = {(1.0, qj - pi) for pi in p for qj in q}
     for i in range(len(p)):

@@ -321,3 +321,18 @@ def test_a_value_takes_the_column_label_it_lies_under_not_a_lower_one_beside_it(
     # 3 grazes 其他 by 0.7 pt and lies under 总计
     assert cells["requests.result.partially_disclosed.total"].value == 3
     assert cells["requests.result.partially_disclosed.other_org"].value == 0
+
+
+def test_a_carried_frame_pairs_columns_in_order_only_where_they_line_up():
+    """A phone capture: page 2 (the header's) showed values in six of its seven columns, no 其他;
+    page 3 (no header) in six too, no 社会公益组织. Paired in order, page 3's 其他 column went
+    onto page 2's 法律服务机构 and its 总计 onto 其他, and page 3's totals read as 其他's (five
+    cells of one report, issue 28). The pairing in order stands only where every pair lines up;
+    else the fit that brings most columns onto some column."""
+    p3 = [338.0, 371.0, 403.0, 469.0, 501.0, 535.0]      # natural … research, legal, other, total
+    p2 = [323.0, 354.0, 385.0, 416.0, 447.0, 512.0]      # natural … research, nonprofit, legal, total
+    a, b = read_labels._fit(p3, p2, 10.8)
+    assert abs(a * 535.0 + b - 512.0) < 6 and abs(a * 469.0 + b - 447.0) < 6
+    # the same columns on both pages still pair in order
+    a, b = read_labels._fit([330.0, 360.0, 390.0], [300.0, 330.0, 360.0], 10.0)
+    assert (round(a, 3), round(b, 3)) == (1.0, -30.0)
