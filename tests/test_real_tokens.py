@@ -123,7 +123,8 @@ def test_fine_tuning_keeps_the_start_vocabulary_and_shape(real_tokens, tmp_path)
     arch = lambda d: json.loads((Path(d) / "config.json").read_text(encoding="utf-8"))["arch"]  # noqa: E731
     assert arch(tmp_path / "ft") == arch(shipped)
     card = (tmp_path / "ft" / "README.md").read_text(encoding="utf-8")
-    assert "fine-tuned from nianbao-layoutlm-large" in card and "real:html" in card
+    name = json.loads((shipped / "config.json").read_text(encoding="utf-8"))["name"]
+    assert f"fine-tuned from {name}" in card and "real:html" in card
 
 
 def test_a_report_printing_the_aggregate_other_row_keeps_it_through_pull(tmp_path):
