@@ -433,11 +433,13 @@ def _carried_frames(placed: list[tuple[Entity, Entity, Entity | None]], cols: li
         q = max(before)
         h = max(1.0, sorted(hs[(page, table)])[len(hs[(page, table)]) // 2])
         heads = [c for c in cols if c.page == q and c.role.startswith(f"COL:{table}.")]
-        # the header page's values under its labels only: a column of values no label stands
-        # over (a phone capture's stray 281) drew the fit one column off, and page 3's totals
-        # read as 其他's (issue 28)
-        there = [x for x in xs.get((q, table), []) if any(c.box[0] - h <= x <= c.box[2] + h for c in heads)] \
-            or [(c.box[0] + c.box[2]) / 2 for c in heads]
+        # the header page's columns: its values under its labels (a column of values no label
+        # stands over, a phone capture's stray 281, drew the fit one column off), and where a
+        # label has no value under it, the label's centre — columns evenly spaced leave a fit
+        # one column off nearly as good as the right one when either page lacks a column, and
+        # the full set of columns tells them apart (issue 28)
+        there = [x for x in xs.get((q, table), []) if any(c.box[0] - h <= x <= c.box[2] + h for c in heads)]
+        there += [(c.box[0] + c.box[2]) / 2 for c in heads if not any(c.box[0] - h <= x <= c.box[2] + h for x in there)]
         fit = _fit(_clusters(here, h * 0.8), _clusters(there, h * 0.8), h)
         if fit is not None:
             a, b = fit
