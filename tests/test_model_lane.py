@@ -336,3 +336,34 @@ def test_a_carried_frame_pairs_columns_in_order_only_where_they_line_up():
     # the same columns on both pages still pair in order
     a, b = read_labels._fit([330.0, 360.0, 390.0], [300.0, 330.0, 360.0], 10.0)
     assert (round(a, 3), round(b, 3)) == (1.0, -30.0)
+
+
+def test_a_carried_frame_counts_every_header_column_not_only_those_with_values():
+    """A worn copy: page 2 printed no 社会公益组织 value, page 3 (below no header, framed 15 pt
+    to the left) no 法律服务机构 value. The columns are evenly spaced, and on the value columns
+    alone a fit one column off lined up as well as the right one: page 3's rows read one column
+    to the left (22 cells of one report, issue 28; its x positions below). A header label with
+    no value under it still marks a column."""
+    cols = ["natural_person", "enterprise", "research", "nonprofit", "legal_service", "other_org", "total"]
+    labels = [332.5, 365.5, 398.0, 431.5, 464.0, 497.0, 529.0]
+    on_2 = dict(zip(cols, [333.0, 367.0, 399.0, None, 464.0, 498.0, 530.0]))
+    on_3 = dict(zip(cols, [318.0, 350.0, 383.0, 415.0, None, 481.0, 514.0]))
+    head = Line(text="header", number=1, page=2)
+    for c, x in zip(cols, labels):
+        head.tokens += _labelled("某某", x - 9, 530, 560, f"COL:requests.{c}", step=9)
+
+    def row(page, rid, at, first, label_x):
+        y = 590 if page == 2 else 100
+        ln = Line(text=rid, number=2, page=page)
+        ln.tokens += _labelled("某行", label_x, y, y + 14, f"ROW:requests.{rid}")
+        for i, c in enumerate(cols):
+            if at[c] is not None:
+                ln.tokens.append(_tok(str(first + i), (at[c] - 4, y, at[c] + 4, y + 14), "B-VAL"))
+        return ln
+
+    p2 = Page(number=2, width=600.0, height=850.0, source="ocr", lines=[head, row(2, "new_received", on_2, 1, 150)])
+    p3 = Page(number=3, width=600.0, height=850.0, source="ocr", lines=[row(3, "result.disclosed", on_3, 11, 135)])
+    cells = read_labels.cells(Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[p2, p3]), "2021")
+    got = {c: cells[f"requests.result.disclosed.{c}"].value for c in cols if f"requests.result.disclosed.{c}" in cells}
+    assert {c: got.get(c) for c in ("natural_person", "nonprofit", "other_org", "total")} == \
+        {"natural_person": 11, "nonprofit": 14, "other_org": 16, "total": 17}
