@@ -433,12 +433,11 @@ def _carried_frames(placed: list[tuple[Entity, Entity, Entity | None]], cols: li
         q = max(before)
         h = max(1.0, sorted(hs[(page, table)])[len(hs[(page, table)]) // 2])
         heads = [c for c in cols if c.page == q and c.role.startswith(f"COL:{table}.")]
-        # the header page's columns: its values under its labels (a column of values no label
-        # stands over, a phone capture's stray 281, drew the fit one column off), and where a
-        # label has no value under it, the label's centre — columns evenly spaced leave a fit
-        # one column off nearly as good as the right one when either page lacks a column, and
-        # the full set of columns tells them apart (issue 28)
-        there = [x for x in xs.get((q, table), []) if any(c.box[0] - h <= x <= c.box[2] + h for c in heads)]
+        # the header page's columns: its values' and, where a label has no value under it, the
+        # label's centre — columns evenly spaced leave a fit one column off nearly as good as
+        # the right one when either page lacks a column, and the full set tells them apart
+        # (issue 28: a worn copy's page 3 read one column off)
+        there = list(xs.get((q, table), []))
         there += [(c.box[0] + c.box[2]) / 2 for c in heads if not any(c.box[0] - h <= x <= c.box[2] + h for x in there)]
         fit = _fit(_clusters(here, h * 0.8), _clusters(there, h * 0.8), h)
         if fit is not None:
