@@ -115,10 +115,7 @@ def _touching(p: Token, t: Token, unboxed: bool = False) -> bool:
         return False
     if not (p.bbox and t.bbox):
         return unboxed
-    h = max(1.0, p.bbox[3] - p.bbox[1])
-    w = max(1.0, p.bbox[2] - p.bbox[0])
-    same_line = abs((t.bbox[1] + t.bbox[3]) - (p.bbox[1] + p.bbox[3])) / 2 < h * 0.5
-    return same_line and -w < t.bbox[0] - p.bbox[2] < min(w, h) * 0.3
+    return _abuts(p.bbox, t.bbox, p.bbox)
 
 
 def _sign_of(sign: Entity, t: Token) -> bool:
@@ -126,10 +123,16 @@ def _sign_of(sign: Entity, t: Token) -> bool:
     digit's spacing, not a cell's padding)."""
     if sign.text.strip() not in MINUS or not _digit_text(t.text) or not (sign.box and t.bbox):
         return False
-    h = max(1.0, t.bbox[3] - t.bbox[1])
-    w = max(1.0, t.bbox[2] - t.bbox[0])
-    same_line = abs((t.bbox[1] + t.bbox[3]) - (sign.box[1] + sign.box[3])) / 2 < h * 0.5
-    return same_line and -w < t.bbox[0] - sign.box[2] < min(w, h) * 0.3
+    return _abuts(sign.box, t.bbox, t.bbox)
+
+
+def _abuts(a, b, glyph) -> bool:
+    """Box b follows box a on its line with no more than a digit's spacing between, the scale
+    taken from `glyph` (a digit's box)."""
+    h = max(1.0, glyph[3] - glyph[1])
+    w = max(1.0, glyph[2] - glyph[0])
+    same_line = abs((b[1] + b[3]) - (a[1] + a[3])) / 2 < h * 0.5
+    return same_line and -w < b[0] - a[2] < min(w, h) * 0.3
 
 
 def _digit_text(s: str) -> bool:
