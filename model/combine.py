@@ -215,7 +215,17 @@ def _same_ink(doc: Document, rc: Cell, mc: Cell) -> bool:
     # the model's value is a token's digits, a point the OCR read beside them left out: the rules
     # read '1.' and judged its one mark a zero mark /, the model read the 1 of it (a worn copy,
     # seed 2502: 7 of the fine-tuned model alone's 11 wrong cells where the rules were right)
-    return theirs in (mine, mine + ".", mine + ",") or _page_ocr_text(rc) == mine
+    if theirs in (mine, mine + ".", mine + ","):
+        return True
+    page_read = _page_ocr_text(rc)
+    # the page OCR read a 1 as a letter beside it ('i1'), the crop re-read 11: the model's 1 is
+    # the digit part of those very characters (a worn copy, seed 2503)
+    if page_read is not None and (page_read == mine or (mine.isdigit() and re.sub(r"\D", "", page_read) == mine)):
+        return True
+    # the rules judged the cell's one mark by its shape (an upright stroke: a 1): the model's
+    # mark there (一, read as a dash) is that ink, not a second reading of it (a phone photo,
+    # seeds 2504 and 2534: 1 became 0 in the model-alone reader)
+    return STROKE_SHAPE in (rc.reason or "") and len(mine) == 1 and not mine.isdigit()
 
 
 def _page_ocr_text(rc: Cell) -> str | None:
@@ -232,6 +242,8 @@ def _page_ocr_text(rc: Cell) -> str | None:
 # a tight crop: 322 (page OCR read '32': a digit lost)") read more ink than the model's token, and
 # the crop reader calls stray ink a digit too — there the merge keeps weighing the model's reading
 # by the identities (a worn copy's 32 became 322 when it did not, seed 2485)
+# ocr/assemble_grid.py's STROKE_REASON: the ink's shape read the cell as a 1
+STROKE_SHAPE = "upright stroke of digit height"
 _PAGE_READ = re.compile(r"re-read on a tight crop \(page OCR read '([^']*)'\)")
 
 

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from nianbao import schema, variants
+from nianbao.assemble.normalize import is_footer
 from nianbao.schema.cues import clause_around, has_cue, read_fee
 from nianbao.chains import chains
 from nianbao.document import Cell, Document, Metric, Token
@@ -57,10 +58,14 @@ class Entity:
 def entities(doc: Document) -> list[Entity]:
     out = []
     for page in doc.pages:
-        toks = [t for ln in page.lines for t in ln.tokens if t.text.strip() and t.label]
+        # a page number (-3-, 第3页) is no table value: on stamped scans the model tagged the 3
+        # of a landscape page's -3- as the appeals table's last cell (issue 28: 8 of the model
+        # alone's 19 wrong cells on 150 stamped scans; the rules' stream drops such lines too)
+        toks, spaced = _page_tokens(page)
         mine = []
         for role, a, b in L.spans(_whole_numbers(toks)):
-            for part in _split_gaps(toks[a:b], VALUE_GAP if role == "VAL" else LABEL_GAP):
+            for part in _split_gaps(toks[a:b], VALUE_GAP if role == "VAL" else LABEL_GAP,
+                                    spaced if role == "VAL" else frozenset()):
                 e = Entity(role, part, page.number)
                 if role.startswith(("ROW:", "COL:")) and not _wordy(e):
                     # zero marks tagged as a label are cell content: dropped before labels that
@@ -72,6 +77,26 @@ def entities(doc: Document) -> list[Entity]:
     return out
 
 
+def _page_tokens(page) -> tuple[list[Token], set[int]]:
+    """The page's tagged tokens in reading order, and the ids of those the OCR set a space
+    before on their line. A page number's line gives none."""
+    toks, spaced = [], set()
+    for ln in page.lines:
+        if is_footer("".join(t.text for t in ln.tokens)):
+            continue
+        after_space = False
+        for t in ln.tokens:
+            if not t.text.strip():
+                after_space = True
+                continue
+            if t.label:
+                toks.append(t)
+                if after_space:
+                    spaced.add(id(t))
+            after_space = False
+    return toks, spaced
+
+
 def _whole_numbers(toks: list[Token]) -> list[str]:
     """The tags, with a digit the model tagged O taken into the value whose digits it touches: a
     printed number is one run of ink, and its extent is the ink's, not the tags'. The model tags
@@ -79,6 +104,9 @@ def _whole_numbers(toks: list[Token]) -> list[str]:
     cell read 2; on a worn copy 204 lost its 2 (issue 28). Digits tagged as a label stay the
     label's."""
     tags = [t.label or "O" for t in toks]
+    for i in range(len(toks) - 1):
+        if _stray_label_digit(toks, tags, i):
+            tags[i] = "O"
     for _ in range(2):  # a run of O digits grows a digit at a time, from either end
         for i in range(len(toks)):
             if tags[i] != "O" or not _digit_text(toks[i].text):
@@ -88,6 +116,22 @@ def _whole_numbers(toks: list[Token]) -> list[str]:
             elif i + 1 < len(toks) and tags[i + 1].endswith("VAL") and _touching(toks[i], toks[i + 1]):
                 tags[i], tags[i + 1] = "B-VAL", "I-VAL"
     return tags
+
+
+def _stray_label_digit(toks: list[Token], tags: list[str], i: int) -> bool:
+    """A digit tagged as a label that touches the value digits after it and not the label's own
+    characters before it is that number's first digit: the model's label spilled over the
+    table's rule into the first value column (a stamped scan: 321 read as 3 tagged I-ROW and
+    21; 27 as 2 tagged B-ROW and 7, issue 28). A label's own digits (1. of 1.本机关不掌握)
+    sit among its characters, not alone beside a value."""
+    t, nxt = toks[i], toks[i + 1]
+    if not tags[i].startswith(("B-ROW", "I-ROW", "B-COL", "I-COL")) or not tags[i + 1].endswith("VAL"):
+        return False
+    if not _touching(t, nxt):
+        return False
+    prev = toks[i - 1] if i > 0 else None
+    return not (prev is not None and tags[i - 1][2:] == tags[i][2:] and prev.bbox and t.bbox
+                and _abuts(prev.bbox, t.bbox, t.bbox))
 
 
 def _join_split_numbers(ents: list[Entity]) -> list[Entity]:
@@ -188,13 +232,19 @@ LABEL_GAP = 1.5  # widest gap inside a label, in line heights: words of a label 
 VALUE_GAP = 0.5  # inside a number: a printed number has no space in it
 
 
-def _split_gaps(toks: list[Token], gap: float = LABEL_GAP) -> list[list[Token]]:
+def _split_gaps(toks: list[Token], gap: float = LABEL_GAP, spaced: set[int] | frozenset = frozenset()) -> list[list[Token]]:
     """A span that jumps lines or leaves a wide gap is two things the model ran together. A
     value's digits stand close: on a stamped scan the model ran 9 | 5 of two narrow cells (a
-    gap of 1.3 line heights) into one value, and 2 9 5 took the 自然人 cell (issue 28)."""
+    gap of 1.3 line heights) into one value, and 2 9 5 took the 自然人 cell (issue 28). Two
+    digits the OCR read with a space between (`spaced`: ids of tokens after a space) are two
+    numbers too: a stamped scan's 1111 and 111 of narrow neighbouring cells, 0.45 line heights
+    apart, read as 1111111."""
     parts, cur = [], [toks[0]]
     for p, t in zip(toks, toks[1:]):
-        if p.bbox and t.bbox:
+        if id(t) in spaced and _digit_text(p.text) and _digit_text(t.text):
+            parts.append(cur)
+            cur = []
+        elif p.bbox and t.bbox:
             h = max(1.0, p.bbox[3] - p.bbox[1])
             if abs((t.bbox[1] + t.bbox[3]) - (p.bbox[1] + p.bbox[3])) / 2 > h * 0.7 or t.bbox[0] - p.bbox[2] > h * gap:
                 parts.append(cur)

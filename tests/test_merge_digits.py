@@ -270,3 +270,31 @@ def test_the_merge_weighs_a_crops_extra_digit_against_the_models_reading_of_the_
                            reason="re-read on a tight crop: 322 (page OCR read '32': a digit lost)")
     combine(doc, {key: Cell(value=32, text="32", confidence=0.997, page=1, bbox=(367.0, 258.0, 377.0, 273.0))}, {})
     assert doc.fields[key].value == 32 and 322 in doc.fields[key].alternatives
+
+
+@pytest.mark.parametrize("case", ["letter beside the digit", "one mark judged by its shape"])
+def test_the_model_alone_keeps_the_rules_judgement_of_the_ink_it_read_in_part(case):
+    """A worn copy (seed 2503): the page OCR read 11 as 'i1' and a tight crop read 11; the
+    model read the 1 of 'i1' and the model-alone reader said 1. A phone photo (seeds 2504,
+    2534): the page OCR read a lone 1 as 一, no crop read it, and the rules judged its one mark
+    an upright stroke of digit height, a 1; the model read the 一 as a dash, 0 (issue 28). The
+    model's token is that very ink: the rules' judgement of it stands. Other digits than the
+    page OCR's are still the model's reading."""
+    doc = Document(source=Source(path="p.pdf", kind="scanned_pdf"), format="2021", pages=[Page(number=1, source="ocr")])
+    k = "requests.result.withheld.third_party_rights.natural_person"
+    box, token = (476.0, 408.0, 528.0, 426.0), (498.0, 413.0, 506.0, 423.0)
+    if case == "letter beside the digit":
+        rules = Cell(value=11, text="11", confidence=0.989, page=1, bbox=box,
+                     reason="re-read on a tight crop (page OCR read 'i1')")
+        model, other = Cell(value=1, text="1", confidence=0.63, page=1, bbox=token), 7
+    else:
+        rules = Cell(value=1, text="1", confidence=0.8, page=1, bbox=box,
+                     reason="dash read as 0; the page OCR missed it and no crop reading made out the cell's ink, "
+                            "but its one mark is an upright stroke of digit height: a 1")
+        model, other = Cell(value=0, text="一", confidence=0.85, page=1, bbox=token, blank=True), 7
+    doc.fields[k] = rules
+    combine(doc, {k: model}, {}, "model")
+    assert doc.fields[k].value == rules.value
+    doc.fields[k] = Cell(**{**rules.__dict__})
+    combine(doc, {k: Cell(value=other, text=str(other), confidence=0.85, page=1, bbox=token)}, {}, "model")
+    assert doc.fields[k].value == other

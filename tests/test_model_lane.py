@@ -367,3 +367,65 @@ def test_a_carried_frame_counts_every_header_column_not_only_those_with_values()
     got = {c: cells[f"requests.result.disclosed.{c}"].value for c in cols if f"requests.result.disclosed.{c}" in cells}
     assert {c: got.get(c) for c in ("natural_person", "nonprofit", "other_org", "total")} == \
         {"natural_person": 11, "nonprofit": 14, "other_org": 16, "total": 17}
+
+
+def test_a_label_digit_spilled_onto_a_number_is_that_numbers_first_digit():
+    """A stamped scan: 321 printed under 自然人, the model tagged its 3 I-ROW (row 本机关不掌握,
+    whose label ends far to the left) and 2 1 I-VAL; the cell read 21. And 27 one row down: 2
+    tagged B-ROW, 7 I-VAL, read 7 (issue 28). A label-tagged digit that touches the value's
+    digits and none of the label's characters is the number's ink; a label's own 1. stays the
+    label's."""
+    rid = "requests.result.unable.not_held"
+    row = Line(text="1.本机关不掌握 321 4", number=2, page=3)
+    row.tokens += _labelled("1.本机关不掌握", 265, 255, 273, f"ROW:{rid}", step=9)
+    row.tokens += [_tok("3", (464.0, 255, 470.0, 273), f"I-ROW:{rid}"), _tok("2", (470.0, 255, 475.5, 273), "I-VAL"),
+                   _tok("1", (475.5, 255, 481.0, 273), "I-VAL"), _tok("4", (533, 255, 539, 273), "B-VAL")]
+    page = Page(number=3, width=600.0, height=850.0, lines=[_requests_head(3), row], source="ocr")
+    doc = Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page])
+    cells = read_labels.cells(doc, "2021")
+    assert cells[f"{rid}.natural_person"].value == 321
+    assert cells[f"{rid}.total"].value == 4
+    rows = [e.text for e in read_labels.entities(doc) if e.role.startswith("ROW:")]
+    assert rows == ["1.本机关不掌握"]
+    # the same digit with the label's characters touching it stays the label's
+    row.tokens[len("1.本机关不掌握")] = _tok("3", (265 + 9 * 9, 255, 265 + 9 * 10, 273), f"I-ROW:{rid}")
+    assert [e.text for e in read_labels.entities(doc) if e.role.startswith("ROW:")] == ["1.本机关不掌握3"]
+
+
+def test_a_page_number_is_no_value():
+    """A stamped landscape page: its page number -3- sat below the appeals table and the model
+    tagged the 3 a value, which became the table's last cell (three of eight model-alone wrong
+    cells on 50 stamped scans, issue 28). A line that is only a page number (-3-, 第3页, 3/8)
+    gives no value; the same digits in a table line do."""
+    cid = "appeals.suit_after_review.total"
+    head = Line(text="总计", number=1, page=3)
+    head.tokens += _labelled("总计", 700, 100, 115, "COL:appeals.suit_after_review.total")
+    folio = Line(text="-3-", number=9, page=3)
+    folio.tokens += [_tok("-", (700, 750, 705, 763), "B-COL:appeals.pending"), _tok("3", (705, 750, 711, 763), "B-VAL"),
+                     _tok("-", (711, 750, 716, 763), "B-VAL")]
+    page = Page(number=3, width=975.0, height=783.0, lines=[head, folio], source="ocr")
+    doc = Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page])
+    assert [e for e in read_labels.entities(doc) if e.role == "VAL"] == []
+    assert read_labels.cells(doc, "2021").get(cid) is None or read_labels.cells(doc, "2021")[cid].value != 3
+    folio.tokens[1:] = [_tok("3", (705, 750, 711, 763), "B-VAL")]
+    folio.tokens.insert(0, _tok("行", (600, 750, 610, 763), "O"))  # a line with more than the number
+    assert [e.text for e in read_labels.entities(doc) if e.role == "VAL"] == ["3"]
+
+
+def test_digits_the_ocr_set_a_space_between_are_two_numbers():
+    """A stamped scan: 1111 and 111 of two narrow neighbouring cells, 0.45 line heights apart,
+    read by the OCR as one line '1111 111' and tagged as one value (B-VAL then I-VAL); the
+    自然人 cell read 1111111 (issue 28). A printed number has no space in it: where the OCR put
+    one between two digits, they are two numbers, whatever the tags say."""
+    rid = "requests.result.total"
+    row = Line(text="总计 1111 111", number=2, page=3)
+    row.tokens += _labelled("总计", 265, 255, 273, f"ROW:{rid}", step=9)
+    digits = [_tok("1", (464.0 + 6 * i, 255, 470.0 + 6 * i, 273), "B-VAL" if i == 0 else "I-VAL") for i in range(4)]
+    space = Token(" ", (488.0, 255, 496.0, 273))
+    more = [_tok("1", (496.0 + 6 * i, 255, 502.0 + 6 * i, 273), "I-VAL") for i in range(3)]
+    row.tokens += digits + [space] + more
+    page = Page(number=3, width=600.0, height=850.0, lines=[row], source="ocr")
+    doc = Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page])
+    assert [e.text for e in read_labels.entities(doc) if e.role == "VAL"] == ["1111", "111"]
+    row.tokens.remove(space)  # no space read: one number, as tagged
+    assert [e.text for e in read_labels.entities(doc) if e.role == "VAL"] == ["1111111"]
