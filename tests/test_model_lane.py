@@ -429,3 +429,26 @@ def test_digits_the_ocr_set_a_space_between_are_two_numbers():
     assert [e.text for e in read_labels.entities(doc) if e.role == "VAL"] == ["1111", "111"]
     row.tokens.remove(space)  # no space read: one number, as tagged
     assert [e.text for e in read_labels.entities(doc) if e.role == "VAL"] == ["1111111"]
+
+
+def test_a_misread_character_inside_a_column_label_is_that_labels():
+    """A stamped scan: the OCR read 科研机构's 研 as 珊 and the model tagged it 商业企业's;
+    the piece sat over 科研机构's column and its value, 1, read as 商业企业's (three cells of
+    one report, issue 28). One character tagged as another label between two touching
+    characters of one label is that label's; characters a column apart stay their own."""
+    head = Line(text="商业企业 科珊构", number=1, page=2)
+    head.tokens += _labelled("商业企业", 504, 448, 466, "COL:requests.enterprise", step=6)
+    # as read: 商业企业 ends 7.6 pt before 科; the odd tag is the least sure (0.44)
+    head.tokens += [Token("科", (536.8, 448, 544.7, 466), label="B-COL:requests.research", label_conf=1.0),
+                    Token("珊", (544.7, 448, 554.0, 466), label="B-COL:requests.enterprise", label_conf=0.44),
+                    Token("构", (554.0, 448, 564.8, 466), label="I-COL:requests.research", label_conf=0.79)]
+    row = Line(text="本年新收 2 1", number=2, page=2)
+    row.tokens += _labelled("本年新收", 300, 489, 505, "ROW:requests.new_received")
+    row.tokens += [_tok("2", (512, 489, 520, 505), "B-VAL"), _tok("1", (546, 489, 554, 505), "B-VAL")]
+    page = Page(number=2, width=800.0, height=1000.0, lines=[head, row], source="ocr")
+    doc = Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page])
+    cells = read_labels.cells(doc, "2021")
+    assert cells["requests.new_received.enterprise"].value == 2
+    assert cells["requests.new_received.research"].value == 1
+    cols = sorted((e.role, e.text) for e in read_labels.entities(doc) if e.role.startswith("COL:"))
+    assert cols == [("COL:requests.enterprise", "商业企业"), ("COL:requests.research", "科珊构")]
