@@ -298,3 +298,27 @@ def test_the_model_alone_keeps_the_rules_judgement_of_the_ink_it_read_in_part(ca
     doc.fields[k] = Cell(**{**rules.__dict__})
     combine(doc, {k: Cell(value=other, text=str(other), confidence=0.85, page=1, bbox=token)}, {}, "model")
     assert doc.fields[k].value == other
+
+
+@pytest.mark.parametrize("reason, model_text, kept", [
+    ("re-read on a tight crop: 73 (first reading 78)", "78", True),          # a phone photo, seed 2534
+    ("re-read on a tight crop: 91 (page OCR read '9': a digit lost)", "9", True),  # a worn copy, seed 2532
+    ("re-read on a tight crop: +12 (first reading 412)", "+412", False),     # the crop lost ink (seed 2503)
+    ("re-read on a tight crop: 2 13 (page OCR read '1': a digit lost)", "1", False),  # two runs of ink
+    ("re-read on a tight crop: 73 (first reading 78)", "79", False),         # another token's digits
+])
+def test_the_model_alone_takes_the_crops_rereading_of_the_token_it_read(reason, model_text, kept):
+    """The rules' cell is a tight crop's second look at the very token the model read: the model
+    placed the token, the crop read its ink (issue 28: the model alone read the page OCR's 78
+    and 9 where the crop read the printed 73 and 91). A crop that read fewer digits than the
+    token, or two runs of ink, is no better reading; nor is the crop's reading of another token."""
+    doc = Document(source=Source(path="p.pdf", kind="scanned_pdf"), format="2021", pages=[Page(number=1, source="ocr")])
+    k = "requests.new_received.natural_person"
+    crop = reason.split(": ", 1)[1].split(" (")[0]
+    rules = Cell(value=int(crop.replace(" ", "").replace("+", "")), text=crop, confidence=0.7, page=1,
+                 bbox=(476.0, 408.0, 528.0, 426.0), reason=reason)
+    doc.fields[k] = rules
+    model = Cell(value=int(model_text.replace("+", "")), text=model_text, confidence=0.85, page=1,
+                 bbox=(498.0, 413.0, 510.0, 423.0))
+    combine(doc, {k: model}, {}, "model")
+    assert doc.fields[k].value == (rules.value if kept else model.value)
