@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from nianbao import schema, variants
-from nianbao.assemble.normalize import is_footer
+from nianbao.textnorm import is_footer
 from nianbao.schema.cues import clause_around, has_cue, read_fee
 from nianbao.chains import chains
 from nianbao.document import Cell, Document, Metric, Token
