@@ -138,14 +138,11 @@ def _label_islands(toks: list[Token], tags: list[str]) -> list[str]:
 
 
 def _adjacent(a: Token, b: Token) -> bool:
-    """b follows a on its line, as the characters of one word do (a gap under a third of the
-    narrower's width)."""
+    """b follows a on its line, as the characters of one word do: the abutting test of digits,
+    scaled by the narrower character."""
     if not (a.bbox and b.bbox):
         return False
-    h = max(1.0, min(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1]))
-    w = max(1.0, min(a.bbox[2] - a.bbox[0], b.bbox[2] - b.bbox[0]))
-    same_line = abs((b.bbox[1] + b.bbox[3]) - (a.bbox[1] + a.bbox[3])) / 2 < h * 0.5
-    return same_line and -w * 0.5 < b.bbox[0] - a.bbox[2] < w * 0.3
+    return _abuts(a.bbox, b.bbox, min(a.bbox, b.bbox, key=lambda x: x[2] - x[0]))
 
 
 def _stray_label_digit(toks: list[Token], tags: list[str], i: int) -> bool:
