@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from nianbao import schema, variants
-from nianbao.textnorm import is_footer
+from nianbao.textnorm import is_footer, norm
 from nianbao.schema.cues import clause_around, has_cue, read_fee
 from nianbao.chains import chains
 from nianbao.document import Cell, Document, Metric, Token
@@ -81,8 +81,9 @@ def _page_tokens(page) -> tuple[list[Token], set[int]]:
     """The page's tagged tokens in reading order, and the ids of those the OCR set a space
     before on their line. A page number's line gives none."""
     toks, spaced = [], set()
+    folio = _bare_page_number(page)
     for ln in page.lines:
-        if is_footer("".join(t.text for t in ln.tokens)):
+        if ln is folio or is_footer("".join(t.text for t in ln.tokens)):
             continue
         after_space = False
         for t in ln.tokens:
@@ -95,6 +96,29 @@ def _page_tokens(page) -> tuple[list[Token], set[int]]:
                     spaced.add(id(t))
             after_space = False
     return toks, spaced
+
+
+def _bare_page_number(page):
+    """The page's last line when it is a page number printed without dashes: 1-3 digits alone,
+    below everything else on the page by two of its own heights or more, in the page's bottom
+    quarter, centred on the text. A stamped scan's appeals header ended page 4, its values began
+    page 5, and page 4's folio 3, the only text of its last line, took a cell of the header
+    above it (issue 28). A table's value row lies under its header, not two lines apart from it."""
+    boxed = []
+    for ln in page.lines:
+        bs = [t.bbox for t in ln.tokens if t.bbox and t.text.strip()]
+        if bs:
+            boxed.append((ln, (min(b[0] for b in bs), min(b[1] for b in bs), max(b[2] for b in bs), max(b[3] for b in bs))))
+    if len(boxed) < 2 or not page.height:
+        return None
+    ln, (x0, y0, x1, y1) = max(boxed, key=lambda lb: lb[1][3])
+    if not re.fullmatch(r"\d{1,3}", norm("".join(t.text for t in ln.tokens)).strip()):
+        return None
+    h = max(1.0, y1 - y0)
+    above = max(b[3] for other, b in boxed if other is not ln)
+    left, right = min(b[0] for _, b in boxed), max(b[2] for _, b in boxed)
+    centred = abs((x0 + x1) / 2 - (left + right) / 2) <= 0.1 * (right - left)
+    return ln if y0 - above >= 2 * h and y0 >= 0.75 * page.height and centred else None
 
 
 def _whole_numbers(toks: list[Token]) -> list[str]:
@@ -323,7 +347,8 @@ def cells(doc: Document, fmt: str, ents: list[Entity] | None = None) -> dict[str
     keys = set(variants.printed_keys(fmt, doc.aggregate))
     if doc.aggregate:
         ents = [Entity(_aggregate_role(e.role, fmt), e.tokens, e.page) for e in ents]
-    rows = [e for e in ents if e.role.startswith("ROW:") and e.box and _wordy(e)]
+    vals = [e for e in ents if e.role == "VAL" and e.box]
+    rows = [e for e in ents if e.role.startswith("ROW:") and e.box and _wordy(e) and not _amid_values(e, vals)]
     cols = [e for e in ents if e.role.startswith("COL:") and e.box and _wordy(e)]
     out: dict[str, Cell] = {}
     seen: set[str] = set()  # keys a value token was found for, read or not
@@ -384,6 +409,20 @@ def _wordy(label: Entity) -> bool:
     tagged as a label (无 无 under a vertical header, tagged as that header's column) is a cell's
     content, and taken for a label it pulls the values below it into its column (issue 28)."""
     return any(ch.isalpha() and ch not in CELL_DASHES for ch in label.text)
+
+
+def _amid_values(label: Entity, vals: list[Entity]) -> bool:
+    """A row label of one character with values on its line to both sides is a mark the OCR
+    misread in a row of values: a row label prints left of its row's values. A light scan's
+    appeals values, carried to a page of their own, held a 度 the model tagged as 结转下年度's;
+    the values right of it became that row's cells, the blank row read 1, 7, 3, 2 (issue 28)."""
+    if len(label.text.strip()) != 1:
+        return False
+    x0, y0, x1, y1 = label.box
+    h = max(1.0, y1 - y0)
+    on = [v.box for v in vals if v.page == label.page
+          and min(v.box[3], y1) - max(v.box[1], y0) > 0.5 * min(h, v.box[3] - v.box[1])]
+    return any(b[2] <= x0 + 0.5 * h for b in on) and any(b[0] >= x1 - 0.5 * h for b in on)
 
 
 def _labels_left(rows: list[Entity], x0: float, y0: float, y1: float, h: float,

@@ -412,6 +412,53 @@ def test_a_page_number_is_no_value():
     assert [e.text for e in read_labels.entities(doc) if e.role == "VAL"] == ["3"]
 
 
+def test_a_bare_page_number_at_the_foot_is_no_value():
+    """A stamped scan (seed 2545, report 4): the appeals table's header ended page 4 and its
+    values began page 5; page 4's folio, a bare 3 centred at its foot (no dashes), the only text
+    of its last line, took 复议后起诉's 其他 cell under the header 490 pt above it (the model
+    alone: 3 for 8, issue 28). A page's last line that is 1-3 digits alone, two of its heights or
+    more below everything else, in the bottom quarter and centred on the text, is a page number;
+    the same digit right under the header, or at the side of the page, is a value."""
+    head = Line(text="行政复议 其他", number=1, page=4)
+    head.tokens += _labelled("某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某", 216, 355, 371, "O")
+    head.tokens += _labelled("其他", 419, 379, 403, "COL:appeals.other")
+    group = Line(text="未经复议直接起诉", number=2, page=4)
+    group.tokens += _labelled("未经复议直接起诉", 393, 355, 371, "ROW:appeals.suit_direct", step=10)
+    folio = Line(text="3", number=9, page=4)
+    folio.tokens += [_tok("3", (423.0, 893, 435.0, 903), "B-VAL")]
+    page = Page(number=4, width=858.0, height=1028.0, lines=[head, group, folio], source="ocr")
+    doc = Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page])
+    assert [e.text for e in read_labels.entities(doc) if e.role == "VAL"] == []
+    assert "appeals.suit_direct.other" not in read_labels.cells(doc, "2021") or \
+        read_labels.cells(doc, "2021")["appeals.suit_direct.other"].value != 3
+    for y0, x0 in ((406, 423.0), (893, 620.0)):  # right under the header; at the side of the page
+        folio.tokens[0] = _tok("3", (x0, y0, x0 + 12, y0 + 10), "B-VAL")
+        assert [e.text for e in read_labels.entities(doc) if e.role == "VAL"] == ["3"]
+    folio.tokens[0] = _tok("3", (423.0, 406, 435.0, 416), "B-VAL")
+    assert read_labels.cells(doc, "2021")["appeals.suit_direct.other"].value == 3
+
+
+def test_one_label_character_amid_values_is_no_row_label():
+    """A light scan (seed 2541, report 46): the appeals values, carried to a page of their own,
+    held a 度 the OCR misread from a mark, and the model tagged it as 结转下年度继续办理's; the
+    values right of it became that (blank) row's cells: 1, 7, 3, 2 (issue 28). A row label
+    prints left of its row's values: one label character with values on its line to both sides
+    is no label. A label's lone character left of the values (a wrapped label's 理) still is."""
+    rid = "requests.carried_forward"
+    row = Line(text="13 3 4度 1 2", number=2, page=3)
+    row.tokens += [_tok("1", (300.0, 255, 306, 273), "B-VAL"), _tok("3", (306.0, 255, 312, 273), "I-VAL"),
+                   _tok("4", (380.0, 255, 386, 273), "B-VAL"), _tok("度", (386.0, 255, 395, 273), f"I-ROW:{rid}"),
+                   _tok("1", (466.0, 255, 472, 273), "B-VAL"), _tok("2", (532.0, 255, 538, 273), "B-VAL")]
+    page = Page(number=3, width=600.0, height=850.0, lines=[_requests_head(3), row], source="ocr")
+    doc = Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page])
+    cells = read_labels.cells(doc, "2021")
+    assert cells.get(f"{rid}.natural_person") is None or cells[f"{rid}.natural_person"].value != 1
+    assert cells.get(f"{rid}.total") is None or cells[f"{rid}.total"].value != 2
+    row.tokens[:4] = [_tok("理", (386.0, 255, 395, 273), f"I-ROW:{rid}")]  # nothing left of it
+    cells = read_labels.cells(doc, "2021")
+    assert (cells[f"{rid}.natural_person"].value, cells[f"{rid}.total"].value) == (1, 2)
+
+
 def test_digits_the_ocr_set_a_space_between_are_two_numbers():
     """A stamped scan: 1111 and 111 of two narrow neighbouring cells, 0.45 line heights apart,
     read by the OCR as one line '1111 111' and tagged as one value (B-VAL then I-VAL); the
