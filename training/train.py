@@ -385,6 +385,7 @@ def train(data: list[tuple[str, float]], out: str | Path, config: str | Config =
     from .export import save_model
     result = save_model(model, cfg, vocab, Path(out), splits, val_gold, val_pages,
                         info={"init": init_note, "data": [f"{p}:{w:g}" for p, w in data], "seed": seed,
+                              "recipe": {"config": cfg.name, "lr": cfg.lr, "batch": cfg.batch, "epochs": cfg.epochs},
                               "steps": step, "total_steps": total_steps, "stopped": stop, "best": best,
                               "history": history, "train_minutes": train_minutes, "bf16": use_bf16,
                               "device": _device_name(dev)},
