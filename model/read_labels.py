@@ -26,6 +26,8 @@ DASHES = set("-—–－―/／~～无")  # zero marks (spec variant zero_marks)
 # row (issue 28). Not in prose: 一 there is the numeral (开放日一次)
 CELL_DASHES = DASHES | set("一ー")
 MINUS = set("-－−–")  # a sign where it touches a number's first digit
+# a minus as the OCR reads a worn or thin one: the bar of a dash (a worn copy's -6 read 一6)
+SIGN_READINGS = MINUS | set("一ー—―")
 
 
 @dataclass
@@ -214,9 +216,11 @@ def _touching(p: Token, t: Token, unboxed: bool = False) -> bool:
 
 
 def _sign_of(sign: Entity, t: Token) -> bool:
-    """A value that is only a minus, on the line of the digit t and touching it (the gap a
-    digit's spacing, not a cell's padding)."""
-    if sign.text.strip() not in MINUS or not _digit_text(t.text) or not (sign.box and t.bbox):
+    """A value that is only a minus, or the bar the OCR read a worn minus as (一), on the line of
+    the digit t and touching it (the gap a digit's spacing, not a cell's padding). A worn copy's
+    -6 read 一6, tagged as two values; the 一, surer than the 6, made the cell a zero mark, 0
+    (issue 28)."""
+    if sign.text.strip() not in SIGN_READINGS or not _digit_text(t.text) or not (sign.box and t.bbox):
         return False
     return _abuts(sign.box, t.bbox, t.bbox)
 
@@ -389,8 +393,10 @@ def cells(doc: Document, fmt: str, ents: list[Entity] | None = None) -> dict[str
         mark = bool(v.text.strip()) and all(ch in CELL_DASHES for ch in v.text.strip())
         ctype = schema.col_type(table, fmt, key.rsplit(".", 1)[1])
         text = v.text.strip()
-        if ctype != "signed" and len(text) > 1 and text[0] in MINUS:
-            text = text[1:]  # a count has no sign: the mark before it is not one (as the rules read it)
+        if len(text) > 1 and text[0] in SIGN_READINGS and _digit_text(text[1:]):
+            # a count has no sign: the mark before it is not one (as the rules read it); in a
+            # signed change it is the minus, whatever bar the OCR read it as
+            text = ("-" if ctype == "signed" else "") + text[1:]
         value = parse_value("—" if mark else text, ctype)
         if value is None:
             continue

@@ -459,6 +459,30 @@ def test_one_label_character_amid_values_is_no_row_label():
     assert (cells[f"{rid}.natural_person"].value, cells[f"{rid}.total"].value) == (1, 2)
 
 
+def test_a_worn_minus_read_as_a_bar_is_the_numbers_sign():
+    """A worn copy (seed 2552, report 28): 行政处罚's 本年增/减 printed -6, the OCR read 一6 and
+    the model tagged 一 and 6 as two values; the 一, surer than the 6, made the cell a zero mark,
+    0 (issue 28). A bar touching a number's first digit is its sign: the minus in a signed
+    change, nothing in a count."""
+    head = Line(text="上一年项目数量 本年增/减", number=1, page=2)
+    head.tokens += _labelled("上一年项目数量", 239, 233, 248, "COL:active.prev_items", step=9.7)
+    head.tokens += _labelled("本年增/减", 347, 233, 249, "COL:active.change", step=9.6)
+    row = Line(text="行政处罚 358 一6", number=2, page=2)
+    row.tokens += _labelled("行政处罚", 131, 252, 267, "ROW:active.penalty", step=9.7)
+    row.tokens += [_tok("3", (266.0, 252, 272, 269), "B-VAL"), _tok("5", (272.0, 252, 277, 269), "I-VAL"),
+                   _tok("8", (277.0, 252, 283, 269), "I-VAL"),
+                   _tok("一", (363.0, 252, 371, 267), "B-VAL"), Token("6", (371.0, 252, 380, 267), label="B-VAL", label_conf=0.73)]
+    page = Page(number=2, width=595.0, height=842.0, lines=[head, row], source="ocr")
+    doc = Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page])
+    cells = read_labels.cells(doc, "2019")
+    assert (cells["active.penalty.prev_items"].value, cells["active.penalty.change"].value) == (358, -6)
+    # the same bar before a count's digits is no sign
+    row.tokens[3] = _tok("一", (254.0, 252, 266, 267), "B-VAL")
+    row.tokens[-2:] = [_tok("6", (371.0, 252, 380, 267), "B-VAL")]
+    cells = read_labels.cells(doc, "2019")
+    assert (cells["active.penalty.prev_items"].value, cells["active.penalty.change"].value) == (358, 6)
+
+
 def test_digits_the_ocr_set_a_space_between_are_two_numbers():
     """A stamped scan: 1111 and 111 of two narrow neighbouring cells, 0.45 line heights apart,
     read by the OCR as one line '1111 111' and tagged as one value (B-VAL then I-VAL); the
