@@ -357,6 +357,7 @@ def cells(doc: Document, fmt: str, ents: list[Entity] | None = None) -> dict[str
     out: dict[str, Cell] = {}
     seen: set[str] = set()  # keys a value token was found for, read or not
     placed: list[tuple[Entity, Entity, Entity | None]] = []  # (value, its row, its appeals column)
+    pieces: dict[str, Entity] = {}  # the value each cell was read from
     for v in ents:
         if v.role != "VAL" or not v.box:
             continue
@@ -390,6 +391,11 @@ def cells(doc: Document, fmt: str, ents: list[Entity] | None = None) -> dict[str
         if key not in keys:
             continue
         seen.add(key)
+        conf = min(v.conf, row.conf, col.conf)
+        joined = _one_number(pieces[key], v) if key in pieces else None
+        if joined is not None:
+            v, conf = joined, min(conf, out[key].confidence)
+            del out[key]
         mark = bool(v.text.strip()) and all(ch in CELL_DASHES for ch in v.text.strip())
         ctype = schema.col_type(table, fmt, key.rsplit(".", 1)[1])
         text = v.text.strip()
@@ -400,14 +406,27 @@ def cells(doc: Document, fmt: str, ents: list[Entity] | None = None) -> dict[str
         value = parse_value("—" if mark else text, ctype)
         if value is None:
             continue
-        conf = min(v.conf, row.conf, col.conf)
         if key in out and out[key].confidence >= conf:
             continue
+        pieces[key] = v
         out[key] = Cell(value=value, text=v.text, confidence=round(conf, 3), page=v.page, bbox=v.box,
                         blank=mark, reason="read by the token model")
     for key, cell in _blanks(rows, cols, out, seen, keys).items():
         out.setdefault(key, cell)
     return out
+
+
+def _one_number(a: Entity, b: Entity) -> Entity | None:
+    """Two values found in one cell that are one printed number's digits: side by side on one
+    line, the right one starting within a digit's spacing of the left one's end. On a tilted
+    phone capture the OCR gave 46's 4 and 6 to two lines; the cell took the 6 alone (issue 28).
+    One reading of the same ink twice (boxes over each other) is no second digit."""
+    if a.page != b.page or not (a.box and b.box) or not (_digit_text(a.text.strip()) and _digit_text(b.text.strip())):
+        return None
+    left, right = sorted((a, b), key=lambda e: e.box[0])
+    if (right.box[0] + right.box[2]) / 2 <= left.box[2] or not _abuts(left.box, right.box, right.tokens[0].bbox):
+        return None
+    return Entity("VAL", left.tokens + right.tokens, a.page)
 
 
 def _wordy(label: Entity) -> bool:

@@ -483,6 +483,32 @@ def test_a_worn_minus_read_as_a_bar_is_the_numbers_sign():
     assert (cells["active.penalty.prev_items"].value, cells["active.penalty.change"].value) == (358, 6)
 
 
+def test_one_numbers_digits_the_ocr_put_on_two_lines_are_one_value():
+    """A tilted phone capture (seed 2553, report 81): 46 under 总计, the OCR gave its 4 to the
+    row's line and its 6 to another line, 1.5 pt lower and overlapping the 4 by 3 pt; the cell
+    took the 6 alone (issue 28). Two values in one cell, side by side and touching, are one
+    number; the same digit read twice, one box over the other, is not two."""
+    rid = "requests.result.partially_disclosed"
+    row = Line(text="（二）部分公开 38 4", number=2, page=2)
+    row.tokens += _labelled("（二）部分公开", 112, 492, 508, f"ROW:{rid}", step=9)
+    row.tokens += [_tok("3", (301.0, 500, 306, 514), "B-VAL"), _tok("8", (306.0, 500, 310, 514), "I-VAL"),
+                   _tok("4", (488.0, 499, 496, 515), "B-VAL")]
+    lower = Line(text="6", number=3, page=2)
+    lower.tokens += [_tok("7", (380.0, 500.0, 386.0, 516.6), "B-VAL"),  # under no column: read between the two
+                     Token("6", (492.8, 500.0, 501.1, 516.6), label="B-VAL", label_conf=0.63)]
+    head = Line(text="自然人 总计", number=1, page=2)
+    for col, x in (("natural_person", 300), ("total", 488)):
+        head.tokens += _labelled("某某", x, 450, 467, f"COL:requests.{col}")
+    page = Page(number=2, width=600.0, height=850.0, lines=[head, row, lower], source="ocr")
+    doc = Document(source=Source("scan.pdf", kind="scanned_pdf"), pages=[page])
+    cells = read_labels.cells(doc, "2021")
+    assert (cells[f"{rid}.natural_person"].value, cells[f"{rid}.total"].value) == (38, 46)
+    four = read_labels.Entity("VAL", [row.tokens[-1]], 2)
+    again = read_labels.Entity("VAL", [Token("4", (488.5, 500.0, 496.5, 516.0), label="B-VAL", label_conf=0.63)], 2)
+    assert read_labels._one_number(four, again) is None  # the 4 read again
+    assert read_labels._one_number(four, read_labels.Entity("VAL", lower.tokens[-1:], 2)).text == "46"
+
+
 def test_digits_the_ocr_set_a_space_between_are_two_numbers():
     """A stamped scan: 1111 and 111 of two narrow neighbouring cells, 0.45 line heights apart,
     read by the OCR as one line '1111 111' and tagged as one value (B-VAL then I-VAL); the
