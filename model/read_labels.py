@@ -393,7 +393,7 @@ def cells(doc: Document, fmt: str, ents: list[Entity] | None = None) -> dict[str
         seen.add(key)
         conf = min(v.conf, row.conf, col.conf)
         joined = _one_number(pieces[key], v) if key in pieces else None
-        if joined is not None:
+        if joined is not None and parse_value(joined.text) is not None:
             v, conf = joined, min(conf, out[key].confidence)
             del out[key]
         mark = bool(v.text.strip()) and all(ch in CELL_DASHES for ch in v.text.strip())
