@@ -338,12 +338,20 @@ def grid_kind(g: Grid, st: _State, fmt: str) -> tuple[str | None, bool]:
         return "requests", False  # continuation without header
     if kind is None and st.kind == "active" and _continues_active(g, fmt):
         return "active", False  # its last rows continued on the next page, below no header
-    if kind is None and st.kind == "appeals" and g.n_cols == len(APPEAL_ROWS) * len(APPEAL_COLS):
+    if kind is None and st.kind == "appeals" and len(APPEAL_ROWS) * len(APPEAL_COLS) in (g.n_cols, _row_cells(g)):
         # the appeals row printed on the next page, below no header: its 15 cells are
         # the format's columns in order, by position (the text path could only place
         # its blanks by the row identities, and swapped two of them: issue 24 item 7)
         return "appeals", True
     return kind, False
+
+
+def _row_cells(g: Grid) -> int:
+    """How many cells a grid of one ruled row holds (0 for a grid of several rows). A seal's
+    stroke across a cell, ruled part-way down, adds a grid column without splitting the cell:
+    a phone capture's headless appeals row measured 16 columns and 15 cells (evals30 2553/19,
+    its 15 cells lost to the text path, which had 14 numbers and could not place them)."""
+    return len(g.cells) if all(c.row == 0 and c.rowspan == g.n_rows for c in g.cells) else 0
 
 
 def _digits_read(cell: Cell) -> int:
@@ -923,6 +931,9 @@ def _label_header_end(rows: list[list[GridCell]]) -> int | None:
     return None
 
 
+REQ_HEAD = "自然人"
+
+
 def _first_applicant_col(rows: list[list[GridCell]], cols: dict[str, schema.Column]) -> int | None:
     """The grid column of the 自然人 header cell, when the page prints the requests header; where
     its three characters came out with a slip (自人然 on a stamped scan), the column the other
@@ -930,7 +941,11 @@ def _first_applicant_col(rows: list[list[GridCell]], cols: dict[str, schema.Colu
     columns stand in print order)."""
     for cells in rows:
         for c in cells:
-            if c.colspan == 1 and not _is_data(c) and \
+            # a cell of the header's own few characters may span two grid columns: a seal's
+            # stroke ruled part-way down the column adds one (a stamped scan of evals30 2555/68:
+            # 自然人 over columns 3-4, the vote started the numbers at 商业企业, and the column's
+            # blanks — a faint 1 and 4 among them — went to the text path, which read 0s)
+            if (c.colspan == 1 or len(norm(c.text)) <= len(REQ_HEAD)) and not _is_data(c) and \
                     match_col([norm(c.text)], cols, REQ_COLS[:1]) == REQ_COLS[0]:
                 return c.col
     votes: Counter = Counter()

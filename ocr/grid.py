@@ -141,20 +141,23 @@ def find_grids(image: PageImage, tokens: list[Token], page: int) -> list[Grid]:
         hm = h[y:y + hh, x:x + w] * region
         vm = v[y:y + hh, x:x + w] * region
         g = _grid(hm, vm, x, y, s, page)
-        if g is not None:
+        if g is not None and len(g.cells) > 1:
+            # one cell is a frame, not a table: a phone capture's page edge, a box round the text
             grids.append(g)
     grids.sort(key=lambda g: (g.bbox[1], g.bbox[0]))
     for t in tokens:
         if t.bbox is None or t.text.isspace():
             continue
         cx, cy = (t.bbox[0] + t.bbox[2]) / 2, (t.bbox[1] + t.bbox[3]) / 2
-        for g in grids:
-            if g.bbox[0] <= cx <= g.bbox[2] and g.bbox[1] <= cy <= g.bbox[3]:
-                c = _locate(g, cx, cy)
-                if c is not None:
-                    c.tokens.append(t)
-                    c._text = None
-                break
+        # the innermost grid holding the token: a frame ruled round a table (a page edge a phone
+        # capture shows as rules, evals30 2553/77) took every token of the page, its tables none
+        inside = [g for g in grids if g.bbox[0] <= cx <= g.bbox[2] and g.bbox[1] <= cy <= g.bbox[3]]
+        if inside:
+            g = min(inside, key=lambda g: (g.bbox[2] - g.bbox[0]) * (g.bbox[3] - g.bbox[1]))
+            c = _locate(g, cx, cy)
+            if c is not None:
+                c.tokens.append(t)
+                c._text = None
     return grids
 
 

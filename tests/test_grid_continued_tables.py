@@ -145,3 +145,85 @@ def test_the_last_active_row_alone_on_the_next_page_is_found_and_read():
     out = _read_active(g, "2019", 2)
     assert out["active.procurement.items"].value == 38
     assert out["active.procurement.amount"].text == "231200元"  # 元 → 万元 is the variants stage's
+
+
+def _after_appeals_header() -> "ag._State":
+    """The state after the appeals table's header, read at the foot of the page before."""
+    st = ag._State()
+    st.kind, st.ncols = "appeals", 15
+    return st
+
+
+def test_a_headless_appeals_row_a_seal_stroke_splits_in_the_grid_is_read_by_position():
+    """phone capture evals30 2553/19: the appeals row alone at the top of the next page, a seal's
+    stroke ruled part-way down its fifth cell. The grid has 16 columns and the row 15 cells, one
+    over two columns; 16 ≠ 15 made it no continuation, and the text path, with 14 numbers (the
+    seal hid 99), could not place them: all 15 cells unread."""
+    vals = ["64", "3", "26", "6", "99", "46", "1", "3", "7", "57", "8", "17", "11", "17", "53"]
+    g = _grid([[(v, 2 if i == 4 else 1) for i, v in enumerate(vals)]], page=5)
+    assert g.n_cols == 16
+    st = _after_appeals_header()
+    assert ag.grid_kind(g, st, "2021") == ("appeals", True)
+    out = {}
+    ag._read_table(g, "appeals", "2021", 5, out, st, set(), all_data=True)
+    keys = [f"appeals.{r}.{c}" for r in ag.APPEAL_ROWS for c in ag.APPEAL_COLS]
+    assert [out[k].value for k in keys] == [int(v) for v in vals]
+
+
+def test_a_grid_row_of_fourteen_cells_is_no_appeals_row():
+    """A lost rule (two cells printed as one) leaves 14 cells: their order no longer names
+    their columns, so the row stays with the text path."""
+    g = _grid([[(str(i), 2 if i == 4 else 1) for i in range(14)] + [("", 1)]][:1], page=5)
+    g.cells = [c for c in g.cells if c.col != 15]  # 14 cells over 16 columns: one merged, one lost
+    assert ag.grid_kind(g, _after_appeals_header(), "2021") == (None, False)
+
+
+def test_a_natural_person_header_over_two_grid_columns_starts_the_applicant_columns():
+    """stamped scan evals30 2555/68: a seal's stroke added a grid column through 自然人 and its
+    values (cells over two columns each). The header was not taken (one column only), most rows'
+    first number stood under 商业企业, the vote started the applicant columns there, and the
+    自然人 cells the page OCR left blank (a faint 1 and 4) went to the text path, which read 0s."""
+    g = _grid([[("(本列数据的勾稽关系为：第一项加第二项之和)", 1), ("申请人情况", 8)],
+               [("", 1), ("自然人", 2), ("法人或其他组织", 5), ("总计", 1)],
+               [("", 1), ("", 2), ("商业企业", 1), ("科研机构", 1), ("社会公益组织", 1), ("法律服务机构", 1),
+                ("其他", 1), ("", 1)],
+               [("本年新收政府信息公开申请数量", 1), ("15", 2), ("0", 1), ("0", 1), ("0", 1), ("0", 1), ("1", 1),
+                ("16", 1)],
+               [("上年结转政府信息公开申请数量", 1), ("", 2), ("0", 1), ("0", 1), ("", 1), ("0", 1), ("0", 1),
+                ("", 1)],
+               [("（一）予以公开", 1), ("", 2), ("0", 1), ("", 1), ("", 1), ("0", 1), ("0", 1), ("", 1)]])
+    st = ag._State()
+    st.kind = "requests"
+    out = {}
+    ag._read_table(g, "requests", "2021", 3, out, st, set())
+    assert out["requests.new_received.natural_person"].value == 15
+    cell = out.get("requests.carried_over.natural_person")
+    assert cell is not None and cell.blank and cell.bbox == (80.0, 140.0, 140.0, 160.0)
+    assert out.get("requests.result.disclosed.natural_person") is not None
+
+
+def test_a_frame_ruled_round_a_table_neither_is_a_grid_nor_takes_its_tokens():
+    """phone capture evals30 2553/77: the page's edge, photographed, read as one ruled cell round
+    the whole page. Tokens went to the first grid holding them, that frame (a 'table' of one cell
+    whose text held 结果维持: the appeals table), so the requests table inside it read no text and
+    its rows went to the text path, which put 2s and 1s into the wrong columns (13 cells)."""
+    from nianbao.document import Token
+
+    scale = 100 / 72
+    h, w = int(400 * scale), int(400 * scale)
+    img = np.full((h, w), 255, np.uint8)
+
+    def rect(x0, y0, x1, y1):
+        a, b, c, d = (int(v * scale) for v in (x0, y0, x1, y1))
+        img[b:b + 2, a:c] = 0
+        img[d:d + 2, a:c] = 0
+        img[b:d + 2, a:a + 2] = 0
+        img[b:d + 2, c:c + 2] = 0
+
+    rect(20, 20, 380, 380)  # the frame
+    rect(100, 100, 300, 140)  # a table of two cells inside it
+    img[int(100 * scale):int(140 * scale) + 2, int(200 * scale):int(200 * scale) + 2] = 0
+    tokens = [Token("规章", (120, 110, 150, 128)), Token("7", (240, 110, 248, 128))]
+    grids = find_grids(PageImage(img, scale), tokens, 4)
+    assert len(grids) == 1 and grids[0].n_cols == 2
+    assert [c.text for c in grids[0].cells] == ["规章", "7"]
