@@ -105,6 +105,11 @@ def combine(doc: Document, model_cells: dict[str, Cell], model_metrics: dict[str
                 rc.reason = "; ".join(filter(None, [rc.reason, KEPT_CROP_REREAD]))
                 _take(doc, key, rc, model_cells[key])
                 continue
+            if _unsure_elsewhere(doc, doc.fields[key], model_cells[key]):
+                rc = doc.fields[key]
+                rc.reason = "; ".join(filter(None, [rc.reason, KEPT_SURE]))
+                _take(doc, key, rc, model_cells[key])
+                continue
             _take(doc, key, _alone(model_cells[key], f"{ONLY_MODEL} (the rules read {doc.fields[key].value})"),
                   doc.fields.get(key))
     elif differ:
@@ -231,6 +236,27 @@ def _same_ink(doc: Document, rc: Cell, mc: Cell) -> bool:
     # mark there (一, read as a dash) is that ink, not a second reading of it (a phone photo,
     # seeds 2504 and 2534: 1 became 0 in the model-alone reader)
     return STROKE_SHAPE in (rc.reason or "") and len(mine) == 1 and not mine.isdigit()
+
+
+# the model's softmax below this at a token outside the cell the OCR read surely (OCR_SURE):
+# unseen stamped scans and phone captures (evals31) had four such cells, each a neighbour's
+# token (the 14 beside 15, the 一 above 4), read at 0.35-0.66 against the cell's own 0.9-1.0;
+# the model alone was right on none of them
+MODEL_UNSURE = 0.7
+OCR_SURE = 0.9
+KEPT_SURE = ("the rules' reading of the cell kept: the token model, unsure, read a token outside "
+             "the cell")
+
+
+def _unsure_elsewhere(doc: Document, rc: Cell, mc: Cell) -> bool:
+    """For the model alone: the model's value is a token lying outside the box the rules read
+    the cell in, read below MODEL_UNSURE, where the rules read the cell at OCR_SURE or more (a
+    blank the grid saw empty, digits at the cell): a neighbour's token the model was unsure
+    where to put is no reading of this cell."""
+    if not _ocr_read(doc, rc.page) or rc.value is None or rc.bbox is None or mc.bbox is None:
+        return False
+    return (mc.confidence < MODEL_UNSURE and rc.confidence >= OCR_SURE
+            and not _inside(mc.bbox, rc.bbox, mc.page, rc.page))
 
 
 def _crop_reread_of(doc: Document, rc: Cell, mc: Cell) -> bool:

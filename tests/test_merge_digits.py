@@ -327,3 +327,27 @@ def test_the_model_alone_takes_the_crops_rereading_of_the_token_it_read(reason, 
                  bbox=(498.0, 413.0, 498.0 + width, 423.0))
     combine(doc, {k: model}, {}, "model")
     assert doc.fields[k].value == (rules.value if kept else model.value)
+
+
+@pytest.mark.parametrize("model_conf, rules_conf, inside, kept", [
+    (0.528, 1.0, False, True),    # phone capture evals31 2563/18: the 14 beside the cell's 15
+    (0.347, 0.9, False, True),    # stamped evals31 2565/09: a 1 beside a blank the grid saw empty
+    (0.85, 1.0, False, False),    # the model sure of it: its reading stands, for the merge to weigh
+    (0.528, 0.85, False, False),  # the rules unsure too: no reading to keep
+    (0.528, 1.0, True, False),    # the model's token in the cell: a reading of the cell's own ink
+])
+def test_the_model_alone_unsure_of_a_token_outside_the_cell_keeps_the_rules_sure_reading(
+        model_conf, rules_conf, inside, kept):
+    """Unseen stamped scans and phone captures (evals31): the model alone put a neighbour's token
+    into a cell at 0.35-0.66 where the rules read the cell's own ink at 0.9-1.0 — four wrong
+    cells, and none where the model was right that way. Its unsure reading of a token outside
+    the cell does not overrule a sure reading of the cell."""
+    doc = Document(source=Source(path="p.pdf", kind="scanned_pdf"), format="2021", pages=[Page(number=1, source="ocr")])
+    k = "appeals.review.corrected"
+    box = (134.5, 252.0, 169.1, 272.5)
+    doc.fields[k] = rules = Cell(value=15, text="15", confidence=rules_conf, page=1, bbox=box)
+    token = (140.0, 254.0, 151.0, 270.0) if inside else (180.9, 249.7, 191.5, 266.0)
+    combine(doc, {k: Cell(value=14, text="14", confidence=model_conf, page=1, bbox=token)}, {}, "model")
+    assert doc.fields[k].value == (rules.value if kept else 14)
+    if kept:
+        assert 14 in doc.fields[k].alternatives and "unsure" in doc.fields[k].reason
