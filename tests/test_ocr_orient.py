@@ -186,3 +186,52 @@ def test_an_upright_sparse_table_page_is_not_turned():
     eng = _ShapeEngine()
     _, image = ocr_page(eng, page, 72, 1, straight=Straightened(page))
     assert image.rotation == 0 and eng.calls == 1
+
+
+class _CornerEngine:
+    """Reads a page by where its corner mark ended up: top-left (as given), top-right (turned
+    90° clockwise), bottom-right (180°), bottom-left (270°)."""
+
+    def __init__(self, readings: dict):
+        self.readings, self.turns = readings, []
+
+    def recognize(self, grey):
+        h, w = grey.shape
+        turn = {(0, 0): 0, (0, w - 1): 90, (h - 1, w - 1): 180, (h - 1, 0): 270}[
+            next((y, x) for y, x in ((0, 0), (0, w - 1), (h - 1, w - 1), (h - 1, 0)) if grey[y, x] == 0)]
+        self.turns.append(turn)
+        return self.readings.get(turn, [])
+
+
+def _tall(texts, conf):
+    """Lines that run top to bottom (rapidocr reads such crops turned; they count for no reading)."""
+    return [OcrLine(t, conf, (40 * i, 0, 40 * i + 20, 20 * len(t)), []) for i, t in enumerate(texts)]
+
+
+def test_a_sideways_page_whose_upside_down_reading_is_doubtful_asks_the_quarter_turns():
+    """stamped scan evals31 2565/57: the requests table's second page lying sideways, tilted 8°.
+    The ink test missed it; its lines read top to bottom, none across; turned 180° it read two
+    characters at 0.54, which cleared the bar, and the quarter turns were never tried — the
+    table's 53 cells were lost. Turned 90° it reads 192 characters at 0.98."""
+    from nianbao.ocr.page_ocr import Straightened, ocr_page
+    rows = ["1.信访举报投诉类申请 无 无 无 无 无 无 无", "2.重复申请 无 无 无 无 无 无 无",
+            "（七）总计 14 2 无 1 无 1 18", "四、结转下年度继续办理 4 无 无 无 无 无 4"]
+    eng = _CornerEngine({0: _tall(["结四", "果、"], 0.9), 180: _lines(["结果", "箭"], 0.54),
+                         90: _lines(rows, 0.98), 270: _lines(["电h", "乔准护换"], 0.62)})
+    page = _sparse_page()
+    _, image = ocr_page(eng, page, 72, 1, straight=Straightened(page))
+    assert image.rotation == 90
+    # a page upside down that reads surely turned is not asked further
+    eng = _CornerEngine({0: _tall(["结四"], 0.9), 180: _lines(rows, 0.97), 90: _lines(rows * 3, 0.99)})
+    _, image = ocr_page(eng, page, 72, 1, straight=Straightened(page))
+    assert image.rotation == 180 and eng.turns == [0, 180]
+
+
+def test_a_doubtful_upside_down_reading_is_kept_over_a_quarter_turn_reading_little_more():
+    """A table turned a quarter reads its dashes and ones as confident lines too: over an
+    upside-down reading that won, a quarter turn needs twice the text, 20 characters more."""
+    from nianbao.ocr.page_ocr import Straightened, ocr_page
+    eng = _CornerEngine({0: _tall(["三、收到"], 0.9), 180: _lines(["三、收到和处理政府信息公开申请情况"], 0.7),
+                         90: _lines(["一一一一", "一一一一一一", "一一"], 0.99)})
+    _, image = ocr_page(eng, _sparse_page(), 72, 1, straight=Straightened(_sparse_page()))
+    assert image.rotation == 180
