@@ -32,8 +32,10 @@ def _read_offline() -> tuple[bool, dict, dict]:
 
 
 def test_paddle_engine_offline_reads_cells():
+    # a bound on the child: once, in a full run beside a long evaluation, the spawned child sat
+    # in a futex wait for 8 minutes and the whole run with it (it reads in 8 s)
     with multiprocessing.get_context("spawn").Pool(1) as pool:
-        tokens_match, read, gold = pool.apply(_read_offline)
+        tokens_match, read, gold = pool.apply_async(_read_offline).get(timeout=600)
     assert tokens_match
     assert read == gold
 
