@@ -89,26 +89,20 @@ def combine(doc: Document, model_cells: dict[str, Cell], model_metrics: dict[str
             # weigh it by, and its blank there is no reading at all (the page OCR gave it no token).
             # 92 of the shipped model alone's 158 wrong cells on 50 unseen scans were such lone 1s (seeds 2471-75)
             if _blank_over_read(doc, model_cells[key], doc.fields[key], crop_found=True):
-                _keep_over_blank(doc, key, model_cells[key])
+                _keep_rules(doc, key, model_cells[key], KEPT_OVER_BLANK)
                 continue
             if _same_ink(doc, doc.fields[key], model_cells[key]):
                 # the same characters at the same cell: the model's value is their plain parse,
                 # the rules' is the ink judged (a zero mark / the OCR read as 1). The model knows
                 # where the token sits, not what its ink is (a phone photo of zero marks, seed
                 # 2473: 116 cells of one report became 1 in the model-alone reader)
-                rc = doc.fields[key]
-                rc.reason = "; ".join(filter(None, [rc.reason, KEPT_SAME_INK]))
-                _take(doc, key, rc, model_cells[key])
+                _keep_rules(doc, key, model_cells[key], KEPT_SAME_INK)
                 continue
             if _crop_reread_of(doc, doc.fields[key], model_cells[key]):
-                rc = doc.fields[key]
-                rc.reason = "; ".join(filter(None, [rc.reason, KEPT_CROP_REREAD]))
-                _take(doc, key, rc, model_cells[key])
+                _keep_rules(doc, key, model_cells[key], KEPT_CROP_REREAD)
                 continue
             if _unsure_elsewhere(doc, doc.fields[key], model_cells[key]):
-                rc = doc.fields[key]
-                rc.reason = "; ".join(filter(None, [rc.reason, KEPT_SURE]))
-                _take(doc, key, rc, model_cells[key])
+                _keep_rules(doc, key, model_cells[key], KEPT_SURE)
                 continue
             _take(doc, key, _alone(model_cells[key], f"{ONLY_MODEL} (the rules read {doc.fields[key].value})"),
                   doc.fields.get(key))
@@ -148,9 +142,10 @@ def _blank_over_read(doc: Document, mc: Cell, rc: Cell, crop_found: bool = False
                  or rc.confidence >= CROP_READ_AT_CELL))
 
 
-def _keep_over_blank(doc: Document, key: str, mc: Cell) -> None:
+def _keep_rules(doc: Document, key: str, mc: Cell, why: str) -> None:
+    """The rules' cell stands, saying why, with the model's reading among its alternatives."""
     rc = doc.fields[key]
-    rc.reason = "; ".join(filter(None, [rc.reason, KEPT_OVER_BLANK]))
+    rc.reason = "; ".join(filter(None, [rc.reason, why]))
     _take(doc, key, rc, mc)
 
 
@@ -406,7 +401,7 @@ def _by_identities(doc: Document, model_cells: dict[str, Cell], differ: list[str
             vals[key] = model_v if choice[key] == "model" else rules_v
     kept = _keep_read_digits(doc, model_cells, choice, eqs, vals)
     for key in pinned:
-        _keep_over_blank(doc, key, model_cells[key])
+        _keep_rules(doc, key, model_cells[key], KEPT_OVER_BLANK)
     for key, who in choice.items():
         rc = doc.fields[key]
         if key in kept:

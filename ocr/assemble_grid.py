@@ -931,21 +931,19 @@ def _label_header_end(rows: list[list[GridCell]]) -> int | None:
     return None
 
 
-REQ_HEAD = "自然人"
-
-
 def _first_applicant_col(rows: list[list[GridCell]], cols: dict[str, schema.Column]) -> int | None:
     """The grid column of the 自然人 header cell, when the page prints the requests header; where
     its three characters came out with a slip (自人然 on a stamped scan), the column the other
     applicant headers of the header rows put it in, when two of them agree (the seven applicant
     columns stand in print order)."""
+    head = len(norm(cols[REQ_COLS[0]].zh))
     for cells in rows:
         for c in cells:
             # a cell of the header's own few characters may span two grid columns: a seal's
             # stroke ruled part-way down the column adds one (a stamped scan of evals30 2555/68:
             # 自然人 over columns 3-4, the vote started the numbers at 商业企业, and the column's
             # blanks — a faint 1 and 4 among them — went to the text path, which read 0s)
-            if (c.colspan == 1 or len(norm(c.text)) <= len(REQ_HEAD)) and not _is_data(c) and \
+            if (c.colspan == 1 or len(norm(c.text)) <= head) and not _is_data(c) and \
                     match_col([norm(c.text)], cols, REQ_COLS[:1]) == REQ_COLS[0]:
                 return c.col
     votes: Counter = Counter()
