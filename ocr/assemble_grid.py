@@ -18,6 +18,7 @@ from difflib import SequenceMatcher
 from nianbao import schema
 from nianbao.document import Cell, Document
 from nianbao.schema import row_labels as labels
+from nianbao.textnorm import SPECK_MARKS
 
 from .cell_shapes import settle_shapes
 from .grid import Grid, GridCell, find_grids
@@ -63,8 +64,8 @@ def number_text(s: str) -> str | None:
         return None
     if any(ch.isdigit() for ch in t) and all(ch.isdigit() or ch in "+-." or ch in _OCR_LETTERS for ch in t):
         t = t.translate(_OCR_DIGITS)
-    if len(t) > 1 and t.endswith(".") and t[-2].isdigit():
-        t = t[:-1]  # a speck after the last digit read as a full stop ("0.")
+    if len(t) > 1 and t[-1] in SPECK_MARKS and t[-2].isdigit():
+        t = t[:-1]  # a speck after the last digit read as a full stop ("0.") or a colon ("1:")
     return t if NUM_RE.match(t) else None
 
 

@@ -223,6 +223,9 @@ def test_ocr_slips_in_number_cells():
 
     assert number_text("0.") == "0" and number_text("12.") == "12" and number_text("12.5") == "12.5"
     assert number_text(".") is None and number_text("一") is None
+    # the speck read as a colon (a worn copy's zero mark / read '1:', seed 2572)
+    assert number_text("1:") == "1" and number_text("1：") == "1" and number_text("12;") == "12"
+    assert number_text(":") is None and number_text("1:2") is None
     gc = GridCell(3, 4, 1, 1, (300.0, 650.0, 330.0, 670.0), [Token("一", (310.0, 655.0, 320.0, 665.0), conf=0.95)])
     cell = _cell(DataCell(gc, "", "一"), "requests", "2021", "enterprise", 2)
     assert cell.value == 0 and cell.blank and cell.reason == "dash read as 0"
