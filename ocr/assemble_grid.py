@@ -361,7 +361,7 @@ def _digits_read(cell: Cell) -> int:
 
 def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
                      page_readings: dict | None = None) -> None:
-    from .digits import LOW_CONF, glyph_count, has_ink, ink_crop, leans_like_slash, read_crops, tight_crop
+    from .digits import LOW_CONF, glyph_count, has_ink, ink_crop, leans_like_slash, read_crops, seven_shape, tight_crop
     from .ink_shapes import flat_bar
 
     pages = {p.number: p for p in doc.pages}
@@ -422,6 +422,9 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
         # a second crop's reading is weaker evidence than a first one: never above LOST_DIGIT_CONF
         _apply_reread(key, cell, text, min(conf, LOST_DIGIT_CONF), fmt, glyphs, pages[cell.page], heights,
                       page_readings, note=SECOND_CROP)
+        if cell.value == 1 and number_text(cell.text or "") == "1" and SECOND_CROP in (cell.reason or "") \
+                and seven_shape(pages[cell.page].image, cell.bbox):
+            _seven(cell)  # the darkest ink kept a faint 7's stem and left its bar out
     for key, cell, glyphs in unread:
         if cell.blank or cell.value is None:
             _unread_ink(key, cell, pages[cell.page], heights, page_readings)
@@ -611,6 +614,19 @@ def _slash(cell: Cell) -> None:
     cell.value, cell.blank = 0, True
     cell.confidence = min(cell.confidence, LOST_DIGIT_CONF)
     cell.reason = f"read {cell.text!r}, but its one mark {SLASH_REASON}: read as 0"
+
+
+SEVEN_REASON = "its one mark has a 7's bar across its top: read as 7"
+
+
+def _seven(cell: Cell) -> None:
+    """A 1 read from a cell's darkest ink whose one mark has a 7's shape (digits.seven_shape): the
+    darkest ink kept a faint 7's stem and left its lighter bar out. 7, below 0.9 — the shape, not a
+    reading, decided it; the 1 read stays first among the alternatives."""
+    cell.alternatives = [1] + [a for a in cell.alternatives if a not in (1, 7)]
+    cell.value = 7
+    cell.confidence = min(cell.confidence, STROKE_ONE_CONF)
+    cell.reason = f"{cell.reason}; read '1', but {SEVEN_REASON}"
 
 
 DASH_REASON = "the cell's only ink is a flat bar, the zero mark —"

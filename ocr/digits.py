@@ -405,3 +405,28 @@ def top_bar(image, bbox_pt, inset_pt: float = 2.0) -> float | None:
     ys, xs, ch = mark
     top = xs[ys < max(1, 0.15 * ch)]
     return float(top.max() - top.min() + 1) / ch if len(top) else None
+
+
+# a 7's bar runs across its top, most of its height wide, over a foot a third as wide or less; a
+# printed 1's flag and its foot are alike (serif faces) or both narrow (hei). Faint 7s of worn copies
+# and photos whose bar the darkest-ink crop left out, read 1 (tuning scans evals30-32: 8 such 7s
+# at top 0.63-0.73 and foot 0.18-0.33 of their height; 101 1s there at top ≤ 0.69, and every 1
+# with a top over 0.5 had a foot over half as wide)
+SEVEN_TOP = 0.6
+SEVEN_FOOT = 0.5  # the foot at most this share of the top's width
+
+
+def seven_shape(image, bbox_pt, inset_pt: float = 2.0) -> bool:
+    """The cell's one digit-tall mark has a 7's shape: a bar across its top at least SEVEN_TOP of
+    its height wide, over a foot at most SEVEN_FOOT of the bar's width."""
+    mark = _one_mark(image, bbox_pt, inset_pt)
+    if mark is None:
+        return False
+    ys, xs, ch = mark
+    band = max(1, 0.15 * ch)
+    top, foot = xs[ys < band], xs[ys >= ch - band]
+    if not len(top) or not len(foot):
+        return False
+    top_w = float(top.max() - top.min() + 1) / ch
+    foot_w = float(foot.max() - foot.min() + 1) / ch
+    return top_w >= SEVEN_TOP and foot_w <= SEVEN_FOOT * top_w

@@ -80,3 +80,57 @@ def test_a_blank_the_tight_crop_could_not_read_is_read_from_its_darkest_ink():
     assert reader.calls == 2
     # a second crop's reading is weaker evidence: taken, but below 0.9 and saying so
     assert cell.value == 3 and not cell.blank and cell.confidence <= 0.85 and "darkest ink" in cell.reason
+
+
+def _seven(m):
+    """A 7: a bar across its top, a stroke down to its foot."""
+    cv2.line(m, (92, 53), (108, 53), 255, 2)
+    cv2.line(m, (108, 53), (99, 80), 255, 2)
+
+
+def _serif_one(m):
+    """A serif face's 1: a flag at its top left and a foot as wide."""
+    cv2.line(m, (100, 80), (100, 52), 255, 2)
+    cv2.line(m, (100, 52), (95, 57), 255, 2)
+    cv2.line(m, (95, 80), (105, 80), 255, 2)
+
+
+def test_a_7s_shape_is_a_bar_over_a_narrow_foot_and_a_1s_is_not():
+    from nianbao.ocr.digits import seven_shape
+
+    for seed in range(4):
+        for faint in (0.45, 0.6):
+            assert seven_shape(_grainy(_seven, seed, faint), CELL), (seed, faint)
+            assert not seven_shape(_grainy(_one, seed, faint), CELL), (seed, faint)
+            assert not seven_shape(_grainy(_serif_one, seed, faint), CELL), (seed, faint)
+            assert not seven_shape(_grainy(_slash, seed, faint), CELL), (seed, faint)
+
+
+class _NothingThenOne:
+    """A crop reader that reads nothing on the first crop it is shown and 1 on the second: the
+    darkest ink kept a faint 7's stem and left its lighter bar out."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def read_crops(self, crops):
+        self.calls += 1
+        return [("" if self.calls == 1 else "1", 0.99, []) for _ in crops]
+
+
+def test_a_1_read_from_the_darkest_ink_whose_mark_is_a_7s_is_a_7():
+    """Worn copies and phone photos (tuning scans evals30-32): eight faint 7s the tight crop read as
+    nothing and the darkest-ink crop read as 1 — its bar lighter than its stem, left out. The
+    mark's shape decides: 7, below 0.9, the 1 read kept as the first alternative; a 1's shape stays 1."""
+    for draw, want in ((_seven, 7), (_one, 1), (_serif_one, 1)):
+        page = Page(number=1, source="ocr")
+        page.image = _grainy(draw, 2)
+        doc = Document(source=Source(path="s.pdf", kind="scanned_pdf"), format="2021", pages=[page])
+        key = "requests.result.other.other.research"
+        cells = {key: Cell(value=0, text="", confidence=0.9, page=1, bbox=CELL, blank=True, reason="blank cell read as 0")}
+        _reread_doubtful(doc, cells, "2021", _NothingThenOne())
+        cell = cells[key]
+        assert cell.value == want, draw.__name__
+        assert cell.confidence <= 0.85 and "darkest ink" in cell.reason
+        if want == 7:
+            assert cell.alternatives[0] == 1 and "7's bar" in cell.reason
