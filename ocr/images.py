@@ -298,6 +298,26 @@ class PageImage:
         PageImage._cache = (self._serial, grey)
         return grey
 
+    def __getstate__(self) -> dict:
+        # a raster kept on disk travels as its pixels: the file is this process's, removed when
+        # the page is dropped or the process ends, so a copy or a pickle must not point at it
+        state = self.__dict__.copy()
+        if state.get("_file") is not None:
+            grey = self.grey
+            state["_raw"], state["_file"] = (grey, None) if grey.size <= KEEP_RAW_PIXELS else (None, None)
+            if state["_raw"] is None:
+                import cv2
+                state["_png"] = cv2.imencode(".png", grey, [cv2.IMWRITE_PNG_COMPRESSION, 1])[1].tobytes()
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        # a fresh serial: the decoded-page cache is keyed by it, and the serial a pickle carries
+        # was counted in the process that made the page. An evaluation reading kept Documents
+        # (eval.readers --cache) met another report's page under the same serial and read its
+        # grid from that page's pixels (a stamped scan of seed 2575: 1 read as 22 and 29)
+        self.__dict__.update(state)
+        self._serial = next(PageImage._serials)
+
     def size_points(self) -> tuple[float, float]:
         """Width and height of the page as read, in points."""
         h, w = self.shape[:2]

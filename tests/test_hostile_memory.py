@@ -69,6 +69,36 @@ def test_a_spilled_page_reads_back_exactly(monkeypatch):
     assert not Path(path).exists()  # a dropped page's file goes with it
 
 
+def test_a_kept_page_copied_or_pickled_reads_its_own_pixels(monkeypatch):
+    """The decoded-page cache is keyed by a page's serial, counted per process. A pickled page
+    (eval.readers --cache keeps loaded Documents) came back with the serial of the process that
+    made it, and met another report's page under the same serial: its grid was read from that
+    page's pixels (a stamped scan of seed 2575: a 1 read as 22). A spilled page travels as its
+    pixels, not as a path to a file its process removes."""
+    import pickle
+
+    from nianbao.ocr import images
+    rng = np.random.default_rng(2)
+    big = (images.KEEP_RAW_PIXELS // 700) + 10  # past KEEP_RAW_PIXELS: held PNG-compressed, decoded on demand
+    mine = (rng.random((big, 700)) * 255).astype(np.uint8)
+    theirs = (rng.random((big, 700)) * 255).astype(np.uint8)
+    other = images.PageImage(theirs, 2.0)
+    made_elsewhere = images.PageImage(mine, 2.0)
+    made_elsewhere._serial = other._serial  # another process counted its pages from 0 too
+    kept = pickle.dumps(made_elsewhere)
+    _ = other.grey  # this process decoded its own page last
+    assert np.array_equal(pickle.loads(kept).grey, mine)
+    monkeypatch.setattr(images, "PAGE_MEMORY_MB", 0)
+    spilled = images.PageImage(mine[:900].copy(), 2.0)
+    assert spilled._file is not None
+    copy = pickle.loads(pickle.dumps(spilled))
+    path = spilled._file
+    del spilled
+    import gc
+    gc.collect()
+    assert not Path(path).exists() and np.array_equal(copy.grey, mine[:900])
+
+
 GUARDED = r"""
 import sys
 from pathlib import Path
