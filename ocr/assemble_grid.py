@@ -429,6 +429,7 @@ def _reread_doubtful(doc: Document, cells: dict[str, Cell], fmt: str, engine,
         if cell.blank or cell.value is None:
             _unread_ink(key, cell, pages[cell.page], heights, page_readings)
     _thin_minus(cells, pages, fmt)
+    _unsigned_counts(cells, pages, fmt)
     _ones_among_zero_marks(cells, pages)
     _merged_repeats(cells, pages)
     settle_shapes(cells, pages, doubtful)  # cell_shapes.py: a doubtful 9 that is an oval 0
@@ -537,6 +538,30 @@ def _ones_among_zero_marks(cells: dict[str, Cell], pages: dict) -> None:
                                                   "on a scan the two look alike"]))
             if 0 not in cell.alternatives:
                 cell.alternatives = [0] + cell.alternatives
+
+
+UNSIGNED_REASON = "a count is never negative: the mark read before its digits is no minus sign"
+
+
+def _unsigned_counts(cells: dict[str, Cell], pages: dict, fmt: str) -> None:
+    """A count read negative on a scan: only the active table's 本年增/减 columns print a sign, so
+    the mark the OCR read as '-' before a count's digits is grain or a speck (a phone photo of
+    seed 2574: a printed 1 read '-1' twice, page and crop). Its digits are the reading, below
+    0.9 — the mark was read too, and stays among the alternatives. A text layer's '-' is a
+    printed character and stands, for the identities to weigh."""
+    for key, cell in cells.items():
+        table, _, col = schema.parse_key(key)
+        page = pages.get(cell.page)
+        if page is None or page.source != "ocr" or isinstance(cell.value, bool) \
+                or not isinstance(cell.value, (int, float)) or cell.value >= 0:
+            continue
+        if table == "active" and schema.col_type(table, fmt, col) == "signed":
+            continue
+        read = cell.value
+        cell.value = -read
+        cell.alternatives = [read] + [a for a in cell.alternatives if a not in (read, -read)]
+        cell.confidence = min(cell.confidence, LOST_DIGIT_CONF)
+        cell.reason = "; ".join(filter(None, [cell.reason, f"read {cell.text!r}, but {UNSIGNED_REASON}"]))
 
 
 def _thin_minus(cells: dict[str, Cell], pages: dict, fmt: str) -> None:
