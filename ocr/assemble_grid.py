@@ -28,6 +28,7 @@ UNIT_RE = re.compile(r"(?<=\d)(?:万元|万|元|件|条|个|项|次)$")
 # OCR reads a printed dash as the hanzi 一 (or a long bar): 30 zero cells of 200 synthetic
 # scans; no number cell prints the character 一 on its own
 DASHES = {"-", "—", "–", "－", "/", "无", "——", "--", "一", "一一", "―", "ー", "_"}
+DASH_PAIRS = {"二", "="}
 # ...but a blurred lone 1 can be read as 一 too: those cells are read again from a tight crop,
 # which keeps only ink at least digit-tall (a dash has none) — see _reread_doubtful
 LOOKS_LIKE_ONE = {"一", "ー", "―", "_"}
@@ -259,6 +260,12 @@ def _cell(dc: DataCell, table: str, fmt: str, col: str, page: int, note: str | N
             return Cell(value=int(digits), text=dc.raw, confidence=min(conf, SPECK_CONF), page=page,
                         bbox=_bbox(dc.cell), alternatives=[],
                         reason=f"read {dc.raw!r}: a speck before a whole number read as a point")
+        if dc.raw and norm(dc.raw) in DASH_PAIRS:
+            # a worn or photographed dash read as two strokes: the tuning scans (evals30-32) held
+            # five number cells read '二', each a printed zero mark; no table cell prints a hanzi
+            # numeral. Below 0.9: two strokes are not one
+            return Cell(value=0, text=dc.raw, confidence=min(conf, SPECK_CONF), page=page, bbox=_bbox(dc.cell),
+                        blank=True, reason=f"read {dc.raw!r}: a dash read as two strokes, read as 0")
         if dc.raw and norm(dc.raw) not in DASHES:
             return Cell(value=None, text=dc.raw, confidence=conf, page=page, bbox=_bbox(dc.cell),
                         reason=f"not a number: {dc.raw!r}")

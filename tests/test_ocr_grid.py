@@ -229,6 +229,10 @@ def test_ocr_slips_in_number_cells():
     gc = GridCell(3, 4, 1, 1, (300.0, 650.0, 330.0, 670.0), [Token("一", (310.0, 655.0, 320.0, 665.0), conf=0.95)])
     cell = _cell(DataCell(gc, "", "一"), "requests", "2021", "enterprise", 2)
     assert cell.value == 0 and cell.blank and cell.reason == "dash read as 0"
+    # a worn dash read as two strokes, 二 (five zero marks of the tuning scans evals30-32)
+    gc = GridCell(3, 4, 1, 1, (300.0, 650.0, 330.0, 670.0), [Token("二", (310.0, 655.0, 320.0, 665.0), conf=0.97)])
+    cell = _cell(DataCell(gc, "", "二"), "requests", "2021", "enterprise", 2)
+    assert cell.value == 0 and cell.blank and cell.confidence <= 0.85 and "two strokes" in cell.reason
     gc = GridCell(3, 4, 1, 1, (300.0, 650.0, 330.0, 670.0), [Token("规", (310.0, 655.0, 320.0, 665.0), conf=0.95)])
     assert _cell(DataCell(gc, "", "规"), "requests", "2021", "enterprise", 2).value is None
 
