@@ -343,7 +343,7 @@ def test_the_model_alone_takes_the_crops_rereading_of_the_token_it_read(reason, 
 ])
 def test_the_model_alone_reading_a_token_outside_the_cell_keeps_the_rules_reading(
         model_conf, rules_conf, inside, boxed, kept):
-    """The tuning scans (evals29-32): the model alone put a neighbour's token into a cell, at
+    """The tuning scans (evals30-32): the model alone put a neighbour's token into a cell, at
     0.35-0.92, where the rules read the cell's own ink at 0.85-1.0 — six wrong cells, and none
     where the model was right that way. A reading only the model made claims at most
     CONF_MODEL_ONLY: a token from outside the cell does not overrule a rules reading of the cell
