@@ -57,15 +57,15 @@ def test_the_ink_crop_bounds_the_faint_mark_where_the_tight_crop_spans_the_cell(
     assert ink_crop(_grainy(lambda m: None, 0), CELL) is None
 
 
-class _NothingThenThree:
-    """A crop reader that reads nothing on the first crop it is shown and 3 on the second."""
+class _NothingThen:
+    """A crop reader that reads nothing on the first crop it is shown and `second` on the next."""
 
-    def __init__(self):
-        self.calls = 0
+    def __init__(self, second: str):
+        self.calls, self.second = 0, second
 
     def read_crops(self, crops):
         self.calls += 1
-        return [("" if self.calls == 1 else "3", 0.99, []) for _ in crops]
+        return [("" if self.calls == 1 else self.second, 0.99, []) for _ in crops]
 
 
 def test_a_blank_the_tight_crop_could_not_read_is_read_from_its_darkest_ink():
@@ -74,7 +74,7 @@ def test_a_blank_the_tight_crop_could_not_read_is_read_from_its_darkest_ink():
     doc = Document(source=Source(path="s.pdf", kind="scanned_pdf"), format="2021", pages=[page])
     key = "requests.result.other.other.research"
     cells = {key: Cell(value=0, text="", confidence=0.9, page=1, bbox=CELL, blank=True, reason="blank cell read as 0")}
-    reader = _NothingThenThree()
+    reader = _NothingThen("3")
     _reread_doubtful(doc, cells, "2021", reader)
     cell = cells[key]
     assert reader.calls == 2
@@ -106,18 +106,6 @@ def test_a_7s_shape_is_a_bar_over_a_narrow_foot_and_a_1s_is_not():
             assert not seven_shape(_grainy(_slash, seed, faint), CELL), (seed, faint)
 
 
-class _NothingThenOne:
-    """A crop reader that reads nothing on the first crop it is shown and 1 on the second: the
-    darkest ink kept a faint 7's stem and left its lighter bar out."""
-
-    def __init__(self):
-        self.calls = 0
-
-    def read_crops(self, crops):
-        self.calls += 1
-        return [("" if self.calls == 1 else "1", 0.99, []) for _ in crops]
-
-
 def test_a_1_read_from_the_darkest_ink_whose_mark_is_a_7s_is_a_7():
     """Worn copies and phone photos (tuning scans evals30-32): eight faint 7s the tight crop read as
     nothing and the darkest-ink crop read as 1 — its bar lighter than its stem, left out. The
@@ -128,7 +116,8 @@ def test_a_1_read_from_the_darkest_ink_whose_mark_is_a_7s_is_a_7():
         doc = Document(source=Source(path="s.pdf", kind="scanned_pdf"), format="2021", pages=[page])
         key = "requests.result.other.other.research"
         cells = {key: Cell(value=0, text="", confidence=0.9, page=1, bbox=CELL, blank=True, reason="blank cell read as 0")}
-        _reread_doubtful(doc, cells, "2021", _NothingThenOne())
+        # the darkest-ink crop reads 1: it kept a faint 7's stem and left its lighter bar out
+        _reread_doubtful(doc, cells, "2021", _NothingThen("1"))
         cell = cells[key]
         assert cell.value == want, draw.__name__
         assert cell.confidence <= 0.85 and "darkest ink" in cell.reason
