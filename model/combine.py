@@ -105,6 +105,9 @@ def combine(doc: Document, model_cells: dict[str, Cell], model_metrics: dict[str
             if _elsewhere(doc, doc.fields[key], model_cells[key]):
                 _keep_rules(doc, key, model_cells[key], KEPT_SURE)
                 continue
+            if _mark_beside_digits(doc, doc.fields[key], model_cells[key]):
+                _keep_rules(doc, key, model_cells[key], KEPT_MARK)
+                continue
             _take(doc, key, _alone(model_cells[key], f"{ONLY_MODEL} (the rules read {doc.fields[key].value})"),
                   doc.fields.get(key))
     elif differ:
@@ -251,6 +254,23 @@ def _elsewhere(doc: Document, rc: Cell, mc: Cell) -> bool:
     if not _ocr_read(doc, rc.page) or rc.value is None or rc.bbox is None or mc.bbox is None:
         return False
     return rc.confidence >= CONF_MODEL_ONLY and not _inside(mc.bbox, rc.bbox, mc.page, rc.page)
+
+
+KEPT_MARK = ("digits read at the cell kept: the token model read a mark beside them as the cell's "
+             "zero mark")
+
+
+def _mark_beside_digits(doc: Document, rc: Cell, mc: Cell) -> bool:
+    """For the model alone: the model read a mark in the cell as its zero mark (a dash, no digit),
+    where the rules read digits at the cell and that mark among them — a speck before a 1 read
+    '-1', the model's '-' a dash. Like a blank it inferred, a mark it read as zero does not
+    overrule the digits read at the cell (issue 28 item 4; a phone photo of seed 2574)."""
+    if not _ocr_read(doc, rc.page) or not mc.blank or not mc.text or not _read_at_cell(rc):
+        return False
+    mark = "".join(norm(mc.text).split())
+    if not mark or any(ch.isdigit() for ch in mark) or mark not in "".join(norm(rc.text).split()):
+        return False
+    return rc.bbox is None or mc.bbox is None or _inside(mc.bbox, rc.bbox, mc.page, rc.page)
 
 
 def _crop_reread_of(doc: Document, rc: Cell, mc: Cell) -> bool:

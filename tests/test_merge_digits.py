@@ -357,3 +357,23 @@ def test_the_model_alone_reading_a_token_outside_the_cell_keeps_the_rules_readin
     assert doc.fields[k].value == (rules.value if kept else 14)
     if kept:
         assert 14 in doc.fields[k].alternatives and "outside the cell" in doc.fields[k].reason
+
+
+@pytest.mark.parametrize("rules_text, model_text, kept", [
+    ("-1", "-", True),   # a speck before a 1 read '-1'; the model read the '-' as a dash (seed 2574)
+    ("一1", "一", True),  # the same, the speck read as 一
+    ("1", "-", False),   # a dash the rules' text does not hold: another reading of the cell
+])
+def test_the_model_alone_does_not_take_a_mark_beside_the_digits_for_the_cells_zero(rules_text, model_text, kept):
+    """A phone photo (evals32, seed 2574): the rules read '-1' at a count and took its digits, 1; the
+    model read the '-' as a dash, 0, and the model-alone reader took it. Like a blank it inferred, a
+    mark the model read as the cell's zero does not overrule the digits read at the cell."""
+    doc = Document(source=Source(path="p.pdf", kind="scanned_pdf"), format="2021", pages=[Page(number=1, source="ocr")])
+    k = "requests.result.not_processed.publication.total"
+    box = (725.6, 412.4, 776.5, 428.6)
+    doc.fields[k] = Cell(value=1, text=rules_text, confidence=0.85, page=1, bbox=box)
+    mark = Cell(value=0, text=model_text, confidence=0.947, page=1, bbox=(745.2, 418.3, 754.9, 424.8), blank=True)
+    combine(doc, {k: mark}, {}, "model")
+    assert doc.fields[k].value == (1 if kept else 0)
+    if kept:
+        assert "mark beside them" in doc.fields[k].reason and 0 in doc.fields[k].alternatives
