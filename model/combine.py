@@ -86,30 +86,12 @@ def combine(doc: Document, model_cells: dict[str, Cell], model_metrics: dict[str
         # / read as 1 on a stamped scan, the model agreeing: 1.0 on a cell no identity checks)
     if policy == "model":
         for key in differ:
-            # a digit only a crop re-read found stands too: the model alone has no identities to
-            # weigh it by, and its blank there is no reading at all (the page OCR gave it no token).
-            # 92 of the shipped model alone's 158 wrong cells on 50 unseen scans were such lone 1s (seeds 2471-75)
-            if _blank_over_read(doc, model_cells[key], doc.fields[key], crop_found=True):
-                _keep_rules(doc, key, model_cells[key], KEPT_OVER_BLANK)
-                continue
-            if _same_ink(doc, doc.fields[key], model_cells[key]):
-                # the same characters at the same cell: the model's value is their plain parse,
-                # the rules' is the ink judged (a zero mark / the OCR read as 1). The model knows
-                # where the token sits, not what its ink is (a phone photo of zero marks, seed
-                # 2473: 116 cells of one report became 1 in the model-alone reader)
-                _keep_rules(doc, key, model_cells[key], KEPT_SAME_INK)
-                continue
-            if _crop_reread_of(doc, doc.fields[key], model_cells[key]):
-                _keep_rules(doc, key, model_cells[key], KEPT_CROP_REREAD)
-                continue
-            if _elsewhere(doc, doc.fields[key], model_cells[key]):
-                _keep_rules(doc, key, model_cells[key], KEPT_SURE)
-                continue
-            if _mark_beside_digits(doc, doc.fields[key], model_cells[key]):
-                _keep_rules(doc, key, model_cells[key], KEPT_MARK)
-                continue
-            _take(doc, key, _alone(model_cells[key], f"{ONLY_MODEL} (the rules read {doc.fields[key].value})"),
-                  doc.fields.get(key))
+            why = _rules_stand(doc, doc.fields[key], model_cells[key])
+            if why:
+                _keep_rules(doc, key, model_cells[key], why)
+            else:
+                _take(doc, key, _alone(model_cells[key], f"{ONLY_MODEL} (the rules read {doc.fields[key].value})"),
+                      doc.fields.get(key))
     elif differ:
         _by_identities(doc, model_cells, differ)
     for key in later:
@@ -121,6 +103,27 @@ def combine(doc: Document, model_cells: dict[str, Cell], model_metrics: dict[str
         rm = doc.metrics.get(mid)
         if rm is None or rm.value is None or policy == "model":
             doc.metrics[mid] = mm
+
+
+def _rules_stand(doc: Document, rc: Cell, mc: Cell) -> str | None:
+    """For the model alone: why the rules' cell stands against the model's differing reading, or
+    None where the model's reading is taken. The first test that holds gives the reason:
+    - a digit only a crop re-read found stands too: the model alone has no identities to weigh it
+      by, and its blank there is no reading at all (92 of the shipped model alone's 158 wrong cells
+      on 50 unseen scans were such lone 1s, seeds 2471-75);
+    - the same characters at the same cell: the model's value is their plain parse, the rules' is
+      the ink judged (a phone photo of zero marks, seed 2473: 116 cells of one report became 1);
+    - a crop's re-reading of the very token the model read;
+    - a token from outside the cell, against a reading that claims as much;
+    - a mark beside the digits read as the cell's zero."""
+    for holds, why in ((lambda: _blank_over_read(doc, mc, rc, crop_found=True), KEPT_OVER_BLANK),
+                       (lambda: _same_ink(doc, rc, mc), KEPT_SAME_INK),
+                       (lambda: _crop_reread_of(doc, rc, mc), KEPT_CROP_REREAD),
+                       (lambda: _elsewhere(doc, rc, mc), KEPT_SURE),
+                       (lambda: _mark_beside_digits(doc, rc, mc), KEPT_MARK)):
+        if holds():
+            return why
+    return None
 
 
 KEPT_READ = ("digits read at the cell kept: the token model's reading (a blank there, or a "
